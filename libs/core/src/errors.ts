@@ -1,0 +1,73 @@
+/**
+ * Typed errors shared by every layer; the API maps each to one HTTP status.
+ * `field` and `rule` are what a user needs to fix their input.
+ */
+export abstract class ServiceLedgerError extends Error {
+  abstract readonly httpStatus: number;
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: a field breaks a rule. HTTP 400. */
+export class ValidationError extends ServiceLedgerError {
+  readonly httpStatus = 400;
+  readonly code = 'validation_failed';
+  constructor(
+    message: string,
+    readonly issues: { field: string; rule: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+  static field(field: string, rule: string, message: string): ValidationError {
+    return new ValidationError(`${field}: ${message}`, [{ field, rule, message }]);
+  }
+}
+
+/** The command is well-formed but illegal in the aggregate's current state. HTTP 409. */
+export class DomainRuleViolation extends ServiceLedgerError {
+  readonly httpStatus = 409;
+  readonly code = 'rule_violated';
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Optimistic concurrency: the stream moved since it was read. HTTP 409. */
+export class WrongExpectedVersionError extends ServiceLedgerError {
+  readonly httpStatus = 409;
+  readonly code = 'concurrency_conflict';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId}: expected version ${String(expected)}, actual ${actual}`);
+  }
+}
+
+export class NotFoundError extends ServiceLedgerError {
+  readonly httpStatus = 404;
+  readonly code = 'not_found';
+}
+
+export class ForbiddenError extends ServiceLedgerError {
+  readonly httpStatus = 403;
+  readonly code = 'forbidden';
+}
+
+export class UnauthorizedError extends ServiceLedgerError {
+  readonly httpStatus = 401;
+  readonly code = 'unauthorized';
+}
+
+/**
+ * Expected version on append: a number (the stream's current last version; 0 = empty),
+ * 'no_stream' (must not exist), 'stream_exists', or 'any'.
+ */
+export type ExpectedVersion = number | 'no_stream' | 'stream_exists' | 'any';

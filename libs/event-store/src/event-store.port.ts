@@ -1,0 +1,67 @@
+import type { EventEnvelope, ExpectedVersion, NewEvent } from '@service-ledger/core';
+
+export interface AppendResult {
+  /** Stream version after the append (version of the last appended event). */
+  nextExpectedVersion: number;
+  /** Envelopes as stored (with eventId, version and recordedAt; globalPosition where the adapter knows it at commit). */
+  events: EventEnvelope[];
+}
+
+/**
+ * A position in the global log. SQL adapters order by (transactionId, position) to avoid the bigserial
+ * gap problem, so a checkpoint is that pair; KurrentDB uses (commit, prepare). Serialised as a string.
+ */
+export type GlobalCheckpoint = string;
+export const START: GlobalCheckpoint = '0';
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this checkpoint. */
+  after?: GlobalCheckpoint;
+  /** Max events to return. */
+  limit?: number;
+}
+
+export interface ReadAllBatch {
+  events: EventEnvelope[];
+  /** Checkpoint of the last event returned (or `after` when none), to pass back as `after`. */
+  checkpoint: GlobalCheckpoint;
+}
+
+export interface SubscriptionHandler {
+  /** Called with events in global commit order; the checkpoint is stored only after this resolves. */
+  (events: EventEnvelope[], checkpoint: GlobalCheckpoint): Promise<void>;
+}
+
+export interface Subscription {
+  /** Resolves once the subscription has caught up to the head at least once. */
+  readonly caughtUp: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Durable name: the checkpoint is stored under it and resumed from on restart. */
+  subscriptionId: string;
+  batchSize?: number;
+  /** Poll interval when idle (SQL adapters also wake on LISTEN/NOTIFY where available). */
+  pollIntervalMs?: number;
+}
+
+/** The EventStore port (architecture.md). Every adapter passes the same contract suite. */
+export interface EventStore {
+  readonly kind: 'pglite' | 'postgres' | 'kurrentdb';
+  /** Create schema / verify connection. Idempotent. */
+  init(): Promise<void>;
+  append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
+  /** All events of a stream in version order (upcast to current schema). Empty array if the stream does not exist. */
+  readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number }): Promise<EventEnvelope[]>;
+  /** The global log after a checkpoint, in commit order, never skipping a later-committing smaller position. */
+  readAll(options?: ReadAllOptions): Promise<ReadAllBatch>;
+  /** Durable, checkpointed catch-up + live subscription to the global log. */
+  subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription;
+  /** Stored checkpoint for a subscription (START when none). */
+  readCheckpoint(subscriptionId: string): Promise<GlobalCheckpoint>;
+  storeCheckpoint(subscriptionId: string, checkpoint: GlobalCheckpoint): Promise<void>;
+  /** Reachability for /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
