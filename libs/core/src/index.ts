@@ -2,3 +2,4 @@ export * from './envelope';
 export * from './errors';
 export * from './clock';
 export * from './ids';
+export * from './values';
