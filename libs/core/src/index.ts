@@ -3,3 +3,4 @@ export * from './errors';
 export * from './clock';
 export * from './ids';
 export * from './values';
+export * from './commands';

@@ -1,0 +1,45 @@
+import type { ZodType } from 'zod';
+import type { Actor, EventEnvelope, Role } from './envelope';
+
+/** Everything about a command that is not its payload: who, which request, and business time. */
+export interface CommandContext {
+  /** Client-chosen id; a retried command with the same id returns the first result and appends nothing. */
+  commandId: string;
+  actor: Actor;
+  /** Projects the actor may act in ('*' = all, e.g. admin, GM office). */
+  projectScope: string[] | '*';
+  /** Business time when the record is entered after the fact (from paper forms); defaults to now. */
+  occurredAt?: string;
+  correlationId: string;
+  causationId: string | null;
+}
+
+export interface CommandResult {
+  streamId: string;
+  /** Stream version after the command. */
+  version: number;
+  events: EventEnvelope[];
+  /** True when this was a retry of an already-applied commandId (nothing appended). */
+  duplicate: boolean;
+}
+
+/**
+ * One entry of the command catalogue: enough for the API, the importer and the docs to treat every
+ * command the same way. Payload validation is the zod schema; state rules live in the deciders.
+ */
+export interface CommandDefinition<P = any> {
+  /** Imperative name, e.g. 'ReceiveComplaint'. */
+  name: string;
+  capability: 'complaints' | 'repairs' | 'visits' | 'directory';
+  /** Validates the payload; messages name the field and rule. */
+  schema: ZodType<P>;
+  /** The stream the command writes to. */
+  streamId(payload: P): string;
+  /** Project the command belongs to (for scope checks): taken from payload, or from the stream's state. */
+  projectId?(payload: P): string;
+  /** Whether the command starts a new stream (the stream must not exist yet). */
+  creates: boolean;
+  /** Roles allowed to issue it. */
+  roles: readonly Role[];
+  summary: string;
+}
