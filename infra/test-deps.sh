@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond npm: Debian's Chromium (page tests) and Apache Kafka's jars
+# (broker for transport tests, resolved by Maven from Maven Central). Idempotent; quiet when all is present.
+# With CI=true a missing piece that cannot be installed is an error; on a developer's machine it is a loud warning
+# and the tests that need it skip.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+fail() { if [ "${CI:-}" = "true" ]; then echo "test-deps: $*" >&2; exit 1; else echo "test-deps: WARNING: $* (tests needing it will skip)" >&2; fi; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test-deps: installing Debian chromium…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || fail "could not install chromium"
+  else
+    fail "chromium is not installed (apt-get install chromium)"
+  fi
+fi
+
+if [ -f infra/kafka/kafka.sh ]; then
+  bash infra/kafka/kafka.sh install || fail "could not resolve Apache Kafka with Maven"
+fi
+exit 0
