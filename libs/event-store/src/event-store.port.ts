@@ -54,6 +54,8 @@ export interface EventStore {
   append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
   /** All events of a stream in version order (upcast to current schema). Empty array if the stream does not exist. */
   readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number }): Promise<EventEnvelope[]>;
+  /** Events appended by a given client command id (idempotency: a retried command appends nothing). */
+  findByCommandId(commandId: string): Promise<EventEnvelope[]>;
   /** The global log after a checkpoint, in commit order, never skipping a later-committing smaller position. */
   readAll(options?: ReadAllOptions): Promise<ReadAllBatch>;
   /** Durable, checkpointed catch-up + live subscription to the global log. */

@@ -1,0 +1,41 @@
+/**
+ * One schema for PGlite and PostgreSQL. `transaction_id` is what makes the global log safe to follow:
+ * readers only see rows whose transaction is older than every transaction still in flight
+ * (pg_snapshot_xmin), so an event that commits late with a smaller position is never skipped.
+ * `hash`/`prev_hash` carry the tamper-evidence chain.
+ */
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS sl_streams (
+  stream_id      text PRIMARY KEY,
+  version        integer NOT NULL,
+  last_hash      text
+);
+CREATE TABLE IF NOT EXISTS sl_events (
+  position        bigserial PRIMARY KEY,
+  transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  event_id        uuid NOT NULL UNIQUE,
+  stream_id       text NOT NULL,
+  stream_version  integer NOT NULL,
+  type            text NOT NULL,
+  schema_version  integer NOT NULL,
+  data            jsonb NOT NULL,
+  occurred_at     timestamptz NOT NULL,
+  recorded_at     timestamptz NOT NULL,
+  actor_id        text NOT NULL,
+  actor_role      text NOT NULL,
+  project_id      text NOT NULL,
+  correlation_id  text NOT NULL,
+  causation_id    text,
+  command_id      text,
+  hash            text,
+  prev_hash       text,
+  UNIQUE (stream_id, stream_version)
+);
+CREATE INDEX IF NOT EXISTS sl_events_global ON sl_events (transaction_id, position);
+CREATE INDEX IF NOT EXISTS sl_events_command ON sl_events (command_id) WHERE command_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sl_checkpoints (
+  subscription_id text PRIMARY KEY,
+  checkpoint      text NOT NULL,
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+`;

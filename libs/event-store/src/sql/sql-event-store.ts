@@ -1,0 +1,251 @@
+import {
+  type EventEnvelope,
+  type ExpectedVersion,
+  type NewEvent,
+  newId,
+  WrongExpectedVersionError,
+} from '@service-ledger/core';
+import { chainHash } from '../canonical';
+import type {
+  AppendResult,
+  EventStore,
+  GlobalCheckpoint,
+  ReadAllBatch,
+  ReadAllOptions,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
+} from '../event-store.port';
+import { START } from '../event-store.port';
+import { PollingSubscription } from '../polling-subscription';
+import { noUpcasters, type Upcasters } from '../upcasters';
+import type { SqlExecutor, SqlQueryable } from './executor';
+import { SCHEMA_SQL } from './schema';
+
+interface EventRow {
+  position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  occurred_at: Date | string;
+  recorded_at: Date | string;
+  actor_id: string;
+  actor_role: string;
+  project_id: string;
+  correlation_id: string;
+  causation_id: string | null;
+  command_id: string | null;
+  hash: string | null;
+  prev_hash: string | null;
+}
+
+// Aliases shadow the real columns in ORDER BY, so every ORDER BY names sl_events.<column> explicitly.
+const COLUMNS =
+  'position::text AS position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at, actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash';
+
+const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
+
+/** Checkpoint "txid:position"; START ('0') sorts before everything. */
+export function parseCheckpoint(cp: GlobalCheckpoint): { txid: string; position: string } {
+  if (!cp || cp === START) return { txid: '0', position: '0' };
+  const [txid, position] = cp.split(':');
+  if (!/^\d+$/.test(txid ?? '') || !/^\d+$/.test(position ?? '')) throw new Error(`malformed checkpoint '${cp}'`);
+  return { txid, position };
+}
+
+/** A raw stored row, as the audit verifier needs it (no upcasting). */
+export interface StoredEventRow {
+  envelope: EventEnvelope;
+  hash: string | null;
+  prevHash: string | null;
+}
+
+/** The PostgreSQL-family store (PGlite and PostgreSQL share every line of SQL). */
+export class SqlEventStore implements EventStore {
+  constructor(
+    readonly kind: 'pglite' | 'postgres',
+    readonly sql: SqlExecutor,
+    private readonly upcasters: Upcasters = noUpcasters,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async init(): Promise<void> {
+    await this.sql.exec(SCHEMA_SQL);
+  }
+
+  async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    try {
+      return await this.sql.transaction(async (tx) => {
+        // Lock the stream row (or learn it doesn't exist) so concurrent appends to one stream serialise here.
+        const rows = await tx.query<{ version: number; last_hash: string | null }>(
+          'SELECT version, last_hash FROM sl_streams WHERE stream_id = $1 FOR UPDATE',
+          [streamId],
+        );
+        const current = rows[0]?.version ?? 0;
+        const exists = rows.length > 0;
+        checkExpected(streamId, expected, exists, current);
+        let prevHash = rows[0]?.last_hash ?? null;
+        const recordedAt = this.now().toISOString();
+        const stored: EventEnvelope[] = [];
+        const hashes: [string, string | null][] = [];
+        events.forEach((e, i) => {
+          const envelope: EventEnvelope = {
+            eventId: e.eventId ?? newId(),
+            streamId,
+            streamVersion: current + i + 1,
+            globalPosition: 0n,
+            type: e.type,
+            schemaVersion: e.schemaVersion,
+            data: e.data,
+            occurredAt: new Date(e.metadata.occurredAt).toISOString(),
+            recordedAt,
+            actor: e.metadata.actor,
+            projectId: e.metadata.projectId,
+            correlationId: e.metadata.correlationId,
+            causationId: e.metadata.causationId,
+            commandId: e.metadata.commandId,
+          };
+          const hash = chainHash(prevHash, envelope);
+          hashes.push([hash, prevHash]);
+          prevHash = hash;
+          stored.push(envelope);
+        });
+        if (exists) {
+          await tx.query('UPDATE sl_streams SET version = $2, last_hash = $3 WHERE stream_id = $1', [streamId, current + events.length, prevHash]);
+        } else {
+          await tx.query('INSERT INTO sl_streams (stream_id, version, last_hash) VALUES ($1, $2, $3)', [streamId, events.length, prevHash]);
+        }
+        const params: unknown[] = [];
+        const values = stored.map((e, i) => {
+          const base = params.length;
+          params.push(
+            e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, JSON.stringify(e.data), e.occurredAt, e.recordedAt,
+            e.actor.staffId, e.actor.role, e.projectId, e.correlationId, e.causationId, e.commandId ?? null, hashes[i][0], hashes[i][1],
+          );
+          return `(${Array.from({ length: 16 }, (_, k) => `$${base + k + 1}`).join(',')})`;
+        });
+        const inserted = await tx.query<{ position: string }>(
+          `INSERT INTO sl_events (event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at,
+             actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash)
+           VALUES ${values.join(',')} RETURNING position::text AS position`,
+          params,
+        );
+        inserted.forEach((r, i) => (stored[i].globalPosition = BigInt(r.position)));
+        if (this.kind === 'postgres') await tx.query(`SELECT pg_notify('sl_events', '')`);
+        return { nextExpectedVersion: current + events.length, events: stored };
+      });
+    } catch (error) {
+      // Two first appends racing on a new stream: the loser hits the primary key, which is a version conflict.
+      if (isUniqueViolation(error) && !(error instanceof WrongExpectedVersionError)) {
+        const actual = (await this.sql.query<{ version: number }>('SELECT version FROM sl_streams WHERE stream_id = $1', [streamId]))[0]?.version ?? 0;
+        throw new WrongExpectedVersionError(streamId, expected, actual);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, options: { fromVersion?: number; toVersion?: number } = {}): Promise<EventEnvelope[]> {
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM sl_events WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3 ORDER BY stream_version`,
+      [streamId, options.fromVersion ?? 1, options.toVersion ?? 2147483647],
+    );
+    return rows.map((r) => this.toEnvelope(r));
+  }
+
+  async findByCommandId(commandId: string): Promise<EventEnvelope[]> {
+    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM sl_events WHERE command_id = $1 ORDER BY sl_events.position`, [commandId]);
+    return rows.map((r) => this.toEnvelope(r));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {
+    const after = options.after ?? START;
+    const { txid, position } = parseCheckpoint(after);
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM sl_events
+        WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY sl_events.transaction_id, sl_events.position
+        LIMIT $3`,
+      [txid, position, options.limit ?? 1000],
+    );
+    const last = rows[rows.length - 1];
+    return {
+      events: rows.map((r) => this.toEnvelope(r)),
+      checkpoint: last ? `${last.transaction_id}:${last.position}` : after,
+    };
+  }
+
+  /** Raw rows in global order for the audit verifier: stored data, no upcasting, with their hashes. */
+  async readRawAll(afterPosition = 0n, limit = 5000): Promise<StoredEventRow[]> {
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM sl_events WHERE position > $1 ORDER BY sl_events.position LIMIT $2`,
+      [afterPosition.toString(), limit],
+    );
+    return rows.map((r) => ({ envelope: this.toEnvelope(r, false), hash: r.hash, prevHash: r.prev_hash }));
+  }
+
+  subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription {
+    return new PollingSubscription(this, options, handler);
+  }
+
+  async readCheckpoint(subscriptionId: string): Promise<GlobalCheckpoint> {
+    const rows = await this.sql.query<{ checkpoint: string }>('SELECT checkpoint FROM sl_checkpoints WHERE subscription_id = $1', [subscriptionId]);
+    return rows[0]?.checkpoint ?? START;
+  }
+
+  async storeCheckpoint(subscriptionId: string, checkpoint: GlobalCheckpoint): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO sl_checkpoints (subscription_id, checkpoint, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (subscription_id) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = now()`,
+      [subscriptionId, checkpoint],
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.sql.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.sql.close();
+  }
+
+  private toEnvelope(r: EventRow, upcast = true): EventEnvelope {
+    const { schemaVersion, data } = upcast
+      ? this.upcasters.upcast(r.type, r.schema_version, r.data)
+      : { schemaVersion: r.schema_version, data: r.data };
+    return {
+      eventId: r.event_id,
+      streamId: r.stream_id,
+      streamVersion: r.stream_version,
+      globalPosition: BigInt(r.position),
+      type: r.type,
+      schemaVersion,
+      data,
+      occurredAt: iso(r.occurred_at),
+      recordedAt: iso(r.recorded_at),
+      actor: { staffId: r.actor_id, role: r.actor_role as EventEnvelope['actor']['role'] },
+      projectId: r.project_id,
+      correlationId: r.correlation_id,
+      causationId: r.causation_id,
+      ...(r.command_id ? { commandId: r.command_id } : {}),
+    };
+  }
+}
+
+function checkExpected(streamId: string, expected: ExpectedVersion, exists: boolean, current: number): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && !exists) ||
+    (expected === 'stream_exists' && exists) ||
+    (typeof expected === 'number' && expected === current);
+  if (!ok) throw new WrongExpectedVersionError(streamId, expected, current);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}

@@ -1,0 +1,185 @@
+import { newId, type NewEvent, WrongExpectedVersionError } from '@service-ledger/core';
+import type { EventEnvelope } from '@service-ledger/core';
+import { START, type EventStore } from '../event-store.port';
+import { Upcasters } from '../upcasters';
+
+export interface ContractFactory {
+  /** A fresh, empty store; `reopen` gives a second instance on the same storage (durability). */
+  open(upcasters?: Upcasters): Promise<EventStore>;
+  reopen?(upcasters?: Upcasters): Promise<EventStore>;
+  cleanup?(): Promise<void>;
+}
+
+export function testEvent(type = 'Thing', data: Record<string, unknown> = {}, commandId?: string): NewEvent {
+  return {
+    type,
+    schemaVersion: 1,
+    data,
+    metadata: {
+      occurredAt: '2026-03-02T01:00:00.000Z',
+      actor: { staffId: 'staff-1', role: 'receptionist' },
+      projectId: 'p1',
+      correlationId: newId(),
+      causationId: null,
+      commandId,
+    },
+  };
+}
+
+async function drain(store: EventStore): Promise<EventEnvelope[]> {
+  const all: EventEnvelope[] = [];
+  let after = START;
+  for (;;) {
+    const batch = await store.readAll({ after, limit: 3 });
+    all.push(...batch.events);
+    if (batch.events.length === 0) return all;
+    after = batch.checkpoint;
+  }
+}
+
+async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The contract every EventStore adapter must pass (architecture.md: ports and adapters). */
+export function runEventStoreContract(name: string, factory: () => ContractFactory | null): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let f: ContractFactory;
+    let store: EventStore;
+    beforeEach(async () => {
+      const made = factory();
+      if (!made) return;
+      f = made;
+      store = await f.open();
+    });
+    afterEach(async () => {
+      await store?.close();
+      await f?.cleanup?.();
+    });
+
+    it('appends events and reads the stream back in version order with full envelopes', async () => {
+      const s = `case-${newId()}`;
+      const r1 = await store.append(s, [testEvent('A', { n: 1 }), testEvent('B', { n: 2 })], 'no_stream');
+      expect(r1.nextExpectedVersion).toBe(2);
+      await store.append(s, [testEvent('C', { n: 3, nested: { z: 1, a: [1, 2] } })], 2);
+      const read = await store.readStream(s);
+      expect(read.map((e) => [e.type, e.streamVersion])).toEqual([['A', 1], ['B', 2], ['C', 3]]);
+      expect(read[2].data).toEqual({ n: 3, nested: { z: 1, a: [1, 2] } });
+      expect(read[0].eventId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(read[0].eventId[14]).toBe('7'); // UUIDv7
+      expect(read[0].occurredAt).toBe('2026-03-02T01:00:00.000Z');
+      expect(read[0].actor).toEqual({ staffId: 'staff-1', role: 'receptionist' });
+      expect(read[0].projectId).toBe('p1');
+      expect(Date.parse(read[0].recordedAt)).not.toBeNaN();
+      expect(read[0].globalPosition < read[2].globalPosition).toBe(true);
+      expect(await store.readStream(`case-${newId()}`)).toEqual([]);
+    });
+
+    it('rejects every kind of wrong expected version with a typed error and appends nothing', async () => {
+      const s = `case-${newId()}`;
+      await expect(store.append(s, [testEvent()], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.append(s, [testEvent()], 3)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await store.append(s, [testEvent()], 'no_stream');
+      await expect(store.append(s, [testEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      const err = await store.append(s, [testEvent()], 0).catch((e) => e);
+      expect(err).toBeInstanceOf(WrongExpectedVersionError);
+      expect(err.actual).toBe(1);
+      await store.append(s, [testEvent()], 'any');
+      await store.append(s, [testEvent()], 'stream_exists');
+      expect((await store.readStream(s)).length).toBe(3);
+    });
+
+    it('lets exactly one of several concurrent appends at the same version win', async () => {
+      const s = `case-${newId()}`;
+      await store.append(s, [testEvent()], 'no_stream');
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => store.append(s, [testEvent()], 1)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results.filter((r) => r.status === 'rejected')) {
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+      }
+      expect((await store.readStream(s)).length).toBe(2);
+    });
+
+    it('reads the global log in commit order, page by page from a checkpoint', async () => {
+      const a = `case-${newId()}`;
+      const b = `case-${newId()}`;
+      await store.append(a, [testEvent('A1'), testEvent('A2')], 'no_stream');
+      await store.append(b, [testEvent('B1')], 'no_stream');
+      await store.append(a, [testEvent('A3')], 2);
+      const all = await drain(store);
+      expect(all.map((e) => e.type)).toEqual(['A1', 'A2', 'B1', 'A3']);
+      const first = await store.readAll({ limit: 2 });
+      const rest = await store.readAll({ after: first.checkpoint });
+      expect(rest.events.map((e) => e.type)).toEqual(['B1', 'A3']);
+      const empty = await store.readAll({ after: rest.checkpoint });
+      expect(empty.events).toEqual([]);
+      expect(empty.checkpoint).toBe(rest.checkpoint);
+    });
+
+    it('finds the events of a client command id', async () => {
+      const cmd = newId();
+      const s = `case-${newId()}`;
+      await store.append(s, [testEvent('X', {}, cmd), testEvent('Y', {}, cmd)], 'no_stream');
+      expect((await store.findByCommandId(cmd)).map((e) => e.type)).toEqual(['X', 'Y']);
+      expect(await store.findByCommandId(newId())).toEqual([]);
+    });
+
+    it('upcasts old schema versions on every read', async () => {
+      await store.close();
+      const upcasters = new Upcasters().register('Renamed', 1, (d) => ({ fullText: d.text }));
+      store = await f.open(upcasters);
+      const s = `case-${newId()}`;
+      await store.append(s, [testEvent('Renamed', { text: 'leak' })], 'no_stream');
+      const [fromStream] = await store.readStream(s);
+      expect(fromStream.schemaVersion).toBe(2);
+      expect(fromStream.data).toEqual({ fullText: 'leak' });
+      const fromLog = (await drain(store)).find((e) => e.streamId === s)!;
+      expect(fromLog.data).toEqual({ fullText: 'leak' });
+    });
+
+    it('delivers every event to a subscription in order, and resumes from the stored checkpoint', async () => {
+      const seen: string[] = [];
+      const s = `case-${newId()}`;
+      await store.append(s, [testEvent('E1'), testEvent('E2')], 'no_stream');
+      const sub = store.subscribe({ subscriptionId: 'contract', pollIntervalMs: 20 }, async (events) => {
+        seen.push(...events.map((e) => e.type));
+      });
+      await sub.caughtUp;
+      await store.append(s, [testEvent('E3')], 2);
+      await waitFor(() => seen.length === 3);
+      await sub.stop();
+      expect(seen).toEqual(['E1', 'E2', 'E3']);
+      await store.append(s, [testEvent('E4')], 3);
+      const resumed = f.reopen ? await f.reopen() : store;
+      const later: string[] = [];
+      const sub2 = resumed.subscribe({ subscriptionId: 'contract', pollIntervalMs: 20 }, async (events) => {
+        later.push(...events.map((e) => e.type));
+      });
+      await sub2.caughtUp;
+      await sub2.stop();
+      expect(later).toEqual(['E4']);
+      if (resumed !== store) await resumed.close();
+    });
+
+    it('does not advance the checkpoint when the handler fails, and retries the same batch', async () => {
+      const s = `case-${newId()}`;
+      await store.append(s, [testEvent('F1')], 'no_stream');
+      let calls = 0;
+      const delivered: string[] = [];
+      const sub = store.subscribe({ subscriptionId: 'failing', pollIntervalMs: 20 }, async (events) => {
+        calls += 1;
+        if (calls === 1) throw new Error('projection down');
+        delivered.push(...events.map((e) => e.type));
+      });
+      await waitFor(() => delivered.length === 1);
+      await sub.stop();
+      expect(calls).toBe(2);
+      expect(delivered).toEqual(['F1']);
+      expect(await store.readCheckpoint('failing')).not.toBe(START);
+    });
+  });
+}
