@@ -32,7 +32,7 @@ export interface CommandDefinition<P = any> {
   name: string;
   capability: 'complaints' | 'repairs' | 'visits' | 'directory';
   /** Validates the payload; messages name the field and rule. */
-  schema: ZodType<P>;
+  schema: ZodType;
   /** The stream the command writes to. */
   streamId(payload: P): string;
   /** Project the command belongs to (for scope checks): taken from payload, or from the stream's state. */

@@ -4,3 +4,5 @@ export * from './clock';
 export * from './ids';
 export * from './values';
 export * from './commands';
+export * from './decider';
+export * as schemas from './schemas';

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { ALWAYS_ALLOWED, type DomainCommand, ensure, event, FRONT_DESK, schemas as s } from '@service-ledger/core';
+import { type ComplaintState, complaintAggregate, escalationRank, stepIndex } from './complaint';
+import { COMMUNICATIVE_KINDS, COMPLAINT_CAUSES, COMPLAINT_CONTENTS, COMPLAINT_NATURES, COMPLAINT_STREAM, ESCALATION_LEVELS } from './events';
+
+const stream = (p: { complaintId: string }) => `${COMPLAINT_STREAM}-${p.complaintId}`;
+const roles = [...FRONT_DESK, 'gm_office', ...ALWAYS_ALLOWED] as const;
+
+function define<S extends z.ZodType>(
+  name: string,
+  summary: string,
+  schema: S,
+  decide: (p: z.infer<S>, state: ComplaintState, ctx: Parameters<DomainCommand['decide']>[2]) => ReturnType<DomainCommand['decide']>,
+  opts: { creates?: boolean } = {},
+): DomainCommand<z.infer<S>, ComplaintState> {
+  return {
+    name,
+    summary,
+    capability: 'complaints',
+    schema,
+    streamId: (p) => stream(p as { complaintId: string }),
+    projectId: opts.creates ? (p) => (p as { projectId: string }).projectId : undefined,
+    creates: opts.creates ?? false,
+    roles,
+    aggregate: complaintAggregate,
+    decide: (p, state, ctx) => {
+      ensure(state.step !== 'archived' || name === 'ReceiveComplaint', 'complaint.archived_is_final', 'an archived complaint cannot change');
+      return decide(p, state, ctx);
+    },
+  };
+}
+
+const ref = { complaintId: s.caseId };
+
+export const complaintCommands: DomainCommand[] = [
+  define(
+    'ReceiveComplaint',
+    '接诉: record a complaint, its content and the complainant’s wishes; the receiver becomes first responder.',
+    z.strictObject({
+      ...ref,
+      projectId: s.projectId,
+      location: s.location,
+      channel: s.channel,
+      complainant: s.personalContact,
+      ownerRef: s.ownerRef,
+      content: s.longText,
+      wishes: s.longText,
+    }),
+    (p, _state, ctx) => [
+      event('ComplaintReceived', {
+        complaintId: p.complaintId,
+        location: p.location,
+        channel: p.channel,
+        complainant: p.complainant,
+        ownerRef: p.ownerRef,
+        content: p.content,
+        wishes: p.wishes,
+        firstResponderId: ctx.actor.staffId,
+      }),
+    ],
+    { creates: true },
+  ),
+  define(
+    'ClassifyComplaint',
+    '辩诉: decide nature, content, topic, reasonableness and whether it is a major complaint.',
+    z
+      .strictObject({
+        ...ref,
+        nature: s.oneOf(COMPLAINT_NATURES),
+        communicativeKind: s.oneOf(COMMUNICATIVE_KINDS).optional(),
+        content: s.oneOf(COMPLAINT_CONTENTS),
+        topic: z.string().trim().regex(/^[a-z_]{2,32}$/, 'must be a topic code from the taxonomy (lowercase letters and _)'),
+        reasonable: z.boolean(),
+        major: z.boolean(),
+      })
+      .refine((p) => (p.nature === 'communicative') === (p.communicativeKind !== undefined), {
+        path: ['communicativeKind'],
+        message: 'is required for a communicative complaint and not allowed for a valid one',
+      }),
+    (p, state) => {
+      ensure(stepIndex(state.step) < stepIndex('handled'), 'complaint.classify_before_handling', 'a complaint is classified before it is handled');
+      return [event('ComplaintClassified', { nature: p.nature, communicativeKind: p.communicativeKind, content: p.content, topic: p.topic, reasonable: p.reasonable, major: p.major })];
+    },
+  ),
+  define(
+    'InvestigateComplaint',
+    '析诉: record the facts and whether the cause is subjective or objective.',
+    z.strictObject({ ...ref, findings: s.longText, cause: s.oneOf(COMPLAINT_CAUSES), causeDetail: s.optionalText }),
+    (p, state) => {
+      ensure(stepIndex(state.step) >= stepIndex('classified'), 'complaint.investigate_after_classify', 'a complaint is classified before it is investigated');
+      ensure(stepIndex(state.step) < stepIndex('handled'), 'complaint.investigate_before_handling', 'investigation comes before handling');
+      return [event('ComplaintInvestigated', { findings: p.findings, cause: p.cause, causeDetail: p.causeDetail })];
+    },
+  ),
+  define(
+    'AssignComplaintResponsibility',
+    '定责: responsible department/person and the promised reply time (承诺时间).',
+    z.strictObject({ ...ref, department: s.shortText, responsibleStaffId: s.staffId.optional(), promisedReplyBy: s.instant }),
+    (p, state) => {
+      ensure(stepIndex(state.step) >= stepIndex('classified'), 'complaint.assign_after_classify', 'a complaint is classified before responsibility is assigned');
+      ensure(stepIndex(state.step) < stepIndex('handled'), 'complaint.assign_before_handling', 'responsibility is assigned before handling');
+      ensure(Date.parse(p.promisedReplyBy) > Date.parse(state.receivedAt!), 'complaint.promise_after_receipt', 'promisedReplyBy must be after the complaint was received');
+      return [event('ComplaintResponsibilityAssigned', { department: p.department, responsibleStaffId: p.responsibleStaffId, promisedReplyBy: new Date(p.promisedReplyBy).toISOString() })];
+    },
+  ),
+  define(
+    'ReplyToComplainant',
+    'A reply to the owner (first reply within half a working day; by the promised time when not solved at once).',
+    z.strictObject({ ...ref, message: s.longText, final: z.boolean().default(false) }),
+    (p) => [event('ComplaintRepliedToOwner', { message: p.message, final: p.final })],
+  ),
+  define(
+    'HandleComplaint',
+    '处理: the solution carried out; the complainant signs off.',
+    z.strictObject({ ...ref, solution: s.longText, handledById: s.staffId, complainantSignedOff: z.boolean() }),
+    (p, state) => {
+      ensure(stepIndex(state.step) >= stepIndex('classified'), 'complaint.handle_after_classify', 'a complaint is classified before it is handled');
+      ensure(stepIndex(state.step) < stepIndex('handled'), 'complaint.already_handled', 'the complaint is already handled (reopen it first)');
+      ensure(!state.major || state.majorReported, 'complaint.major_reported_first', 'a major complaint is reported to the general manager’s office before it is handled');
+      return [event('ComplaintHandled', { solution: p.solution, handledById: p.handledById, complainantSignedOff: p.complainantSignedOff })];
+    },
+  ),
+  define(
+    'RecordComplaintFollowUpVisit',
+    '回访: ask whether the owner is satisfied; an unsatisfied visit reopens the complaint.',
+    z.strictObject({ ...ref, ...s.followUpVisit }),
+    (p, state) => {
+      ensure(state.step === 'handled', 'complaint.follow_up_after_handling', 'a follow-up visit comes after the complaint is handled');
+      const visit = event('ComplaintFollowUpVisited', { visitId: p.visitId, method: p.method, satisfied: p.satisfied, remarks: p.remarks, visitorStaffId: p.visitorStaffId });
+      return p.satisfied ? [visit] : [visit, event('ComplaintReopened', { reason: 'owner unsatisfied at follow-up visit', followUpVisitId: p.visitId })];
+    },
+  ),
+  define(
+    'ReviewComplaint',
+    '总结: cause, handling and corrective/preventive action.',
+    z.strictObject({ ...ref, causeSummary: s.longText, handlingSummary: s.longText, correctiveAction: s.longText, preventiveAction: s.longText }),
+    (p, state) => {
+      ensure(stepIndex(state.step) >= stepIndex('handled') && state.step !== 'reviewed', 'complaint.review_after_handling', 'a complaint is reviewed once, after it is handled');
+      ensure(!state.major || state.majorAnalysed, 'complaint.major_needs_analysis', 'a major complaint needs its problem-analysis report before review');
+      return [event('ComplaintReviewed', { causeSummary: p.causeSummary, handlingSummary: p.handlingSummary, correctiveAction: p.correctiveAction, preventiveAction: p.preventiveAction })];
+    },
+  ),
+  define('ArchiveComplaint', '归档: only after review.', z.strictObject({ ...ref }), (_p, state) => {
+    ensure(state.step === 'reviewed', 'complaint.archive_after_review', 'a complaint cannot be archived before review');
+    return [event('ComplaintArchived', {} as Record<string, never>)];
+  }),
+  define(
+    'EscalateComplaint',
+    'Escalate: supervisor → project manager → general manager, only upward.',
+    z.strictObject({ ...ref, level: s.oneOf(ESCALATION_LEVELS), reason: s.longText }),
+    (p, state) => {
+      ensure(escalationRank(p.level) > escalationRank(state.escalation), 'complaint.escalate_upward', `already escalated to ${state.escalation}; escalation only goes upward`);
+      return [event('ComplaintEscalated', { level: p.level, reason: p.reason })];
+    },
+  ),
+  define('ReopenComplaint', 'Reopen a handled complaint.', z.strictObject({ ...ref, reason: s.longText }), (p, state) => {
+    ensure(stepIndex(state.step) >= stepIndex('handled') && stepIndex(state.step) < stepIndex('reviewed'), 'complaint.reopen_after_handling', 'only a handled, not yet reviewed complaint can be reopened');
+    return [event('ComplaintReopened', { reason: p.reason })];
+  }),
+  define(
+    'ReportMajorComplaint',
+    '重大投诉: report at once to the general manager’s office with place, symptoms and handling plan.',
+    z.strictObject({ ...ref, place: s.shortText, symptoms: s.longText, handlingPlan: s.longText }),
+    (p, state) => {
+      ensure(state.major, 'complaint.major_only', 'only a complaint classified as major is reported to the GM office');
+      ensure(!state.majorReported, 'complaint.major_reported_once', 'this major complaint is already reported');
+      return [event('MajorComplaintReported', { place: p.place, symptoms: p.symptoms, handlingPlan: p.handlingPlan })];
+    },
+  ),
+  define('AnalyseMajorComplaint', 'Problem-analysis report after a major complaint.', z.strictObject({ ...ref, analysis: s.longText }), (p, state) => {
+    ensure(state.majorReported, 'complaint.analysis_after_report', 'a major complaint is reported before its analysis');
+    return [event('MajorComplaintAnalysed', { analysis: p.analysis })];
+  }),
+];

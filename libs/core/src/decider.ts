@@ -1,0 +1,40 @@
+import type { CommandDefinition } from './commands';
+import type { Actor, DomainEvent, EventEnvelope, Role } from './envelope';
+import { DomainRuleViolation } from './errors';
+
+/** Emmett-style aggregate: a fold over the stream. */
+export interface Aggregate<S> {
+  initialState(): S;
+  evolve(state: S, event: EventEnvelope): S;
+}
+
+/** What a decider may know besides the payload and state: business time, who, and related streams' states. */
+export interface DecideContext {
+  occurredAt: Date;
+  actor: Actor;
+  projectId: string;
+  /** States of the streams named by the command's `related` function, keyed by stream id. */
+  related: Record<string, unknown>;
+}
+
+/** A catalogue command with its pure decision. Handlers stay thin: load → decide → append. */
+export interface DomainCommand<P = any, S = any> extends CommandDefinition<P> {
+  aggregate: Aggregate<S>;
+  /** Other streams whose state the decision needs (e.g. the original order of a rework). */
+  related?(payload: P): string[];
+  decide(payload: P, state: S, ctx: DecideContext): DomainEvent[];
+}
+
+export function event<T extends string, D>(type: T, data: D, schemaVersion = 1): DomainEvent<T, D> {
+  return { type, schemaVersion, data };
+}
+
+/** Throws a DomainRuleViolation with a stable rule code unless `condition` holds. */
+export function ensure(condition: unknown, rule: string, message: string): asserts condition {
+  if (!condition) throw new DomainRuleViolation(rule, message);
+}
+
+/** Roles that may act everywhere besides a command's own roles. */
+export const ALWAYS_ALLOWED: readonly Role[] = ['admin', 'system'];
+export const FRONT_DESK: readonly Role[] = ['receptionist', 'supervisor', 'project_manager'];
+export const ENGINEERING: readonly Role[] = ['technician', 'engineering_supervisor'];

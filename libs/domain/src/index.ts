@@ -1,0 +1,4 @@
+export * from './catalogue';
+export * from './command-pipeline';
+export * from './domain.module';
+export * from './load-case';
