@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { ROLES, type Role, UnauthorizedError } from '@service-ledger/core';
+
+/** Who a bearer token speaks for. `projects: '*'` is company-wide (GM office, HR, auditors, admin). */
+export interface Principal {
+  staffId: string;
+  role: Role;
+  projects: string[] | '*';
+  /** Extra rights, e.g. 'unmask' lets an auditor see personal data (and is logged). */
+  permissions: string[];
+}
+
+const claims = z.object({
+  sub: z.string().min(1),
+  role: z.enum(ROLES as unknown as [Role, ...Role[]]),
+  projects: z.union([z.literal('*'), z.array(z.string())]),
+  perms: z.array(z.string()).default([]),
+});
+
+export class TokenService {
+  constructor(private readonly secret: string) {}
+
+  issue(p: Principal, expiresIn: jwt.SignOptions['expiresIn'] = '30d'): string {
+    return jwt.sign({ role: p.role, projects: p.projects, perms: p.permissions }, this.secret, { subject: p.staffId, expiresIn, algorithm: 'HS256', issuer: 'service-ledger' });
+  }
+
+  verify(token: string): Principal {
+    let decoded: unknown;
+    try {
+      decoded = jwt.verify(token, this.secret, { algorithms: ['HS256'], issuer: 'service-ledger' });
+    } catch (e) {
+      throw new UnauthorizedError(`invalid bearer token: ${(e as Error).message}`);
+    }
+    const parsed = claims.safeParse(decoded);
+    if (!parsed.success) throw new UnauthorizedError('invalid bearer token: unexpected claims');
+    return { staffId: parsed.data.sub, role: parsed.data.role, projects: parsed.data.projects, permissions: parsed.data.perms };
+  }
+}
+
+/** The embedded demo keeps a generated secret in its data dir, so tokens survive restarts. */
+export function resolveSecret(configured: string | undefined, dataDir: string): string {
+  if (configured) return configured;
+  const file = join(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** One demo user per role, matching the seeded sample company's staff ids. */
+export function demoPrincipals(firstProject = 'P01'): Principal[] {
+  const company: Role[] = ['gm_office', 'hr', 'auditor', 'admin'];
+  return (ROLES.filter((r) => r !== 'system') as Role[]).map((role) => ({
+    staffId: company.includes(role) ? `demo-${role}` : `${firstProject}-${role}-1`,
+    role,
+    projects: company.includes(role) ? '*' : [firstProject],
+    permissions: role === 'auditor' ? ['unmask'] : [],
+  }));
+}
+
+export function inScope(principal: Pick<Principal, 'projects'>, projectId: string): boolean {
+  return principal.projects === '*' || principal.projects.includes(projectId);
+}

@@ -1,0 +1,29 @@
+import type { INestApplication } from '@nestjs/common';
+import { createApp, type AppDeps } from '../../apps/api/src/app';
+import { TokenService, type Principal } from '@service-ledger/auth';
+import { createEventStore, type EventStore } from '@service-ledger/event-store';
+import type { Role } from '@service-ledger/core';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** An API over an in-memory PGlite store, with a token maker. */
+export async function startTestApi(extra: Partial<AppDeps> = {}): Promise<{
+  app: INestApplication;
+  store: EventStore;
+  token(role: Role, projects?: string[] | '*', staffId?: string, permissions?: string[]): string;
+  close(): Promise<void>;
+}> {
+  const store = extra.store ?? (await createEventStore({ kind: 'pglite' }));
+  const tokens = new TokenService(TEST_SECRET);
+  const app = await createApp({ store, tokens, logLevel: 'silent', ...extra });
+  await app.init();
+  return {
+    app,
+    store,
+    token: (role, projects = ['p1'], staffId = `${role}-1`, permissions = []) => tokens.issue({ staffId, role, projects, permissions } satisfies Principal),
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
