@@ -67,7 +67,6 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
   app.useBodyParser('json', { limit: '256kb' });
   const { Logger } = await import('nestjs-pino');
   if (deps.logLevel !== 'silent') app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   setupOpenApi(app);
   return app;
 }
