@@ -1,0 +1,122 @@
+import { DateTime } from 'luxon';
+import holidayData from '../data/cn-holidays.json';
+
+/** A working slot in local time, e.g. ['08:30', '12:00']. */
+export type Slot = [string, string];
+
+export interface CalendarOptions {
+  timeZone: string;
+  /** ISO weekdays that are normally working days (1 = Monday … 7 = Sunday). */
+  workingWeekdays: number[];
+  slots: Slot[];
+  /** Local dates (YYYY-MM-DD) that are days off although they are normal weekdays (statutory holidays). */
+  holidays: string[];
+  /** Local dates that are working days although they fall on a weekend (调休). */
+  workdays: string[];
+}
+
+export interface HolidayYear {
+  status: 'official' | 'provisional';
+  holidays: string[];
+  workdays: string[];
+  note?: string;
+}
+
+/** China's statutory holidays and 调休 days shipped with the product (libs/calendar/data/cn-holidays.json). */
+export const CHINA_HOLIDAYS: Record<string, HolidayYear> = holidayData.years as Record<string, HolidayYear>;
+
+/** Default working hours: Monday–Friday, 08:30–12:00 and 13:30–17:30 (lunch break does not count), Asia/Shanghai. */
+export function defaultCalendarOptions(extraYears: Record<string, HolidayYear> = {}): CalendarOptions {
+  const years = { ...CHINA_HOLIDAYS, ...extraYears };
+  return {
+    timeZone: 'Asia/Shanghai',
+    workingWeekdays: [1, 2, 3, 4, 5],
+    slots: [
+      ['08:30', '12:00'],
+      ['13:30', '17:30'],
+    ],
+    holidays: Object.values(years).flatMap((y) => y.holidays),
+    workdays: Object.values(years).flatMap((y) => y.workdays),
+  };
+}
+
+const MAX_DAYS = 3 * 366;
+
+/**
+ * Working time per project: several slots a day, weekends, statutory holidays and adjusted working days.
+ * Instants in and out are UTC; days and slots are evaluated in the calendar's time zone.
+ */
+export class BusinessCalendar {
+  private readonly holidays: Set<string>;
+  private readonly workdays: Set<string>;
+  private readonly slotMinutes: [number, number][];
+
+  constructor(readonly options: CalendarOptions = defaultCalendarOptions()) {
+    this.holidays = new Set(options.holidays);
+    this.workdays = new Set(options.workdays);
+    this.slotMinutes = options.slots
+      .map(([a, b]) => [toMinutes(a), toMinutes(b)] as [number, number])
+      .sort((x, y) => x[0] - y[0]);
+    for (const [a, b] of this.slotMinutes) if (!(a < b)) throw new Error(`working slot must end after it starts: ${a}–${b}`);
+  }
+
+  /** Whether a local date (YYYY-MM-DD) is a working day: 调休 first, then holidays, then the weekday. */
+  isWorkingDay(localDate: string): boolean {
+    if (this.workdays.has(localDate)) return true;
+    if (this.holidays.has(localDate)) return false;
+    return this.options.workingWeekdays.includes(DateTime.fromISO(localDate, { zone: this.options.timeZone }).weekday);
+  }
+
+  isWorkingTime(at: Date | string): boolean {
+    const t = toMillis(at);
+    return this.intervalsOfDay(DateTime.fromMillis(t, { zone: this.options.timeZone })).some(([a, b]) => a <= t && t < b);
+  }
+
+  /** The instant when `durationMs` of working time has elapsed after `start`. */
+  addWorkingTime(start: Date | string, durationMs: number): Date {
+    let remaining = durationMs;
+    const t0 = toMillis(start);
+    let day = DateTime.fromMillis(t0, { zone: this.options.timeZone }).startOf('day');
+    for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
+      for (const [a, b] of this.intervalsOfDay(day)) {
+        const from = Math.max(a, t0);
+        if (from >= b) continue;
+        if (remaining <= b - from) return new Date(from + remaining);
+        remaining -= b - from;
+      }
+    }
+    throw new Error('no working time within three years: check the calendar');
+  }
+
+  /** Working time in ms between two instants (0 if b ≤ a). */
+  workingTimeBetween(a: Date | string, b: Date | string): number {
+    const from = toMillis(a);
+    const to = toMillis(b);
+    if (to <= from) return 0;
+    let total = 0;
+    let day = DateTime.fromMillis(from, { zone: this.options.timeZone }).startOf('day');
+    for (let i = 0; i < MAX_DAYS && day.toMillis() < to; i++, day = day.plus({ days: 1 })) {
+      for (const [s, e] of this.intervalsOfDay(day)) total += Math.max(0, Math.min(e, to) - Math.max(s, from));
+    }
+    return total;
+  }
+
+  /** The working intervals (UTC ms) of the local day containing `day`. */
+  private intervalsOfDay(day: DateTime): [number, number][] {
+    const start = day.startOf('day');
+    if (!this.isWorkingDay(start.toISODate()!)) return [];
+    return this.slotMinutes.map(([a, b]) => [start.plus({ minutes: a }).toMillis(), start.plus({ minutes: b }).toMillis()]);
+  }
+}
+
+function toMinutes(hhmm: string): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  if (!m || Number(m[1]) > 24 || Number(m[2]) > 59) throw new Error(`working slot time must be HH:mm, got '${hhmm}'`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+function toMillis(at: Date | string): number {
+  const t = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  if (Number.isNaN(t)) throw new Error(`not an instant: ${String(at)}`);
+  return t;
+}
