@@ -1,0 +1,102 @@
+import { BusinessCalendar } from '@service-ledger/calendar';
+import type { EventEnvelope } from '@service-ledger/core';
+import { evaluateCaseClocks, type SlaClock } from './clocks';
+import { defaultSlaPolicy, mergePolicy } from './policy';
+
+const calendar = new BusinessCalendar();
+const policy = defaultSlaPolicy();
+const T0 = Date.parse('2026-03-10T02:00:00Z'); // Tuesday 10:00 in Shanghai
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+const H = 3600;
+
+function stream(streamId: string, ...events: [number, string, Record<string, unknown>?][]): EventEnvelope[] {
+  return events.map(([s, type, data = {}], i) => ({
+    eventId: `e${i}`, streamId, streamVersion: i + 1, globalPosition: BigInt(i + 1), type, schemaVersion: 1, data,
+    occurredAt: at(s), recordedAt: at(s), actor: { staffId: 'x', role: 'receptionist' }, projectId: 'p1', correlationId: 'c', causationId: null,
+  }));
+}
+const clock = (clocks: SlaClock[], kind: string) => clocks.find((c) => c.clock === kind)!;
+const evaluate = (events: EventEnvelope[], asOfSeconds = 30 * 24 * H) => evaluateCaseClocks(events, policy, calendar, new Date(T0 + asOfSeconds * 1000));
+const urgent = (extra: Record<string, unknown> = {}) => [0, 'RepairReported', { category: 'urgent', nonStandard: false, ...extra }] as [number, string, Record<string, unknown>];
+
+describe('SLA clocks', () => {
+  it('urgent repair: on site at exactly 2 h is on time', () => {
+    const c = clock(evaluate(stream('repair-1', urgent(), [2 * H, 'TechnicianArrived'])), 'repair_arrival');
+    expect(c).toMatchObject({ status: 'met', breachSeconds: 0, deadline: at(2 * H) });
+  });
+  it('urgent repair: on site at 2:00:01 is breached by one second', () => {
+    const c = clock(evaluate(stream('repair-1', urgent(), [2 * H + 1, 'TechnicianArrived'])), 'repair_arrival');
+    expect(c).toMatchObject({ status: 'breached', breachSeconds: 1 });
+  });
+  it('urgent repair: fixed within 24 h', () => {
+    expect(clock(evaluate(stream('repair-1', urgent(), [24 * H, 'RepairCompleted'])), 'repair_fix').status).toBe('met');
+    expect(clock(evaluate(stream('repair-1', urgent(), [24 * H + 60, 'RepairCompleted'])), 'repair_fix')).toMatchObject({ status: 'breached', breachSeconds: 60 });
+  });
+  it('general repair: fixed within 72 h, and has no arrival clock', () => {
+    const clocks = evaluate(stream('repair-1', [0, 'RepairReported', { category: 'general', nonStandard: false }], [72 * H, 'RepairCompleted']));
+    expect(clock(clocks, 'repair_fix').status).toBe('met');
+    expect(clock(clocks, 'repair_arrival')).toBeUndefined();
+  });
+  it('appointment: the arrival clock starts at the owner’s later appointment', () => {
+    const c = clock(evaluate(stream('repair-1', urgent({ appointmentAt: at(5 * H) }), [6 * H + 30 * 60, 'TechnicianArrived'])), 'repair_arrival');
+    expect(c).toMatchObject({ startedAt: at(5 * H), deadline: at(7 * H), status: 'met' });
+  });
+  it('non-standard item: assessed within 15 minutes of the report', () => {
+    expect(clock(evaluate(stream('repair-1', urgent({ nonStandard: true }), [15 * 60, 'RepairAssessed'])), 'repair_assessment').status).toBe('met');
+    expect(clock(evaluate(stream('repair-1', urgent({ nonStandard: true }), [15 * 60 + 1, 'RepairAssessed'])), 'repair_assessment').status).toBe('breached');
+  });
+  it('pause: paused time does not count, and the deadline moves by it', () => {
+    const c = clock(evaluate(stream('repair-1', urgent(), [1 * H, 'RepairPaused', { reason: 'owner_absent' }], [4 * H, 'RepairResumed'], [4 * H + 59 * 60, 'TechnicianArrived'])), 'repair_arrival');
+    expect(c).toMatchObject({ status: 'met', pausedSeconds: 3 * H, deadline: at(5 * H) });
+  });
+  it('pause: a clock paused now is running, not breached', () => {
+    const c = clock(evaluate(stream('repair-1', urgent(), [1 * H, 'RepairPaused', { reason: 'parts_on_order' }]), 10 * H), 'repair_arrival');
+    expect(c).toMatchObject({ status: 'running', paused: true, pausedSeconds: 9 * H });
+  });
+  it('reclassify: keeps the start and the paused time, limits follow the new category', () => {
+    const events = stream('repair-1', [0, 'RepairReported', { category: 'general', nonStandard: false }], [1 * H, 'RepairPaused', { reason: 'owner_absent' }], [2 * H, 'RepairResumed'], [3 * H, 'RepairReclassified', { from: 'general', to: 'urgent' }], [26 * H, 'RepairCompleted']);
+    const fix = clock(evaluate(events), 'repair_fix');
+    expect(fix).toMatchObject({ startedAt: at(0), pausedSeconds: H, deadline: at(25 * H), status: 'breached', breachSeconds: H });
+  });
+  it('cancel: open clocks are cancelled, but a breach already incurred stays', () => {
+    const clocks = evaluate(stream('repair-1', urgent(), [3 * H, 'RepairCancelled', { reason: 'x' }]));
+    expect(clock(clocks, 'repair_arrival')).toMatchObject({ status: 'breached', breachSeconds: H });
+    expect(clock(clocks, 'repair_fix').status).toBe('cancelled');
+  });
+  it('a missed clock stays breached after the case closes', () => {
+    const clocks = evaluate(stream('repair-1', urgent(), [3 * H, 'TechnicianArrived'], [5 * H, 'RepairCompleted']));
+    expect(clock(clocks, 'repair_arrival')).toMatchObject({ status: 'breached', breachSeconds: H });
+  });
+  it('running vs breached as of an instant', () => {
+    const events = stream('repair-1', urgent());
+    expect(clock(evaluateCaseClocks(events, policy, calendar, new Date(T0 + 2 * H * 1000)), 'repair_arrival').status).toBe('running');
+    expect(clock(evaluateCaseClocks(events, policy, calendar, new Date(T0 + (2 * H + 1) * 1000)), 'repair_arrival')).toMatchObject({ status: 'breached', breachSeconds: 1 });
+  });
+  it('warning at 75 % of the allowed time', () => {
+    expect(clock(evaluate(stream('repair-1', urgent())), 'repair_arrival').warningAt).toBe(at(1.5 * H));
+  });
+  it('help request: answered within 5 minutes', () => {
+    expect(clock(evaluate(stream('help-1', [0, 'HelpRequestReceived'], [300, 'HelpRequestAnswered'])), 'help_answer').status).toBe('met');
+    expect(clock(evaluate(stream('help-1', [0, 'HelpRequestReceived'], [301, 'HelpRequestAnswered'])), 'help_answer').breachSeconds).toBe(1);
+  });
+  it('complaint: first reply within half a working day, across the lunch break', () => {
+    // Received Tue 10:00; half a day = 4 working hours → 15:30 (12:00–13:30 does not count).
+    const ok = clock(evaluate(stream('complaint-1', [0, 'ComplaintReceived'], [5.5 * H, 'ComplaintRepliedToOwner'])), 'complaint_first_reply');
+    expect(ok).toMatchObject({ deadline: at(5.5 * H), status: 'met' });
+    expect(clock(evaluate(stream('complaint-1', [0, 'ComplaintReceived'], [5.5 * H + 1, 'ComplaintRepliedToOwner'])), 'complaint_first_reply').status).toBe('breached');
+  });
+  it('complaint: the owner hears back by the promised time', () => {
+    const promise = [H, 'ComplaintResponsibilityAssigned', { promisedReplyBy: at(48 * H) }] as [number, string, Record<string, unknown>];
+    expect(clock(evaluate(stream('complaint-1', [0, 'ComplaintReceived'], promise, [48 * H, 'ComplaintRepliedToOwner'])), 'complaint_promised_reply').status).toBe('met');
+    expect(clock(evaluate(stream('complaint-1', [0, 'ComplaintReceived'], promise, [49 * H, 'ComplaintRepliedToOwner'])), 'complaint_promised_reply')).toMatchObject({ status: 'breached', breachSeconds: H });
+  });
+  it('follow-up visit: due within the configured time after completion', () => {
+    const events = stream('repair-1', urgent(), [H, 'TechnicianArrived'], [3 * H, 'RepairCompleted'], [3 * H + 73 * H, 'RepairFollowUpVisited']);
+    expect(clock(evaluate(events), 'follow_up_visit')).toMatchObject({ status: 'breached', breachSeconds: H });
+  });
+  it('policy: per-project overrides are validated and named', () => {
+    expect(mergePolicy(policy, { urgentArrivalMs: 3 * H * 1000 }).urgentArrivalMs).toBe(3 * H * 1000);
+    expect(() => mergePolicy(policy, { urgentArrivalMs: -1 })).toThrow(/urgentArrivalMs/);
+    expect(() => mergePolicy(policy, { bogus: 1 })).toThrow(/bogus|Unrecognized/);
+  });
+});

@@ -1,0 +1,211 @@
+import type { EventEnvelope } from '@service-ledger/core';
+import type { BusinessCalendar } from '@service-ledger/calendar';
+import type { SlaPolicy } from './policy';
+
+export type CaseType = 'complaint' | 'repair' | 'help_request';
+export type ClockKind =
+  | 'complaint_first_reply'
+  | 'complaint_promised_reply'
+  | 'repair_arrival'
+  | 'repair_fix'
+  | 'repair_assessment'
+  | 'help_answer'
+  | 'follow_up_visit';
+export type ClockStatus = 'running' | 'met' | 'breached' | 'cancelled';
+
+export interface SlaClock {
+  caseId: string;
+  caseType: CaseType;
+  projectId: string;
+  clock: ClockKind;
+  startedAt: string;
+  /** Deadline, already extended by paused time. */
+  deadline: string;
+  warningAt: string;
+  metAt: string | null;
+  /** 'breached' = met late, or still open past the deadline at `asOf`. */
+  status: ClockStatus;
+  /** How long over the deadline (0 unless breached). */
+  breachSeconds: number;
+  pausedSeconds: number;
+  paused: boolean;
+}
+
+/** What starts and stops each clock, for docs and the KPI definitions. */
+export const clockDefinitions: Record<ClockKind, { caseType: CaseType; starts: string; stops: string; limit: string; time: 'wall clock' | 'working time' }> = {
+  complaint_first_reply: { caseType: 'complaint', starts: 'ComplaintReceived', stops: 'first ComplaintRepliedToOwner or ComplaintHandled', limit: 'half a working day (complaintFirstReplyWorkingMs)', time: 'working time' },
+  complaint_promised_reply: { caseType: 'complaint', starts: 'ComplaintResponsibilityAssigned', stops: 'a reply or handling after the promise', limit: 'the promised time (latest promise)', time: 'wall clock' },
+  repair_arrival: { caseType: 'repair', starts: 'RepairReported, or the appointment when later', stops: 'TechnicianArrived', limit: 'urgent only: 2 h (urgentArrivalMs), paused time excluded', time: 'wall clock' },
+  repair_fix: { caseType: 'repair', starts: 'RepairReported, or the appointment when later', stops: 'RepairCompleted', limit: 'urgent 24 h, general 72 h (by the current category), paused time excluded', time: 'wall clock' },
+  repair_assessment: { caseType: 'repair', starts: 'RepairReported (non-standard item)', stops: 'RepairAssessed', limit: '15 min (assessmentMs)', time: 'wall clock' },
+  help_answer: { caseType: 'help_request', starts: 'HelpRequestReceived', stops: 'HelpRequestAnswered', limit: '5 min (helpAnswerMs)', time: 'wall clock' },
+  follow_up_visit: { caseType: 'repair', starts: 'RepairCompleted / ComplaintHandled (latest)', stops: 'the follow-up visit after it', limit: 'followUpVisitMs', time: 'wall clock' },
+};
+
+interface Pause {
+  from: number;
+  to: number | null;
+}
+
+interface ClockSpec {
+  clock: ClockKind;
+  start: number;
+  /** Deadline before pauses, and the warning instant. */
+  deadline: number;
+  warning: number;
+  met: number | null;
+  pausable: boolean;
+  cancelledAt?: number | null;
+}
+
+const t = (iso: string) => Date.parse(iso);
+
+/**
+ * Every SLA clock of one case, as of an instant: a pure function of the case's events, the project's policy
+ * and its business calendar. Clocks that were breached stay breached whatever happens later.
+ */
+export function evaluateCaseClocks(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar, asOf: Date): SlaClock[] {
+  if (events.length === 0) return [];
+  const first = events[0];
+  const dash = first.streamId.indexOf('-');
+  const category = first.streamId.slice(0, dash);
+  const caseId = first.streamId.slice(dash + 1);
+  const now = asOf.getTime();
+  let specs: ClockSpec[] = [];
+  let pauses: Pause[] = [];
+  let caseType: CaseType;
+  if (category === 'complaint') {
+    caseType = 'complaint';
+    specs = complaintClocks(events, policy, calendar);
+  } else if (category === 'repair') {
+    caseType = 'repair';
+    ({ specs, pauses } = repairClocks(events, policy));
+  } else if (category === 'help') {
+    caseType = 'help_request';
+    specs = helpClocks(events, policy);
+  } else return [];
+
+  return specs.map((s) => finish(s, s.pausable ? pauses : [], now, { caseId, caseType, projectId: first.projectId }));
+}
+
+function finish(s: ClockSpec, pauses: Pause[], now: number, ids: Pick<SlaClock, 'caseId' | 'caseType' | 'projectId'>): SlaClock {
+  const end = s.met ?? (s.cancelledAt ?? now);
+  // Extend the deadline by every pause that began before the (extended) deadline and before the clock stopped.
+  let deadline = s.deadline;
+  let warning = s.warning;
+  let paused = 0;
+  let pausedNow = false;
+  for (const p of [...pauses].sort((a, b) => a.from - b.from)) {
+    const from = Math.max(p.from, s.start);
+    if (from >= deadline || from >= end) continue;
+    const to = Math.min(p.to ?? end, end);
+    if (p.to === null && s.met === null && s.cancelledAt == null) pausedNow = true;
+    const length = Math.max(0, to - from);
+    paused += length;
+    deadline += length;
+    if (from < warning) warning += length;
+  }
+  let status: ClockStatus;
+  let breach = 0;
+  if (s.met !== null) {
+    status = s.met <= deadline ? 'met' : 'breached';
+    breach = Math.max(0, s.met - deadline);
+  } else if (s.cancelledAt != null) {
+    status = s.cancelledAt > deadline ? 'breached' : 'cancelled';
+    breach = Math.max(0, s.cancelledAt - deadline);
+  } else if (!pausedNow && now > deadline) {
+    status = 'breached';
+    breach = now - deadline;
+  } else status = 'running';
+  return {
+    ...ids,
+    clock: s.clock,
+    startedAt: new Date(s.start).toISOString(),
+    deadline: new Date(deadline).toISOString(),
+    warningAt: new Date(warning).toISOString(),
+    metAt: s.met === null ? null : new Date(s.met).toISOString(),
+    status,
+    breachSeconds: Math.floor(breach / 1000),
+    pausedSeconds: Math.floor(paused / 1000),
+    paused: pausedNow,
+  };
+}
+
+function wall(clock: ClockKind, start: number, limit: number, policy: SlaPolicy, met: number | null, pausable = false): ClockSpec {
+  return { clock, start, deadline: start + limit, warning: start + Math.round(limit * policy.warningFraction), met, pausable };
+}
+
+function complaintClocks(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar): ClockSpec[] {
+  const received = events.find((e) => e.type === 'ComplaintReceived');
+  if (!received) return [];
+  const start = t(received.occurredAt);
+  const replies = events.filter((e) => e.type === 'ComplaintRepliedToOwner' || e.type === 'ComplaintHandled').map((e) => t(e.occurredAt));
+  const specs: ClockSpec[] = [
+    {
+      clock: 'complaint_first_reply',
+      start,
+      deadline: calendar.addWorkingTime(new Date(start), policy.complaintFirstReplyWorkingMs).getTime(),
+      warning: calendar.addWorkingTime(new Date(start), policy.complaintFirstReplyWorkingMs * policy.warningFraction).getTime(),
+      met: replies.length ? Math.min(...replies) : null,
+      pausable: false,
+    },
+  ];
+  const promises = events.filter((e) => e.type === 'ComplaintResponsibilityAssigned');
+  const promise = promises[promises.length - 1];
+  if (promise) {
+    const from = t(promise.occurredAt);
+    const by = t((promise.data as { promisedReplyBy: string }).promisedReplyBy);
+    const after = replies.filter((r) => r >= from);
+    specs.push({ clock: 'complaint_promised_reply', start: from, deadline: by, warning: from + Math.round((by - from) * policy.warningFraction), met: after.length ? Math.min(...after) : null, pausable: false });
+  }
+  const handled = events.filter((e) => e.type === 'ComplaintHandled');
+  const lastHandled = handled[handled.length - 1];
+  if (lastHandled) {
+    const from = t(lastHandled.occurredAt);
+    const visit = events.find((e) => e.type === 'ComplaintFollowUpVisited' && t(e.occurredAt) >= from);
+    specs.push(wall('follow_up_visit', from, policy.followUpVisitMs, policy, visit ? t(visit.occurredAt) : null));
+  }
+  return specs;
+}
+
+function repairClocks(events: EventEnvelope[], policy: SlaPolicy): { specs: ClockSpec[]; pauses: Pause[] } {
+  const reported = events.find((e) => e.type === 'RepairReported');
+  if (!reported) return { specs: [], pauses: [] };
+  const data = reported.data as { category: 'urgent' | 'general'; nonStandard: boolean; appointmentAt?: string };
+  let category = data.category;
+  const pauses: Pause[] = [];
+  let arrived: number | null = null;
+  let completed: number | null = null;
+  let assessed: number | null = null;
+  let cancelled: number | null = null;
+  for (const e of events) {
+    const at = t(e.occurredAt);
+    if (e.type === 'RepairReclassified') category = (e.data as { to: 'urgent' | 'general' }).to;
+    else if (e.type === 'RepairPaused') pauses.push({ from: at, to: null });
+    else if (e.type === 'RepairResumed' && pauses.length && pauses[pauses.length - 1].to === null) pauses[pauses.length - 1].to = at;
+    else if (e.type === 'TechnicianArrived' && arrived === null) arrived = at;
+    else if (e.type === 'RepairCompleted') completed = at;
+    else if (e.type === 'RepairAssessed' && assessed === null) assessed = at;
+    else if (e.type === 'RepairCancelled') cancelled = at;
+  }
+  const reportedAt = t(reported.occurredAt);
+  // The owner chose a later appointment: the company's clocks start then.
+  const start = data.appointmentAt ? Math.max(reportedAt, t(data.appointmentAt)) : reportedAt;
+  const specs: ClockSpec[] = [];
+  if (category === 'urgent') specs.push(wall('repair_arrival', start, policy.urgentArrivalMs, policy, arrived, true));
+  specs.push(wall('repair_fix', start, category === 'urgent' ? policy.urgentFixMs : policy.generalFixMs, policy, completed, true));
+  if (data.nonStandard) specs.push(wall('repair_assessment', reportedAt, policy.assessmentMs, policy, assessed));
+  if (completed !== null) {
+    const visit = events.find((e) => e.type === 'RepairFollowUpVisited');
+    specs.push(wall('follow_up_visit', completed, policy.followUpVisitMs, policy, visit ? t(visit.occurredAt) : null));
+  }
+  for (const s of specs) if (s.met === null) s.cancelledAt = cancelled;
+  return { specs, pauses };
+}
+
+function helpClocks(events: EventEnvelope[], policy: SlaPolicy): ClockSpec[] {
+  const received = events.find((e) => e.type === 'HelpRequestReceived');
+  if (!received) return [];
+  const answered = events.find((e) => e.type === 'HelpRequestAnswered');
+  return [wall('help_answer', t(received.occurredAt), policy.helpAnswerMs, policy, answered ? t(answered.occurredAt) : null)];
+}
