@@ -1,0 +1,40 @@
+import { clockDefinitions } from '@service-ledger/sla';
+import { KPIS } from './definitions';
+import { DEFAULT_WEIGHTS } from './staff-scorecard';
+
+/** The KPI definitions document (libs/analytics/KPI.md), generated from the code so the two cannot drift. */
+export function kpiDocument(): string {
+  const lines = [
+    '# KPI definitions',
+    '',
+    'Generated from `libs/analytics/src/kpi/definitions.ts` by `npm run kpi:docs`; a test fails when this file is stale.',
+    'Months are calendar months in the configured time zone (default Asia/Shanghai). Filters: project, department,',
+    'staff (first responder, handler or technician), month. Rates are numerator ÷ denominator; an empty denominator',
+    'gives no rate (shown as —), never 0 % or 100 %.',
+    '',
+  ];
+  for (const group of ['repairs', 'complaints', 'visits'] as const) {
+    lines.push(`## ${group[0].toUpperCase()}${group.slice(1)}`, '', '| id | 指标 | KPI | numerator | denominator | month of | kind |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const k of KPIS.filter((x) => x.group === group)) lines.push(`| \`${k.id}\` | ${k.zh} | ${k.en} | ${k.numerator} | ${k.denominator} | ${k.month} | ${k.kind} |`);
+    lines.push('');
+  }
+  lines.push(
+    '## Staff scorecard (per project, person and month)',
+    '',
+    'Credits follow 首问负责制 (whoever receives a request owns following it up): a case credits its first responder',
+    '(jobs received, in the month of receipt) and its handler — the technician of a repair, the handler of a complaint,',
+    'the staff who answered a help request — (jobs handled, in the month of closure, with on-time and satisfaction).',
+    'A rework within warranty is attributed to the original order’s technician, in the month the rework is reported.',
+    'On time = the case’s main clock (repair fixed in time, complaint first reply, help answer) met.',
+    '',
+    `score = ${DEFAULT_WEIGHTS.onTime} × on-time rate + ${DEFAULT_WEIGHTS.satisfaction} × satisfaction rate + ${DEFAULT_WEIGHTS.volume} × handled ÷ most handled in the project − ${DEFAULT_WEIGHTS.reworkPenalty} × reworks (floor 0; weights configurable; a person with no decided clock or visit gets rate 1). Ranked per project; ties share a rank.`,
+    '',
+    '## SLA clocks behind the rates',
+    '',
+    '| clock | starts | stops | limit | time |',
+    '| --- | --- | --- | --- | --- |',
+    ...Object.entries(clockDefinitions).map(([k, c]) => `| \`${k}\` | ${c.starts} | ${c.stops} | ${c.limit} | ${c.time} |`),
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,4 @@
+export * from './definitions';
+export * from './run';
+export * from './staff-scorecard';
+export * from './docs';

@@ -1,0 +1,215 @@
+import type { BusinessCalendar } from '@service-ledger/calendar';
+import type { EventEnvelope } from '@service-ledger/core';
+import { evaluateCaseClocks, type SlaClock, type SlaPolicy } from '@service-ledger/sla';
+
+/** Rows of every projection table that one case produces. */
+export interface CaseRows {
+  case: Record<string, unknown>;
+  clocks: Record<string, unknown>[];
+  clockHistory: Record<string, unknown>[];
+  satisfaction: Record<string, unknown>[];
+  complaintCategory: Record<string, unknown> | null;
+  staff: Record<string, unknown>[];
+}
+
+type D = Record<string, any>;
+const CASE_TYPES: Record<string, string> = { complaint: 'complaint', repair: 'repair', help: 'help_request', visit: 'courtesy_visit' };
+export const CASE_CATEGORIES = Object.keys(CASE_TYPES);
+
+/**
+ * Folds one case's (sanitised) history into its rows. Deterministic: the same events give the same rows, whether
+ * they come live, twice, or in a replay; clocks are evaluated as of the case's last event, so "breached now" for
+ * open clocks is decided at query time from the deadline.
+ */
+export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar): CaseRows {
+  const first = events[0];
+  const last = events[events.length - 1];
+  const category = first.streamId.slice(0, first.streamId.indexOf('-'));
+  const caseId = first.streamId.slice(category.length + 1);
+  const version = Number(last.globalPosition);
+  const asOf = new Date(last.occurredAt);
+  const clocks = evaluateCaseClocks(events, policy, calendar, asOf);
+  const status = (kind: string) => clocks.find((c) => c.clock === kind)?.status ?? '';
+
+  const row: D = {
+    case_id: caseId, case_type: CASE_TYPES[category], project_id: first.projectId, building: '', status: 'open',
+    opened_at: first.occurredAt, closed_at: null, first_responder_id: '', handler_id: '', department: '', channel: '', owner_ref: '',
+    nature: '', communicative_kind: '', content: '', topic: '', major: 0, reasonable: null, cause: '', escalation: '', reopen_count: 0,
+    first_reply_at: null, handled_at: null, repair_category: '', part: '', non_standard: 0, appointment_at: null, technician_id: '',
+    arrived_at: null, completed_at: null, quote_declined: 0, paused_for_parts: 0, material_cost: 0, labour_cost: 0, total_fee: 0, paid: 0,
+    rework_of: '', rework_of_technician: '', help_kind: '', help_category: '', referred: 0, answered_at: null, follow_up_count: 0,
+    last_satisfied: null, owner_satisfied: null, version,
+  };
+  const satisfaction: D[] = [];
+  const visit = (e: EventEnvelope, responsible: string) => {
+    const d = e.data as D;
+    row.follow_up_count += 1;
+    row.last_satisfied = d.satisfied ? 1 : 0;
+    satisfaction.push({
+      visit_id: d.visitId, case_id: caseId, case_type: row.case_type, project_id: first.projectId, visited_at: e.occurredAt, method: d.method,
+      satisfied: d.satisfied ? 1 : 0, remarks: d.remarks ?? '', visitor_id: d.visitorStaffId, responsible_id: responsible, department: row.department, version,
+    });
+  };
+
+  for (const e of events) {
+    const d = e.data as D;
+    switch (e.type) {
+      case 'ComplaintReceived':
+        Object.assign(row, { building: d.location?.building ?? '', channel: d.channel, owner_ref: d.ownerRef, first_responder_id: d.firstResponderId, department: 'customer_service' });
+        break;
+      case 'ComplaintClassified':
+        Object.assign(row, { nature: d.nature, communicative_kind: d.communicativeKind ?? '', content: d.content, topic: d.topic, major: d.major ? 1 : 0, reasonable: d.reasonable ? 1 : 0 });
+        break;
+      case 'ComplaintInvestigated':
+        row.cause = d.cause;
+        break;
+      case 'ComplaintResponsibilityAssigned':
+        row.department = d.department;
+        if (d.responsibleStaffId) row.handler_id = d.responsibleStaffId;
+        break;
+      case 'ComplaintRepliedToOwner':
+        row.first_reply_at ??= e.occurredAt;
+        break;
+      case 'ComplaintHandled':
+        Object.assign(row, { status: 'handled', handled_at: e.occurredAt, handler_id: d.handledById, closed_at: e.occurredAt });
+        row.first_reply_at ??= e.occurredAt;
+        break;
+      case 'ComplaintFollowUpVisited':
+        visit(e, row.handler_id);
+        break;
+      case 'ComplaintReopened':
+        Object.assign(row, { status: 'reopened', reopen_count: row.reopen_count + 1, closed_at: null });
+        break;
+      case 'ComplaintReviewed':
+        row.status = 'reviewed';
+        break;
+      case 'ComplaintArchived':
+        row.status = 'archived';
+        break;
+      case 'ComplaintEscalated':
+        row.escalation = d.level;
+        break;
+      case 'RepairReported':
+        Object.assign(row, {
+          building: d.location?.building ?? '', channel: d.channel, owner_ref: d.ownerRef, first_responder_id: d.firstResponderId, department: 'engineering',
+          repair_category: d.category, part: d.part, non_standard: d.nonStandard ? 1 : 0, appointment_at: d.appointmentAt ?? null,
+          rework_of: d.reworkOf?.repairId ?? '', rework_of_technician: d.reworkOf?.technicianId ?? '',
+        });
+        break;
+      case 'RepairDispatched':
+        Object.assign(row, { technician_id: d.technicianId, handler_id: d.technicianId, status: 'dispatched' });
+        break;
+      case 'TechnicianArrived':
+        row.arrived_at ??= e.occurredAt;
+        row.status = 'on_site';
+        break;
+      case 'RepairQuoted':
+        Object.assign(row, { material_cost: d.materialCost, labour_cost: d.labourCost, total_fee: d.total });
+        break;
+      case 'RepairQuoteDeclined':
+        Object.assign(row, { quote_declined: 1, status: 'quote_declined' });
+        break;
+      case 'RepairWorkStarted':
+        row.status = 'in_progress';
+        break;
+      case 'RepairPaused':
+        if (d.reason === 'parts_on_order') row.paused_for_parts = 1;
+        break;
+      case 'RepairReclassified':
+        row.repair_category = d.to;
+        break;
+      case 'RepairCompleted':
+        Object.assign(row, { status: 'completed', completed_at: e.occurredAt, closed_at: e.occurredAt, material_cost: d.materialCost, labour_cost: d.labourCost, total_fee: d.total });
+        break;
+      case 'RepairAcceptedByOwner':
+        row.owner_satisfied = d.satisfied ? 1 : 0;
+        break;
+      case 'RepairPaymentReceived':
+        row.paid += d.amount;
+        break;
+      case 'RepairFollowUpVisited':
+        visit(e, row.technician_id);
+        break;
+      case 'RepairCancelled':
+        Object.assign(row, { status: 'cancelled', closed_at: e.occurredAt });
+        break;
+      case 'HelpRequestReceived':
+        Object.assign(row, { help_kind: d.kind, help_category: d.category, channel: d.channel, owner_ref: d.ownerRef, first_responder_id: d.firstResponderId, building: d.location?.building ?? '', department: 'customer_service' });
+        break;
+      case 'HelpRequestReferred':
+        row.referred = 1;
+        break;
+      case 'HelpRequestAnswered':
+        Object.assign(row, { status: 'answered', answered_at: e.occurredAt, closed_at: e.occurredAt, handler_id: d.answeredById });
+        break;
+      case 'CourtesyVisitRecorded':
+        Object.assign(row, { status: 'visited', closed_at: e.occurredAt, building: d.location?.building ?? '', owner_ref: d.ownerRef, first_responder_id: d.visitorStaffId, handler_id: d.visitorStaffId, department: 'customer_service' });
+        visit({ ...e, data: { ...d, visitId: caseId } }, d.visitorStaffId);
+        break;
+    }
+  }
+  // A clock still running is judged at query time against its deadline (null while paused: the deadline moves).
+  const deadline = (kind: string) => {
+    const c = clocks.find((x) => x.clock === kind);
+    return c && c.status === 'running' && !c.paused ? c.deadline : null;
+  };
+  Object.assign(row, {
+    first_reply_deadline: deadline('complaint_first_reply'), promised_reply_deadline: deadline('complaint_promised_reply'), arrival_deadline: deadline('repair_arrival'),
+    fix_deadline: deadline('repair_fix'), assessment_deadline: deadline('repair_assessment'), help_answer_deadline: deadline('help_answer'), follow_up_deadline: deadline('follow_up_visit'),
+    first_reply_status: status('complaint_first_reply'), promised_reply_status: status('complaint_promised_reply'), arrival_status: status('repair_arrival'),
+    fix_status: status('repair_fix'), assessment_status: status('repair_assessment'), help_answer_status: status('help_answer'), follow_up_status: status('follow_up_visit'),
+  });
+  for (const s of satisfaction) s.department = row.department;
+
+  const responsible = (c: SlaClock) => (c.clock.startsWith('repair') ? row.technician_id : c.clock === 'follow_up_visit' || c.clock.startsWith('complaint') || c.clock === 'help_answer' ? row.first_responder_id : '');
+  const clockRows = clocks.map((c) => ({
+    case_id: caseId, clock: c.clock, case_type: row.case_type, project_id: first.projectId, category: row.repair_category || row.nature, responsible_id: responsible(c),
+    started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, status: c.status, breach_seconds: c.breachSeconds,
+    paused_seconds: c.pausedSeconds, paused: c.paused ? 1 : 0, version,
+  }));
+
+  return {
+    case: row,
+    clocks: clockRows,
+    clockHistory: clockHistory(events, policy, calendar, caseId, first.projectId),
+    satisfaction,
+    complaintCategory: category === 'complaint' ? {
+      complaint_id: caseId, project_id: first.projectId, received_at: first.occurredAt, nature: row.nature, communicative_kind: row.communicative_kind,
+      content: row.content, topic: row.topic, major: row.major, reasonable: row.reasonable, cause: row.cause, version,
+    } : null,
+    staff: staffCredits(row, clocks, version),
+  };
+}
+
+/** One row each time a clock's status, deadline or met time changes, so breaches stay on record. */
+function clockHistory(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar, caseId: string, projectId: string): D[] {
+  const rows: D[] = [];
+  const previous = new Map<string, string>();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    for (const c of evaluateCaseClocks(events.slice(0, i + 1), policy, calendar, new Date(e.occurredAt))) {
+      const key = `${c.status}|${c.deadline}|${c.metAt}`;
+      if (previous.get(c.clock) === key) continue;
+      previous.set(c.clock, key);
+      rows.push({ case_id: caseId, clock: c.clock, version: Number(e.globalPosition), project_id: projectId, status: c.status, deadline: c.deadline, met_at: c.metAt, breach_seconds: c.breachSeconds, changed_at: e.occurredAt });
+    }
+  }
+  return rows;
+}
+
+/**
+ * 首问负责制: the first responder is credited with receiving and following up; the handler or technician with the
+ * work. On-time is the case's main clock; satisfaction the last follow-up visit; a rework is attributed to the
+ * original order's technician.
+ */
+function staffCredits(row: D, clocks: SlaClock[], version: number): D[] {
+  const main = clocks.find((c) => c.clock === 'repair_fix') ?? clocks.find((c) => c.clock === 'complaint_first_reply') ?? clocks.find((c) => c.clock === 'help_answer');
+  const onTime = main && (main.status === 'met' || main.status === 'breached') ? (main.status === 'met' ? 1 : 0) : null;
+  const base = { case_id: row.case_id, case_type: row.case_type, project_id: row.project_id, received_at: row.opened_at, closed_at: row.closed_at, satisfied: row.last_satisfied, version };
+  const credits: D[] = [];
+  if (row.first_responder_id) credits.push({ ...base, staff_id: row.first_responder_id, credit: 'first_responder', on_time: onTime });
+  const worker = row.case_type === 'repair' ? row.technician_id : row.handler_id;
+  if (worker && row.closed_at && row.status !== 'cancelled') credits.push({ ...base, staff_id: worker, credit: 'handler', on_time: onTime });
+  if (row.rework_of_technician) credits.push({ ...base, staff_id: row.rework_of_technician, credit: 'rework_attributed', on_time: null, satisfied: null });
+  return credits;
+}
