@@ -1,6 +1,6 @@
 import { newId } from '@service-ledger/core';
 import { createEventStore, START, type EventStore } from '@service-ledger/event-store';
-import { Scenario } from '@service-ledger/testing';
+import { repairPayload, Scenario } from '@service-ledger/testing';
 import { testAnalytics } from '../../../test/support/chdb';
 import type { Analytics } from './client';
 import { kpiDocument, KPIS, runKpis, staffScorecard } from './kpi';
@@ -50,8 +50,8 @@ describe('analytics: projector and KPIs on chDB', () => {
     await s.run('PauseRepair', { repairId: r4, reason: 'owner_absent' }, '2026-03-20T11:00:00', 'technician', 'tech-2');
     await s.run('ResumeRepair', { repairId: r4 }, '2026-03-21T11:00:00', 'technician', 'tech-2');
     await s.complete(r4, '2026-03-23T17:00:00', 'tech-2');
-    await s.run('ReportRepair', { ...(await import('@service-ledger/testing')).repairPayload(newId()), category: 'general' }, '2026-03-25T09:00:00');
-    await s.run('ReportRepair', { ...(await import('@service-ledger/testing')).repairPayload(newId()), category: 'general', reworkOf: r1 }, '2026-03-20T09:00:00');
+    await s.run('ReportRepair', { ...repairPayload(newId()), category: 'general' }, '2026-03-25T09:00:00');
+    await s.run('ReportRepair', { ...repairPayload(newId()), category: 'general', reworkOf: r1 }, '2026-03-20T09:00:00');
 
     // Complaints
     const c1 = await s.complaint('2026-03-10T10:00:00');
