@@ -1,4 +1,53 @@
 import type { Command } from 'commander';
+import { compareDatabases, migrate, replay, runKpis } from '@service-ledger/analytics';
+import { loadConfig } from '@service-ledger/config';
+import { openAnalytics } from './parts/projector.part';
+import { openStore } from './runtime';
 
-/** Subcommands of later capabilities (seed, replay, kpi export, audit) register here, one line each. */
-export function registerExtraCommands(_program: Command, _fail: (e: unknown) => never): void {}
+/** Subcommands beyond start/import/tokens: one registration each. */
+export function registerExtraCommands(program: Command, fail: (e: unknown) => never): void {
+  program
+    .command('replay')
+    .description('Rebuild every projection from the event store into a fresh database and compare it with the live one (stop the server first when it uses chDB)')
+    .option('--into <database>', 'target ClickHouse database (default: <live>_replay)')
+    .action(async (opts: { into?: string }) => {
+      try {
+        const config = loadConfig();
+        const store = await openStore(config);
+        const live = openAnalytics(config);
+        await migrate(live);
+        const target = live.withDatabase(opts.into ?? `${live.database}_replay`);
+        const started = Date.now();
+        const { events } = await replay(store, target);
+        const report = await compareDatabases(live, target);
+        console.log(`replayed ${events} events into ${target.database} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        for (const t of report.tables) console.log(`${t.rowsA === t.rowsB && t.checksumA === t.checksumB ? 'equal  ' : 'DIFFERS'} ${t.table.padEnd(22)} live ${t.rowsA} rows, replay ${t.rowsB} rows`);
+        console.log(report.equal ? 'the live tables equal the replay' : 'the live tables differ from the replay');
+        await store.close();
+        await live.close();
+        process.exit(report.equal ? 0 : 3);
+      } catch (error) {
+        fail(error);
+      }
+    });
+
+  program
+    .command('kpi')
+    .description('Print the KPIs of a month')
+    .requiredOption('--month <YYYY-MM>', 'month')
+    .option('--project <id>', 'project')
+    .action(async (opts: { month: string; project?: string }) => {
+      try {
+        const config = loadConfig();
+        const db = openAnalytics(config);
+        await migrate(db);
+        for (const k of await runKpis(db, { month: opts.month, project: opts.project, timeZone: config.timeZone })) {
+          const value = k.kind === 'rate' ? (k.rate === null ? '—' : `${(k.rate * 100).toFixed(1)} %`) : String(k.numerator);
+          console.log(`${k.zh.padEnd(14, '　')} ${k.en.padEnd(45)} ${value.padStart(8)}   (${k.numerator} / ${k.denominator})`);
+        }
+        await db.close();
+      } catch (error) {
+        fail(error);
+      }
+    });
+}

@@ -6,6 +6,7 @@ import { importFile } from './commands/import';
 import { startEmbedded } from './commands/start';
 import { openStore, tokenService } from './runtime';
 import { registerExtraCommands } from './extra-commands';
+import './parts';
 
 /** Exit with a clear message for bad configuration or input, never a stack trace. */
 function fail(error: unknown): never {

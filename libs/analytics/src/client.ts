@@ -71,3 +71,6 @@ export class Analytics {
     await this.client.close();
   }
 }
+
+/** Nest injection token for the Analytics client. */
+export const ANALYTICS = Symbol('ANALYTICS');

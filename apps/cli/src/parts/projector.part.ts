@@ -1,0 +1,37 @@
+import { mkdirSync } from 'node:fs';
+import { ANALYTICS, Analytics, migrate, Projector, StoreEventSource } from '@service-ledger/analytics';
+import type { Config } from '@service-ledger/config';
+import { AnalyticsApiModule } from '../../../api/src/analytics.module';
+import { analyticsDir } from '../runtime';
+import type { EmbeddedPart } from '../commands/start';
+
+export function openAnalytics(config: Config): Analytics {
+  if (config.analytics === 'clickhouse') {
+    return Analytics.open({ kind: 'clickhouse', url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
+  }
+  mkdirSync(analyticsDir(config), { recursive: true });
+  return Analytics.open({ kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase });
+}
+
+/** Embedded shape: the projector follows the store in-process, so a command shows in KPIs within about a second. */
+export const projectorPart: EmbeddedPart = {
+  name: 'projector',
+  async start({ config, store, log }) {
+    const db = openAnalytics(config);
+    await migrate(db);
+    let subscription: { stop(): Promise<void> } | null = null;
+    if (config.projector) {
+      const projector = new Projector(db);
+      subscription = await new StoreEventSource(store, 'projector', 5000, 200).start((events) => projector.handle(events));
+      log(`  Projector: following the event store into ${config.analytics === 'chdb' ? `chDB at ${analyticsDir(config)}` : config.clickhouseUrl}`);
+    }
+    return {
+      modules: [AnalyticsApiModule.register()],
+      providers: [{ provide: ANALYTICS, useValue: db }],
+      async stop() {
+        await subscription?.stop();
+        await db.close();
+      },
+    };
+  },
+};
