@@ -3,6 +3,7 @@ import { compareDatabases, migrate, replay, runKpis } from '@service-ledger/anal
 import { loadConfig } from '@service-ledger/config';
 import { openAnalytics } from './parts/projector.part';
 import { openStore } from './runtime';
+import { seedStore } from '@service-ledger/seed';
 
 /** Subcommands beyond start/import/tokens: one registration each. */
 export function registerExtraCommands(program: Command, fail: (e: unknown) => never): void {
@@ -32,6 +33,27 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
     });
 
   program
+    .command('seed')
+    .description('Generate a sample company through the real command handlers (deterministic for a seed)')
+    .option('--projects <n>', 'projects', (v) => positiveInt('--projects', v), 5)
+    .option('--months <n>', 'months of history up to today', (v) => positiveInt('--months', v), 12)
+    .option('--seed <n>', 'random seed', (v) => positiveInt('--seed', v), 1)
+    .action(async (opts: { projects: number; months: number; seed: number }) => {
+      try {
+        const store = await openStore(loadConfig());
+        const started = Date.now();
+        const report = await seedStore(store, opts, (done, total) => process.stderr.write(`\rseeding: ${done}/${total} commands`));
+        process.stderr.write('\n');
+        console.log(`${report.applied} commands applied (${report.events} events), ${report.duplicates} already there, ${report.failed.length} failed, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        for (const f of report.failed.slice(0, 10)) console.error(`  ${f.name}: ${f.error}`);
+        await store.close();
+        if (report.failed.length) process.exit(1);
+      } catch (error) {
+        fail(error);
+      }
+    });
+
+  program
     .command('kpi')
     .description('Print the KPIs of a month')
     .requiredOption('--month <YYYY-MM>', 'month')
@@ -50,4 +72,10 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
         fail(error);
       }
     });
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`${flag} must be a whole number from 1 to 100000, got '${value}'`);
+  return n;
 }
