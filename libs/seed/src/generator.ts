@@ -115,7 +115,7 @@ export function generateHistory(options: SeedOptions): { projects: Project[]; st
       t += f.number.int({ min: 2, max: 25 }) * MIN;
       if (!emit(t, 'DispatchRepair', { repairId: id, technicianId: tech.staffId, dispatchNo: `PG${f.string.numeric(8)}` }, actorOf(eng))) return;
       const start = Math.max(t, appointment ?? 0);
-      t = urgent ? start + Math.round(lognormal(f, 75 / q, 0.45) * MIN) : start + Math.round(lognormal(f, (appointment ? 0.5 : 18) / q, 0.6) * HOUR);
+      t = urgent ? start + Math.round(lognormal(f, 55 / q, 0.45) * MIN) : start + Math.round(lognormal(f, (appointment ? 0.5 : 18) / q, 0.6) * HOUR);
       if (!emit(t, 'RecordTechnicianArrival', { repairId: id }, actorOf(tech))) return;
       const free = isRework;
       const materialCost = free ? 0 : f.number.int({ min: 0, max: 30 }) * 500;
@@ -181,7 +181,7 @@ export function generateHistory(options: SeedOptions): { projects: Project[]; st
       const promise = t + f.number.int({ min: 1, max: 3 }) * DAY;
       if (!emit(t + 10 * MIN, 'AssignComplaintResponsibility', { complaintId: id, department: f.helpers.arrayElement(['customer_service', 'engineering', 'cleaning', 'security']), promisedReplyBy: new Date(promise).toISOString() }, actorOf(sup))) return;
       // First reply: a good desk replies within hours of working time; a weak one may miss half a working day.
-      const reply = calendar.addWorkingTime(new Date(at), Math.round(lognormal(f, 2.2 / q, 0.6) * HOUR)).getTime();
+      const reply = calendar.addWorkingTime(new Date(at), Math.round(lognormal(f, 1.5 / q, 0.6) * HOUR)).getTime();
       if (!emit(Math.max(reply, t + 20 * MIN), 'ReplyToComplainant', { complaintId: id, message: 'We are looking into it', final: false }, actorOf(receiver))) return;
       let handled = Math.max(reply, t) + Math.round(lognormal(f, 20 / q, 0.6) * HOUR);
       if (major && !emit(handled - HOUR, 'AnalyseMajorComplaint', { complaintId: id, analysis: 'Root cause found; preventive plan agreed' }, actorOf(sup))) return;
@@ -212,7 +212,7 @@ export function generateHistory(options: SeedOptions): { projects: Project[]; st
         t += f.number.int({ min: 1, max: 3 }) * MIN;
         if (!emit(t, 'ReferHelpRequest', { requestId: id, referredToId: staffOf('supervisor')[0].staffId, reason: 'Asked the supervisor' }, actorOf(receiver))) return;
       }
-      t += Math.round(lognormal(f, 2.2 / (receiver.quality * project.quality), 0.6) * MIN);
+      t += Math.round(lognormal(f, 1.6 / (receiver.quality * project.quality), 0.6) * MIN);
       emit(t, 'AnswerHelpRequest', { requestId: id, answer: 'Answered and followed up' }, actorOf(receiver));
     }
 
