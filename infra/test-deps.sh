@@ -16,6 +16,11 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# CJK fonts so page screenshots show Chinese labels instead of boxes.
+if [ ! -d /usr/share/fonts/opentype/noto ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || echo "test-deps: WARNING: fonts-noto-cjk not installed (screenshots will lack Chinese glyphs)" >&2
+fi
+
 if [ -f infra/kafka/kafka.sh ]; then
   bash infra/kafka/kafka.sh install || fail "could not resolve Apache Kafka with Maven"
 fi

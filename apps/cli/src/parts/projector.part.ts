@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { ANALYTICS, Analytics, migrate, Projector, StoreEventSource } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
 import { AnalyticsApiModule } from '../../../api/src/analytics.module';
+import { DashboardsModule } from '../../../api/src/dashboards/dashboards.module';
 import { analyticsDir } from '../runtime';
 import type { EmbeddedPart } from '../commands/start';
 
@@ -26,7 +27,7 @@ export const projectorPart: EmbeddedPart = {
       log(`  Projector: following the event store into ${config.analytics === 'chdb' ? `chDB at ${analyticsDir(config)}` : config.clickhouseUrl}`);
     }
     return {
-      modules: [AnalyticsApiModule.register()],
+      modules: [AnalyticsApiModule.register(), DashboardsModule.register()],
       providers: [{ provide: ANALYTICS, useValue: db }],
       async stop() {
         await subscription?.stop();
