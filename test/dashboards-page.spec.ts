@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
+import { TokenService } from '@service-ledger/auth';
+import type { EventStore } from '@service-ledger/event-store';
+import { chromium, type Browser } from 'playwright-core';
+import { AnalyticsApiModule } from '../apps/api/src/analytics.module';
+import { createApp } from '../apps/api/src/app';
+import { DashboardsModule } from '../apps/api/src/dashboards/dashboards.module';
+import { DASHBOARDS } from '../dashboards/src';
+import { TEST_SECRET } from './support/api';
+import { sampleCompany } from './support/sample';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI === 'true') throw new Error(`Debian chromium is required in CI (${CHROMIUM}); run infra/test-deps.sh`);
+if (!hasChromium) console.warn(`\n*** SKIPPING dashboard page tests: ${CHROMIUM} not installed (apt-get install chromium) ***\n`);
+const describeBrowser = hasChromium ? describe : describe.skip;
+
+describeBrowser('built-in /dashboards page in Debian Chromium', () => {
+  let store: EventStore;
+  let db: Analytics;
+  let app: INestApplication;
+  let browser: Browser;
+  let base: string;
+  const tokens = new TokenService(TEST_SECRET);
+  const gm = tokens.issue({ staffId: 'demo-gm_office', role: 'gm_office', projects: '*', permissions: [] });
+  const desk = tokens.issue({ staffId: 'P01-receptionist-1', role: 'receptionist', projects: ['P01'], permissions: [] });
+  const artifacts = join(__dirname, '..', 'test-artifacts', 'dashboards');
+  const screenshots = join(__dirname, '..', 'dashboards', 'screenshots');
+
+  beforeAll(async () => {
+    ({ store, db } = await sampleCompany({ projects: 2, months: 6 }));
+    app = await createApp({ store, tokens, logLevel: 'silent', modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    mkdirSync(artifacts, { recursive: true });
+    mkdirSync(screenshots, { recursive: true });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await db?.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
+    await store?.close();
+  });
+
+  async function open(token: string, dashboard: string, viewport = { width: 1400, height: 1000 }) {
+    const page = await browser.newPage({ viewport });
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${base}/dashboards?token=${token}#${dashboard}`);
+    await page.waitForFunction(() => document.querySelectorAll('.card').length > 0 && [...document.querySelectorAll<HTMLElement>('.card')].every((c) => c.dataset.state !== 'loading'), null, { timeout: 60_000 });
+    return { page, requests };
+  }
+
+  it.each(DASHBOARDS.map((d) => [d.id, d.panels.length] as const))('%s: every panel renders a chart or table with data', async (id, count) => {
+    const { page } = await open(gm, id);
+    const states = await page.$$eval('.card', (cards) => cards.map((c) => [(c as HTMLElement).dataset.panel, (c as HTMLElement).dataset.state]));
+    expect(states).toHaveLength(count);
+    expect(states.filter(([, s]) => s !== 'data')).toEqual([]);
+    expect(await page.$$eval('.card canvas, .card table, .card .value', (els) => els.length)).toBeGreaterThanOrEqual(count);
+    await page.waitForTimeout(600); // let ECharts finish its entry animation before the picture
+    await page.screenshot({ path: join(artifacts, `${id}.png`), fullPage: true });
+    await page.screenshot({ path: join(screenshots, `${id}.png`), fullPage: true });
+    await page.close();
+  });
+
+  it('a filter change re-queries every panel with the new filter', async () => {
+    const { page, requests } = await open(gm, 'repairs');
+    const before = requests.length;
+    await page.selectOption('select[name=project]', 'P02');
+    await page.click('#filters button[type=submit]');
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.card')].every((c) => c.dataset.state !== 'loading'));
+    const fresh = requests.slice(before).filter((u) => u.includes('/panels/'));
+    expect(fresh).toHaveLength(DASHBOARDS.find((d) => d.id === 'repairs')!.panels.length);
+    expect(fresh.every((u) => u.includes('project=P02'))).toBe(true);
+    await page.close();
+  });
+
+  it('switches between Chinese and English labels', async () => {
+    const { page } = await open(gm, 'sla');
+    const zh = await page.textContent('h1');
+    await page.click('#lang');
+    const en = await page.textContent('h1');
+    expect(zh).toBe('服务质量看板');
+    expect(en).toBe('Service quality dashboards');
+    expect(await page.textContent('.card h2')).toBe('On-time rate per clock');
+    await page.close();
+  });
+
+  it('is readable on a phone: one panel per row', async () => {
+    const { page } = await open(gm, 'complaints', { width: 390, height: 844 });
+    const widths = await page.$$eval('.card', (cards) => cards.map((c) => c.getBoundingClientRect().width));
+    expect(Math.min(...widths)).toBeGreaterThan(300);
+    await page.screenshot({ path: join(artifacts, 'complaints-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a receptionist sees their own project only, and another project is refused (403)', async () => {
+    const { page } = await open(desk, 'sla');
+    const options = await page.$$eval('select[name=project] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(options).toEqual(['P01']);
+    const res = await fetch(`${base}/api/dashboards/sla/panels/on_time_by_clock/data?project=P02`, { headers: { Authorization: `Bearer ${desk}` } });
+    expect(res.status).toBe(403);
+    await page.close();
+  });
+
+  it('a malformed time range shows a clear message on the page and a 4xx from the API', async () => {
+    const { page } = await open(gm, 'sla');
+    await page.fill('input[name=from]', '2026-10');
+    await page.fill('input[name=to]', '2026-01');
+    await page.click('#filters button[type=submit]');
+    await page.waitForSelector('#message:not([hidden])');
+    expect(await page.textContent('#message')).toMatch(/to: must be after from/);
+    const res = await fetch(`${base}/api/dashboards/sla/panels/on_time_by_clock/data?from=yesterday`, { headers: { Authorization: `Bearer ${gm}` } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ issues: [{ field: 'from', rule: 'invalid_datetime' }] });
+    await page.close();
+  });
+
+  it('injection strings in every filter get a 4xx naming the filter, and the tables stay intact', async () => {
+    const before = await db.query<{ n: string }>('SELECT count() AS n FROM {{cases}}');
+    for (const field of ['project', 'department', 'staff', 'from', 'to']) {
+      for (const attack of ["P01' OR 1=1 --", "x'); DROP TABLE cases; --", '1 UNION SELECT name FROM system.tables']) {
+        const res = await fetch(`${base}/api/dashboards/sla/panels/on_time_by_clock/data?${field}=${encodeURIComponent(attack)}`, { headers: { Authorization: `Bearer ${gm}` } });
+        expect(res.status).toBe(400);
+        const body = await res.json();
+        expect(body.issues[0].field).toBe(field);
+        expect(JSON.stringify(body)).not.toMatch(/Exception|SELECT/);
+      }
+    }
+    expect(await db.query<{ n: string }>('SELECT count() AS n FROM {{cases}}')).toEqual(before);
+  });
+});
