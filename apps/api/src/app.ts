@@ -14,6 +14,7 @@ import { CommandsController } from './commands.controller';
 import { ErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
 import { Metrics, MetricsController } from './metrics';
+import { AccessLog } from './access-log';
 import { setupOpenApi } from './openapi';
 
 export interface AppDeps {
@@ -34,6 +35,7 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
     { provide: TokenService, useValue: deps.tokens },
     ...(deps.clock ? [{ provide: CLOCK, useValue: deps.clock }] : []),
     Metrics,
+    AccessLog,
     ...(deps.providers ?? []),
   ];
 

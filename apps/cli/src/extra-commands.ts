@@ -4,6 +4,7 @@ import { loadConfig } from '@service-ledger/config';
 import { openAnalytics } from './parts/projector.part';
 import { openStore } from './runtime';
 import { seedStore } from '@service-ledger/seed';
+import { exportKpisToFiles } from '@service-ledger/exports';
 
 /** Subcommands beyond start/import/tokens: one registration each. */
 export function registerExtraCommands(program: Command, fail: (e: unknown) => never): void {
@@ -53,8 +54,9 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
       }
     });
 
-  program
-    .command('kpi')
+  const kpi = program.command('kpi').description('Monthly KPIs');
+  kpi
+    .command('show')
     .description('Print the KPIs of a month')
     .requiredOption('--month <YYYY-MM>', 'month')
     .option('--project <id>', 'project')
@@ -67,6 +69,27 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
           const value = k.kind === 'rate' ? (k.rate === null ? '—' : `${(k.rate * 100).toFixed(1)} %`) : String(k.numerator);
           console.log(`${k.zh.padEnd(14, '　')} ${k.en.padEnd(45)} ${value.padStart(8)}   (${k.numerator} / ${k.denominator})`);
         }
+        await db.close();
+      } catch (error) {
+        fail(error);
+      }
+    });
+  kpi
+    .command('export')
+    .description('Write the monthly KPI export (xlsx, or one UTF-8 CSV per sheet)')
+    .requiredOption('--month <YYYY-MM>', 'month')
+    .option('--project <id>', 'only this project')
+    .option('--format <xlsx|csv>', 'file format', 'xlsx')
+    .option('--out <file>', 'output file (csv: the base name of the files)')
+    .action(async (opts: { month: string; project?: string; format: string; out?: string }) => {
+      try {
+        if (opts.format !== 'xlsx' && opts.format !== 'csv') throw new Error(`--format must be xlsx or csv, got '${opts.format}'`);
+        const config = loadConfig();
+        const db = openAnalytics(config);
+        await migrate(db);
+        const out = opts.out ?? `kpi-${opts.month}${opts.project ? `-${opts.project}` : ''}.${opts.format}`;
+        const files = await exportKpisToFiles(db, { month: opts.month, project: opts.project, timeZone: config.timeZone }, opts.format, out);
+        for (const f of files) console.log(`wrote ${f}`);
         await db.close();
       } catch (error) {
         fail(error);

@@ -1,6 +1,7 @@
 import { embeddedParts } from '../commands/start';
-import { projectorPart } from './projector.part';
+import { embeddedAnalytics, projectorPart } from './projector.part';
+import { schedulerPart } from './scheduler.part';
 import { seedPart } from './seed.part';
 
-/** The embedded process, in start order: sample data on first run, then the projector catching up. */
-embeddedParts.push(seedPart, projectorPart);
+/** The embedded process, in start order: sample data on first run, the projector catching up, the monthly export. */
+embeddedParts.push(seedPart, projectorPart, schedulerPart(() => embeddedAnalytics!));

@@ -14,12 +14,16 @@ export function openAnalytics(config: Config): Analytics {
   return Analytics.open({ kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase });
 }
 
+/** The analytics client opened by the projector part, shared with the parts started after it. */
+export let embeddedAnalytics: Analytics | null = null;
+
 /** Embedded shape: the projector follows the store in-process, so a command shows in KPIs within about a second. */
 export const projectorPart: EmbeddedPart = {
   name: 'projector',
   async start({ config, store, log }) {
     const db = openAnalytics(config);
     await migrate(db);
+    embeddedAnalytics = db;
     let subscription: { stop(): Promise<void> } | null = null;
     if (config.projector) {
       const projector = new Projector(db);

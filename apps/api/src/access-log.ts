@@ -1,0 +1,16 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessLogWriter } from '@service-ledger/audit';
+import type { Principal } from '@service-ledger/auth';
+import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+
+/** Records audit reads and exports in the access log stream. */
+@Injectable()
+export class AccessLog {
+  private readonly writer: AccessLogWriter;
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    this.writer = new AccessLogWriter(store);
+  }
+  record(principal: Principal, what: Parameters<AccessLogWriter['record']>[1]['what'], details: Record<string, unknown>, target = '', unmasked = false): Promise<void> {
+    return this.writer.record({ staffId: principal.staffId, role: principal.role }, { what, target, unmasked, details });
+  }
+}

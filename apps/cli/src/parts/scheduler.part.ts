@@ -1,0 +1,18 @@
+import { join, resolve } from 'node:path';
+import type { Analytics } from '@service-ledger/analytics';
+import { MonthlyExportScheduler } from '@service-ledger/exports';
+import type { EmbeddedPart } from '../commands/start';
+
+/** The monthly KPI export, scheduled in the embedded process (a separate `start:scheduler` in the distributed shape). */
+export function schedulerPart(analytics: () => Analytics): EmbeddedPart {
+  return {
+    name: 'scheduler',
+    async start({ config, log }) {
+      const dir = config.exportDir ?? join(resolve(config.dataDir), 'exports');
+      const scheduler = new MonthlyExportScheduler(analytics(), { dir, at: config.exportCron, timeZone: config.timeZone, log });
+      scheduler.start();
+      log(`  Monthly KPI export: on the 1st at ${config.exportCron} (${config.timeZone}) into ${dir}`);
+      return { async stop() { scheduler.stop(); } };
+    },
+  };
+}

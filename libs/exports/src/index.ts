@@ -1,0 +1,3 @@
+export * from './kpi-export';
+export * from './write';
+export * from './scheduler';

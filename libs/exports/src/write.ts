@@ -1,0 +1,35 @@
+import { renameSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Analytics } from '@service-ledger/analytics';
+import { buildKpiExport, type ExportRequest, toCsvFiles, toWorkbook } from './kpi-export';
+
+/** Writes via a temporary file and a rename, so a failure never leaves a partial export behind. */
+function writeAtomically(file: string, content: Buffer): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+const SHEET_FILE: Record<string, string> = { '员工 Staff': 'staff', '超时 Breaches': 'breaches', '定义 Definitions': 'definitions' };
+
+/** xlsx: one file. csv: one file per sheet beside `out` (`<name>-summary-P01.csv`, `<name>-staff.csv` …). */
+export async function exportKpisToFiles(db: Analytics, req: ExportRequest, format: 'xlsx' | 'csv', out: string): Promise<string[]> {
+  const data = await buildKpiExport(db, req);
+  if (format === 'xlsx') {
+    writeAtomically(out, await toWorkbook(data));
+    return [out];
+  }
+  const base = out.slice(0, out.length - extname(out).length);
+  return toCsvFiles(data).map((f) => {
+    const suffix = SHEET_FILE[f.name] ?? `summary-${f.name.replace('汇总 ', '')}`;
+    const file = `${base}-${suffix}.csv`;
+    writeAtomically(file, f.content);
+    return file;
+  });
+}
