@@ -9,6 +9,7 @@ import { CLOCK, DomainModule } from '@service-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './auth.guard';
+import { AuditController } from './audit.controller';
 import { CasesController } from './cases.controller';
 import { CommandsController } from './commands.controller';
 import { ErrorFilter } from './error.filter';
@@ -57,7 +58,7 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
       DomainModule.register(),
       ...(deps.modules ?? []),
     ],
-    controllers: [CommandsController, CasesController, HealthController, MetricsController],
+    controllers: [CommandsController, CasesController, AuditController, HealthController, MetricsController],
     providers: [
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_FILTER, useClass: ErrorFilter },

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ANALYTICS, type Analytics, parseMonth, runKpis, staffScorecard } from '@service-ledger/analytics';
+import { ANALYTICS, type Analytics, kpiCases, parseMonth, runKpis, staffScorecard } from '@service-ledger/analytics';
 import { inScope, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, ValidationError } from '@service-ledger/core';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
@@ -38,6 +38,15 @@ export class KpiController {
   async kpis(@Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
     return { filters, kpis: await runKpis(this.db, filters) };
+  }
+
+  /** Drill-down: the case ids behind a KPI's numerator and denominator. */
+  @Get('kpis/:id/cases')
+  @ApiQuery({ name: 'month', example: '2026-03' })
+  @ApiQuery({ name: 'project', required: false })
+  async cases(@Param('id') id: string, @Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
+    const filters = kpiFilters(q, principal);
+    return { kpi: id, filters, ...(await kpiCases(this.db, id, filters)) };
   }
 
   @Get('staff/scorecard')

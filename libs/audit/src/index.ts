@@ -1,2 +1,5 @@
 export * from './events';
 export * from './access-log';
+export * from './verify';
+export * from './history';
+export * from './replay-proof';

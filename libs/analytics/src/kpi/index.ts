@@ -2,3 +2,4 @@ export * from './definitions';
 export * from './run';
 export * from './staff-scorecard';
 export * from './docs';
+export * from './drilldown';

@@ -4,7 +4,8 @@ import { migrate, PROJECTION_TABLES } from '../schema';
 import { Projector, type ProjectorOptions } from './projector';
 
 /** Rebuilds every table from the store into an empty database (dropped first if it exists). */
-export async function replay(store: EventStore, target: Analytics, options: ProjectorOptions = {}, batchSize = 5000): Promise<{ events: number }> {
+/** `untilPosition`: stop at the live projection's position, so a proof compares like with like while the system runs. */
+export async function replay(store: EventStore, target: Analytics, options: ProjectorOptions = {}, batchSize = 5000, untilPosition?: bigint): Promise<{ events: number }> {
   await target.command(`DROP DATABASE IF EXISTS \`${target.database}\``);
   await migrate(target);
   const projector = new Projector(target, options);
@@ -13,8 +14,9 @@ export async function replay(store: EventStore, target: Analytics, options: Proj
   for (;;) {
     const batch = await store.readAll({ after, limit: batchSize });
     if (batch.events.length === 0) break;
-    await projector.handle(batch.events);
-    events += batch.events.length;
+    const events_ = untilPosition === undefined ? batch.events : batch.events.filter((e) => e.globalPosition <= untilPosition);
+    await projector.handle(events_);
+    events += events_.length;
     after = batch.checkpoint;
   }
   return { events };
@@ -33,7 +35,7 @@ export async function compareDatabases(a: Analytics, b: Analytics): Promise<{ eq
   const tables: TableDifference[] = [];
   for (const table of PROJECTION_TABLES) {
     const summary = async (db: Analytics) =>
-      (await db.query<{ n: string; h: string }>(`SELECT count() AS n, toString(sum(cityHash64(*))) AS h FROM {{${table}}} FINAL`))[0];
+      (await db.query<{ n: string; h: string }>(`SELECT count() AS n, toString(sum(cityHash64(formatRow('TabSeparated', *)))) AS h FROM {{${table}}} FINAL`))[0];
     const [x, y] = await Promise.all([summary(a), summary(b)]);
     tables.push({ table, rowsA: Number(x.n), rowsB: Number(y.n), checksumA: x.h, checksumB: y.h });
   }

@@ -1,0 +1,45 @@
+import { BusinessCalendar } from '@service-ledger/calendar';
+import { type EventEnvelope, NotFoundError, ValidationError } from '@service-ledger/core';
+import { loadCase } from '@service-ledger/domain';
+import type { EventStore } from '@service-ledger/event-store';
+import { defaultSlaPolicy, evaluateCaseClocks, type SlaClock } from '@service-ledger/sla';
+
+const CATEGORIES = ['complaint', 'repair', 'help', 'visit', 'visitor', 'project', 'staff', 'access'];
+
+/** Accepts a stream id (`repair-…`) or a bare case id, and finds its stream. */
+export async function resolveCase(store: EventStore, caseId: string): Promise<string> {
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(caseId)) throw ValidationError.field('caseId', 'format', 'must be a case id or stream id (letters, digits, - and _)');
+  const candidates = CATEGORIES.some((c) => caseId.startsWith(`${c}-`)) ? [caseId] : CATEGORIES.map((c) => `${c}-${caseId}`);
+  for (const streamId of candidates) {
+    if ((await store.readStream(streamId, { toVersion: 1 })).length) return streamId;
+  }
+  throw new NotFoundError(`no case ${caseId}`);
+}
+
+export interface CaseAsOf {
+  streamId: string;
+  asOf: string;
+  version: number;
+  state: unknown;
+  clocks: SlaClock[];
+  events: EventEnvelope[];
+}
+
+/** A case as it stood at an instant: its events up to then, their fold, and which SLA clocks ran or were breached. */
+export async function caseAsOf(store: EventStore, streamId: string, asOf: Date = new Date()): Promise<CaseAsOf> {
+  if (Number.isNaN(asOf.getTime())) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time');
+  const all = await store.readStream(streamId);
+  if (!all.length) throw new NotFoundError(`no case ${streamId}`);
+  if (asOf.getTime() < Date.parse(all[0].occurredAt)) {
+    throw ValidationError.field('asOf', 'before_case', `the case began at ${all[0].occurredAt}; there is no state before that`);
+  }
+  const { state, events } = await loadCase(store, streamId, asOf);
+  return {
+    streamId,
+    asOf: asOf.toISOString(),
+    version: events.at(-1)?.streamVersion ?? 0,
+    state,
+    clocks: evaluateCaseClocks(events, defaultSlaPolicy(), new BusinessCalendar(), asOf),
+    events,
+  };
+}
