@@ -36,7 +36,7 @@ const tampering: Tamper[] = [
 ];
 
 describe.each([
-  ['pglite', async () => ({ store: await createEventStore({ kind: 'pglite' }), drop: async () => undefined })],
+  ['pglite', async () => ({ store: await createEventStore({ kind: 'pglite' }), drop: async (): Promise<void> => undefined })],
   ['postgres', async () => {
     const db = await createTestDatabase('sl_audit');
     if (!db) return null;
