@@ -6,3 +6,4 @@ export * from './projector/projector';
 export * from './projector/source';
 export * from './projector/replay';
 export * from './kpi';
+export * from './projector/kafka-source';

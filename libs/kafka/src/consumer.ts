@@ -1,0 +1,73 @@
+import type { EventEnvelope } from '@service-ledger/core';
+import type { Consumer, Producer } from 'kafkajs';
+import { decodeEnvelope, PoisonMessageError } from './codec';
+import { type KafkaConfig, kafkaClient, topicsOf } from './kafka-config';
+
+export interface ConsumerOptions {
+  groupId: string;
+  knows: (type: string, schemaVersion: number) => boolean;
+  fromBeginning?: boolean;
+}
+
+/**
+ * Consumer-group transport for the projector: each batch is handed to the handler, and offsets are committed only
+ * after it resolved (manual commit after the ClickHouse write). Undecodable messages go to the dead-letter topic
+ * with the reason, and the group moves on. Rebalances may redeliver a batch; the projection is idempotent.
+ */
+export class KafkaEventConsumer {
+  private readonly consumer: Consumer;
+  private readonly dlq: Producer;
+  private readonly topics: ReturnType<typeof topicsOf>;
+  deadLettered = 0;
+
+  constructor(
+    config: KafkaConfig,
+    private readonly options: ConsumerOptions,
+  ) {
+    const kafka = kafkaClient(config);
+    this.consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, allowAutoTopicCreation: false });
+    this.dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.topics = topicsOf(config);
+  }
+
+  async start(handler: (events: EventEnvelope[]) => Promise<void>): Promise<void> {
+    await this.dlq.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topics.events, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        const events: EventEnvelope[] = [];
+        const poison: { offset: string; reason: string; value: Buffer | null; key: Buffer | null }[] = [];
+        for (const m of batch.messages) {
+          try {
+            events.push(decodeEnvelope(m.value, this.options.knows));
+          } catch (error) {
+            if (!(error instanceof PoisonMessageError)) throw error;
+            poison.push({ offset: m.offset, reason: error.reason, value: m.value, key: m.key });
+          }
+        }
+        if (!isRunning() || isStale()) return;
+        if (poison.length) {
+          await this.dlq.send({
+            topic: this.topics.deadLetter,
+            messages: poison.map((p) => ({ key: p.key, value: p.value, headers: { 'x-dlq-reason': p.reason, 'x-original-topic': batch.topic, 'x-original-partition': String(batch.partition), 'x-original-offset': p.offset } })),
+          });
+          this.deadLettered += poison.length;
+        }
+        await heartbeat();
+        await handler(events);
+        // Only now: the write is done, the offsets may move.
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }] }] });
+        await heartbeat();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.dlq.disconnect();
+  }
+}

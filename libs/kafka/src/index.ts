@@ -1,0 +1,5 @@
+export * from './codec';
+export * from './kafka-config';
+export * from './publisher';
+export * from './consumer';
+export * from './relay';
