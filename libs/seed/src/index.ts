@@ -1,3 +1,4 @@
 export * from './company';
 export * from './generator';
 export * from './seed';
+export * from './bulk';

@@ -149,6 +149,50 @@ export class SqlEventStore implements EventStore {
     }
   }
 
+  /**
+   * Bulk load for migrations and benchmarks: already-versioned events continuing each stream's stored head, in one
+   * transaction per call, with the same hash chain as append. Not for live traffic (no expected-version checks).
+   */
+  async importNewStreams(events: EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      const heads = new Map<string, { version: number; hash: string | null }>();
+      // Streams continued from an earlier call start from their stored head.
+      const continued = [...new Set(events.filter((e) => e.streamVersion > 1).map((e) => e.streamId))];
+      for (let i = 0; i < continued.length; i += 5000) {
+        const found = await tx.query<{ stream_id: string; version: number; last_hash: string | null }>('SELECT stream_id, version, last_hash FROM sl_streams WHERE stream_id = ANY($1::text[])', [continued.slice(i, i + 5000)]);
+        for (const f of found) heads.set(f.stream_id, { version: f.version, hash: f.last_hash });
+      }
+      const rows: unknown[][] = [];
+      for (const e of events) {
+        const head = heads.get(e.streamId) ?? { version: 0, hash: null };
+        if (e.streamVersion !== head.version + 1) throw new Error(`importNewStreams: ${e.streamId} v${e.streamVersion} out of order`);
+        const hash = chainHash(head.hash, e);
+        rows.push([e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, JSON.stringify(e.data), e.occurredAt, e.recordedAt, e.actor.staffId, e.actor.role, e.projectId, e.correlationId, e.causationId, e.commandId ?? null, hash, head.hash]);
+        heads.set(e.streamId, { version: e.streamVersion, hash });
+      }
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000);
+        const params = chunk.flat();
+        const values = chunk.map((_, r) => `(${Array.from({ length: 16 }, (__, k) => `$${r * 16 + k + 1}`).join(',')})`);
+        await tx.query(
+          `INSERT INTO sl_events (event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at,
+             actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash) VALUES ${values.join(',')}`,
+          params,
+        );
+      }
+      const streams = [...heads.entries()];
+      for (let i = 0; i < streams.length; i += 5000) {
+        const chunk = streams.slice(i, i + 5000);
+        await tx.query(
+          `INSERT INTO sl_streams (stream_id, version, last_hash) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+           ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash`,
+          [chunk.map(([s]) => s), chunk.map(([, h]) => h.version), chunk.map(([, h]) => h.hash)],
+        );
+      }
+    });
+  }
+
   async readStream(streamId: string, options: { fromVersion?: number; toVersion?: number } = {}): Promise<EventEnvelope[]> {
     const rows = await this.sql.query<EventRow>(
       `SELECT ${COLUMNS} FROM sl_events WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3 ORDER BY stream_version`,

@@ -1,0 +1,276 @@
+/**
+ * `npm run bench`: each workload beside a baseline measured in the same run on the same engine, printed as a table
+ * and written as JSON to bench-results/. Never part of `npm test`. Sizes: BENCH_EVENTS (default 200000),
+ * BENCH_COMMANDS (default 2000). PostgreSQL and Kafka workloads run when those services are reachable.
+ */
+import 'reflect-metadata';
+import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Analytics, ANALYTICS, migrate, Projector, runKpis } from '@service-ledger/analytics';
+import { verifyStore } from '@service-ledger/audit';
+import { canonicalJson, createEventStore, hashedFields, START, type EventStore, type SqlEventStore } from '@service-ledger/event-store';
+import { newId, type EventEnvelope } from '@service-ledger/core';
+import { buildKpiExport, toWorkbook } from '@service-ledger/exports';
+import { bulkEvents, generateHistory } from '@service-ledger/seed';
+import { CommandPipeline } from '@service-ledger/domain';
+import { TokenService } from '@service-ledger/auth';
+import { ensureTopics, kafkaClient, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
+import { createApp } from '../../apps/api/src/app';
+import { AnalyticsApiModule } from '../../apps/api/src/analytics.module';
+import { DashboardsModule } from '../../apps/api/src/dashboards/dashboards.module';
+import { DASHBOARDS, toApiSql } from '../../dashboards/src';
+
+interface Row {
+  id: string;
+  workload: string;
+  figure: number;
+  unit: string;
+  baseline: string;
+  baselineFigure: number;
+  ratio: number;
+  target: string;
+  note?: string;
+}
+const rows: Row[] = [];
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 2000);
+const until = new Date('2026-11-20T00:00:00Z');
+const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+function record(r: Row) {
+  rows.push(r);
+  log(`${r.id} ${r.workload}: ${r.figure.toFixed(1)} ${r.unit} vs ${r.baseline} ${r.baselineFigure.toFixed(1)} → ${(r.ratio * 100).toFixed(0)} % (target ${r.target})`);
+}
+
+async function p1(kind: 'pglite' | 'postgres', url?: string) {
+  const store = await createEventStore(kind === 'pglite' ? { kind } : { kind, url: url! });
+  const { commands } = generateHistory({ projects: 2, months: 1, seed: 9, until });
+  const slice = commands.slice(0, COMMANDS);
+  const pipeline = new CommandPipeline(store);
+  const t0 = process.hrtime.bigint();
+  let events = 0;
+  for (const c of slice) {
+    const r = await pipeline.execute(c.name, c.payload, { commandId: c.commandId, actor: c.actor, projectScope: '*', occurredAt: new Date(c.at).toISOString(), correlationId: c.commandId, causationId: null });
+    events += r.events.length;
+  }
+  const pipelineRate = events / seconds(t0);
+  // Baseline: the same rows as single-row INSERTs, one per statement, into a plain table in the same engine.
+  const sql = (store as SqlEventStore).sql;
+  await sql.exec('CREATE TABLE IF NOT EXISTS bench_raw (LIKE sl_events INCLUDING DEFAULTS)');
+  const all = (await store.readAll({ limit: 1_000_000 })).events;
+  const t1 = process.hrtime.bigint();
+  for (const e of all) {
+    await sql.query(
+      `INSERT INTO bench_raw (position, event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at, actor_id, actor_role, project_id, correlation_id)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+      [e.globalPosition.toString(), newId(), e.streamId, e.streamVersion, e.type, 1, JSON.stringify(e.data), e.occurredAt, e.recordedAt, e.actor.staffId, e.actor.role, e.projectId, e.correlationId],
+    );
+  }
+  const rawRate = all.length / seconds(t1);
+  record({ id: 'P1', workload: `append through the command pipeline (${kind})`, figure: pipelineRate, unit: 'events/s', baseline: `raw single-row INSERTs (${kind})`, baselineFigure: rawRate, ratio: pipelineRate / rawRate, target: '≥ 70 %', note: 'pipeline = validate + idempotency lookup + read stream + decide + append with hash chain' });
+  await store.close();
+}
+
+async function dataset(): Promise<{ store: SqlEventStore; db: Analytics; loaded: number; projects: number }> {
+  const store = (await createEventStore({ kind: 'pglite', dataDir: mkdtempSync(join(tmpdir(), 'sl-bench-store-')) })) as SqlEventStore;
+  const projects = Math.max(1, Math.ceil(EVENTS / 8000));
+  let loaded = 0;
+  const gen = bulkEvents({ projects, months: 12, seed: 1, until }, 20_000);
+  for (let r = gen.next(); !r.done && loaded < EVENTS; r = gen.next()) {
+    await store.importNewStreams(r.value);
+    loaded += r.value.length;
+  }
+  const path = mkdtempSync(join(tmpdir(), 'sl-bench-chdb-'));
+  const db = Analytics.open({ kind: 'chdb', path, database: 'bench' });
+  await migrate(db);
+  return { store, db, loaded, projects };
+}
+
+async function p2(store: EventStore, db: Analytics, loaded: number) {
+  const projector = new Projector(db, { cacheSize: 100_000 });
+  const t0 = process.hrtime.bigint();
+  for (let after = START; ; ) {
+    const b = await store.readAll({ after, limit: 5000 });
+    if (!b.events.length) break;
+    await projector.handle(b.events);
+    after = b.checkpoint;
+  }
+  const rate = loaded / seconds(t0);
+  // Baseline: the same events as raw rows into a plain MergeTree in the same chDB, same batch size.
+  await db.command('CREATE TABLE IF NOT EXISTS {{raw_events}} AS {{events}} ENGINE = MergeTree ORDER BY (stream_id, stream_version)');
+  const t1 = process.hrtime.bigint();
+  for (let after = START; ; ) {
+    const b = await store.readAll({ after, limit: 5000 });
+    if (!b.events.length) break;
+    await db.insert('raw_events', b.events.map((e) => ({ event_id: e.eventId, stream_id: e.streamId, category: '', case_id: '', stream_version: e.streamVersion, position: e.globalPosition.toString(), type: e.type, schema_version: 1, occurred_at: e.occurredAt.replace('T', ' ').replace('Z', ''), recorded_at: e.recordedAt.replace('T', ' ').replace('Z', ''), actor_id: e.actor.staffId, actor_role: e.actor.role, project_id: e.projectId, correlation_id: e.correlationId, causation_id: null, data: JSON.stringify(e.data) })));
+    after = b.checkpoint;
+  }
+  const raw = loaded / seconds(t1);
+  record({ id: 'P2', workload: `projection catch-up of ${loaded} events into chDB`, figure: rate, unit: 'events/s', baseline: 'raw chDB insert of the same rows (store read included)', baselineFigure: raw, ratio: rate / raw, target: '≥ 60 %', note: 'projector folds every case, evaluates SLA clocks and writes 9 tables' });
+}
+
+async function p4p5(store: EventStore, db: Analytics) {
+  const tokens = new TokenService('bench-secret-bench-secret-bench-secret-0000');
+  const app = await createApp({ store, tokens, logLevel: 'silent', modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const token = tokens.issue({ staffId: 'bench', role: 'gm_office', projects: '*', permissions: [] });
+  const apiTimes: number[] = [];
+  const sqlTimes: number[] = [];
+  const ch = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+  const params = { from: ch(new Date(until.getTime() - 365 * 86400_000)), to: ch(until), project: '', department: '', staff: '' };
+  for (let round = 0; round < 5; round++) {
+    for (const d of DASHBOARDS) {
+      for (const p of d.panels) {
+        let t0 = process.hrtime.bigint();
+        const res = await fetch(`${base}/api/dashboards/${d.id}/panels/${p.id}/data?from=${params.from.slice(0, 10)}&to=${params.to.slice(0, 10)}`, { headers: { Authorization: `Bearer ${token}` } });
+        await res.json();
+        apiTimes.push(seconds(t0) * 1000);
+        t0 = process.hrtime.bigint();
+        await db.query(toApiSql(p.sql, (t) => db.table(t)), params);
+        sqlTimes.push(seconds(t0) * 1000);
+      }
+    }
+  }
+  for (const q of [50, 95, 99]) {
+    record({ id: `P4 p${q}`, workload: 'dashboard panel via the API', figure: pct(apiTimes, q), unit: 'ms', baseline: 'same SQL straight on chDB', baselineFigure: pct(sqlTimes, q), ratio: pct(sqlTimes, q) / pct(apiTimes, q), target: 'overhead < 20 % (ratio ≥ 83 %)' });
+  }
+  // P5: command accepted → visible in a KPI query, with the projector following the store as in npm start.
+  const projector = new Projector(db);
+  const sub = store.subscribe({ subscriptionId: 'bench-fresh', pollIntervalMs: 50 }, (events) => projector.handle(events));
+  await sub.caughtUp;
+  const pipeline = new CommandPipeline(store);
+  const fresh: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const complaintId = newId();
+    const t0 = process.hrtime.bigint();
+    await pipeline.execute('ReceiveComplaint', { complaintId, projectId: 'P01', location: { building: '1' }, channel: 'phone', complainant: { name: '测试', phone: '13800000000' }, ownerRef: 'bench', content: 'bench', wishes: 'bench' }, { commandId: newId(), actor: { staffId: 'bench', role: 'receptionist' }, projectScope: '*', correlationId: complaintId, causationId: null });
+    for (;;) {
+      const r = await db.query('SELECT 1 FROM {{cases}} WHERE case_id = {id:String} LIMIT 1', { id: complaintId });
+      if (r.length) break;
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    fresh.push(seconds(t0) * 1000);
+  }
+  await sub.stop();
+  record({ id: 'P5 p50', workload: 'freshness: command accepted → visible in KPI tables', figure: pct(fresh, 50), unit: 'ms', baseline: 'projector poll interval', baselineFigure: 50, ratio: 50 / pct(fresh, 50), target: '≈ 1 s' });
+  record({ id: 'P5 p99', workload: 'freshness: command accepted → visible in KPI tables', figure: pct(fresh, 99), unit: 'ms', baseline: 'projector poll interval', baselineFigure: 50, ratio: 50 / pct(fresh, 99), target: '≈ 1 s' });
+  await app.close();
+}
+
+async function p6(db: Analytics, projects: number) {
+  const t0 = process.hrtime.bigint();
+  const e = await buildKpiExport(db, { month: '2026-10' });
+  await toWorkbook(e);
+  const total = seconds(t0);
+  const t1 = process.hrtime.bigint();
+  await runKpis(db, { month: '2026-10' });
+  const one = seconds(t1);
+  record({ id: 'P6', workload: `monthly KPI export, ${projects} projects (xlsx)`, figure: total, unit: 's', baseline: 'one company-wide KPI run', baselineFigure: one, ratio: one / total, target: 'report', note: 'runs the KPI set once per project; a grouped query would cut this (noted on the issue)' });
+}
+
+async function p7(store: SqlEventStore) {
+  const t0 = process.hrtime.bigint();
+  const report = await verifyStore(store);
+  const rate = report.events / seconds(t0);
+  const rowsRaw = await store.readRawAll(0n, 1_000_000);
+  const t1 = process.hrtime.bigint();
+  let h = '';
+  for (const r of rowsRaw) h = createHash('sha256').update(h).update(canonicalJson(hashedFields(r.envelope))).digest('hex');
+  const raw = rowsRaw.length / seconds(t1);
+  record({ id: 'P7', workload: `audit verify (${report.events} events, read from the store included)`, figure: rate, unit: 'events/s', baseline: 'raw SHA-256 of the canonical events in memory (node:crypto)', baselineFigure: raw, ratio: rate / raw, target: 'report' });
+}
+
+async function p3(store: EventStore, loaded: number) {
+  const brokers = [`127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`];
+  const config: KafkaConfig = { brokers, clientId: 'bench', topicPrefix: `bench${Date.now()}`, partitions: 6, replicationFactor: 1, retentionMs: 3600_000 };
+  const admin = kafkaClient(config).admin();
+  try {
+    await admin.connect();
+  } catch {
+    log('P3 skipped: no Kafka broker on 127.0.0.1:19092 (npm run kafka -- start)');
+    return;
+  }
+  await ensureTopics(admin, config);
+  await admin.disconnect();
+  const publisher = new KafkaEventPublisher(config);
+  await publisher.connect();
+  const t0 = process.hrtime.bigint();
+  const relay = startRelay(store, publisher, { subscriptionId: `bench-relay-${Date.now()}`, batchSize: 2000, pollIntervalMs: 20 });
+  await relay.caughtUp;
+  await relay.stop();
+  const rate = loaded / seconds(t0);
+  const producer = kafkaClient(config).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const all: EventEnvelope[] = [];
+  for (let after = START; ; ) {
+    const b = await store.readAll({ after, limit: 20_000 });
+    if (!b.events.length) break;
+    all.push(...b.events);
+    after = b.checkpoint;
+  }
+  const t1 = process.hrtime.bigint();
+  for (let i = 0; i < all.length; i += 2000) {
+    await producer.send({ topic: `${config.topicPrefix}.events`, acks: -1, messages: all.slice(i, i + 2000).map((e) => ({ key: e.streamId, value: JSON.stringify({ ...e, globalPosition: e.globalPosition.toString() }) })) });
+  }
+  const raw = all.length / seconds(t1);
+  record({ id: 'P3', workload: 'relay store → Kafka (checkpointed)', figure: rate, unit: 'events/s', baseline: 'raw kafkajs idempotent producer, same messages (store read excluded)', baselineFigure: raw, ratio: rate / raw, target: '≥ 70 %' });
+  await producer.disconnect();
+  await publisher.disconnect();
+}
+
+async function postgresUrl(): Promise<string | null> {
+  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres', connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+    const name = `sl_bench_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    return `postgres://postgres@127.0.0.1:5432/${name}`;
+  } catch {
+    return null;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+async function main() {
+  const started = new Date();
+  await p1('pglite');
+  const pg = await postgresUrl();
+  if (pg) await p1('postgres', pg);
+  else log('P1 postgres skipped: no PostgreSQL on 127.0.0.1:5432');
+  const { store, db, loaded, projects } = await dataset();
+  log(`dataset: ${loaded} events, ${projects} projects, 12 months (bulk-loaded into PGlite)`);
+  await p2(store, db, loaded);
+  await p3(store, loaded);
+  await p4p5(store, db);
+  await p6(db, projects);
+  await p7(store);
+  const result = {
+    startedAt: started.toISOString(),
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    versions: { node: process.version, ...Object.fromEntries(['chdb', '@electric-sql/pglite', 'kafkajs', '@clickhouse/client', '@nestjs/core'].map((p) => [p, JSON.parse(readFileSync(join('node_modules', p, 'package.json'), 'utf8')).version])) },
+    commit: (() => { try { return execSync('git rev-parse HEAD').toString().trim(); } catch { return 'unknown'; } })(),
+    sizes: { events: loaded, commands: COMMANDS },
+    rows,
+  };
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync(join('bench-results', 'latest.json'), JSON.stringify(result, null, 2));
+  console.log('| id | workload | figure | baseline (same run) | ratio | target |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.id} | ${r.workload} | ${r.figure.toFixed(1)} ${r.unit} | ${r.baseline}: ${r.baselineFigure.toFixed(1)} ${r.unit} | ${(r.ratio * 100).toFixed(0)} % | ${r.target} |`);
+  console.log(`\n${result.machine.cores} cores, ${result.machine.memoryGiB} GiB, node ${process.version}, commit ${result.commit.slice(0, 10)}; JSON in bench-results/latest.json`);
+  await store.close();
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
