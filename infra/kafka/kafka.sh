@@ -14,6 +14,8 @@ CP="$HERE/target/lib/*"
 JAVA_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m} -Dlog4j2.configurationFile=$HERE/log4j2.xml -Djava.awt.headless=true"
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+EXTERNAL="$RUN/external"
 
 install() {
   if ls "$HERE"/target/lib/kafka_2.13-*.jar >/dev/null 2>&1; then return 0; fi
@@ -53,6 +55,9 @@ PROPS
 start() {
   install
   if running; then echo "kafka already running (pid $(cat "$PIDFILE")) on 127.0.0.1:$PORT"; return 0; fi
+  # Another checkout's broker (or one started by hand) already serves this port: use it rather than fail to bind.
+  if port_open; then mkdir -p "$RUN"; touch "$EXTERNAL"; echo "a broker already listens on 127.0.0.1:$PORT; using it"; return 0; fi
+  rm -f "$EXTERNAL"
   configure
   : > "$LOG"
   nohup java $JAVA_OPTS -cp "$CP" kafka.Kafka "$RUN/server.properties" >> "$LOG" 2>&1 &
@@ -63,6 +68,7 @@ start() {
 wait_ready() {
   local timeout="${1:-90}"
   for _ in $(seq 1 $((timeout * 2))); do
+    if [ -f "$EXTERNAL" ] && port_open; then echo "kafka ready on 127.0.0.1:$PORT (started elsewhere)"; return 0; fi
     if grep -q "Kafka Server started" "$LOG" 2>/dev/null; then echo "kafka ready on 127.0.0.1:$PORT"; return 0; fi
     running || { echo "kafka.sh: broker exited; see $LOG" >&2; tail -20 "$LOG" >&2; return 1; }
     sleep 0.5
@@ -72,6 +78,7 @@ wait_ready() {
 }
 
 stop() {
+  if [ -f "$EXTERNAL" ] && ! running; then rm -f "$EXTERNAL"; echo "the broker on 127.0.0.1:$PORT was started elsewhere; leaving it running"; return 0; fi
   running || { rm -f "$PIDFILE"; echo "kafka not running"; return 0; }
   local pid; pid="$(cat "$PIDFILE")"
   kill "$pid"

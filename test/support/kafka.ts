@@ -32,7 +32,16 @@ export function ensureKafka(): { brokers: string[] } | null {
   return { brokers: KAFKA_BROKERS };
 }
 
-export const stopKafka = () => run('stop');
+/** Stops the broker this checkout started (the restart test needs one it owns: a broker started elsewhere is left alone and the test says so). */
+export const stopKafka = () => {
+  run('stop');
+  try {
+    execFileSync('bash', ['-c', `(exec 3<>/dev/tcp/127.0.0.1/${process.env.KAFKA_PORT ?? '19092'}) 2>/dev/null`], { stdio: 'pipe' });
+  } catch {
+    return; // port closed: the broker is down
+  }
+  throw new Error('the Kafka broker on this port was started outside this checkout (infra/kafka/kafka.sh stop there first)');
+};
 export const startKafka = () => {
   run('start');
   run('wait', '120');
