@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/co
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@service-ledger/auth';
 import type { CommandResult } from '@service-ledger/core';
-import { newId } from '@service-ledger/core';
 import { CommandPipeline, zodToValidationError } from '@service-ledger/domain';
 import { z } from 'zod';
 import { CurrentPrincipal } from './auth.guard';
@@ -56,4 +55,3 @@ export class CommandsController {
   }
 }
 
-export const newCommandId = newId;
