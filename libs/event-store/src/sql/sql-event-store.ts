@@ -43,6 +43,11 @@ interface EventRow {
   prev_hash: string | null;
 }
 
+const EVENT_COLUMNS =
+  'event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at, actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash';
+/** Explicit types: inside VALUES of an INSERT … SELECT, parameters would otherwise be text. */
+const EVENT_PARAM_TYPES = ['uuid', 'text', 'int', 'text', 'int', 'jsonb', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+
 // Aliases shadow the real columns in ORDER BY, so every ORDER BY names sl_events.<column> explicitly.
 const COLUMNS =
   'position::text AS position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at, actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash';
@@ -77,8 +82,91 @@ export class SqlEventStore implements EventStore {
     await this.sql.exec(SCHEMA_SQL);
   }
 
+  /**
+   * Stream heads (version and last hash) seen by this process. When the caller's expected version matches a known
+   * head, the append is one optimistic statement; otherwise (or on a conflict) it takes the locking path, which also
+   * produces the typed error. The statement re-checks the head in the database, so a stale cache only costs a retry.
+   */
+  private readonly heads = new Map<string, { version: number; hash: string | null }>();
+
   async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    const known = this.heads.get(streamId);
+    const head = expected === 'no_stream' || expected === 0 ? { version: 0, hash: null } : typeof expected === 'number' && known?.version === expected ? known : null;
+    if (head) {
+      const fast = await this.appendOptimistic(streamId, events, head);
+      if (fast) return fast;
+    }
+    return this.appendLocked(streamId, events, expected);
+  }
+
+  private envelopes(streamId: string, events: NewEvent[], current: number, prevHash: string | null) {
+    const recordedAt = this.now().toISOString();
+    const stored: EventEnvelope[] = [];
+    const hashes: [string, string | null][] = [];
+    let previous = prevHash;
+    for (const [i, e] of events.entries()) {
+      const envelope: EventEnvelope = {
+        eventId: e.eventId ?? newId(),
+        streamId,
+        streamVersion: current + i + 1,
+        globalPosition: 0n,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        occurredAt: new Date(e.metadata.occurredAt).toISOString(),
+        recordedAt,
+        actor: e.metadata.actor,
+        projectId: e.metadata.projectId,
+        correlationId: e.metadata.correlationId,
+        causationId: e.metadata.causationId,
+        commandId: e.metadata.commandId,
+      };
+      const hash = chainHash(previous, envelope);
+      hashes.push([hash, previous]);
+      previous = hash;
+      stored.push(envelope);
+    }
+    const params: unknown[] = [];
+    const values = stored.map((e, i) => {
+      const base = params.length;
+      params.push(
+        e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, JSON.stringify(e.data), e.occurredAt, e.recordedAt,
+        e.actor.staffId, e.actor.role, e.projectId, e.correlationId, e.causationId, e.commandId ?? null, hashes[i][0], hashes[i][1],
+      );
+      return `(${EVENT_PARAM_TYPES.map((t, k) => `$${base + k + 1}::${t}`).join(',')})`;
+    });
+    return { stored, values, params, lastHash: previous };
+  }
+
+  /** One statement: move the stream head if it is still where we think, and insert the events only then. */
+  private async appendOptimistic(streamId: string, events: NewEvent[], head: { version: number; hash: string | null }): Promise<AppendResult | null> {
+    const { stored, values, params, lastHash } = this.envelopes(streamId, events, head.version, head.hash);
+    const n = params.length;
+    const inserted = await this.sql.query<{ position: string }>(
+      `WITH head AS (
+         INSERT INTO sl_streams (stream_id, version, last_hash) VALUES ($${n + 1}, $${n + 2}, $${n + 3})
+         ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash
+           WHERE sl_streams.version = $${n + 4} AND sl_streams.last_hash IS NOT DISTINCT FROM $${n + 5}::text
+         RETURNING 1)
+       INSERT INTO sl_events (${EVENT_COLUMNS})
+       SELECT * FROM (VALUES ${values.join(',')}) AS v(${EVENT_COLUMNS}) WHERE EXISTS (SELECT 1 FROM head)
+       RETURNING position::text AS position`,
+      [...params, streamId, head.version + events.length, lastHash, head.version, head.hash],
+    ).catch((error) => {
+      if (isUniqueViolation(error)) return [];
+      throw error;
+    });
+    if (inserted.length !== stored.length) {
+      this.heads.delete(streamId);
+      return null;
+    }
+    inserted.forEach((r, i) => (stored[i].globalPosition = BigInt(r.position)));
+    this.remember(streamId, head.version + events.length, lastHash);
+    return { nextExpectedVersion: head.version + events.length, events: stored };
+  }
+
+  private async appendLocked(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     try {
       return await this.sql.transaction(async (tx) => {
         // Lock the stream row (or learn it doesn't exist) so concurrent appends to one stream serialise here.
@@ -89,57 +177,19 @@ export class SqlEventStore implements EventStore {
         const current = rows[0]?.version ?? 0;
         const exists = rows.length > 0;
         checkExpected(streamId, expected, exists, current);
-        let prevHash = rows[0]?.last_hash ?? null;
-        const recordedAt = this.now().toISOString();
-        const stored: EventEnvelope[] = [];
-        const hashes: [string, string | null][] = [];
-        events.forEach((e, i) => {
-          const envelope: EventEnvelope = {
-            eventId: e.eventId ?? newId(),
-            streamId,
-            streamVersion: current + i + 1,
-            globalPosition: 0n,
-            type: e.type,
-            schemaVersion: e.schemaVersion,
-            data: e.data,
-            occurredAt: new Date(e.metadata.occurredAt).toISOString(),
-            recordedAt,
-            actor: e.metadata.actor,
-            projectId: e.metadata.projectId,
-            correlationId: e.metadata.correlationId,
-            causationId: e.metadata.causationId,
-            commandId: e.metadata.commandId,
-          };
-          const hash = chainHash(prevHash, envelope);
-          hashes.push([hash, prevHash]);
-          prevHash = hash;
-          stored.push(envelope);
-        });
+        const { stored, values, params, lastHash } = this.envelopes(streamId, events, current, rows[0]?.last_hash ?? null);
         if (exists) {
-          await tx.query('UPDATE sl_streams SET version = $2, last_hash = $3 WHERE stream_id = $1', [streamId, current + events.length, prevHash]);
+          await tx.query('UPDATE sl_streams SET version = $2, last_hash = $3 WHERE stream_id = $1', [streamId, current + events.length, lastHash]);
         } else {
-          await tx.query('INSERT INTO sl_streams (stream_id, version, last_hash) VALUES ($1, $2, $3)', [streamId, events.length, prevHash]);
+          await tx.query('INSERT INTO sl_streams (stream_id, version, last_hash) VALUES ($1, $2, $3)', [streamId, events.length, lastHash]);
         }
-        const params: unknown[] = [];
-        const values = stored.map((e, i) => {
-          const base = params.length;
-          params.push(
-            e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, JSON.stringify(e.data), e.occurredAt, e.recordedAt,
-            e.actor.staffId, e.actor.role, e.projectId, e.correlationId, e.causationId, e.commandId ?? null, hashes[i][0], hashes[i][1],
-          );
-          return `(${Array.from({ length: 16 }, (_, k) => `$${base + k + 1}`).join(',')})`;
-        });
-        const inserted = await tx.query<{ position: string }>(
-          `INSERT INTO sl_events (event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at,
-             actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash)
-           VALUES ${values.join(',')} RETURNING position::text AS position`,
-          params,
-        );
+        const inserted = await tx.query<{ position: string }>(`INSERT INTO sl_events (${EVENT_COLUMNS}) VALUES ${values.join(',')} RETURNING position::text AS position`, params);
         inserted.forEach((r, i) => (stored[i].globalPosition = BigInt(r.position)));
-        if (this.kind === 'postgres') await tx.query(`SELECT pg_notify('sl_events', '')`);
+        this.remember(streamId, current + events.length, lastHash);
         return { nextExpectedVersion: current + events.length, events: stored };
       });
     } catch (error) {
+      this.heads.delete(streamId);
       // Two first appends racing on a new stream: the loser hits the primary key, which is a version conflict.
       if (isUniqueViolation(error) && !(error instanceof WrongExpectedVersionError)) {
         const actual = (await this.sql.query<{ version: number }>('SELECT version FROM sl_streams WHERE stream_id = $1', [streamId]))[0]?.version ?? 0;
@@ -149,12 +199,19 @@ export class SqlEventStore implements EventStore {
     }
   }
 
+  private remember(streamId: string, version: number, hash: string | null): void {
+    this.heads.delete(streamId);
+    this.heads.set(streamId, { version, hash });
+    if (this.heads.size > 100_000) this.heads.delete(this.heads.keys().next().value!);
+  }
+
   /**
    * Bulk load for migrations and benchmarks: already-versioned events continuing each stream's stored head, in one
    * transaction per call, with the same hash chain as append. Not for live traffic (no expected-version checks).
    */
   async importNewStreams(events: EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
+    this.heads.clear();
     await this.sql.transaction(async (tx) => {
       const heads = new Map<string, { version: number; hash: string | null }>();
       // Streams continued from an earlier call start from their stored head.
@@ -198,6 +255,8 @@ export class SqlEventStore implements EventStore {
       `SELECT ${COLUMNS} FROM sl_events WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3 ORDER BY stream_version`,
       [streamId, options.fromVersion ?? 1, options.toVersion ?? 2147483647],
     );
+    const last = rows[rows.length - 1];
+    if (last && options.fromVersion === undefined && options.toVersion === undefined) this.remember(streamId, last.stream_version, last.hash);
     return rows.map((r) => this.toEnvelope(r));
   }
 
