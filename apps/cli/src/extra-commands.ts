@@ -85,14 +85,22 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
     .option('--project <id>', 'only this project')
     .option('--format <xlsx|csv>', 'file format', 'xlsx')
     .option('--out <file>', 'output file (csv: the base name of the files)')
-    .action(async (opts: { month: string; project?: string; format: string; out?: string }) => {
+    .option('--anchor', 'walk the event store and print the audit anchor (global digest) in the export')
+    .action(async (opts: { month: string; project?: string; format: string; out?: string; anchor?: boolean }) => {
       try {
         if (opts.format !== 'xlsx' && opts.format !== 'csv') throw new Error(`--format must be xlsx or csv, got '${opts.format}'`);
         const config = loadConfig();
         const db = openAnalytics(config);
         await migrate(db);
         const out = opts.out ?? `kpi-${opts.month}${opts.project ? `-${opts.project}` : ''}.${opts.format}`;
-        const files = await exportKpisToFiles(db, { month: opts.month, project: opts.project, timeZone: config.timeZone }, opts.format, out);
+        let anchor;
+        if (opts.anchor) {
+          const store = await openStore(config);
+          if (!(store instanceof SqlEventStore)) throw new Error('--anchor needs a SQL event store');
+          anchor = (await verifyStore(store)).head;
+          await store.close();
+        }
+        const files = await exportKpisToFiles(db, { month: opts.month, project: opts.project, timeZone: config.timeZone, anchor }, opts.format, out);
         for (const f of files) console.log(`wrote ${f}`);
         await db.close();
       } catch (error) {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { ANALYTICS, type Analytics, Projector, replay } from '@service-ledger/analytics';
-import { createEventStore, START, type EventStore } from '@service-ledger/event-store';
+import { createEventStore, START, type EventStore, type SqlEventStore } from '@service-ledger/event-store';
+import { verifyStore } from '@service-ledger/audit';
 import { newId, ValidationError } from '@service-ledger/core';
 import { CommandPipeline } from '@service-ledger/domain';
 import { importFile } from '../../../apps/cli/src/commands/import';
@@ -81,6 +82,18 @@ describe('monthly KPI export', () => {
     const source = defs.getRows(2, defs.rowCount - 1)!.find((r) => r.getCell(1).value === 'source')!;
     expect(String(source.getCell(3).value)).toMatch(/^event-store position \d+; generated /);
     expect(readdirSync(dir)).toEqual(['kpi.xlsx']);
+  });
+
+  it('prints the audit anchor, which a later verify accepts', async () => {
+    const head = (await verifyStore(store as SqlEventStore)).head;
+    const dir = mkdtempSync(join(tmpdir(), 'sl-export-'));
+    const [file] = await exportKpisToFiles(db, { month: '2026-03', now: NOW, anchor: head }, 'xlsx', join(dir, 'kpi.xlsx'));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const defs = wb.getWorksheet('定义 Definitions')!;
+    const row = defs.getRows(2, defs.rowCount - 1)!.find((r) => r.getCell(1).value === 'anchor')!;
+    const [position, digest] = String(row.getCell(3).value).split(':');
+    expect((await verifyStore(store as SqlEventStore, { anchor: { position, digest } })).anchorChecked).toBe(true);
   });
 
   it('writes one UTF-8 CSV with BOM per sheet', async () => {

@@ -10,6 +10,8 @@ export interface ExportRequest {
   timeZone?: string;
   /** For the "future month" check; defaults to now. */
   now?: Date;
+  /** The audit's global digest at build time (`audit verify` head), printed so it can be kept outside the system. */
+  anchor?: { position: string; digest: string };
 }
 
 export interface Breach {
@@ -33,6 +35,7 @@ export interface KpiExport {
   generatedAt: string;
   /** Latest time an event about this month was recorded after the month closed (late entries), if any. */
   changedAfterCloseAt: string | null;
+  anchor: { position: string; digest: string } | null;
 }
 
 /** Checks the month (YYYY-MM, not in the future) and the project, before anything is written. */
@@ -87,6 +90,7 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
     sourcePosition: meta?.position ?? '0',
     generatedAt: new Date().toISOString(),
     changedAfterCloseAt: meta?.late ? `${meta.late.replace(' ', 'T')}Z` : null,
+    anchor: req.anchor ?? null,
   };
 }
 
@@ -153,6 +157,7 @@ export function exportSheets(e: KpiExport): Sheet[] {
       ...KPIS.map((k) => ({ id: k.id, name: `${k.zh} ${k.en}`, numerator: k.numerator, denominator: k.denominator, month: k.month })),
       ...Object.entries(clockDefinitions).map(([id, c]) => ({ id, name: 'SLA clock', numerator: `starts: ${c.starts}; stops: ${c.stops}`, denominator: `limit: ${c.limit} (${c.time})`, month: 'deadline' })),
       { id: 'staff_score', name: '综合得分 Composite score', numerator: '40 × on-time rate + 40 × satisfaction rate + 20 × handled ÷ most handled in the project − 5 × reworks (floor 0)', denominator: 'ranked per project; ties share a rank', month: 'closure / receipt' },
+      ...(e.anchor ? [{ id: 'anchor', name: '审计锚点 Audit anchor', numerator: `${e.anchor.position}:${e.anchor.digest}`, denominator: 'keep this line outside the system; `service-ledger audit verify --anchor <it>` later proves the history up to it is unchanged', month: e.month }] : []),
       { id: 'source', name: '数据来源 Source', numerator: `event-store position ${e.sourcePosition}; generated ${e.generatedAt}`, denominator: e.changedAfterCloseAt ? `data about ${e.month} last changed after the month closed at ${e.changedAfterCloseAt}` : `no late entries after ${e.month} closed`, month: e.month },
     ],
   };

@@ -27,11 +27,12 @@ export class MonthlyExportScheduler {
 
   constructor(
     private readonly db: Analytics,
-    private readonly options: { dir: string; at: string; timeZone: string; log?: (line: string) => void },
+    private readonly options: { dir: string; at: string; timeZone: string; log?: (line: string) => void; anchor?: () => Promise<{ position: string; digest: string }> },
   ) {}
 
   async runFor(month: string): Promise<string[]> {
-    const files = await exportKpisToFiles(this.db, { month, timeZone: this.options.timeZone }, 'xlsx', join(this.options.dir, `kpi-${month}.xlsx`));
+    const anchor = await this.options.anchor?.();
+    const files = await exportKpisToFiles(this.db, { month, timeZone: this.options.timeZone, anchor }, 'xlsx', join(this.options.dir, `kpi-${month}.xlsx`));
     this.lastRun = { month, files };
     this.options.log?.(`monthly export written: ${files.join(', ')}`);
     return files;
