@@ -72,16 +72,28 @@ export class BusinessCalendar {
     return this.intervalsOfDay(DateTime.fromMillis(t, { zone: this.options.timeZone })).some(([a, b]) => a <= t && t < b);
   }
 
+  /** Recent results: projections re-evaluate the same clocks for every event of a case. */
+  private readonly memo = new Map<string, number>();
+
   /** The instant when `durationMs` of working time has elapsed after `start`. */
   addWorkingTime(start: Date | string, durationMs: number): Date {
+    const key = `${toMillis(start)}:${durationMs}`;
+    const hit = this.memo.get(key);
+    if (hit !== undefined) return new Date(hit);
+    const result = this.computeAddWorkingTime(toMillis(start), durationMs);
+    if (this.memo.size >= 50_000) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(key, result);
+    return new Date(result);
+  }
+
+  private computeAddWorkingTime(t0: number, durationMs: number): number {
     let remaining = durationMs;
-    const t0 = toMillis(start);
     let day = DateTime.fromMillis(t0, { zone: this.options.timeZone }).startOf('day');
     for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
       for (const [a, b] of this.intervalsOfDay(day)) {
         const from = Math.max(a, t0);
         if (from >= b) continue;
-        if (remaining <= b - from) return new Date(from + remaining);
+        if (remaining <= b - from) return from + remaining;
         remaining -= b - from;
       }
     }
