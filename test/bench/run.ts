@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Analytics, ANALYTICS, migrate, Projector, runKpis } from '@service-ledger/analytics';
+import { Analytics, ANALYTICS, migrate, Projector, projectAll, runKpis } from '@service-ledger/analytics';
 import { verifyStore } from '@service-ledger/audit';
 import { canonicalJson, createEventStore, hashedFields, START, type EventStore, type SqlEventStore } from '@service-ledger/event-store';
 import { newId, type EventEnvelope } from '@service-ledger/core';
@@ -106,12 +106,7 @@ async function dataset(): Promise<{ store: SqlEventStore; db: Analytics; loaded:
 async function p2(store: EventStore, db: Analytics, loaded: number) {
   const projector = new Projector(db, { cacheSize: 100_000 });
   const t0 = process.hrtime.bigint();
-  for (let after = START; ; ) {
-    const b = await store.readAll({ after, limit: 5000 });
-    if (!b.events.length) break;
-    await projector.handle(b.events);
-    after = b.checkpoint;
-  }
+  await projectAll(store, projector);
   const rate = loaded / seconds(t0);
   // Baseline: the same events as raw rows into a plain MergeTree in the same chDB, same batch size.
   await db.command('CREATE TABLE IF NOT EXISTS {{raw_events}} AS {{events}} ENGINE = MergeTree ORDER BY (stream_id, stream_version)');

@@ -1,5 +1,5 @@
-import { type Analytics, Projector } from '@service-ledger/analytics';
-import { createEventStore, START, type EventStore } from '@service-ledger/event-store';
+import { type Analytics, Projector, projectAll } from '@service-ledger/analytics';
+import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { seedStore } from '@service-ledger/seed';
 import { testAnalytics } from './chdb';
 
@@ -10,12 +10,6 @@ export async function sampleCompany(opts: { projects?: number; months?: number }
   const report = await seedStore(store, { projects: opts.projects ?? 2, months: opts.months ?? 6, seed: 11, until });
   if (report.failed.length) throw new Error(`seed failed: ${JSON.stringify(report.failed.slice(0, 3))}`);
   const db = await testAnalytics('sample');
-  const projector = new Projector(db);
-  for (let after = START; ; ) {
-    const batch = await store.readAll({ after, limit: 5000 });
-    if (!batch.events.length) break;
-    await projector.handle(batch.events);
-    after = batch.checkpoint;
-  }
+  await projectAll(store, new Projector(db));
   return { store, db, until };
 }

@@ -1,10 +1,10 @@
 import { newId } from '@service-ledger/core';
-import { createEventStore, START, type EventStore } from '@service-ledger/event-store';
+import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { repairPayload, Scenario } from '@service-ledger/testing';
 import { testAnalytics } from '../../../test/support/chdb';
 import type { Analytics } from './client';
 import { kpiDocument, KPIS, runKpis, staffScorecard } from './kpi';
-import { compareDatabases, dumpTable, replay } from './projector/replay';
+import { compareDatabases, dumpTable, projectAll, replay } from './projector/replay';
 import { Projector } from './projector/projector';
 import { PROJECTION_TABLES } from './schema';
 import { readFileSync } from 'node:fs';
@@ -21,15 +21,8 @@ describe('analytics: projector and KPIs on chDB', () => {
   let projector: Projector;
   const kpi = async (month = '2026-03', filters: Record<string, string> = {}) => Object.fromEntries((await runKpis(db, { month, ...filters })).map((k) => [k.id, [k.numerator, k.denominator]]));
 
-  async function projectAll(target: Projector, batchSize = 7) {
-    let after = START;
-    for (;;) {
-      const batch = await store.readAll({ after, limit: batchSize });
-      if (batch.events.length === 0) return;
-      await target.handle(batch.events);
-      after = batch.checkpoint;
-    }
-  }
+  // Small batches, so cases span several of them.
+  const projectInBatches = (target: Projector, batchSize = 7) => projectAll(store, target, batchSize);
 
   beforeAll(async () => {
     store = await createEventStore({ kind: 'pglite' });
@@ -79,7 +72,7 @@ describe('analytics: projector and KPIs on chDB', () => {
     await s.run('AnswerHelpRequest', { requestId: h2, answer: 'done' }, '2026-03-10T10:06:00');
 
     projector = new Projector(db);
-    await projectAll(projector);
+    await projectInBatches(projector);
   }, 120_000);
 
   afterAll(async () => {
@@ -148,7 +141,7 @@ describe('analytics: projector and KPIs on chDB', () => {
 
   it('delivering every event twice changes nothing', async () => {
     const before = await Promise.all(PROJECTION_TABLES.map((t) => dumpTable(db, t)));
-    await projectAll(new Projector(db, { cacheSize: 0 }), 11);
+    await projectInBatches(new Projector(db, { cacheSize: 0 }), 11);
     const after = await Promise.all(PROJECTION_TABLES.map((t) => dumpTable(db, t)));
     expect(after).toEqual(before);
   });

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { ANALYTICS, type Analytics, KPIS, kpiCases, Projector, runKpis } from '@service-ledger/analytics';
+import { ANALYTICS, type Analytics, KPIS, kpiCases, Projector, projectAll, runKpis } from '@service-ledger/analytics';
 import { newId } from '@service-ledger/core';
-import { createEventStore, SqlEventStore, START, type EventStore } from '@service-ledger/event-store';
+import { createEventStore, SqlEventStore, type EventStore } from '@service-ledger/event-store';
 import { Scenario } from '@service-ledger/testing';
 import { AnalyticsApiModule } from '../../../apps/api/src/analytics.module';
 import { startTestApi } from '../../../test/support/api';
@@ -81,13 +81,7 @@ describe('audit reads, drill-down and replay proof', () => {
     store = await createEventStore({ kind: 'pglite' });
     ids = await history(store);
     db = await testAnalytics('audit');
-    const projector = new Projector(db);
-    for (let after = START; ; ) {
-      const b = await store.readAll({ after, limit: 500 });
-      if (!b.events.length) break;
-      await projector.handle(b.events);
-      after = b.checkpoint;
-    }
+    await projectAll(store, new Projector(db), 500);
     api = await startTestApi({ store, modules: [AnalyticsApiModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
   }, 60_000);
   afterAll(async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { ANALYTICS, type Analytics, Projector, replay } from '@service-ledger/analytics';
-import { createEventStore, START, type EventStore, type SqlEventStore } from '@service-ledger/event-store';
+import { ANALYTICS, type Analytics, Projector, projectAll, replay } from '@service-ledger/analytics';
+import { createEventStore, type EventStore, type SqlEventStore } from '@service-ledger/event-store';
 import { verifyStore } from '@service-ledger/audit';
 import { newId, ValidationError } from '@service-ledger/core';
 import { CommandPipeline } from '@service-ledger/domain';
@@ -24,14 +24,7 @@ describe('monthly KPI export', () => {
   let store: EventStore;
   let db: Analytics;
   let projector: Projector;
-  const catchUp = async () => {
-    for (let after = START; ; ) {
-      const b = await store.readAll({ after, limit: 1000 });
-      if (!b.events.length) return;
-      await projector.handle(b.events);
-      after = b.checkpoint;
-    }
-  };
+  const catchUp = () => projectAll(store, projector, 1000);
 
   beforeAll(async () => {
     store = await createEventStore({ kind: 'pglite' });

@@ -3,23 +3,27 @@ import type { Analytics } from '../client';
 import { migrate, PROJECTION_TABLES } from '../schema';
 import { Projector, type ProjectorOptions } from './projector';
 
-/** Rebuilds every table from the store into an empty database (dropped first if it exists). */
-/** `untilPosition`: stop at the live projection's position, so a proof compares like with like while the system runs. */
+/** Feeds the whole global log (up to `untilPosition`, if given) through a projector, batch by batch. */
+export async function projectAll(store: EventStore, projector: Projector, batchSize = 5000, untilPosition?: bigint): Promise<number> {
+  let events = 0;
+  for (let after = START; ; ) {
+    const batch = await store.readAll({ after, limit: batchSize });
+    if (batch.events.length === 0) return events;
+    const wanted = untilPosition === undefined ? batch.events : batch.events.filter((e) => e.globalPosition <= untilPosition);
+    await projector.handle(wanted);
+    events += wanted.length;
+    after = batch.checkpoint;
+  }
+}
+
+/**
+ * Rebuilds every table from the store into an empty database (dropped first if it exists). `untilPosition` stops at
+ * the live projection's position, so a proof compares like with like while the system runs.
+ */
 export async function replay(store: EventStore, target: Analytics, options: ProjectorOptions = {}, batchSize = 5000, untilPosition?: bigint): Promise<{ events: number }> {
   await target.command(`DROP DATABASE IF EXISTS \`${target.database}\``);
   await migrate(target);
-  const projector = new Projector(target, options);
-  let after = START;
-  let events = 0;
-  for (;;) {
-    const batch = await store.readAll({ after, limit: batchSize });
-    if (batch.events.length === 0) break;
-    const events_ = untilPosition === undefined ? batch.events : batch.events.filter((e) => e.globalPosition <= untilPosition);
-    await projector.handle(events_);
-    events += events_.length;
-    after = batch.checkpoint;
-  }
-  return { events };
+  return { events: await projectAll(store, new Projector(target, options), batchSize, untilPosition) };
 }
 
 export interface TableDifference {
