@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A single-node Apache Kafka broker (KRaft: broker + controller in one process) from Maven Central jars.
 #   kafka.sh install | start | wait [seconds] | stop | status | logs
-# Ports: KAFKA_PORT (default 19092) and KAFKA_CONTROLLER_PORT (default 19093), on 127.0.0.1.
-# Data and logs: infra/kafka/run/{data,logs}; the broker's log is run/logs/server.log.
+# Ports: KAFKA_PORT (default 19092) and KAFKA_CONTROLLER_PORT (default KAFKA_PORT + 1), on 127.0.0.1.
+# Data and logs: infra/kafka/run/{data,logs} (run-<port>/ for another port); the broker's log is run/logs/server.log.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-RUN="$HERE/run"
 PORT="${KAFKA_PORT:-19092}"
-CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
+# One data folder per port: KRaft records the controller's address when the storage is formatted.
+if [ "$PORT" = "19092" ]; then RUN="$HERE/run"; else RUN="$HERE/run-$PORT"; fi
 PIDFILE="$RUN/kafka.pid"
 LOG="$RUN/logs/server.log"
 CP="$HERE/target/lib/*"

@@ -1,11 +1,47 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SCRIPT = join(__dirname, '..', '..', 'infra', 'kafka', 'kafka.sh');
-export const KAFKA_BROKERS = [`127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`];
+const KAFKA_DIR = join(__dirname, '..', '..', 'infra', 'kafka');
+const SCRIPT = join(KAFKA_DIR, 'kafka.sh');
+const DEFAULT_PORT = Number(process.env.KAFKA_PORT ?? '19092');
+
+function portOpen(port: number): boolean {
+  try {
+    execFileSync('bash', ['-c', `(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null`], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this checkout's own broker (pid file under infra/kafka) serves the port. */
+function ours(port: number): boolean {
+  const pidFile = join(KAFKA_DIR, port === 19092 ? 'run' : `run-${port}`, 'kafka.pid');
+  if (!existsSync(pidFile)) return false;
+  try {
+    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The tests need a broker they own (one test stops and restarts it). If another checkout's broker holds the default
+ * port, this checkout runs its own on the next free pair of ports instead.
+ */
+let port = DEFAULT_PORT;
+for (let candidate = DEFAULT_PORT; candidate < DEFAULT_PORT + 1000; candidate += 100) {
+  if (!portOpen(candidate) || ours(candidate)) {
+    port = candidate;
+    break;
+  }
+}
+export const KAFKA_BROKERS = [`127.0.0.1:${port}`];
 
 function run(...args: string[]): void {
-  execFileSync('bash', [SCRIPT, ...args], { stdio: 'pipe', timeout: 180_000 });
+  execFileSync('bash', [SCRIPT, ...args], { stdio: 'pipe', timeout: 180_000, env: { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1) } });
 }
 
 function hasTools(): boolean {
@@ -32,15 +68,10 @@ export function ensureKafka(): { brokers: string[] } | null {
   return { brokers: KAFKA_BROKERS };
 }
 
-/** Stops the broker this checkout started (the restart test needs one it owns: a broker started elsewhere is left alone and the test says so). */
+/** Stops this checkout's broker and checks the port is really closed (the restart test needs a broker it owns). */
 export const stopKafka = () => {
   run('stop');
-  try {
-    execFileSync('bash', ['-c', `(exec 3<>/dev/tcp/127.0.0.1/${process.env.KAFKA_PORT ?? '19092'}) 2>/dev/null`], { stdio: 'pipe' });
-  } catch {
-    return; // port closed: the broker is down
-  }
-  throw new Error('the Kafka broker on this port was started outside this checkout (infra/kafka/kafka.sh stop there first)');
+  if (portOpen(port)) throw new Error(`the Kafka broker on port ${port} was started outside this checkout`);
 };
 export const startKafka = () => {
   run('start');
