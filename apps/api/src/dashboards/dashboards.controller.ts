@@ -2,12 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
 import { inScope, type Principal } from '@service-ledger/auth';
-import { ForbiddenError, NotFoundError, ValidationError } from '@service-ledger/core';
-import { DASHBOARDS, findPanel, toApiSql } from '../../../../dashboards/src';
+import { NotFoundError, ValidationError } from '@service-ledger/core';
+import { COLUMN_LABELS, DASHBOARDS, filtersOf, findDashboard, findPanel, panelParams, parseFilters, scopeProjects, toApiSql, VALUE_LABELS } from '../../../../dashboards/src';
 import { AllowRoles, CurrentPrincipal, Public } from '../auth.guard';
+import { DASHBOARDS_TIME_ZONE } from './dashboards.tokens';
 
 /** The page's files live in the repository's dashboards/page (found from source or from dist/). */
 function findPageDir(): string {
@@ -17,23 +18,21 @@ function findPageDir(): string {
   throw new Error('dashboards/page not found');
 }
 const PAGE_DIR = findPageDir();
-const ECHARTS = require.resolve('echarts/dist/echarts.min.js');
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_RANGE_MS = 5 * 366 * 24 * 3600_000;
-
-interface PanelQuery {
-  from?: string;
-  to?: string;
-  project?: string;
-  department?: string;
-  staff?: string;
-}
+const ASSETS: Record<string, [string, string]> = {
+  'echarts.min.js': [require.resolve('echarts/dist/echarts.min.js'), 'application/javascript'],
+  'app.js': [join(PAGE_DIR, 'app.js'), 'application/javascript'],
+  'style.css': [join(PAGE_DIR, 'style.css'), 'text/css'],
+};
+const READERS = ['receptionist', 'supervisor', 'technician', 'engineering_supervisor', 'project_manager', 'gm_office', 'hr', 'auditor'] as const;
 
 /** The built-in dashboard page and the data behind it: the same panel catalogue as Grafana, read with the user's token. */
 @ApiTags('dashboards')
 @Controller()
 export class DashboardsController {
-  constructor(@Inject(ANALYTICS) private readonly db: Analytics) {}
+  constructor(
+    @Inject(ANALYTICS) private readonly db: Analytics,
+    @Inject(DASHBOARDS_TIME_ZONE) private readonly timeZone: string,
+  ) {}
 
   @Public()
   @Get('dashboards')
@@ -48,68 +47,69 @@ export class DashboardsController {
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'max-age=300')
   asset(@Param('file') file: string, @Res({ passthrough: true }) res: Response): string {
-    if (file === 'echarts.min.js') return res.type('application/javascript') && readFileSync(ECHARTS, 'utf8');
-    if (file === 'app.js') return res.type('application/javascript') && readFileSync(join(PAGE_DIR, file), 'utf8');
-    if (file === 'style.css') return res.type('text/css') && readFileSync(join(PAGE_DIR, file), 'utf8');
-    throw new NotFoundError(`no asset ${file}`);
+    const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
+    if (!asset) throw new NotFoundError(`no asset ${file}`);
+    res.type(asset[1]);
+    return readFileSync(asset[0], 'utf8');
   }
 
+  /** The catalogue (without SQL), display labels, and the filter values this user may pick. */
   @Get('api/dashboards')
   @ApiBearerAuth()
-  @AllowRoles('receptionist', 'supervisor', 'technician', 'engineering_supervisor', 'project_manager', 'gm_office', 'hr', 'auditor')
+  @AllowRoles(...READERS)
   async catalogue(@CurrentPrincipal() principal: Principal) {
     const projects = await this.db.query<{ project_id: string; name: string }>('SELECT project_id, name FROM {{projects}} FINAL ORDER BY project_id');
     const staff = await this.db.query<{ staff_id: string; name: string; department: string; project_ids: string[] }>('SELECT staff_id, name, department, project_ids FROM {{staff}} FINAL ORDER BY staff_id');
-    const visible = projects.filter((p) => inScope(principal, p.project_id));
+    const visibleStaff = staff.filter((s) => s.project_ids.some((p) => inScope(principal, p)));
     return {
       principal: { staffId: principal.staffId, role: principal.role, projects: principal.projects },
+      timeZone: this.timeZone,
       filters: {
-        projects: visible,
-        departments: [...new Set(staff.map((s) => s.department))].sort(),
-        staff: staff.filter((s) => s.project_ids.some((p) => inScope(principal, p))).map((s) => ({ staffId: s.staff_id, name: s.name, department: s.department })),
+        projects: projects.filter((p) => inScope(principal, p.project_id)),
+        departments: [...new Set(visibleStaff.map((s) => s.department))].filter(Boolean).sort(),
+        staff: visibleStaff.map((s) => ({ staffId: s.staff_id, name: s.name, department: s.department })),
       },
-      dashboards: DASHBOARDS.map((d) => ({ ...d, panels: d.panels.map(({ sql: _sql, ...p }) => p) })),
+      labels: { values: VALUE_LABELS, columns: COLUMN_LABELS },
+      dashboards: DASHBOARDS.map((d) => ({ ...d, panels: d.panels.map(({ sql, ...p }) => ({ ...p, ...filtersOf(sql) })) })),
     };
   }
 
   @Get('api/dashboards/:dashboard/panels/:panel/data')
   @ApiBearerAuth()
-  @AllowRoles('receptionist', 'supervisor', 'technician', 'engineering_supervisor', 'project_manager', 'gm_office', 'hr', 'auditor')
-  async data(@Param('dashboard') dashboard: string, @Param('panel') panelId: string, @Query() q: PanelQuery, @CurrentPrincipal() principal: Principal) {
-    const panel = findPanel(dashboard, panelId);
-    if (!panel) throw new NotFoundError(`no panel ${dashboard}/${panelId}`);
-    const params = await this.params(q, principal);
-    const rows = await this.db.query<Record<string, unknown>>(toApiSql(panel.sql, (t) => this.db.table(t)), params);
-    return { panel: panel.id, columns: panel.columns, rows };
+  @AllowRoles(...READERS)
+  @ApiParam({ name: 'dashboard', example: 'sla' })
+  @ApiParam({ name: 'panel', example: 'on_time_by_clock' })
+  @ApiQuery({ name: 'from', required: false, example: '2026-01' })
+  @ApiQuery({ name: 'to', required: false, example: '2026-06' })
+  @ApiQuery({ name: 'project', required: false })
+  @ApiQuery({ name: 'department', required: false })
+  @ApiQuery({ name: 'staff', required: false })
+  async data(@Param('dashboard') dashboardId: string, @Param('panel') panelId: string, @Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    if (!findDashboard(dashboardId)) throw new NotFoundError(`no dashboard '${dashboardId.slice(0, 64)}'`);
+    const panel = findPanel(dashboardId, panelId);
+    if (!panel) throw new NotFoundError(`no panel '${panelId.slice(0, 64)}' on dashboard '${dashboardId}'`);
+    const filters = parseFilters(query, new Date(), this.timeZone);
+    const projects = scopeProjects(principal, filters.project);
+    await this.assertKnown(filters);
+    const rows = await this.db.query<Record<string, unknown>>(toApiSql(panel.sql, (t) => this.db.table(t)), panelParams(filters, projects, this.timeZone));
+    return {
+      dashboard: dashboardId,
+      panel: panel.id,
+      filters: { from: filters.from.toISOString(), to: filters.to.toISOString(), projects, department: filters.department, staff: filters.staff },
+      columns: panel.columns,
+      rows,
+    };
   }
 
-  /** Validates every filter, names the bad one, and binds them all as query parameters. */
-  private async params(q: PanelQuery, principal: Principal): Promise<Record<string, unknown>> {
-    const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 365 * 24 * 3600_000);
-    if (q.from && (Number.isNaN(from.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(q.from))) throw ValidationError.field('from', 'invalid_datetime', 'must be an ISO-8601 date or date-time');
-    if (q.to && (Number.isNaN(to.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(q.to))) throw ValidationError.field('to', 'invalid_datetime', 'must be an ISO-8601 date or date-time');
-    if (to.getTime() <= from.getTime()) throw ValidationError.field('to', 'after_from', 'must be after from');
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw ValidationError.field('from', 'range_too_long', 'the time range may span at most five years');
-    for (const field of ['project', 'department', 'staff'] as const) {
-      const v = q[field];
-      if (v !== undefined && v !== '' && !ID.test(v)) throw ValidationError.field(field, 'format', 'must be 1–64 letters, digits, - or _');
+  /** A value nobody has is a typo, not an empty chart: say which filter is wrong. */
+  private async assertKnown(f: { project: string; department: string; staff: string }): Promise<void> {
+    const checks: [keyof typeof f, string, string][] = [
+      ['project', 'SELECT 1 FROM {{projects}} FINAL WHERE project_id = {v:String} LIMIT 1', 'project'],
+      ['department', 'SELECT 1 FROM {{staff}} FINAL WHERE department = {v:String} LIMIT 1', 'department'],
+      ['staff', 'SELECT 1 FROM {{staff}} FINAL WHERE staff_id = {v:String} LIMIT 1', 'person'],
+    ];
+    for (const [field, sql, noun] of checks) {
+      if (f[field] && (await this.db.query(sql, { v: f[field] })).length === 0) throw ValidationError.field(field, 'unknown', `unknown ${noun} '${f[field]}'`);
     }
-    let project = q.project ?? '';
-    if (principal.projects !== '*') {
-      if (project === '') {
-        if (principal.projects.length !== 1) throw ValidationError.field('project', 'required', 'choose one of your projects');
-        project = principal.projects[0];
-      } else if (!inScope(principal, project)) throw new ForbiddenError(`not allowed in project '${project}'`);
-    }
-    if (project && !(await this.exists('SELECT 1 FROM {{projects}} FINAL WHERE project_id = {v:String} LIMIT 1', project))) throw ValidationError.field('project', 'unknown', `unknown project '${project}'`);
-    if (q.department && !(await this.exists('SELECT 1 FROM {{staff}} FINAL WHERE department = {v:String} LIMIT 1', q.department))) throw ValidationError.field('department', 'unknown', `unknown department '${q.department}'`);
-    if (q.staff && !(await this.exists('SELECT 1 FROM {{staff}} FINAL WHERE staff_id = {v:String} LIMIT 1', q.staff))) throw ValidationError.field('staff', 'unknown', `unknown person '${q.staff}'`);
-    const ch = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
-    return { from: ch(from), to: ch(to), project, department: q.department ?? '', staff: q.staff ?? '' };
-  }
-
-  private async exists(sql: string, v: string): Promise<boolean> {
-    return (await this.db.query(sql, { v })).length > 0;
   }
 }

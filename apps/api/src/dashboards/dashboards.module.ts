@@ -1,10 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DashboardsController } from './dashboards.controller';
+import { DASHBOARDS_TIME_ZONE } from './dashboards.tokens';
 
-/** The built-in dashboard page and its data routes; needs the ANALYTICS provider. */
+/**
+ * The built-in dashboard page (/dashboards) and its data routes (/api/dashboards…). Needs the ANALYTICS provider.
+ * `timeZone` (default Asia/Shanghai) is where months and days of the time filter begin.
+ */
 @Module({})
 export class DashboardsModule {
-  static register(): DynamicModule {
-    return { module: DashboardsModule, controllers: [DashboardsController] };
+  static register(options: { timeZone?: string } = {}): DynamicModule {
+    return {
+      module: DashboardsModule,
+      controllers: [DashboardsController],
+      providers: [{ provide: DASHBOARDS_TIME_ZONE, useValue: options.timeZone ?? 'Asia/Shanghai' }],
+    };
   }
 }

@@ -1,0 +1,34 @@
+import { kpiDefinition, kpiValueSql } from './kpi';
+import type { Panel } from './types';
+
+/** A rate to 4 decimals, empty (NULL) when nothing was counted. */
+export const rate = (num: string, den: string) => `if(${den} = 0, NULL, round(${num} / ${den}, 4))`;
+
+/**
+ * A running clock past its deadline is breached now, unless paused (the projection records clocks as of each
+ * case's last event; the KPI definitions apply the same rule to the case table with `clockStatus`).
+ */
+export const clockStatusNow = `if(status = 'running' AND paused = 0 AND deadline < now64(3), 'breached', status)`;
+
+/** Staff ids in `label` become "id name" (staff names are not personal data of owners; they are in the staff table). */
+export const withStaffNames = (sql: string) =>
+  `SELECT trim(concat(g.label, ' ', st.name)) AS label, g.value AS value FROM (${sql}) AS g LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = g.label`;
+
+/** Long runs of digits in free text (phone numbers, ID numbers) are masked before display. */
+export const maskDigits = (col: string) => `replaceRegexpAll(${col}, '[0-9]{7,}', '****')`;
+
+/** A single-figure panel showing one KPI, titled as in the KPI exports. */
+export function kpiPanel(id: string, p: Pick<Panel, 'viz' | 'unit' | 'thresholds'> & { zh: string }): Panel {
+  const kpi = kpiDefinition(id);
+  return {
+    id: `kpi_${id}`,
+    kpi: id,
+    title: { zh: kpi.zh, en: kpi.en },
+    description: { zh: p.zh, en: kpi.denominator === '—' ? `${kpi.numerator}, by month of ${kpi.month}.` : `${kpi.numerator} ÷ ${kpi.denominator}, by month of ${kpi.month}.` },
+    viz: p.viz,
+    unit: p.unit,
+    ...(p.thresholds ? { thresholds: p.thresholds } : {}),
+    columns: ['value'],
+    sql: kpiValueSql(id),
+  };
+}

@@ -1,0 +1,74 @@
+import { clockStatus } from '@service-ledger/analytics';
+import { clockStatusNow, kpiPanel, rate } from './helpers';
+import type { Panel } from './types';
+
+export const urgentOnSite = kpiPanel('urgent_on_site_2h', { viz: 'stat', unit: 'percent', thresholds: { red: 0.95 }, zh: '2小时内到场的急修单 ÷ 到场时限已判定的急修单，按报修月份。' });
+export const urgentFixed = kpiPanel('urgent_fixed_24h', { viz: 'stat', unit: 'percent', thresholds: { red: 0.95 }, zh: '24小时内修复的急修单 ÷ 完工的急修单，按完工月份。' });
+export const generalFixed = kpiPanel('general_fixed_72h', { viz: 'stat', unit: 'percent', thresholds: { red: 0.95 }, zh: '72小时内修复的一般维修单 ÷ 完工的一般维修单，按完工月份。' });
+export const complaintFirstReply = kpiPanel('complaint_first_reply_half_day', { viz: 'stat', unit: 'percent', thresholds: { red: 0.95 }, zh: '半个工作日内首次回复的投诉 ÷ 首次回复时限已判定的投诉，按受理月份。' });
+
+/** Open clocks as of now: no time range (they are open now), filtered by project and responsible person. */
+const OPEN_NOW = `FROM {{sla_clocks}} FINAL WHERE status = 'running' AND paused = 0 AND $PROJECT(project_id) AND $STAFF(responsible_id)`;
+
+export const breachedNow: Panel = {
+  id: 'breached_now', viz: 'stat', unit: 'count', thresholds: { red: 1, higherIsWorse: true }, columns: ['value'],
+  title: { zh: '当前已超时（未完成）', en: 'Open and breached now' },
+  description: { zh: '仍在计时且已过截止时间的时限（暂停中的不计）。', en: 'Running clocks past their deadline (paused clocks excluded).' },
+  sql: `SELECT countIf(deadline < now64(3)) AS value ${OPEN_NOW}`,
+};
+
+export const atRiskNowCount: Panel = {
+  id: 'at_risk_now_count', viz: 'stat', unit: 'count', thresholds: { red: 1, higherIsWorse: true }, columns: ['value'],
+  title: { zh: '当前即将超时', en: 'At risk now' },
+  description: { zh: '已过预警点（默认用时75%）但未到截止时间的时限。', en: 'Running clocks past their warning point (75 % of the allowed time by default), not yet due.' },
+  sql: `SELECT countIf(warning_at < now64(3) AND deadline >= now64(3)) AS value ${OPEN_NOW}`,
+};
+
+export const onTimeByClock: Panel = {
+  id: 'on_time_by_clock', viz: 'bar', unit: 'percent', thresholds: { red: 0.95 }, columns: ['label', 'value'],
+  title: { zh: '各时限达标率', en: 'On-time rate per clock' },
+  description: {
+    zh: '时间范围内开始计时的时限中，达标数 ÷ 已判定数（达标或超时；仍在计时但已过截止时间的算超时）。',
+    en: 'Clocks started in the range: met ÷ decided (met or breached; a running clock past its deadline counts as breached).',
+  },
+  sql: `SELECT clock AS label, ${rate("countIf(s = 'met')", "countIf(s IN ('met', 'breached'))")} AS value
+    FROM (SELECT clock, ${clockStatusNow} AS s, started_at, project_id, responsible_id FROM {{sla_clocks}} FINAL)
+    WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY label ORDER BY label`,
+};
+
+export const atRiskNow: Panel = {
+  id: 'at_risk_now', viz: 'table', unit: 'count', columns: ['case_id', 'clock', 'project_id', 'responsible_id', 'due', 'state'],
+  title: { zh: '即将超时与已超时（未完成）', en: 'Open items at risk and breached now' },
+  description: { zh: '已过预警点的在办时限，最紧急的在前。', en: 'Running clocks past their warning point, most urgent first.' },
+  sql: `SELECT case_id, clock, project_id, responsible_id, formatDateTime(deadline, '%Y-%m-%d %H:%i', $TZ) AS due,
+      if(deadline < now64(3), 'breached', 'at_risk') AS state ${OPEN_NOW} AND warning_at < now64(3) ORDER BY deadline LIMIT 50`,
+};
+
+export const breachTrend: Panel = {
+  id: 'breach_trend', viz: 'timeseries', unit: 'count', columns: ['t', 'series', 'value'],
+  title: { zh: '超时趋势（按周）', en: 'Breaches per week' },
+  description: { zh: '按截止时间所在周统计的超时数，分时限。', en: 'Breached clocks by the week their deadline passed, per clock.' },
+  sql: `SELECT toStartOfWeek(deadline, 1, $TZ) AS t, clock AS series, count() AS value
+    FROM (SELECT clock, deadline, project_id, responsible_id, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL)
+    WHERE s = 'breached' AND $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY t, series ORDER BY t, series`,
+};
+
+export const worstProjects: Panel = {
+  id: 'worst_projects', viz: 'bar', unit: 'percent', thresholds: { red: 0.05, higherIsWorse: true }, columns: ['label', 'value'],
+  title: { zh: '超时率最高的项目', en: 'Worst projects' },
+  description: { zh: '各项目已判定时限中超时的比例（全部时限）。', en: 'Share of decided clocks that were breached, per project (all clocks).' },
+  sql: `SELECT project_id AS label, ${rate("countIf(s = 'breached')", "countIf(s IN ('met', 'breached'))")} AS value
+    FROM (SELECT project_id, started_at, responsible_id, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL)
+    WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY label ORDER BY value DESC LIMIT 10`,
+};
+
+export const worstBuildings: Panel = {
+  id: 'worst_buildings', viz: 'bar', unit: 'percent', thresholds: { red: 0.1, higherIsWorse: true }, columns: ['label', 'value'],
+  title: { zh: '维修超时最多的楼栋', en: 'Worst buildings for repairs' },
+  description: { zh: '各项目各楼栋维修修复时限的超时比例（至少3单，最差10个）。', en: 'Share of decided repair-fix clocks breached, per project and building (at least 3 orders, worst 10).' },
+  sql: `SELECT concat(project_id, ' / ', if(building = '', '?', building)) AS label,
+      ${rate(`countIf(${clockStatus('fix')} = 'breached')`, `countIf(${clockStatus('fix')} IN ('met', 'breached'))`)} AS value
+    FROM {{cases}} FINAL WHERE case_type = 'repair' AND $TIME(opened_at) AND $PROJECT(project_id) AND $DEPARTMENT(department)
+      AND $STAFF_IN(first_responder_id, handler_id, technician_id)
+    GROUP BY label HAVING countIf(${clockStatus('fix')} IN ('met', 'breached')) >= 3 ORDER BY value DESC LIMIT 10`,
+};

@@ -1,0 +1,70 @@
+import { expandGrafanaMacros } from './grafana-macros';
+import { kpiGroupedSql, kpiTemplate } from './catalogue';
+import { filtersOf, toApiSql, toGrafanaSql } from './sql';
+
+const T = "SELECT count() AS value FROM {{cases}} WHERE $TIME(opened_at) AND $PROJECT(project_id) AND $DEPARTMENT(department) AND $STAFF_IN(handler_id, technician_id) AND toStartOfMonth(opened_at, $TZ) > '2000-01-01'";
+const range = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') };
+
+describe('panel SQL templates', () => {
+  it('render for the API with every filter as a ClickHouse query parameter', () => {
+    const sql = toApiSql(T, (t) => `db.${t}`);
+    expect(sql).toBe(
+      "SELECT count() AS value FROM db.cases WHERE opened_at >= {from:DateTime64(3, 'UTC')} AND opened_at < {to:DateTime64(3, 'UTC')} AND (empty({projects:Array(String)}) OR has({projects:Array(String)}, project_id)) AND ({department:String} = '' OR department = {department:String}) AND ({staff:String} = '' OR {staff:String} IN (handler_id, technician_id)) AND toStartOfMonth(opened_at, {tz:String}) > '2000-01-01'",
+    );
+  });
+
+  it('render for Grafana with the ClickHouse plugin’s macros and multi-value variables', () => {
+    expect(toGrafanaSql(T, 'service_ledger')).toBe(
+      "SELECT count() AS value FROM service_ledger.cases WHERE $__timeFilter(opened_at) AND $__conditionalAll(project_id IN (${project:singlequote}), $project) AND $__conditionalAll(department IN (${department:singlequote}), $department) AND $__conditionalAll(hasAny([handler_id, technician_id], [${staff:singlequote}]), $staff) AND toStartOfMonth(opened_at, 'Asia/Shanghai') > '2000-01-01'",
+    );
+  });
+
+  it('say which filters a panel honours', () => {
+    expect(filtersOf(T)).toEqual({ time: true, filters: ['project', 'department', 'staff'] });
+    expect(filtersOf('SELECT 1 FROM {{sla_clocks}} WHERE $PROJECT(project_id)')).toEqual({ time: false, filters: ['project'] });
+  });
+});
+
+describe('Grafana macro expansion (as the ClickHouse plugin does it, for tests on chDB)', () => {
+  const grafana = toGrafanaSql(T, 'service_ledger');
+
+  it('All drops a filter to 1=1; the time filter is inclusive whole seconds', () => {
+    expect(expandGrafanaMacros(grafana, range)).toBe(
+      "SELECT count() AS value FROM service_ledger.cases WHERE opened_at >= toDateTime(1772323200) AND opened_at <= toDateTime(1775001600) AND 1=1 AND 1=1 AND 1=1 AND toStartOfMonth(opened_at, 'Asia/Shanghai') > '2000-01-01'",
+    );
+  });
+
+  it('selected values are single-quoted, joined, and quotes inside escaped', () => {
+    const sql = expandGrafanaMacros(grafana, range, { project: ['P01', 'P02'], department: "o'brien", staff: 'S1' });
+    expect(sql).toContain("project_id IN ('P01','P02')");
+    expect(sql).toContain("department IN ('o\\'brien')");
+    expect(sql).toContain("hasAny([handler_id, technician_id], ['S1'])");
+  });
+
+  it('an empty selection counts as All, like the plugin', () => {
+    expect(expandGrafanaMacros('WHERE $__conditionalAll(a IN (${project:singlequote}), $project)', range, { project: '' })).toBe('WHERE 1=1');
+  });
+
+  it('$__fromTime and $__toTime become DateTimes in seconds', () => {
+    expect(expandGrafanaMacros('$__fromTime AND $__toTime', range)).toBe('toDateTime(1772323200) AND toDateTime(1775001600)');
+  });
+});
+
+describe('panels derived from the KPI definitions', () => {
+  it('turn the KPI’s month into the time range on the same column and its filters into the catalogue’s', () => {
+    const t = kpiTemplate('repair_timeliness');
+    expect(t).toContain('$TIME(completed_at)');
+    expect(t).toContain('$PROJECT(project_id)');
+    expect(t).toContain('$STAFF_IN(first_responder_id, handler_id, technician_id)');
+    expect(t).not.toMatch(/\{(month|project|staff|department|tz):/);
+  });
+
+  it('group by the month the KPI counts a case in, or by a dimension', () => {
+    expect(kpiGroupedSql('satisfaction_rate', { monthly: true })).toMatch(/^SELECT t, 'satisfaction_rate' AS series, .* FROM \(SELECT toStartOfMonth\(visited_at, \$TZ\) AS t, /);
+    expect(kpiGroupedSql('satisfaction_rate', { label: 'project_id', minDenominator: 3 })).toMatch(/GROUP BY label\) WHERE denominator >= 3 AND label != ''$/);
+  });
+
+  it('refuse a KPI that does not exist', () => {
+    expect(() => kpiTemplate('happiness')).toThrow(/unknown KPI 'happiness'/);
+  });
+});
