@@ -38,6 +38,9 @@ interface Row {
 const rows: Row[] = [];
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 2000);
+/** BENCH_ONLY=P1,P2 runs only those workloads (all when unset). */
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+const want = (id: string) => ONLY.length === 0 || ONLY.includes(id);
 const until = new Date('2026-11-20T00:00:00Z');
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -281,23 +284,29 @@ async function postgresUrl(): Promise<string | null> {
 
 async function main() {
   const started = new Date();
-  await p1('pglite');
-  const pg = await postgresUrl();
-  if (pg) await p1('postgres', pg);
-  else log('P1 postgres skipped: no PostgreSQL on 127.0.0.1:5432');
-  const { store, db, loaded, projects } = await dataset();
-  log(`dataset: ${loaded} events, ${projects} projects, 12 months (bulk-loaded into PGlite)`);
-  await p2(store, db, loaded);
-  await p3(store, loaded);
-  await p4p5(store, db);
-  await p6(db, projects);
-  await p7(store);
+  if (want('P1')) {
+    await p1('pglite');
+    const pg = await postgresUrl();
+    if (pg) await p1('postgres', pg);
+    else log('P1 postgres skipped: no PostgreSQL on 127.0.0.1:5432');
+  }
+  if (['P2', 'P3', 'P4', 'P5', 'P6', 'P7'].some(want)) {
+    const { store, db, loaded, projects } = await dataset();
+    log(`dataset: ${loaded} events, ${projects} projects, 12 months (bulk-loaded into PGlite)`);
+    // P4–P6 query the projected tables, so they need P2's catch-up even when P2 itself is not asked for.
+    if (['P2', 'P4', 'P5', 'P6'].some(want)) await p2(store, db, loaded);
+    if (want('P3')) await p3(store, loaded);
+    if (want('P4') || want('P5')) await p4p5(store, db);
+    if (want('P6')) await p6(db, projects);
+    if (want('P7')) await p7(store);
+    await store.close();
+  }
   const result = {
     startedAt: started.toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
     versions: { node: process.version, ...Object.fromEntries(['chdb', '@electric-sql/pglite', 'kafkajs', '@clickhouse/client', '@nestjs/core'].map((p) => [p, JSON.parse(readFileSync(join('node_modules', p, 'package.json'), 'utf8')).version])) },
     commit: (() => { try { return execSync('git rev-parse HEAD').toString().trim(); } catch { return 'unknown'; } })(),
-    sizes: { events: loaded, commands: COMMANDS },
+    sizes: { events: EVENTS, commands: COMMANDS, only: ONLY },
     rows,
   };
   mkdirSync('bench-results', { recursive: true });
@@ -306,7 +315,6 @@ async function main() {
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.id} | ${r.workload} | ${r.figure.toFixed(1)} ${r.unit} | ${r.baseline}: ${r.baselineFigure.toFixed(1)} ${r.unit} | ${(r.ratio * 100).toFixed(0)} % | ${r.target} |`);
   console.log(`\n${result.machine.cores} cores, ${result.machine.memoryGiB} GiB, node ${process.version}, commit ${result.commit.slice(0, 10)}; JSON in bench-results/latest.json`);
-  await store.close();
   process.exit(0);
 }
 
