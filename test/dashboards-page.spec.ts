@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
 import { TokenService } from '@service-ledger/auth';
 import type { EventStore } from '@service-ledger/event-store';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { AnalyticsApiModule } from '../apps/api/src/analytics.module';
 import { createApp } from '../apps/api/src/app';
 import { DashboardsModule } from '../apps/api/src/dashboards/dashboards.module';
@@ -52,8 +52,13 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`${base}/dashboards?token=${token}#${dashboard}`);
-    await page.waitForFunction(() => document.querySelectorAll('.card').length > 0 && [...document.querySelectorAll<HTMLElement>('.card')].every((c) => c.dataset.state !== 'loading'), null, { timeout: 60_000 });
+    await settled(page);
     return { page, requests };
+  }
+
+  /** Every panel has answered (data, empty or error); panels answer independently, so a message can come first. */
+  async function settled(page: Page) {
+    await page.waitForFunction(() => document.querySelectorAll('.card').length > 0 && [...document.querySelectorAll<HTMLElement>('.card')].every((c) => c.dataset.state !== 'loading'), null, { timeout: 60_000 });
   }
 
   it.each(DASHBOARDS.map((d) => [d.id, d.panels.length] as const))('%s: every panel renders a chart or table with data', async (id, count) => {
@@ -74,7 +79,7 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
     const before = requests.length;
     await page.selectOption('select[name=project]', 'P02');
     await page.click('#filters button[type=submit]');
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.card')].every((c) => c.dataset.state !== 'loading'));
+    await settled(page);
     const fresh = requests.slice(before).filter((u) => u.includes('/panels/'));
     expect(fresh).toHaveLength(DASHBOARDS.find((d) => d.id === 'repairs')!.panels.length);
     expect(fresh.every((u) => u.includes('project=P02'))).toBe(true);
@@ -130,6 +135,7 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
     });
     await page.click('#filters button[type=submit]');
     await page.waitForSelector('#message:not([hidden])');
+    await settled(page);
     expect(await page.textContent('#message')).toBe("部门 (department): unknown department 'ghost'");
     expect(await page.$$eval('.card', (cards) => cards.every((c) => (c as HTMLElement).dataset.state === 'error'))).toBe(true);
     await page.close();
