@@ -1,40 +1,51 @@
 import { type EventEnvelope, newId } from '@service-ledger/core';
 import { findCommand } from '@service-ledger/domain';
-import { generateHistory, type SeedOptions } from './generator';
+import { type SeedOptions, streamHistory } from './generator';
+
+/** A stream untouched for this long has seen its last command (reworks come within the 3-month warranty). */
+const FORGET_AFTER_MS = 120 * 24 * 3600_000;
 
 /**
  * Large sample sets for benchmarks, fast: the same generated commands and the same pure decisions as the
- * pipeline, folded in memory and emitted as versioned events for a bulk load into an empty store.
- * Commands a rule refuses are skipped (counted), exactly as the pipeline would refuse them.
+ * pipeline, folded in memory and emitted as versioned events (global positions from 1) for a bulk load into an
+ * empty store or straight into a projector. Commands a rule refuses are skipped (counted), exactly as the
+ * pipeline would refuse them. Streams in bounded memory: the history comes from `streamHistory`, and the state
+ * of a stream untouched for 120 days is forgotten (a later command on it would be counted as refused).
  */
 export function* bulkEvents(options: SeedOptions, batchSize = 20_000): Generator<EventEnvelope[], { commands: number; refused: number }> {
-  const { commands } = generateHistory(options);
-  const states = new Map<string, { state: unknown; version: number }>();
+  const states = new Map<string, { state: unknown; version: number; projectId: string; lastAt: number }>();
   let batch: EventEnvelope[] = [];
   let position = 0n;
+  let commands = 0;
   let refused = 0;
-  for (const c of commands) {
+  let sweptAt = 0;
+  for (const c of streamHistory(options)) {
+    commands += 1;
+    if (c.at - sweptAt > 30 * 24 * 3600_000) {
+      for (const [id, s] of states) if (c.at - s.lastAt > FORGET_AFTER_MS) states.delete(id);
+      sweptAt = c.at;
+    }
     const def = findCommand(c.name)!;
     const payload = def.schema.parse(c.payload);
     const streamId = def.streamId(payload);
-    const current = states.get(streamId) ?? { state: def.aggregate.initialState(), version: 0 };
-    if (def.creates === current.version > 0) {
+    const current = states.get(streamId);
+    if (def.creates === (current?.version ?? 0) > 0) {
       refused += 1;
       continue;
     }
     const related: Record<string, unknown> = {};
     for (const id of def.related?.(payload) ?? []) related[id] = states.get(id)?.state;
     const occurredAt = new Date(c.at).toISOString();
+    const projectId = def.creates ? def.projectId!(payload) : current!.projectId;
     let decided;
     try {
-      decided = def.decide(payload, current.state, { occurredAt: new Date(c.at), actor: c.actor, projectId: def.creates ? def.projectId!(payload) : '', related });
+      decided = def.decide(payload, current?.state ?? def.aggregate.initialState(), { occurredAt: new Date(c.at), actor: c.actor, projectId: def.creates ? projectId : '', related });
     } catch {
       refused += 1;
       continue;
     }
-    const projectId = def.creates ? def.projectId!(payload) : (states.get(`${streamId}#project`)?.state as string);
-    if (def.creates) states.set(`${streamId}#project`, { state: projectId, version: 0 });
-    let { state, version } = current;
+    let state = current?.state ?? def.aggregate.initialState();
+    let version = current?.version ?? 0;
     for (const d of decided) {
       version += 1;
       position += 1n;
@@ -45,12 +56,12 @@ export function* bulkEvents(options: SeedOptions, batchSize = 20_000): Generator
       state = def.aggregate.evolve(state, e);
       batch.push(e);
     }
-    states.set(streamId, { state, version });
+    states.set(streamId, { state, version, projectId, lastAt: c.at });
     if (batch.length >= batchSize) {
       yield batch;
       batch = [];
     }
   }
   if (batch.length) yield batch;
-  return { commands: commands.length, refused };
+  return { commands, refused };
 }

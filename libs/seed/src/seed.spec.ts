@@ -1,5 +1,5 @@
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
-import { generateHistory } from './generator';
+import { generateHistory, streamHistory } from './generator';
 import { seedStore } from './seed';
 
 const until = new Date('2026-11-20T00:00:00Z');
@@ -24,6 +24,19 @@ describe('sample data generator', () => {
     // More repairs in the rainy season than in spring.
     const month = (m: number) => commands.filter((c) => c.name === 'ReportRepair' && new Date(c.at).getUTCMonth() + 1 === m).length;
     expect(month(7)).toBeGreaterThan(month(10) * 1.2);
+  });
+
+  it('streams a bigger company in time order, deterministic for a seed, with bigger projects at a larger scale', () => {
+    const options = { projects: 2, months: 2, seed: 7, until, scale: 3 };
+    const streamed = [...streamHistory(options)];
+    expect([...streamHistory(options)]).toEqual(streamed);
+    expect(streamed.every((c, i) => i === 0 || streamed[i - 1].at <= c.at)).toBe(true);
+    expect(new Set(streamed.map((c) => c.commandId)).size).toBe(streamed.length);
+    const typical = generateHistory({ projects: 2, months: 2, seed: 7, until });
+    const repairs = (cs: { name: string }[]) => cs.filter((c) => c.name === 'ReportRepair').length;
+    expect(repairs(streamed)).toBeGreaterThan(2 * repairs(typical.commands));
+    const technicians = (cs: { name: string; payload: Record<string, unknown> }[]) => cs.filter((c) => c.name === 'RegisterStaffMember' && c.payload.role === 'technician').length;
+    expect(technicians(streamed)).toBe(3 * technicians(typical.commands));
   });
 
   describe('through the real pipeline', () => {

@@ -2,6 +2,8 @@
  * Every KPI of domain.md, defined once: what counts in the numerator and the denominator, and the time the case
  * falls in. Each `sql` returns one row (numerator, denominator) for the filters month (YYYYMM in the configured
  * time zone), project, department and staff (empty string = all), always as ClickHouse query parameters.
+ * Each is one SELECT of aggregates over one table with a project_id column, ending with its WHERE clause, so that
+ * it can also be grouped by project (`groupedKpiSql`, the monthly export's one pass over all projects).
  * KPI.md beside this library is generated from this list (`npm run kpi:docs`) and checked by a test.
  */
 export interface KpiDefinition {
@@ -73,10 +75,9 @@ export const KPIS: KpiDefinition[] = [
   {
     id: 'rework_rate', zh: '返修率', en: 'Rework within warranty rate', group: 'repairs', kind: 'rate',
     numerator: 'rework orders reported in the month (within warranty, against an original order)', denominator: 'orders completed in the three months ending with the month (the warranty window)', month: 'report of the rework',
-    sql: `SELECT
-      (SELECT count() FROM {{cases}} FINAL WHERE case_type = 'repair' AND rework_of != '' AND ${FILTERS} AND ${IN_MONTH('opened_at')}) AS numerator,
-      (SELECT count() FROM {{cases}} FINAL WHERE case_type = 'repair' AND completed_at IS NOT NULL AND ${FILTERS}
-         AND toYYYYMM(completed_at, {tz:String}) BETWEEN toYYYYMM(addMonths(toDate(concat(toString({month:UInt32}), '01')), -2)) AND {month:UInt32}) AS denominator`,
+    sql: `SELECT countIf(rework_of != '' AND ${IN_MONTH('opened_at')}) AS numerator,
+      countIf(completed_at IS NOT NULL AND toYYYYMM(completed_at, {tz:String}) BETWEEN toYYYYMM(addMonths(toDate(concat(toString({month:UInt32}), '01')), -2)) AND {month:UInt32}) AS denominator
+      ${CASES('repair')}`,
   },
   {
     id: 'first_time_fix', zh: '一次修复率', en: 'First-time fix rate', group: 'repairs', kind: 'rate',
