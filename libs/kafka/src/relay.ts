@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@service-ledger/core';
-import type { EventStore, GlobalCheckpoint, ReadAllBatch, Subscription } from '@service-ledger/event-store';
+import type { EventStore, GlobalCheckpoint, Subscription } from '@service-ledger/event-store';
 
 /** What the relay needs from the Kafka side: resolves once the broker acknowledged every event of the batch. */
 export interface EventPublisher {
@@ -42,11 +42,6 @@ export class Relay implements Subscription {
   ) {
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
     this.loop = this.run();
-  }
-
-  /** Poll now instead of waiting for the interval. */
-  poke(): void {
-    this.wake?.();
   }
 
   async stop(): Promise<void> {
