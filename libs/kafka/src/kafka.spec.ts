@@ -1,22 +1,28 @@
-import { newId, type EventEnvelope } from '@service-ledger/core';
+import { newId, type EventEnvelope, type NewEvent } from '@service-ledger/core';
+import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { ensureKafka } from '../../../test/support/kafka';
 import { decodeEnvelope, encodeEnvelope, PoisonMessageError } from './codec';
 import { KafkaEventConsumer } from './consumer';
 import { ensureTopics, type KafkaConfig, kafkaClient, topicsOf } from './kafka-config';
 import { KafkaEventPublisher } from './publisher';
+import { type EventPublisher, startRelay } from './relay';
 
 const envelope = (streamId: string, version: number, position: number): EventEnvelope => ({
   eventId: newId(), streamId, streamVersion: version, globalPosition: BigInt(position), type: 'RepairReported', schemaVersion: 1, data: { n: version },
   occurredAt: '2026-03-01T00:00:00.000Z', recordedAt: '2026-03-01T00:00:00.000Z', actor: { staffId: 's', role: 'receptionist' }, projectId: 'p1', correlationId: 'c', causationId: null,
 });
 const knows = (_t: string, v: number) => v === 1;
+const newEvent = (n: number): NewEvent => ({
+  type: 'RepairReported', schemaVersion: 1, data: { n },
+  metadata: { occurredAt: '2026-03-01T00:00:00.000Z', actor: { staffId: 's', role: 'receptionist' }, projectId: 'p1', correlationId: newId(), causationId: null },
+});
 
 describe('Kafka codec', () => {
   it('round-trips an envelope, bigint position included', () => {
     const e = envelope('repair-1', 3, 12345678901234);
     const m = encodeEnvelope(e);
     expect(m.key).toBe('repair-1');
-    expect(m.headers).toMatchObject({ 'sl-type': 'RepairReported', 'sl-schema-version': '1', 'sl-stream-id': 'repair-1' });
+    expect(m.headers).toEqual({ 'sl-type': 'RepairReported', 'sl-schema-version': '1' });
     expect(decodeEnvelope(Buffer.from(m.value), knows)).toEqual(e);
   });
   it('rejects undecodable messages and unknown schema versions with a reason', () => {
@@ -91,6 +97,97 @@ describe('Kafka transport against the real broker', () => {
     await dlq.disconnect();
     expect(reasons[0]).toBe('value is not JSON');
     await publisher.disconnect();
+  }, 180_000);
+});
+
+describe('relay store → Kafka against the real broker', () => {
+  const kafka = ensureKafka();
+  const run = kafka ? it : it.skip;
+  const streams = ['repair-a', 'repair-b', 'complaint-c', 'help-d', 'visit-e'];
+  let store: EventStore;
+  let publisher: KafkaEventPublisher;
+  let config: KafkaConfig;
+
+  beforeEach(async () => {
+    if (!kafka) return;
+    config = { brokers: kafka.brokers, clientId: 'relay-test', topicPrefix: `r${Date.now()}`, partitions: 4, replicationFactor: 1, retentionMs: 3600_000 };
+    const admin = kafkaClient(config).admin();
+    await admin.connect();
+    await ensureTopics(admin, config);
+    await admin.disconnect();
+    publisher = new KafkaEventPublisher(config);
+    await publisher.connect();
+    store = await createEventStore({ kind: 'pglite' });
+    // Streams interleaved in the global log, so every batch holds several streams and each stream spans batches.
+    for (let v = 1; v <= 6; v++) for (const s of streams) await store.append(s, [newEvent(v)], v === 1 ? 'no_stream' : v - 1);
+  }, 120_000);
+  afterEach(async () => {
+    await publisher?.disconnect();
+    await store?.close();
+  });
+
+  /** Everything on the events topic, in partition order. */
+  async function consumeTopic(expected: number): Promise<EventEnvelope[]> {
+    const got: EventEnvelope[] = [];
+    const consumer = kafkaClient(config).consumer({ groupId: `check-${newId()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topicsOf(config).events, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void got.push(decodeEnvelope(message.value, knows)) });
+    await waitFor(() => new Set(got.map((e) => e.eventId)).size >= expected, 60_000);
+    await consumer.disconnect();
+    return got;
+  }
+
+  run('a batch refused or whose acknowledgement was lost is sent again before the next one: every event arrives, each stream in order', async () => {
+    let calls = 0;
+    let inFlight = 0;
+    let overlapped = false;
+    const flaky: EventPublisher = {
+      async publish(events) {
+        calls += 1;
+        overlapped ||= inFlight > 0;
+        inFlight += 1;
+        try {
+          if (calls === 2) throw new Error('broker refused the batch');
+          await publisher.publish(events);
+          if (calls === 3) throw new Error('acknowledgement lost');
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const relay = startRelay(store, flaky, { subscriptionId: 'relay', batchSize: 4, pollIntervalMs: 20 });
+    await relay.caughtUp;
+    await relay.stop();
+    expect(overlapped).toBe(false);
+    const got = await consumeTopic(30);
+    expect(got.length).toBeGreaterThan(30); // the batch whose acknowledgement was lost came twice
+    const firstSeen = new Map<string, EventEnvelope>();
+    for (const e of got) if (!firstSeen.has(e.eventId)) firstSeen.set(e.eventId, e);
+    for (const s of streams) expect([...firstSeen.values()].filter((e) => e.streamId === s).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await store.readCheckpoint('relay')).toBe((await store.readAll({ limit: 1000 })).checkpoint);
+  }, 180_000);
+
+  run('the checkpoint never passes a batch the broker has not acknowledged, though the next one was already read; a restart resumes from it', async () => {
+    let calls = 0;
+    const down: EventPublisher = {
+      async publish(events) {
+        calls += 1;
+        if (calls > 1) throw new Error('broker down');
+        await publisher.publish(events);
+      },
+    };
+    const first = startRelay(store, down, { subscriptionId: 'relay', batchSize: 4, pollIntervalMs: 20 });
+    await waitFor(() => calls >= 3);
+    await first.stop();
+    expect(first.lastError).toEqual(new Error('broker down'));
+    expect(await store.readCheckpoint('relay')).toBe((await store.readAll({ limit: 4 })).checkpoint);
+
+    const second = startRelay(store, publisher, { subscriptionId: 'relay', batchSize: 4, pollIntervalMs: 20 });
+    await second.caughtUp;
+    await second.stop();
+    const got = await consumeTopic(30);
+    expect(got.map((e) => e.eventId).sort()).toEqual((await store.readAll({ limit: 1000 })).events.map((e) => e.eventId).sort());
   }, 180_000);
 });
 

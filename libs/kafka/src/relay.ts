@@ -1,13 +1,116 @@
-import type { EventStore, Subscription } from '@service-ledger/event-store';
-import type { KafkaEventPublisher } from './publisher';
+import type { EventEnvelope } from '@service-ledger/core';
+import type { EventStore, GlobalCheckpoint, Subscription } from '@service-ledger/event-store';
+
+/** What the relay needs from the Kafka side: resolves once the broker acknowledged every event of the batch. */
+export interface EventPublisher {
+  publish(events: EventEnvelope[]): Promise<void>;
+}
+
+export interface RelayOptions {
+  subscriptionId?: string;
+  batchSize?: number;
+  pollIntervalMs?: number;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** A promise that never rejects, so work started ahead of time cannot become an unhandled rejection. */
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+const unwrap = <T>(s: Settled<T>): T => {
+  if (!s.ok) throw s.error;
+  return s.value;
+};
 
 /**
- * Follows the store's global log from a durable checkpoint and publishes each batch; the checkpoint moves only
- * after the broker acknowledged the batch. A crash between send and checkpoint re-sends (at-least-once), never loses.
+ * Follows the store's global log from a durable checkpoint and publishes it batch by batch. Batches are sent one at
+ * a time (a failed batch must not be overtaken by the next, or a stream's order breaks), but the next batch is read
+ * while the current one is in flight, and the checkpoint of an acknowledged batch is written while the next is sent.
+ * The checkpoint only ever names acknowledged events: a crash between send and checkpoint re-sends, never loses.
  */
-export function startRelay(store: EventStore, publisher: KafkaEventPublisher, options: { subscriptionId?: string; batchSize?: number; pollIntervalMs?: number } = {}): Subscription {
-  return store.subscribe(
-    { subscriptionId: options.subscriptionId ?? 'relay', batchSize: options.batchSize ?? 1000, pollIntervalMs: options.pollIntervalMs ?? 100 },
-    (events) => publisher.publish(events),
-  );
+export class Relay implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private markCaughtUp!: () => void;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private readonly loop: Promise<void>;
+  /** Last error (read, send or checkpoint), for health/metrics. */
+  lastError: unknown = null;
+
+  constructor(
+    private readonly store: Pick<EventStore, 'readAll' | 'readCheckpoint' | 'storeCheckpoint'>,
+    private readonly publisher: EventPublisher,
+    private readonly options: Required<RelayOptions>,
+  ) {
+    this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { subscriptionId, batchSize, pollIntervalMs } = this.options;
+    const read = (after: GlobalCheckpoint) => settle(this.store.readAll({ after, limit: batchSize }));
+    const save = (checkpoint: GlobalCheckpoint) => settle(this.store.storeCheckpoint(subscriptionId, checkpoint));
+    /** Position after the last acknowledged batch: where to resume after a failure. */
+    let acked = await this.store.readCheckpoint(subscriptionId);
+    let saving: Promise<Settled<void>> = Promise.resolve({ ok: true, value: undefined });
+    let reading = read(acked);
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const batch = unwrap(await reading);
+        if (batch.events.length > 0) {
+          reading = read(batch.checkpoint);
+          await this.publisher.publish(batch.events);
+          acked = batch.checkpoint;
+          unwrap(await saving);
+          saving = save(acked);
+        }
+        if (batch.events.length < batchSize) {
+          unwrap(await saving);
+          this.markCaughtUp();
+          if (batch.events.length === 0) {
+            await this.sleep(pollIntervalMs);
+            reading = read(acked);
+          }
+        }
+        failures = 0;
+        this.lastError = null;
+      } catch (error) {
+        this.lastError = error;
+        failures += 1;
+        await this.sleep(Math.min(100 * 2 ** failures, 10_000));
+        // Whatever was read ahead is dropped: resume right after the last acknowledged batch, whose checkpoint
+        // is written again in case that write was what failed.
+        await reading;
+        saving = save(acked);
+        reading = read(acked);
+      }
+    }
+    await reading;
+    // stop() waits for the last acknowledged position to be stored; if that failed, the next start re-sends from the older one.
+    const last = await saving;
+    if (!last.ok) this.lastError = last.error;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}
+
+export function startRelay(store: Pick<EventStore, 'readAll' | 'readCheckpoint' | 'storeCheckpoint'>, publisher: EventPublisher, options: RelayOptions = {}): Relay {
+  return new Relay(store, publisher, { subscriptionId: options.subscriptionId ?? 'relay', batchSize: options.batchSize ?? 1000, pollIntervalMs: options.pollIntervalMs ?? 100 });
 }
