@@ -13,16 +13,20 @@ export interface KafkaMessageShape {
   headers: Record<string, string>;
 }
 
-/**
- * Envelope → Kafka message: key = stream id (per-stream order), JSON value. Headers carry only what a consumer routes
- * on without parsing (type and schema version): kafkajs encodes every header separately, and the rest is in the key
- * and the value.
- */
+/** Envelope → Kafka message: key = stream id (per-stream order), headers for routing without parsing, JSON value. */
 export function encodeEnvelope(e: EventEnvelope): KafkaMessageShape {
   return {
     key: e.streamId,
     value: JSON.stringify({ ...e, globalPosition: e.globalPosition.toString() }),
-    headers: { 'sl-type': e.type, 'sl-schema-version': String(e.schemaVersion) },
+    headers: {
+      'sl-type': e.type,
+      'sl-schema-version': String(e.schemaVersion),
+      'sl-event-id': e.eventId,
+      'sl-stream-id': e.streamId,
+      'sl-stream-version': String(e.streamVersion),
+      'sl-project-id': e.projectId,
+      'sl-occurred-at': e.occurredAt,
+    },
   };
 }
 
