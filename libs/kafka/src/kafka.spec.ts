@@ -22,7 +22,10 @@ describe('Kafka codec', () => {
     const e = envelope('repair-1', 3, 12345678901234);
     const m = encodeEnvelope(e);
     expect(m.key).toBe('repair-1');
-    expect(m.headers).toEqual({ 'sl-type': 'RepairReported', 'sl-schema-version': '1' });
+    expect(m.headers).toEqual({
+      'sl-type': 'RepairReported', 'sl-schema-version': '1', 'sl-event-id': e.eventId, 'sl-stream-id': 'repair-1', 'sl-stream-version': '3',
+      'sl-project-id': 'p1', 'sl-occurred-at': '2026-03-01T00:00:00.000Z',
+    });
     expect(decodeEnvelope(Buffer.from(m.value), knows)).toEqual(e);
   });
   it('rejects undecodable messages and unknown schema versions with a reason', () => {
