@@ -3,17 +3,28 @@ import type { Analytics } from '../client';
 import { migrate, PROJECTION_TABLES } from '../schema';
 import { Projector, type ProjectorOptions } from './projector';
 
-/** Feeds the whole global log (up to `untilPosition`, if given) through a projector, batch by batch. */
+/**
+ * Feeds the whole global log (up to `untilPosition`, if given) through a projector, batch by batch. chDB writes off
+ * the JavaScript thread, so while one batch is written the next is read from the store and projected.
+ */
 export async function projectAll(store: EventStore, projector: Projector, batchSize = 5000, untilPosition?: bigint): Promise<number> {
+  // A promise in flight fails while another is awaited: mark it handled now, it is still awaited (and thrown) below.
+  const inFlight = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
   let events = 0;
-  for (let after = START; ; ) {
-    const batch = await store.readAll({ after, limit: batchSize });
-    if (batch.events.length === 0) return events;
+  let writing: Promise<void> = Promise.resolve();
+  let next = inFlight(store.readAll({ after: START, limit: batchSize }));
+  for (;;) {
+    const batch = await next;
+    if (batch.events.length === 0) break;
+    next = inFlight(store.readAll({ after: batch.checkpoint, limit: batchSize }));
     const wanted = untilPosition === undefined ? batch.events : batch.events.filter((e) => e.globalPosition <= untilPosition);
-    await projector.handle(wanted);
+    const projected = await projector.project(wanted);
+    await writing;
+    writing = inFlight(projector.write(projected));
     events += wanted.length;
-    after = batch.checkpoint;
   }
+  await writing;
+  return events;
 }
 
 /**
