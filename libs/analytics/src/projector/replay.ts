@@ -4,10 +4,16 @@ import { migrate, PROJECTION_TABLES } from '../schema';
 import { Projector, type ProjectorOptions } from './projector';
 
 /**
+ * Events per catch-up batch. Larger than the live subscription's: a case spread over fewer batches is folded and
+ * written fewer times, and chDB creates (and later merges) fewer parts.
+ */
+export const CATCH_UP_BATCH = 20_000;
+
+/**
  * Feeds the whole global log (up to `untilPosition`, if given) through a projector, batch by batch. chDB writes off
  * the JavaScript thread, so while one batch is written the next is read from the store and projected.
  */
-export async function projectAll(store: EventStore, projector: Projector, batchSize = 5000, untilPosition?: bigint): Promise<number> {
+export async function projectAll(store: EventStore, projector: Projector, batchSize = CATCH_UP_BATCH, untilPosition?: bigint): Promise<number> {
   // A promise in flight fails while another is awaited: mark it handled now, it is still awaited (and thrown) below.
   const inFlight = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
   let events = 0;
@@ -31,7 +37,7 @@ export async function projectAll(store: EventStore, projector: Projector, batchS
  * Rebuilds every table from the store into an empty database (dropped first if it exists). `untilPosition` stops at
  * the live projection's position, so a proof compares like with like while the system runs.
  */
-export async function replay(store: EventStore, target: Analytics, options: ProjectorOptions = {}, batchSize = 5000, untilPosition?: bigint): Promise<{ events: number }> {
+export async function replay(store: EventStore, target: Analytics, options: ProjectorOptions = {}, batchSize = CATCH_UP_BATCH, untilPosition?: bigint): Promise<{ events: number }> {
   await target.command(`DROP DATABASE IF EXISTS \`${target.database}\``);
   await migrate(target);
   return { events: await projectAll(store, new Projector(target, options), batchSize, untilPosition) };
