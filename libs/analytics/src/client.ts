@@ -52,10 +52,16 @@ export class Analytics {
 
   async insert(table: string, rows: Record<string, unknown>[], dedupToken?: string): Promise<void> {
     if (rows.length === 0) return;
+    // Rows travel as arrays under one column list: a fraction of the bytes to encode and for ClickHouse to parse.
+    // A key a row lacks is sent as null, which ClickHouse reads as the column's default, as it would a missing key.
+    const columns = new Set<string>();
+    for (const row of rows) for (const key in row) columns.add(key);
+    const names = [...columns];
     await this.client.insert({
       table: this.table(table),
-      values: rows,
-      format: 'JSONEachRow',
+      columns: names.map((c) => `\`${c}\``) as [string, ...string[]],
+      values: rows.map((row) => names.map((c) => row[c] ?? null)),
+      format: 'JSONCompactEachRow',
       clickhouse_settings: {
         date_time_input_format: 'best_effort',
         ...(dedupToken ? { insert_deduplication_token: dedupToken } : {}),

@@ -46,6 +46,14 @@ describe('business calendar', () => {
     expect(custom.isWorkingDay('2028-01-03')).toBe(false);
     expect(custom.isWorkingDay('2028-01-08')).toBe(true);
   });
+  it('a time zone with daylight saving: working days keep their local hours across the switch', () => {
+    const berlin = new BusinessCalendar({ ...defaultCalendarOptions(), timeZone: 'Europe/Berlin', holidays: [], workdays: [] });
+    // Friday 27 March 2026 16:00 CET (UTC+1); clocks go forward on Sunday 29 March; Monday is CEST (UTC+2): 1.5 h on Friday, 2.5 h from Monday 08:30.
+    expect(berlin.addWorkingTime(new Date('2026-03-27T15:00:00Z'), 4 * 3600_000)).toEqual(new Date('2026-03-30T09:00:00Z'));
+    expect(berlin.workingTimeBetween(new Date('2026-03-27T15:00:00Z'), new Date('2026-03-30T09:00:00Z'))).toBe(4 * 3600_000);
+    expect(berlin.isWorkingTime(new Date('2026-03-30T06:30:00Z'))).toBe(true);
+    expect(berlin.isWorkingTime(new Date('2026-03-30T06:29:59Z'))).toBe(false);
+  });
   it('per-project hours: a project working Saturdays 09:00–17:00', () => {
     const p = new BusinessCalendar({ ...defaultCalendarOptions(), workingWeekdays: [1, 2, 3, 4, 5, 6], slots: [['09:00', '17:00']] });
     expect(p.addWorkingTime(local('2026-03-14T15:00:00'), HALF_DAY)).toEqual(local('2026-03-16T11:00:00'));

@@ -69,7 +69,7 @@ export class BusinessCalendar {
 
   isWorkingTime(at: Date | string): boolean {
     const t = toMillis(at);
-    return this.intervalsOfDay(DateTime.fromMillis(t, { zone: this.options.timeZone })).some(([a, b]) => a <= t && t < b);
+    return this.day(this.localDate(t)).intervals.some(([a, b]) => a <= t && t < b);
   }
 
   /** Recent results: projections re-evaluate the same clocks for every event of a case. */
@@ -88,14 +88,16 @@ export class BusinessCalendar {
 
   private computeAddWorkingTime(t0: number, durationMs: number): number {
     let remaining = durationMs;
-    let day = DateTime.fromMillis(t0, { zone: this.options.timeZone }).startOf('day');
-    for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
-      for (const [a, b] of this.intervalsOfDay(day)) {
+    let date = this.localDate(t0);
+    for (let i = 0; i < MAX_DAYS; i++) {
+      const day = this.day(date);
+      for (const [a, b] of day.intervals) {
         const from = Math.max(a, t0);
         if (from >= b) continue;
         if (remaining <= b - from) return from + remaining;
         remaining -= b - from;
       }
+      date = day.next;
     }
     throw new Error('no working time within three years: check the calendar');
   }
@@ -106,19 +108,40 @@ export class BusinessCalendar {
     const to = toMillis(b);
     if (to <= from) return 0;
     let total = 0;
-    let day = DateTime.fromMillis(from, { zone: this.options.timeZone }).startOf('day');
-    for (let i = 0; i < MAX_DAYS && day.toMillis() < to; i++, day = day.plus({ days: 1 })) {
-      for (const [s, e] of this.intervalsOfDay(day)) total += Math.max(0, Math.min(e, to) - Math.max(s, from));
+    let date = this.localDate(from);
+    for (let i = 0; i < MAX_DAYS; i++) {
+      const day = this.day(date);
+      if (day.start >= to) break;
+      for (const [s, e] of day.intervals) total += Math.max(0, Math.min(e, to) - Math.max(s, from));
+      date = day.next;
     }
     return total;
   }
 
-  /** The working intervals (UTC ms) of the local day containing `day`. */
-  private intervalsOfDay(day: DateTime): [number, number][] {
-    const start = day.startOf('day');
-    if (!this.isWorkingDay(start.toISODate()!)) return [];
-    return this.slotMinutes.map(([a, b]) => [start.plus({ minutes: a }).toMillis(), start.plus({ minutes: b }).toMillis()]);
+  /** Local days already worked out: luxon's time-zone arithmetic dominates otherwise (a few thousand days at most). */
+  private readonly days = new Map<string, LocalDay>();
+
+  /** A local date's start, working intervals (UTC ms) and the next local date. */
+  private day(localDate: string): LocalDay {
+    let day = this.days.get(localDate);
+    if (!day) {
+      const start = DateTime.fromISO(localDate, { zone: this.options.timeZone }).startOf('day');
+      const intervals = this.isWorkingDay(localDate) ? this.slotMinutes.map(([a, b]) => [start.plus({ minutes: a }).toMillis(), start.plus({ minutes: b }).toMillis()] as [number, number]) : [];
+      day = { start: start.toMillis(), intervals, next: start.plus({ days: 1 }).toISODate()! };
+      this.days.set(localDate, day);
+    }
+    return day;
   }
+
+  private localDate(t: number): string {
+    return DateTime.fromMillis(t, { zone: this.options.timeZone }).toISODate()!;
+  }
+}
+
+interface LocalDay {
+  start: number;
+  intervals: [number, number][];
+  next: string;
 }
 
 function toMinutes(hhmm: string): number {

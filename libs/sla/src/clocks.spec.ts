@@ -1,6 +1,6 @@
 import { BusinessCalendar } from '@service-ledger/calendar';
 import type { EventEnvelope } from '@service-ledger/core';
-import { evaluateCaseClocks, type SlaClock } from './clocks';
+import { clockChanges, evaluateCaseClocks, type SlaClock } from './clocks';
 import { defaultSlaPolicy, mergePolicy } from './policy';
 
 const calendar = new BusinessCalendar();
@@ -93,6 +93,32 @@ describe('SLA clocks', () => {
   it('follow-up visit: due within the configured time after completion', () => {
     const events = stream('repair-1', urgent(), [H, 'TechnicianArrived'], [3 * H, 'RepairCompleted'], [3 * H + 73 * H, 'RepairFollowUpVisited']);
     expect(clock(evaluate(events), 'follow_up_visit')).toMatchObject({ status: 'breached', breachSeconds: H });
+  });
+  it('clock history: the breach is recorded when it happens and stays on record once the clock is met', () => {
+    const events = stream('repair-1', urgent(), [1 * H, 'RepairDispatched'], [3 * H, 'TechnicianArrived'], [5 * H, 'RepairCompleted']);
+    const arrival = clockChanges(events, policy, calendar).filter((c) => c.clock === 'repair_arrival');
+    expect(arrival.map((c) => [c.index, c.status, c.breachSeconds])).toEqual([
+      [0, 'running', 0],
+      [2, 'breached', H],
+    ]);
+  });
+  it('clock history: one change per clock whose status, deadline or met time differs from the last one recorded', () => {
+    // Urgent, paused, reclassified to general and back, resumed, completed late: every kind of change, evaluated as of each event.
+    const events = stream('repair-1', urgent({ nonStandard: true }), [H, 'RepairPaused', { reason: 'owner_absent' }], [2 * H, 'RepairReclassified', { from: 'urgent', to: 'general' }],
+      [3 * H, 'RepairReclassified', { from: 'general', to: 'urgent' }], [4 * H, 'RepairResumed'], [30 * H, 'RepairCompleted'], [100 * H, 'RepairFollowUpVisited']);
+    const expected: [number, string, string, string, string | null, number][] = [];
+    const last = new Map<string, string>();
+    events.forEach((e, i) => {
+      for (const c of evaluateCaseClocks(events.slice(0, i + 1), policy, calendar, new Date(e.occurredAt))) {
+        const key = `${c.status}|${c.deadline}|${c.metAt}`;
+        if (last.get(c.clock) === key) continue;
+        last.set(c.clock, key);
+        expected.push([i, c.clock, c.status, c.deadline, c.metAt, c.breachSeconds]);
+      }
+    });
+    const changes = clockChanges(events, policy, calendar);
+    expect(changes.map((c) => [c.index, c.clock, c.status, c.deadline, c.metAt, c.breachSeconds])).toEqual(expected);
+    expect(changes.some((c) => c.clock === 'repair_fix' && c.status === 'breached')).toBe(true);
   });
   it('policy: per-project overrides are validated and named', () => {
     expect(mergePolicy(policy, { urgentArrivalMs: 3 * H * 1000 }).urgentArrivalMs).toBe(3 * H * 1000);

@@ -65,37 +65,79 @@ const t = (iso: string) => Date.parse(iso);
  * and its business calendar. Clocks that were breached stay breached whatever happens later.
  */
 export function evaluateCaseClocks(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar, asOf: Date): SlaClock[] {
-  if (events.length === 0) return [];
+  const c = caseClocks(events, policy, calendar);
+  if (!c) return [];
+  const now = asOf.getTime();
+  return c.specs.map((s) => finish(s, settle(s, s.pausable ? c.pauses : [], now), c.ids));
+}
+
+/** When a clock's status, deadline or met time changed, as of the event at `index` of the case. */
+export interface ClockChange {
+  index: number;
+  clock: ClockKind;
+  status: ClockStatus;
+  deadline: string;
+  metAt: string | null;
+  breachSeconds: number;
+}
+
+/**
+ * A case's clock history: the clocks are evaluated as of each of its events in turn (as `evaluateCaseClocks` would
+ * on that prefix) and a change is recorded whenever a clock's status, deadline or met time differs from the last
+ * one recorded for it — so a breach stays on record even after the clock is met.
+ */
+export function clockChanges(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar): ClockChange[] {
+  const changes: ClockChange[] = [];
+  const last = new Map<ClockKind, string>();
+  for (let i = 0; i < events.length; i++) {
+    const c = caseClocks(events.slice(0, i + 1), policy, calendar);
+    if (!c) continue;
+    const now = t(events[i].occurredAt);
+    for (const s of c.specs) {
+      const settled = settle(s, s.pausable ? c.pauses : [], now);
+      // Compared as numbers: formatting every clock after every event would cost more than the evaluation.
+      const key = `${settled.status}|${settled.deadline}|${s.met}`;
+      if (last.get(s.clock) === key) continue;
+      last.set(s.clock, key);
+      changes.push({ index: i, clock: s.clock, status: settled.status, deadline: iso(settled.deadline), metAt: s.met === null ? null : iso(s.met), breachSeconds: Math.floor(settled.breach / 1000) });
+    }
+  }
+  return changes;
+}
+
+type CaseIds = Pick<SlaClock, 'caseId' | 'caseType' | 'projectId'>;
+
+/** The clocks a case's events start and stop (not yet judged as of an instant); null for cases without clocks. */
+function caseClocks(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar): { ids: CaseIds; specs: ClockSpec[]; pauses: Pause[] } | null {
+  if (events.length === 0) return null;
   const first = events[0];
   const dash = first.streamId.indexOf('-');
   const category = first.streamId.slice(0, dash);
-  const caseId = first.streamId.slice(dash + 1);
-  const now = asOf.getTime();
-  let specs: ClockSpec[] = [];
-  let pauses: Pause[] = [];
-  let caseType: CaseType;
-  if (category === 'complaint') {
-    caseType = 'complaint';
-    specs = complaintClocks(events, policy, calendar);
-  } else if (category === 'repair') {
-    caseType = 'repair';
-    ({ specs, pauses } = repairClocks(events, policy));
-  } else if (category === 'help') {
-    caseType = 'help_request';
-    specs = helpClocks(events, policy);
-  } else return [];
-
-  return specs.map((s) => finish(s, s.pausable ? pauses : [], now, { caseId, caseType, projectId: first.projectId }));
+  const ids = (caseType: CaseType): CaseIds => ({ caseId: first.streamId.slice(dash + 1), caseType, projectId: first.projectId });
+  if (category === 'complaint') return { ids: ids('complaint'), specs: complaintClocks(events, policy, calendar), pauses: [] };
+  if (category === 'repair') return { ids: ids('repair'), ...repairClocks(events, policy) };
+  if (category === 'help') return { ids: ids('help_request'), specs: helpClocks(events, policy), pauses: [] };
+  return null;
 }
 
-function finish(s: ClockSpec, pauses: Pause[], now: number, ids: Pick<SlaClock, 'caseId' | 'caseType' | 'projectId'>): SlaClock {
+interface Settled {
+  deadline: number;
+  warning: number;
+  paused: number;
+  pausedNow: boolean;
+  status: ClockStatus;
+  breach: number;
+}
+
+/** Judges a clock as of `now`: its deadline extended by pauses, and whether it is met, breached or running. */
+function settle(s: ClockSpec, pauses: Pause[], now: number): Settled {
   const end = s.met ?? (s.cancelledAt ?? now);
   // Extend the deadline by every pause that began before the (extended) deadline and before the clock stopped.
   let deadline = s.deadline;
   let warning = s.warning;
   let paused = 0;
   let pausedNow = false;
-  for (const p of [...pauses].sort((a, b) => a.from - b.from)) {
+  for (const p of pauses.length > 1 ? [...pauses].sort((a, b) => a.from - b.from) : pauses) {
     const from = Math.max(p.from, s.start);
     if (from >= deadline || from >= end) continue;
     const to = Math.min(p.to ?? end, end);
@@ -117,19 +159,25 @@ function finish(s: ClockSpec, pauses: Pause[], now: number, ids: Pick<SlaClock, 
     status = 'breached';
     breach = now - deadline;
   } else status = 'running';
+  return { deadline, warning, paused, pausedNow, status, breach };
+}
+
+function finish(s: ClockSpec, c: Settled, ids: CaseIds): SlaClock {
   return {
     ...ids,
     clock: s.clock,
-    startedAt: new Date(s.start).toISOString(),
-    deadline: new Date(deadline).toISOString(),
-    warningAt: new Date(warning).toISOString(),
-    metAt: s.met === null ? null : new Date(s.met).toISOString(),
-    status,
-    breachSeconds: Math.floor(breach / 1000),
-    pausedSeconds: Math.floor(paused / 1000),
-    paused: pausedNow,
+    startedAt: iso(s.start),
+    deadline: iso(c.deadline),
+    warningAt: iso(c.warning),
+    metAt: s.met === null ? null : iso(s.met),
+    status: c.status,
+    breachSeconds: Math.floor(c.breach / 1000),
+    pausedSeconds: Math.floor(c.paused / 1000),
+    paused: c.pausedNow,
   };
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 function wall(clock: ClockKind, start: number, limit: number, policy: SlaPolicy, met: number | null, pausable = false): ClockSpec {
   return { clock, start, deadline: start + limit, warning: start + Math.round(limit * policy.warningFraction), met, pausable };

@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '@service-ledger/calendar';
 import type { EventEnvelope } from '@service-ledger/core';
-import { evaluateCaseClocks, type SlaClock, type SlaPolicy } from '@service-ledger/sla';
+import { clockChanges, evaluateCaseClocks, type SlaClock, type SlaPolicy } from '@service-ledger/sla';
 
 /** Rows of every projection table that one case produces. */
 export interface CaseRows {
@@ -183,18 +183,10 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
 
 /** One row each time a clock's status, deadline or met time changes, so breaches stay on record. */
 function clockHistory(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar, caseId: string, projectId: string): D[] {
-  const rows: D[] = [];
-  const previous = new Map<string, string>();
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    for (const c of evaluateCaseClocks(events.slice(0, i + 1), policy, calendar, new Date(e.occurredAt))) {
-      const key = `${c.status}|${c.deadline}|${c.metAt}`;
-      if (previous.get(c.clock) === key) continue;
-      previous.set(c.clock, key);
-      rows.push({ case_id: caseId, clock: c.clock, version: Number(e.globalPosition), project_id: projectId, status: c.status, deadline: c.deadline, met_at: c.metAt, breach_seconds: c.breachSeconds, changed_at: e.occurredAt });
-    }
-  }
-  return rows;
+  return clockChanges(events, policy, calendar).map((c) => {
+    const e = events[c.index];
+    return { case_id: caseId, clock: c.clock, version: Number(e.globalPosition), project_id: projectId, status: c.status, deadline: c.deadline, met_at: c.metAt, breach_seconds: c.breachSeconds, changed_at: e.occurredAt };
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { seedStore } from '@service-ledger/seed';
 import { testAnalytics } from '../../../../test/support/chdb';
 import type { Analytics } from '../client';
 import { Projector } from './projector';
-import { compareDatabases, replay } from './replay';
+import { compareDatabases, projectAll, replay } from './replay';
 import { StoreEventSource } from './source';
 
 /**
@@ -49,4 +49,25 @@ describe('projector: ClickHouse unavailable mid-batch', () => {
     const report = await compareDatabases(db, fresh);
     expect(report.tables.filter((t) => t.rowsA !== t.rowsB || t.checksumA !== t.checksumB)).toEqual([]);
   }, 120_000);
+
+  it('catch-up stops with the write error, although the next batch was already being read and projected', async () => {
+    let inserts = 0;
+    let reads = 0;
+    // Ten table writes per batch: the second batch fails half-way, while the third is still being read.
+    const failing = Object.assign(Object.create(db) as Analytics, {
+      insert: async (...args: Parameters<Analytics['insert']>) => {
+        if (++inserts === 15) throw new Error('ClickHouse unavailable');
+        return db.insert(...args);
+      },
+    });
+    const slowStore = Object.assign(Object.create(store) as EventStore, {
+      readAll: async (...args: Parameters<EventStore['readAll']>) => {
+        if (++reads === 3) await new Promise((resolve) => setTimeout(resolve, 200));
+        return store.readAll(...args);
+      },
+    });
+    const projector = new Projector(failing);
+    await expect(projectAll(slowStore, projector, 200)).rejects.toThrow('ClickHouse unavailable');
+    expect(projector.stats.batches).toBe(1);
+  }, 60_000);
 });

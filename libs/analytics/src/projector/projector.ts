@@ -33,6 +33,15 @@ export interface ProjectorStats {
 
 type Row = Record<string, unknown>;
 
+/** A batch folded into rows per table, ready to be written. */
+export interface ProjectedBatch {
+  rows: Record<string, Row[]>;
+  token: string;
+  events: number;
+  quarantined: number;
+  lastPosition: bigint;
+}
+
 /**
  * Turns batches of events into ClickHouse rows. Idempotent: rows are keyed per case/clock/visit and versioned by
  * global position, and each case is re-folded from its full history, so a batch delivered twice — or a crash
@@ -41,6 +50,10 @@ type Row = Record<string, unknown>;
 export class Projector {
   readonly stats: ProjectorStats = { batches: 0, events: 0, quarantined: 0, lastPosition: 0n };
   private readonly cache = new Map<string, EventEnvelope[]>();
+  /** No stored raw event has a higher position (undefined: not known, ask ClickHouse). */
+  private storedUpTo: bigint | undefined;
+  /** The last write started, so that reading histories back waits for it. */
+  private writing: Promise<void> = Promise.resolve();
   private readonly policy: SlaPolicy;
   private readonly calendar: BusinessCalendar;
 
@@ -53,7 +66,15 @@ export class Projector {
   }
 
   async handle(batch: EventEnvelope[]): Promise<void> {
-    if (batch.length === 0) return;
+    await this.write(await this.project(batch));
+  }
+
+  /**
+   * Folds a batch into rows without writing them. Catch-up overlaps the next batch's projection with the current
+   * batch's `write`; a stream that must be read back from ClickHouse waits for that write first.
+   */
+  async project(batch: EventEnvelope[]): Promise<ProjectedBatch | null> {
+    if (batch.length === 0) return null;
     const known: EventEnvelope[] = [];
     const quarantine: Row[] = [];
     for (const e of batch) {
@@ -94,18 +115,50 @@ export class Projector {
       }
     }
     rows.quarantine = quarantine;
-    // The raw events go first: a crash after them but before the rest is repaired by the redelivered batch.
-    for (const [table, tableRows] of Object.entries(rows)) await this.db.insert(table, tableRows, `${table}:${token}`);
+    return { rows, token, events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition };
+  }
+
+  /** Writes a projected batch; batches must be written in the order they were projected, one at a time. */
+  write(projected: ProjectedBatch | null): Promise<void> {
+    if (!projected) return Promise.resolve();
+    this.writing = this.writeRows(projected);
+    return this.writing;
+  }
+
+  private async writeRows({ rows, token, events, quarantined, lastPosition }: ProjectedBatch): Promise<void> {
+    try {
+      // The raw events go first: a crash after them but before the rest is repaired by the redelivered batch.
+      for (const [table, tableRows] of Object.entries(rows)) await this.db.insert(table, tableRows, `${table}:${token}`);
+    } catch (error) {
+      // Some of the batch may be stored: ask ClickHouse again rather than trust the high-water mark.
+      this.storedUpTo = undefined;
+      throw error;
+    }
+    if (this.storedUpTo !== undefined && lastPosition > this.storedUpTo) this.storedUpTo = lastPosition;
     this.stats.batches += 1;
-    this.stats.events += batch.length;
-    this.stats.quarantined += quarantine.length;
-    this.stats.lastPosition = batch[batch.length - 1].globalPosition;
+    this.stats.events += events;
+    this.stats.quarantined += quarantined;
+    this.stats.lastPosition = lastPosition;
   }
 
   /** Full history of each touched stream: cache or ClickHouse, merged with the batch (deduplicated by version). */
   private async histories(streamIds: string[], batch: EventEnvelope[]): Promise<Map<string, EventEnvelope[]>> {
     const result = new Map<string, EventEnvelope[]>();
-    const missing = streamIds.filter((s) => !this.cache.has(s));
+    const byStream = new Map<string, EventEnvelope[]>();
+    for (const e of batch) {
+      const list = byStream.get(e.streamId);
+      if (list) list.push(e);
+      else byStream.set(e.streamId, [e]);
+    }
+    let missing = streamIds.filter((s) => !this.cache.has(s));
+    if (missing.length > 0) {
+      // Positions grow with stream versions, so a stream that starts in this batch above everything stored has no
+      // stored history: during catch-up that is nearly every new case, and asking ClickHouse would cost the most.
+      const storedUpTo = await this.highWaterMark();
+      missing = missing.filter((s) => !byStream.get(s)!.some((e) => e.streamVersion === 1 && e.globalPosition > storedUpTo));
+    }
+    // A write still in flight may hold the events we are about to read back.
+    if (missing.length > 0) await this.writing.catch(() => undefined);
     const stored = new Map<string, EventEnvelope[]>();
     for (let i = 0; i < missing.length; i += 2000) {
       const chunk = missing.slice(i, i + 2000);
@@ -117,14 +170,25 @@ export class Projector {
       }
     }
     for (const id of streamIds) {
-      const byVersion = new Map<number, EventEnvelope>();
-      for (const e of this.cache.get(id) ?? stored.get(id) ?? []) byVersion.set(e.streamVersion, e);
-      for (const e of batch) if (e.streamId === id) byVersion.set(e.streamVersion, e);
-      const events = [...byVersion.values()].sort((a, b) => a.streamVersion - b.streamVersion);
+      const before = this.cache.get(id) ?? stored.get(id) ?? [];
+      const added = byStream.get(id) ?? [];
+      // Usually the batch just continues the history; a redelivered or reordered batch is merged by version.
+      const continues = added.every((e, i) => e.streamVersion > (i === 0 ? (before[before.length - 1]?.streamVersion ?? 0) : added[i - 1].streamVersion));
+      const events = continues ? before.concat(added) : mergeByVersion(before, added);
       result.set(id, events);
       this.remember(id, events);
     }
     return result;
+  }
+
+  /** The highest position in the raw events table: asked once, then advanced by this projector's own writes. */
+  private async highWaterMark(): Promise<bigint> {
+    if (this.storedUpTo === undefined) {
+      await this.writing.catch(() => undefined);
+      const [row] = await this.db.query<{ p: string }>('SELECT toString(max(position)) AS p FROM {{events}}');
+      this.storedUpTo = BigInt(row?.p ?? '0');
+    }
+    return this.storedUpTo;
   }
 
   private remember(id: string, events: EventEnvelope[]): void {
@@ -171,6 +235,12 @@ function fromRaw(r: RawRow): EventEnvelope {
     schemaVersion: Number(r.schema_version), data: JSON.parse(r.data), occurredAt: isoTime(r.occurred_at), recordedAt: isoTime(r.recorded_at),
     actor: { staffId: r.actor_id, role: r.actor_role as EventEnvelope['actor']['role'] }, projectId: r.project_id, correlationId: r.correlation_id, causationId: r.causation_id,
   };
+}
+
+function mergeByVersion(before: EventEnvelope[], added: EventEnvelope[]): EventEnvelope[] {
+  const byVersion = new Map<number, EventEnvelope>();
+  for (const e of [...before, ...added]) byVersion.set(e.streamVersion, e);
+  return [...byVersion.values()].sort((a, b) => a.streamVersion - b.streamVersion);
 }
 
 function quarantineRow(e: EventEnvelope, reason: string): Row {

@@ -3,24 +3,41 @@ import type { Analytics } from '../client';
 import { migrate, PROJECTION_TABLES } from '../schema';
 import { Projector, type ProjectorOptions } from './projector';
 
-/** Feeds the whole global log (up to `untilPosition`, if given) through a projector, batch by batch. */
-export async function projectAll(store: EventStore, projector: Projector, batchSize = 5000, untilPosition?: bigint): Promise<number> {
+/**
+ * Events per catch-up batch. Larger than the live subscription's: a case spread over fewer batches is folded and
+ * written fewer times, and chDB creates (and later merges) fewer parts.
+ */
+export const CATCH_UP_BATCH = 20_000;
+
+/**
+ * Feeds the whole global log (up to `untilPosition`, if given) through a projector, batch by batch. chDB writes off
+ * the JavaScript thread, so while one batch is written the next is read from the store and projected.
+ */
+export async function projectAll(store: EventStore, projector: Projector, batchSize = CATCH_UP_BATCH, untilPosition?: bigint): Promise<number> {
+  // A promise in flight fails while another is awaited: mark it handled now, it is still awaited (and thrown) below.
+  const inFlight = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
   let events = 0;
-  for (let after = START; ; ) {
-    const batch = await store.readAll({ after, limit: batchSize });
-    if (batch.events.length === 0) return events;
+  let writing: Promise<void> = Promise.resolve();
+  let next = inFlight(store.readAll({ after: START, limit: batchSize }));
+  for (;;) {
+    const batch = await next;
+    if (batch.events.length === 0) break;
+    next = inFlight(store.readAll({ after: batch.checkpoint, limit: batchSize }));
     const wanted = untilPosition === undefined ? batch.events : batch.events.filter((e) => e.globalPosition <= untilPosition);
-    await projector.handle(wanted);
+    const projected = await projector.project(wanted);
+    await writing;
+    writing = inFlight(projector.write(projected));
     events += wanted.length;
-    after = batch.checkpoint;
   }
+  await writing;
+  return events;
 }
 
 /**
  * Rebuilds every table from the store into an empty database (dropped first if it exists). `untilPosition` stops at
  * the live projection's position, so a proof compares like with like while the system runs.
  */
-export async function replay(store: EventStore, target: Analytics, options: ProjectorOptions = {}, batchSize = 5000, untilPosition?: bigint): Promise<{ events: number }> {
+export async function replay(store: EventStore, target: Analytics, options: ProjectorOptions = {}, batchSize = CATCH_UP_BATCH, untilPosition?: bigint): Promise<{ events: number }> {
   await target.command(`DROP DATABASE IF EXISTS \`${target.database}\``);
   await migrate(target);
   return { events: await projectAll(store, new Projector(target, options), batchSize, untilPosition) };
