@@ -58,6 +58,17 @@ describe('SLA clocks', () => {
     const fix = clock(evaluate(events), 'repair_fix');
     expect(fix).toMatchObject({ startedAt: at(0), pausedSeconds: H, deadline: at(25 * H), status: 'breached', breachSeconds: H });
   });
+  it('reclassified from urgent to general: the arrival clock is cancelled then, not dropped', () => {
+    const c = clock(evaluate(stream('repair-1', urgent(), [H, 'RepairReclassified', { from: 'urgent', to: 'general' }], [5 * H, 'TechnicianArrived'])), 'repair_arrival');
+    expect(c).toMatchObject({ status: 'cancelled', breachSeconds: 0, metAt: null });
+  });
+  it('reclassified from urgent to general after the 2 h: the arrival breach stays', () => {
+    const c = clock(evaluate(stream('repair-1', urgent(), [3 * H, 'RepairReclassified', { from: 'urgent', to: 'general' }])), 'repair_arrival');
+    expect(c).toMatchObject({ status: 'breached', breachSeconds: H });
+  });
+  it('a general repair never urgent has no arrival clock', () => {
+    expect(evaluate(stream('repair-1', [0, 'RepairReported', { category: 'general', nonStandard: false }])).map((c) => c.clock)).not.toContain('repair_arrival');
+  });
   it('cancel: open clocks are cancelled, but a breach already incurred stays', () => {
     const clocks = evaluate(stream('repair-1', urgent(), [3 * H, 'RepairCancelled', { reason: 'x' }]));
     expect(clock(clocks, 'repair_arrival')).toMatchObject({ status: 'breached', breachSeconds: H });

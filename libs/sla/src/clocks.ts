@@ -221,6 +221,8 @@ function repairClocks(events: EventEnvelope[], policy: SlaPolicy): { specs: Cloc
   if (!reported) return { specs: [], pauses: [] };
   const data = reported.data as { category: 'urgent' | 'general'; nonStandard: boolean; appointmentAt?: string };
   let category = data.category;
+  let everUrgent = category === 'urgent';
+  let downgradedAt: number | null = null;
   const pauses: Pause[] = [];
   let arrived: number | null = null;
   let completed: number | null = null;
@@ -228,7 +230,12 @@ function repairClocks(events: EventEnvelope[], policy: SlaPolicy): { specs: Cloc
   let cancelled: number | null = null;
   for (const e of events) {
     const at = t(e.occurredAt);
-    if (e.type === 'RepairReclassified') category = (e.data as { to: 'urgent' | 'general' }).to;
+    if (e.type === 'RepairReclassified') {
+      const to = (e.data as { to: 'urgent' | 'general' }).to;
+      if (to === 'general' && category === 'urgent') downgradedAt = at;
+      if (to === 'urgent') (everUrgent = true), (downgradedAt = null);
+      category = to;
+    }
     else if (e.type === 'RepairPaused') pauses.push({ from: at, to: null });
     else if (e.type === 'RepairResumed' && pauses.length && pauses[pauses.length - 1].to === null) pauses[pauses.length - 1].to = at;
     else if (e.type === 'TechnicianArrived' && arrived === null) arrived = at;
@@ -240,7 +247,10 @@ function repairClocks(events: EventEnvelope[], policy: SlaPolicy): { specs: Cloc
   // The owner chose a later appointment: the company's clocks start then.
   const start = data.appointmentAt ? Math.max(reportedAt, t(data.appointmentAt)) : reportedAt;
   const specs: ClockSpec[] = [];
-  if (category === 'urgent') specs.push(wall('repair_arrival', start, policy.urgentArrivalMs, policy, arrived, true));
+  // An urgent repair reclassified as general keeps its arrival clock, cancelled at the reclassification (a breach
+  // already incurred stays): the clock does not vanish, so its row is replaced whatever batches the events came in.
+  const arrival = everUrgent ? wall('repair_arrival', start, policy.urgentArrivalMs, policy, category === 'urgent' || (arrived !== null && arrived <= downgradedAt!) ? arrived : null, true) : null;
+  if (arrival) specs.push(arrival);
   specs.push(wall('repair_fix', start, category === 'urgent' ? policy.urgentFixMs : policy.generalFixMs, policy, completed, true));
   if (data.nonStandard) specs.push(wall('repair_assessment', reportedAt, policy.assessmentMs, policy, assessed));
   if (completed !== null) {
@@ -248,6 +258,7 @@ function repairClocks(events: EventEnvelope[], policy: SlaPolicy): { specs: Cloc
     specs.push(wall('follow_up_visit', completed, policy.followUpVisitMs, policy, visit ? t(visit.occurredAt) : null));
   }
   for (const s of specs) if (s.met === null) s.cancelledAt = cancelled;
+  if (arrival && category === 'general' && arrival.met === null) arrival.cancelledAt = cancelled === null ? downgradedAt : Math.min(cancelled, downgradedAt!);
   return { specs, pauses };
 }
 

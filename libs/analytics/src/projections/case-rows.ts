@@ -51,6 +51,7 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
     });
   };
 
+  const workers = new Set<string>(); // everyone who was the case's handler or technician at some point
   for (const e of events) {
     const d = e.data as D;
     switch (e.type) {
@@ -147,6 +148,8 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
         visit({ ...e, data: { ...d, visitId: caseId } }, d.visitorStaffId);
         break;
     }
+    const worker = row.case_type === 'repair' ? row.technician_id : row.handler_id;
+    if (worker) workers.add(worker);
   }
   // A clock still running is judged at query time against its deadline (null while paused: the deadline moves).
   const deadline = (kind: string) => {
@@ -177,7 +180,7 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
       complaint_id: caseId, project_id: first.projectId, received_at: first.occurredAt, nature: row.nature, communicative_kind: row.communicative_kind,
       content: row.content, topic: row.topic, major: row.major, reasonable: row.reasonable, cause: row.cause, version,
     } : null,
-    staff: staffCredits(row, clocks, version),
+    staff: staffCredits(row, clocks, version, workers),
   };
 }
 
@@ -194,14 +197,18 @@ function clockHistory(events: EventEnvelope[], policy: SlaPolicy, calendar: Busi
  * work. On-time is the case's main clock; satisfaction the last follow-up visit; a rework is attributed to the
  * original order's technician.
  */
-function staffCredits(row: D, clocks: SlaClock[], version: number): D[] {
+function staffCredits(row: D, clocks: SlaClock[], version: number, workers: Set<string>): D[] {
   const main = clocks.find((c) => c.clock === 'repair_fix') ?? clocks.find((c) => c.clock === 'complaint_first_reply') ?? clocks.find((c) => c.clock === 'help_answer');
   const onTime = main && (main.status === 'met' || main.status === 'breached') ? (main.status === 'met' ? 1 : 0) : null;
   const base = { case_id: row.case_id, case_type: row.case_type, project_id: row.project_id, received_at: row.opened_at, closed_at: row.closed_at, satisfied: row.last_satisfied, version };
   const credits: D[] = [];
   if (row.first_responder_id) credits.push({ ...base, staff_id: row.first_responder_id, credit: 'first_responder', on_time: onTime });
   const worker = row.case_type === 'repair' ? row.technician_id : row.handler_id;
-  if (worker && row.closed_at && row.status !== 'cancelled') credits.push({ ...base, staff_id: worker, credit: 'handler', on_time: onTime });
+  const credited = worker && row.closed_at && row.status !== 'cancelled' ? worker : '';
+  if (credited) credits.push({ ...base, staff_id: credited, credit: 'handler', on_time: onTime });
+  // A credit that no longer holds (case reopened or cancelled, work handed to someone else) is written as withdrawn —
+  // open, so no KPI counts it — rather than left out: a row left out would keep whatever an earlier batch wrote.
+  for (const w of workers) if (w !== credited) credits.push({ ...base, staff_id: w, credit: 'handler', closed_at: null, on_time: null, satisfied: null });
   if (row.rework_of_technician) credits.push({ ...base, staff_id: row.rework_of_technician, credit: 'rework_attributed', on_time: null, satisfied: null });
   return credits;
 }

@@ -1,7 +1,9 @@
+import { type EventEnvelope, newId } from '@service-ledger/core';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { seedStore } from '@service-ledger/seed';
 import { testAnalytics } from '../../../../test/support/chdb';
 import type { Analytics } from '../client';
+import { migrate } from '../schema';
 import { Projector } from './projector';
 import { compareDatabases, projectAll, replay } from './replay';
 
@@ -45,5 +47,39 @@ describe('projector: case histories', () => {
     expect(reads.count).toBeGreaterThan(0);
     expect((await compareDatabases(db, target)).equal).toBe(true);
     await target.command(`DROP DATABASE \`${target.database}\``);
+  }, 60_000);
+});
+
+describe('projector: rows that stop applying', () => {
+  const T0 = Date.parse('2026-03-10T02:00:00Z');
+  let position = 0;
+  const stream = (streamId: string, ...events: [number, string, Record<string, unknown>][]): EventEnvelope[] =>
+    events.map(([hours, type, data], i) => ({
+      eventId: newId(), streamId, streamVersion: i + 1, globalPosition: BigInt(++position), type, schemaVersion: 1, data,
+      occurredAt: new Date(T0 + hours * 3600_000).toISOString(), recordedAt: new Date(T0 + hours * 3600_000).toISOString(),
+      actor: { staffId: 'desk', role: 'receptionist' }, projectId: 'P01', correlationId: streamId, causationId: null,
+    }));
+  // An urgent repair reclassified as general, and a complaint handled by one person, reopened and handled by another.
+  const events = [
+    ...stream('repair-r1', [0, 'RepairReported', { repairId: 'r1', category: 'urgent', nonStandard: false, location: { building: '1' }, firstResponderId: 'desk' }],
+      [1, 'RepairDispatched', { technicianId: 'tech-a' }], [1.5, 'RepairReclassified', { from: 'urgent', to: 'general' }]),
+    ...stream('complaint-c1', [0, 'ComplaintReceived', { complaintId: 'c1', location: { building: '1' }, channel: 'phone', firstResponderId: 'desk' }],
+      [1, 'ComplaintResponsibilityAssigned', { responsibleStaffId: 'cs-a', promisedReplyBy: new Date(T0 + 24 * 3600_000).toISOString() }],
+      [2, 'ComplaintHandled', { handledById: 'cs-a' }], [3, 'ComplaintReopened', {}],
+      [4, 'ComplaintResponsibilityAssigned', { responsibleStaffId: 'cs-b', promisedReplyBy: new Date(T0 + 48 * 3600_000).toISOString() }]),
+  ].sort((a, b) => Number(a.globalPosition - b.globalPosition));
+
+  it('one event per batch gives the same tables as one batch: a clock or credit that stops applying is replaced, not left behind', async () => {
+    const oneByOne = await testAnalytics('stop_applying');
+    const together = oneByOne.withDatabase(`${oneByOne.database}_together`);
+    await migrate(together);
+    for (const e of events) await new Projector(oneByOne, { cacheSize: 0 }).handle([e]);
+    await new Projector(together).handle(events);
+    expect(await compareDatabases(oneByOne, together)).toMatchObject({ equal: true });
+    const arrival = await oneByOne.query<{ status: string }>("SELECT status FROM {{sla_clocks}} FINAL WHERE case_id = 'r1' AND clock = 'repair_arrival'");
+    expect(arrival).toEqual([{ status: 'cancelled' }]);
+    const credits = await oneByOne.query<{ staff_id: string; closed_at: string | null }>("SELECT staff_id, closed_at FROM {{staff_performance}} FINAL WHERE case_id = 'c1' AND credit = 'handler' ORDER BY staff_id");
+    expect(credits).toEqual([{ staff_id: 'cs-a', closed_at: null }, { staff_id: 'cs-b', closed_at: null }]);
+    for (const db of [oneByOne, together]) await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
   }, 60_000);
 });
