@@ -1,5 +1,5 @@
 import { FixedClock, ForbiddenError, newId, NotFoundError, ValidationError, WrongExpectedVersionError, DomainRuleViolation } from '@service-ledger/core';
-import { createEventStore, type EventStore } from '@service-ledger/event-store';
+import { createEventStore, type EventStore, SqlEventStore } from '@service-ledger/event-store';
 import { complaintPayload, contextFor } from '@service-ledger/testing';
 import { CommandPipeline } from './command-pipeline';
 
@@ -24,6 +24,52 @@ describe('command pipeline (on PGlite)', () => {
     expect(retry.duplicate).toBe(true);
     expect(retry.events.map((e) => e.eventId)).toEqual(first.events.map((e) => e.eventId));
     expect(await count()).toBe(before);
+  });
+
+  it('a retried command id appends nothing, whether the decision would now be allowed or refused', async () => {
+    const id = newId();
+    await pipeline.execute('ReceiveComplaint', complaintPayload(id), contextFor('receptionist'));
+    for (const [name, payload] of [
+      ['ReplyToComplainant', { complaintId: id, message: 'we are on it' }], // may be repeated: the append itself must refuse the id
+      ['EscalateComplaint', { complaintId: id, level: 'supervisor', reason: 'owner insists' }], // now refused by the rule
+    ] as const) {
+      const ctx = contextFor('supervisor');
+      const first = await pipeline.execute(name, payload, ctx);
+      const before = await count();
+      const retry = await pipeline.execute(name, payload, ctx);
+      expect(retry).toMatchObject({ duplicate: true, version: first.version });
+      expect(retry.events.map((e) => e.eventId)).toEqual(first.events.map((e) => e.eventId));
+      expect(await count()).toBe(before);
+    }
+  });
+
+  describe('with another process writing to the same streams', () => {
+    // A second store and pipeline on the same database: their own caches, as in another API process.
+    let other: CommandPipeline;
+    beforeAll(() => {
+      other = new CommandPipeline(new SqlEventStore('pglite', (store as SqlEventStore).sql), clock);
+    });
+    const classify = (complaintId: string) => ({ complaintId, nature: 'valid', content: 'service_quality', topic: 'cleaning', reasonable: true, major: false });
+
+    it('a state this process cached and the other moved on: the command is decided again on the stored stream', async () => {
+      const id = newId();
+      await pipeline.execute('ReceiveComplaint', complaintPayload(id), contextFor('receptionist'));
+      await pipeline.execute('ReplyToComplainant', { complaintId: id, message: 'first' }, contextFor('receptionist'));
+      await other.execute('ReplyToComplainant', { complaintId: id, message: 'second' }, contextFor('receptionist'));
+      const third = await pipeline.execute('ReplyToComplainant', { complaintId: id, message: 'third' }, contextFor('receptionist'));
+      expect(third.version).toBe(4);
+      const stream = await store.readStream(`complaint-${id}`);
+      expect(stream.map((e) => [e.streamVersion, e.data.message])).toEqual([[1, undefined], [2, 'first'], [3, 'second'], [4, 'third']]);
+    });
+
+    it('a decision the stale cached state would refuse is taken on the stored state', async () => {
+      const id = newId();
+      await pipeline.execute('ReceiveComplaint', complaintPayload(id), contextFor('receptionist'));
+      await other.execute('ClassifyComplaint', classify(id), contextFor('supervisor'));
+      // This process still holds the complaint as only received, where investigating is refused.
+      const investigated = await pipeline.execute('InvestigateComplaint', { complaintId: id, findings: 'corridor not cleaned', cause: 'objective' }, contextFor('supervisor'));
+      expect(investigated.version).toBe(3);
+    });
   });
 
   it('a command id reused for another case is refused', async () => {

@@ -1,5 +1,6 @@
 import type { ZodError } from 'zod';
 import {
+  type Aggregate,
   type Clock,
   type CommandContext,
   type CommandResult,
@@ -8,11 +9,12 @@ import {
   type EventEnvelope,
   ForbiddenError,
   NotFoundError,
+  ServiceLedgerError,
   systemClock,
   ValidationError,
   WrongExpectedVersionError,
 } from '@service-ledger/core';
-import type { EventStore } from '@service-ledger/event-store';
+import type { AppendResult, EventStore } from '@service-ledger/event-store';
 import { findCommand } from './catalogue';
 
 /** Business time may be a little ahead of the server clock (client clocks drift); more is rejected. */
@@ -27,11 +29,37 @@ export function zodToValidationError(error: ZodError, prefix = 'payload'): Valid
   return new ValidationError(issues.map((i) => `${i.field}: ${i.message} (${i.rule})`).join('; '), issues);
 }
 
+/** What a command needs of its stream: the folded state and the facts the checks read. */
+interface StreamSnapshot {
+  aggregate: Aggregate<unknown>;
+  version: number;
+  state: unknown;
+  projectId: string | undefined;
+  lastOccurredAt: string | undefined;
+}
+
+/** Commands of this process running on one stream; `overlapped` once two ran at the same time. */
+interface StreamActivity {
+  running: number;
+  overlapped: boolean;
+}
+
+/** Folded states kept per stream (most recently used first out of the door). */
+const STATE_CACHE_SIZE = 10_000;
+
 /**
  * The one path every command takes, from the API, the importer or the seed generator:
  * validate → authorise → load → check business time → decide → append (optimistic concurrency) → result.
+ *
+ * The common case is one statement: the stream's folded state comes from a cache of what this process last read or
+ * appended, and the command-id check is part of the append. A cached state is only a guess: another process may have
+ * appended since. Then the append conflicts (or the decision fails on the old state), and the command is decided
+ * once more on the stored stream, exactly as it would have been without the cache.
  */
 export class CommandPipeline {
+  private readonly states = new Map<string, StreamSnapshot>();
+  private readonly active = new Map<string, StreamActivity>();
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock = systemClock,
@@ -48,51 +76,122 @@ export class CommandPipeline {
     }
     const streamId = command.streamId(payload);
 
-    const previous = await this.store.findByCommandId(ctx.commandId);
-    if (previous.length > 0) return this.duplicate(previous, streamId, ctx.commandId);
-
-    const history = await this.store.readStream(streamId);
-    if (command.creates && history.length > 0) {
-      throw new WrongExpectedVersionError(streamId, 'no_stream', history.length);
+    const activity = this.enter(streamId);
+    let result: AppendResult;
+    try {
+      result = await this.decideAndAppend(command, payload, streamId, ctx, activity);
+    } catch (error) {
+      // A command id already applied answers as a retry, whatever the stream says now (it has moved since).
+      if (!(error instanceof ServiceLedgerError)) throw error;
+      const previous = await this.store.findByCommandId(ctx.commandId);
+      if (previous.length === 0) throw error;
+      result = { nextExpectedVersion: previous[previous.length - 1].streamVersion, events: previous, duplicate: true };
+    } finally {
+      this.leave(streamId, activity);
     }
-    if (!command.creates && history.length === 0) throw new NotFoundError(`${streamId} does not exist`);
-    const projectId = command.creates ? command.projectId!(payload) : history[0].projectId;
+    if (result.duplicate) return this.duplicate(result.events, streamId, ctx.commandId);
+    return { streamId, version: result.nextExpectedVersion, events: result.events, duplicate: false };
+  }
+
+  private async decideAndAppend(command: DomainCommand, payload: unknown, streamId: string, ctx: CommandContext, activity: StreamActivity): Promise<AppendResult> {
+    const cached = command.creates ? undefined : this.cached(streamId, command);
+    try {
+      return await this.attempt(command, payload, streamId, ctx, cached ?? (await this.load(streamId, command)));
+    } catch (error) {
+      this.states.delete(streamId);
+      // A conflict with a command of this process that ran at the same time is a real race: 409, as without the cache.
+      const raced = error instanceof WrongExpectedVersionError && activity.overlapped;
+      if (!cached || raced || !(error instanceof ServiceLedgerError)) throw error;
+      return this.attempt(command, payload, streamId, ctx, await this.load(streamId, command));
+    }
+  }
+
+  private async attempt(command: DomainCommand, payload: unknown, streamId: string, ctx: CommandContext, stream: StreamSnapshot): Promise<AppendResult> {
+    // A new stream is not read: the append's 'no_stream' check refuses it if it exists.
+    if (!command.creates && stream.version === 0) throw new NotFoundError(`${streamId} does not exist`);
+    const projectId = command.creates ? command.projectId!(payload) : stream.projectId!;
     this.checkScope(projectId, ctx);
 
-    const occurredAt = this.checkOccurredAt(ctx.occurredAt, history);
-    const state = history.reduce(command.aggregate.evolve, command.aggregate.initialState());
+    const occurredAt = this.checkOccurredAt(ctx.occurredAt, stream);
     const related: Record<string, unknown> = {};
     for (const id of command.related?.(payload) ?? []) {
       related[id] = await this.fold(id, command);
     }
-    const events = command.decide(payload, state, { occurredAt, actor: ctx.actor, projectId, related });
-    try {
-      const result = await this.store.append(
-        streamId,
-        events.map((e) => ({
-          type: e.type,
-          schemaVersion: e.schemaVersion,
-          data: stripUndefined(e.data),
-          metadata: {
-            occurredAt: occurredAt.toISOString(),
-            actor: ctx.actor,
-            projectId,
-            correlationId: ctx.correlationId,
-            causationId: ctx.causationId,
-            commandId: ctx.commandId,
-          },
-        })),
-        command.creates ? 'no_stream' : history.length,
-      );
-      return { streamId, version: result.nextExpectedVersion, events: result.events, duplicate: false };
-    } catch (error) {
-      // A retry racing its own first attempt loses the version check: answer it as a retry.
-      if (error instanceof WrongExpectedVersionError) {
-        const raced = await this.store.findByCommandId(ctx.commandId);
-        if (raced.length > 0) return this.duplicate(raced, streamId, ctx.commandId);
-      }
-      throw error;
+    const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related });
+    const result = await this.store.append(
+      streamId,
+      events.map((e) => ({
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: stripUndefined(e.data),
+        metadata: {
+          occurredAt: occurredAt.toISOString(),
+          actor: ctx.actor,
+          projectId,
+          correlationId: ctx.correlationId,
+          causationId: ctx.causationId,
+          commandId: ctx.commandId,
+        },
+      })),
+      command.creates ? 'no_stream' : stream.version,
+    );
+    if (!result.duplicate) {
+      // Appended events are in the current schema, so folding them here equals folding them as read back.
+      const state = result.events.reduce(stream.aggregate.evolve, stream.state);
+      this.remember(streamId, { ...stream, version: result.nextExpectedVersion, state, projectId, lastOccurredAt: result.events[result.events.length - 1].occurredAt });
     }
+    return result;
+  }
+
+  /** The stream as stored (a new stream when `creates`, without reading it). */
+  private async load(streamId: string, command: DomainCommand): Promise<StreamSnapshot> {
+    const aggregate = command.aggregate as Aggregate<unknown>;
+    const empty: StreamSnapshot = { aggregate, version: 0, state: aggregate.initialState(), projectId: undefined, lastOccurredAt: undefined };
+    if (command.creates) return empty;
+    const history = await this.store.readStream(streamId);
+    if (history.length === 0) return empty;
+    const snapshot: StreamSnapshot = {
+      aggregate,
+      version: history[history.length - 1].streamVersion,
+      state: history.reduce(aggregate.evolve, aggregate.initialState()),
+      projectId: history[0].projectId,
+      lastOccurredAt: history[history.length - 1].occurredAt,
+    };
+    this.remember(streamId, snapshot);
+    return snapshot;
+  }
+
+  private cached(streamId: string, command: DomainCommand): StreamSnapshot | undefined {
+    const hit = this.states.get(streamId);
+    if (!hit || hit.aggregate !== command.aggregate) return undefined;
+    this.states.delete(streamId);
+    this.states.set(streamId, hit);
+    return hit;
+  }
+
+  private remember(streamId: string, snapshot: StreamSnapshot): void {
+    // Two commands finishing out of order must not put the older state back.
+    if ((this.states.get(streamId)?.version ?? -1) >= snapshot.version) return;
+    this.states.delete(streamId);
+    this.states.set(streamId, snapshot);
+    if (this.states.size > STATE_CACHE_SIZE) this.states.delete(this.states.keys().next().value!);
+  }
+
+  private enter(streamId: string): StreamActivity {
+    const running = this.active.get(streamId);
+    if (running) {
+      running.running += 1;
+      running.overlapped = true;
+      return running;
+    }
+    const activity = { running: 1, overlapped: false };
+    this.active.set(streamId, activity);
+    return activity;
+  }
+
+  private leave(streamId: string, activity: StreamActivity): void {
+    activity.running -= 1;
+    if (activity.running === 0) this.active.delete(streamId);
   }
 
   private async fold(streamId: string, command: DomainCommand): Promise<unknown> {
@@ -114,12 +213,12 @@ export class CommandPipeline {
     }
   }
 
-  private checkOccurredAt(value: string | undefined, history: EventEnvelope[]): Date {
+  private checkOccurredAt(value: string | undefined, stream: StreamSnapshot): Date {
     const now = this.clock.now();
+    const last = stream.lastOccurredAt;
     if (value === undefined) {
-      const last = history[history.length - 1];
       // Entered live: business time is now, but never before the case's last step (clock skew between servers).
-      return last && Date.parse(last.occurredAt) > now.getTime() ? new Date(last.occurredAt) : now;
+      return last && Date.parse(last) > now.getTime() ? new Date(last) : now;
     }
     const at = new Date(value);
     if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) {
@@ -128,12 +227,11 @@ export class CommandPipeline {
     if (at.getTime() > now.getTime() + FUTURE_SKEW_MS) {
       throw ValidationError.field('occurredAt', 'not_in_future', `must not be in the future (now is ${now.toISOString()})`);
     }
-    const last = history[history.length - 1];
-    if (last && at.getTime() < Date.parse(last.occurredAt)) {
+    if (last && at.getTime() < Date.parse(last)) {
       throw ValidationError.field(
         'occurredAt',
         'not_before_case_history',
-        `must not be before the case's last recorded step (${last.occurredAt}${history.length === 1 ? ', when the case began' : ''})`,
+        `must not be before the case's last recorded step (${last}${stream.version === 1 ? ', when the case began' : ''})`,
       );
     }
     return at;

@@ -5,6 +5,11 @@ export interface AppendResult {
   nextExpectedVersion: number;
   /** Envelopes as stored (with eventId, version and recordedAt; globalPosition where the adapter knows it at commit). */
   events: EventEnvelope[];
+  /**
+   * True when the events' commandId was already stored: nothing was appended, `events` are the ones that command
+   * appended (possibly to another stream) and `nextExpectedVersion` is the version of the last of them.
+   */
+  duplicate?: boolean;
 }
 
 /**
@@ -51,6 +56,10 @@ export interface EventStore {
   readonly kind: 'pglite' | 'postgres' | 'kurrentdb';
   /** Create schema / verify connection. Idempotent. */
   init(): Promise<void>;
+  /**
+   * Appends one command's events (they share `metadata.commandId`, when set). A command id that is already stored
+   * appends nothing and answers `duplicate: true`, checked before the expected version (a retry sees the stream moved).
+   */
   append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
   /** All events of a stream in version order (upcast to current schema). Empty array if the stream does not exist. */
   readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number }): Promise<EventEnvelope[]>;

@@ -4,6 +4,7 @@ import { createTestDatabase } from '../../../test/support/postgres';
 import { createEventStore } from './create-event-store';
 import { START, type EventStore } from './event-store.port';
 import { SqlEventStore } from './sql/sql-event-store';
+import { WrongExpectedVersionError } from '@service-ledger/core';
 import { runEventStoreContract, testEvent } from './testing/contract';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -93,5 +94,29 @@ describe('postgres global log: the bigserial gap problem', () => {
     expect(written).toHaveLength(writers * perWriter);
     expect(seen.size).toBe(written.length);
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('postgres: two processes appending to one stream', () => {
+  it('a stream head cached by one and moved by the other costs a typed conflict, never a broken chain', async () => {
+    if (!available()) return;
+    const [a, b] = (await Promise.all([1, 2].map(() => createEventStore({ kind: 'postgres', url: db!.url })))) as SqlEventStore[];
+    try {
+      const s = `case-${newId()}`;
+      await a.append(s, [testEvent('A1')], 'no_stream');
+      await b.readStream(s);
+      await b.append(s, [testEvent('B2')], 1);
+      // a still holds version 1 as the head: the one-statement path must not write on top of it.
+      await expect(a.append(s, [testEvent('A2')], 1)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await a.append(s, [testEvent('A3')], 2);
+      await b.append(s, [testEvent('B4')], 3);
+      const rows = (await a.readRawAll()).filter((r) => r.envelope.streamId === s);
+      expect(rows.map((r) => [r.envelope.type, r.envelope.streamVersion])).toEqual([['A1', 1], ['B2', 2], ['A3', 3], ['B4', 4]]);
+      rows.forEach((r, i) => expect(r.prevHash).toBe(i === 0 ? null : rows[i - 1].hash));
+      const [head] = await a.sql.query<{ version: number; last_hash: string }>('SELECT version, last_hash FROM sl_streams WHERE stream_id = $1', [s]);
+      expect(head).toEqual({ version: 4, last_hash: rows[3].hash });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });

@@ -56,6 +56,9 @@ export class KurrentEventStore implements EventStore {
   }
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    // The pointer stream below is written after the events, so this check is not atomic with them (no transactions).
+    const applied = events[0]?.metadata.commandId ? await this.findByCommandId(events[0].metadata.commandId) : [];
+    if (applied.length > 0) return { nextExpectedVersion: applied[applied.length - 1].streamVersion, events: applied, duplicate: true };
     const recordedAt = new Date().toISOString();
     const prepared = events.map((e) => ({ eventId: e.eventId ?? newId(), e }));
     try {

@@ -4,9 +4,25 @@ export interface SqlQueryable {
 }
 
 export interface SqlExecutor extends SqlQueryable {
+  /**
+   * Like `query`, as a named prepared statement: parsed and planned once per connection, then only bound and run.
+   * For hot statements with a bounded number of distinct texts (each text is kept prepared for the session). Not for
+   * use inside `transaction` (on PGlite it waits for the transaction to end).
+   */
+  prepared<R = Record<string, unknown>>(sql: string, params: unknown[]): Promise<R[]>;
   /** Runs `fn` in one transaction on one connection; rolls back on throw. */
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script (schema). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Stable statement names per SQL text, shared by both engines' `prepared`. */
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+  nameOf(sql: string): string {
+    let name = this.names.get(sql);
+    if (!name) this.names.set(sql, (name = `sl_stmt_${this.names.size + 1}`));
+    return name;
+  }
 }

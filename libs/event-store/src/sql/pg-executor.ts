@@ -1,10 +1,12 @@
 import { Pool, types } from 'pg';
-import type { SqlExecutor, SqlQueryable } from './executor';
+import { type SqlExecutor, type SqlQueryable, StatementNames } from './executor';
 
 // int8 as string (positions are bigint); we convert explicitly where needed.
 types.setTypeParser(20, (v) => v);
 
 export class PgExecutor implements SqlExecutor {
+  private readonly statements = new StatementNames();
+
   constructor(private readonly pool: Pool) {}
 
   static open(url: string, schema?: string, max = 10): PgExecutor {
@@ -16,6 +18,11 @@ export class PgExecutor implements SqlExecutor {
 
   async query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
     return (await this.pool.query(sql, params)).rows as R[];
+  }
+
+  /** `pg` prepares a named statement once per pooled connection and reuses it there. */
+  async prepared<R>(sql: string, params: unknown[]): Promise<R[]> {
+    return (await this.pool.query({ name: this.statements.nameOf(sql), text: sql, values: params })).rows as R[];
   }
 
   async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {

@@ -1,8 +1,14 @@
-import { PGlite } from '@electric-sql/pglite';
-import type { SqlExecutor, SqlQueryable } from './executor';
+import { type messages, PGlite, protocol, types } from '@electric-sql/pglite';
+import { type SqlExecutor, type SqlQueryable, StatementNames } from './executor';
 
 /** PGlite is one connection: its transactions are serialised, which is exactly what the store needs. */
 export class PgliteExecutor implements SqlExecutor {
+  private readonly statements = new StatementNames();
+  /** Result columns of each statement parsed on this connection (learnt once, with Describe). */
+  private readonly columns = new Map<string, Column[]>();
+  /** Orders `prepared` calls and transactions: a prepared statement must never run inside someone's open transaction. */
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly db: PGlite) {}
 
   static async open(dataDir?: string): Promise<PgliteExecutor> {
@@ -15,9 +21,35 @@ export class PgliteExecutor implements SqlExecutor {
     return (await this.db.query<R>(sql, params)).rows;
   }
 
+  /**
+   * PGlite's `query` parses, describes and plans on every call, in six protocol round trips into the WASM engine, each
+   * through its own message bookkeeping. A named statement is parsed and described once; each call is then one
+   * Bind/Execute/Sync buffer through `execProtocolRaw`, read with the protocol parser. Scalar parameters only.
+   */
+  prepared<R>(sql: string, params: unknown[]): Promise<R[]> {
+    return this.exclusive(() =>
+      this.db.runExclusive(async () => {
+        const name = this.statements.nameOf(sql);
+        let columns = this.columns.get(name);
+        if (!columns) {
+          const parsed = await this.db.execProtocol(concat([protocol.serialize.parse({ name, text: sql }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]));
+          const description = parsed.messages.find((m): m is messages.RowDescriptionMessage => m.name === 'rowDescription');
+          columns = description?.fields.map((f) => ({ name: f.name, type: f.dataTypeID })) ?? [];
+          this.columns.set(name, columns);
+        }
+        // Memory and Node file systems (the only ones a server opens) write through: there is nothing to sync.
+        const reply = await this.db.execProtocolRaw(
+          concat([protocol.serialize.bind({ statement: name, values: params.map(toText) }), protocol.serialize.execute({}), protocol.serialize.sync()]),
+          { syncToFs: false },
+        );
+        return readRows<R>(reply, columns);
+      }),
+    );
+  }
+
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) =>
-      fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }),
+    return this.exclusive(() =>
+      this.db.transaction(async (tx) => fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows })),
     );
   }
 
@@ -28,4 +60,48 @@ export class PgliteExecutor implements SqlExecutor {
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
   }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+interface Column {
+  name: string;
+  type: number;
+}
+
+/** Rows of one statement's reply, typed like `query` returns them; its error, if any, thrown as PGlite throws it. */
+function readRows<R>(reply: Uint8Array, columns: Column[]): R[] {
+  const rows: R[] = [];
+  let error: messages.DatabaseError | undefined;
+  new protocol.Parser().parse(reply, (message) => {
+    if (message.name === 'dataRow') {
+      const row: Record<string, unknown> = {};
+      (message as messages.DataRowMessage).fields.forEach((value, i) => (row[columns[i].name] = types.parseType(value, columns[i].type)));
+      rows.push(row as R);
+    } else if (message.name === 'error') error ??= message as messages.DatabaseError;
+  });
+  if (error) throw error;
+  return rows;
+}
+
+/** Text-format parameter values, as `query` would send them for scalars. */
+function toText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) throw new Error('prepared statements on PGlite take scalar parameters only');
+  if (v instanceof Date) return v.toISOString();
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }

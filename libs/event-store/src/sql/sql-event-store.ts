@@ -52,6 +52,42 @@ const EVENT_PARAM_TYPES = ['uuid', 'text', 'int', 'text', 'int', 'jsonb', 'times
 const COLUMNS =
   'position::text AS position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at, actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash';
 
+/** `($1::uuid,…),(…)` for `count` events, 16 typed parameters each. */
+function valuesList(count: number): string {
+  return Array.from({ length: count }, (_, i) => `(${EVENT_PARAM_TYPES.map((t, k) => `$${i * 16 + k + 1}::${t}`).join(',')})`).join(',');
+}
+
+const optimisticSql = new Map<string, string>();
+/**
+ * One statement: unless the command id is already stored, move the stream head if it is still where the caller thinks
+ * and insert the events only then. Parameters after the events' own: stream id, new version, new last hash, command
+ * id, and for an existing stream the expected version and last hash. A new stream's head is a plain INSERT (an
+ * existing one fails on the key); an existing one a guarded UPDATE, cheaper than an upsert. One text per event count
+ * and kind, so they stay prepared.
+ */
+function optimisticAppendSql(count: number, newStream: boolean): string {
+  const key = `${count}:${newStream}`;
+  let sql = optimisticSql.get(key);
+  if (sql) return sql;
+  const n = count * 16;
+  const head = newStream
+    ? `INSERT INTO sl_streams (stream_id, version, last_hash) SELECT $${n + 1}::text, $${n + 2}::int, $${n + 3}::text FROM fresh RETURNING 1`
+    : `UPDATE sl_streams SET version = $${n + 2}::int, last_hash = $${n + 3}::text
+        WHERE stream_id = $${n + 1}::text AND version = $${n + 5}::int AND last_hash IS NOT DISTINCT FROM $${n + 6}::text
+          AND EXISTS (SELECT 1 FROM fresh)
+        RETURNING 1`;
+  sql = `WITH fresh AS (
+      SELECT 1 WHERE $${n + 4}::text IS NULL OR NOT EXISTS (SELECT 1 FROM sl_events WHERE command_id = $${n + 4}::text)),
+    head AS (${head})
+    INSERT INTO sl_events (${EVENT_COLUMNS})
+    SELECT * FROM (VALUES ${valuesList(count)}) AS v(${EVENT_COLUMNS}) WHERE EXISTS (SELECT 1 FROM head)
+    RETURNING position::text AS position`;
+  optimisticSql.set(key, sql);
+  return sql;
+}
+
+const BY_COMMAND = `SELECT ${COLUMNS} FROM sl_events WHERE command_id = $1 ORDER BY sl_events.position`;
+
 const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 
 /** Checkpoint "txid:position"; START ('0') sorts before everything. */
@@ -128,32 +164,22 @@ export class SqlEventStore implements EventStore {
       stored.push(envelope);
     }
     const params: unknown[] = [];
-    const values = stored.map((e, i) => {
-      const base = params.length;
+    stored.forEach((e, i) =>
       params.push(
         e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, JSON.stringify(e.data), e.occurredAt, e.recordedAt,
         e.actor.staffId, e.actor.role, e.projectId, e.correlationId, e.causationId, e.commandId ?? null, hashes[i][0], hashes[i][1],
-      );
-      return `(${EVENT_PARAM_TYPES.map((t, k) => `$${base + k + 1}::${t}`).join(',')})`;
-    });
-    return { stored, values, params, lastHash: previous };
+      ),
+    );
+    return { stored, params, lastHash: previous };
   }
 
-  /** One statement: move the stream head if it is still where we think, and insert the events only then. */
+  /** One prepared statement (see optimisticAppendSql); a conflict, a duplicate or a stale head takes the locked path. */
   private async appendOptimistic(streamId: string, events: NewEvent[], head: { version: number; hash: string | null }): Promise<AppendResult | null> {
-    const { stored, values, params, lastHash } = this.envelopes(streamId, events, head.version, head.hash);
-    const n = params.length;
-    const inserted = await this.sql.query<{ position: string }>(
-      `WITH head AS (
-         INSERT INTO sl_streams (stream_id, version, last_hash) VALUES ($${n + 1}, $${n + 2}, $${n + 3})
-         ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash
-           WHERE sl_streams.version = $${n + 4} AND sl_streams.last_hash IS NOT DISTINCT FROM $${n + 5}::text
-         RETURNING 1)
-       INSERT INTO sl_events (${EVENT_COLUMNS})
-       SELECT * FROM (VALUES ${values.join(',')}) AS v(${EVENT_COLUMNS}) WHERE EXISTS (SELECT 1 FROM head)
-       RETURNING position::text AS position`,
-      [...params, streamId, head.version + events.length, lastHash, head.version, head.hash],
-    ).catch((error) => {
+    const { stored, params, lastHash } = this.envelopes(streamId, events, head.version, head.hash);
+    const newStream = head.version === 0;
+    params.push(streamId, head.version + events.length, lastHash, events[0].metadata.commandId ?? null);
+    if (!newStream) params.push(head.version, head.hash);
+    const inserted = await this.sql.prepared<{ position: string }>(optimisticAppendSql(events.length, newStream), params).catch((error) => {
       if (isUniqueViolation(error)) return [];
       throw error;
     });
@@ -167,6 +193,7 @@ export class SqlEventStore implements EventStore {
   }
 
   private async appendLocked(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    const commandId = events[0].metadata.commandId;
     try {
       return await this.sql.transaction(async (tx) => {
         // Lock the stream row (or learn it doesn't exist) so concurrent appends to one stream serialise here.
@@ -174,16 +201,21 @@ export class SqlEventStore implements EventStore {
           'SELECT version, last_hash FROM sl_streams WHERE stream_id = $1 FOR UPDATE',
           [streamId],
         );
+        if (commandId) {
+          // After the lock: a retry racing its first attempt on this stream sees that attempt once it committed.
+          const previous = await tx.query<EventRow>(BY_COMMAND, [commandId]);
+          if (previous.length > 0) return this.duplicateOf(previous);
+        }
         const current = rows[0]?.version ?? 0;
         const exists = rows.length > 0;
         checkExpected(streamId, expected, exists, current);
-        const { stored, values, params, lastHash } = this.envelopes(streamId, events, current, rows[0]?.last_hash ?? null);
+        const { stored, params, lastHash } = this.envelopes(streamId, events, current, rows[0]?.last_hash ?? null);
         if (exists) {
           await tx.query('UPDATE sl_streams SET version = $2, last_hash = $3 WHERE stream_id = $1', [streamId, current + events.length, lastHash]);
         } else {
           await tx.query('INSERT INTO sl_streams (stream_id, version, last_hash) VALUES ($1, $2, $3)', [streamId, events.length, lastHash]);
         }
-        const inserted = await tx.query<{ position: string }>(`INSERT INTO sl_events (${EVENT_COLUMNS}) VALUES ${values.join(',')} RETURNING position::text AS position`, params);
+        const inserted = await tx.query<{ position: string }>(`INSERT INTO sl_events (${EVENT_COLUMNS}) VALUES ${valuesList(events.length)} RETURNING position::text AS position`, params);
         inserted.forEach((r, i) => (stored[i].globalPosition = BigInt(r.position)));
         this.remember(streamId, current + events.length, lastHash);
         return { nextExpectedVersion: current + events.length, events: stored };
@@ -197,6 +229,11 @@ export class SqlEventStore implements EventStore {
       }
       throw error;
     }
+  }
+
+  private duplicateOf(previous: EventRow[]): AppendResult {
+    const events = previous.map((r) => this.toEnvelope(r));
+    return { nextExpectedVersion: events[events.length - 1].streamVersion, events, duplicate: true };
   }
 
   private remember(streamId: string, version: number, hash: string | null): void {
@@ -251,7 +288,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: { fromVersion?: number; toVersion?: number } = {}): Promise<EventEnvelope[]> {
-    const rows = await this.sql.query<EventRow>(
+    const rows = await this.sql.prepared<EventRow>(
       `SELECT ${COLUMNS} FROM sl_events WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3 ORDER BY stream_version`,
       [streamId, options.fromVersion ?? 1, options.toVersion ?? 2147483647],
     );
@@ -261,7 +298,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async findByCommandId(commandId: string): Promise<EventEnvelope[]> {
-    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM sl_events WHERE command_id = $1 ORDER BY sl_events.position`, [commandId]);
+    const rows = await this.sql.prepared<EventRow>(BY_COMMAND, [commandId]);
     return rows.map((r) => this.toEnvelope(r));
   }
 

@@ -128,6 +128,23 @@ export function runEventStoreContract(name: string, factory: () => ContractFacto
       expect(await store.findByCommandId(newId())).toEqual([]);
     });
 
+    it('an append whose command id is already stored appends nothing and answers with what that command appended', async () => {
+      const cmd = newId();
+      const s = `case-${newId()}`;
+      const first = await store.append(s, [testEvent('X', {}, cmd), testEvent('Y', {}, cmd)], 'no_stream');
+      expect(first.duplicate).toBeFalsy();
+      // At the head it just wrote (the one-statement path), with 'any', and on another stream: nothing is appended.
+      for (const [stream, expected] of [[s, 2], [s, 'any'], [`case-${newId()}`, 'no_stream']] as const) {
+        const retry = await store.append(stream, [testEvent('X', {}, cmd)], expected);
+        expect(retry.duplicate).toBe(true);
+        expect(retry.nextExpectedVersion).toBe(2);
+        expect(retry.events.map((e) => [e.streamId, e.eventId])).toEqual(first.events.map((e) => [s, e.eventId]));
+      }
+      expect((await store.readStream(s)).map((e) => e.type)).toEqual(['X', 'Y']);
+      expect((await drain(store)).filter((e) => e.commandId === cmd)).toHaveLength(2);
+      expect((await store.append(s, [testEvent('Z', {}, newId())], 2)).nextExpectedVersion).toBe(3);
+    });
+
     it('upcasts old schema versions on every read', async () => {
       await store.close();
       const upcasters = new Upcasters().register('Renamed', 1, (d) => ({ fullText: d.text }));
