@@ -26,6 +26,8 @@ export function kpiDocument(): string {
     'the staff who answered a help request — (jobs handled, in the month of closure, with on-time and satisfaction).',
     'A rework within warranty is attributed to the original order’s technician, in the month the rework is reported.',
     'On time = the case’s main clock (repair fixed in time, complaint first reply, help answer) met.',
+    'Only the current handler of a closed case is credited: after a reopen, a cancellation or a hand-over, the earlier',
+    'handler’s credit is withdrawn (kept as an open row that no count includes).',
     '',
     `score = ${DEFAULT_WEIGHTS.onTime} × on-time rate + ${DEFAULT_WEIGHTS.satisfaction} × satisfaction rate + ${DEFAULT_WEIGHTS.volume} × handled ÷ most handled in the project − ${DEFAULT_WEIGHTS.reworkPenalty} × reworks (floor 0; weights configurable; a person with no decided clock or visit gets rate 1). Ranked per project; ties share a rank.`,
     '',
