@@ -20,13 +20,13 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { Analytics, ANALYTICS, migrate, Projector, projectAll, runKpis } from '@service-ledger/analytics';
 import { verifyStore } from '@service-ledger/audit';
-import { canonicalJson, createEventStore, hashedFields, START, type EventStore, type SqlEventStore } from '@service-ledger/event-store';
-import { newId, type EventEnvelope } from '@service-ledger/core';
+import { canonicalJson, createEventStore, hashedFields, START, type EventStore, type SerializedEvent, type SqlEventStore } from '@service-ledger/event-store';
+import { newId } from '@service-ledger/core';
 import { buildKpiExport, toWorkbook } from '@service-ledger/exports';
 import { bulkEvents, generateHistory } from '@service-ledger/seed';
 import { CommandPipeline } from '@service-ledger/domain';
 import { TokenService } from '@service-ledger/auth';
-import { encodeEnvelope, ensureTopics, kafkaClient, KafkaEventConsumer, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
+import { toMessage, ensureTopics, kafkaClient, KafkaEventConsumer, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
 import { createApp } from '../../apps/api/src/app';
 import { AnalyticsApiModule } from '../../apps/api/src/analytics.module';
 import { DashboardsModule } from '../../apps/api/src/dashboards/dashboards.module';
@@ -304,19 +304,20 @@ async function p3(store: EventStore, loaded: number) {
   const rate = loaded / seconds(t0);
   const producer = kafkaClient(config).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const all: EventEnvelope[] = [];
+  // The very events the relay sent, as the store serialises them (the read is not timed: this is the producer alone).
+  const all: SerializedEvent[] = [];
   for (let after = START; ; ) {
-    const b = await store.readAll({ after, limit: 20_000 });
+    const b = await store.readAllSerialized!({ after, limit: 20_000 });
     if (!b.events.length) break;
     all.push(...b.events);
     after = b.checkpoint;
   }
   const t1 = process.hrtime.bigint();
   for (let i = 0; i < all.length; i += 2000) {
-    await producer.send({ topic: `${config.topicPrefix}.events`, acks: -1, messages: all.slice(i, i + 2000).map(encodeEnvelope) });
+    await producer.send({ topic: `${config.topicPrefix}.events`, acks: -1, messages: all.slice(i, i + 2000).map(toMessage) });
   }
   const raw = all.length / seconds(t1);
-  record({ id: 'P3', workload: 'relay store → Kafka (checkpointed)', figure: rate, unit: 'events/s', baseline: 'raw kafkajs idempotent producer, same messages and headers, same encoder (store read excluded)', baselineFigure: raw, ratio: rate / raw, target: '≥ 70 %' });
+  record({ id: 'P3', workload: 'relay store → Kafka (checkpointed)', figure: rate, unit: 'events/s', baseline: 'raw kafkajs idempotent producer, the same messages and headers (store read excluded)', baselineFigure: raw, ratio: rate / raw, target: '≥ 70 %' });
   await producer.disconnect();
   await publisher.disconnect();
 

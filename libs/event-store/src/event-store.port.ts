@@ -1,4 +1,5 @@
 import type { EventEnvelope, ExpectedVersion, NewEvent } from '@service-ledger/core';
+import type { SerializedBatch } from './serialized';
 
 export interface AppendResult {
   /** Stream version after the append (version of the last appended event). */
@@ -67,6 +68,11 @@ export interface EventStore {
   findByCommandId(commandId: string): Promise<EventEnvelope[]>;
   /** The global log after a checkpoint, in commit order, never skipping a later-committing smaller position. */
   readAll(options?: ReadAllOptions): Promise<ReadAllBatch>;
+  /**
+   * Optional: the same batch as readAll, each event as ready JSON text (see serializeEnvelope). Adapters that can
+   * build the text where the data lives offer it for relays; callers fall back to readAll + serializeEnvelope.
+   */
+  readAllSerialized?(options?: ReadAllOptions): Promise<SerializedBatch>;
   /** Durable, checkpointed catch-up + live subscription to the global log. */
   subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription;
   /** Stored checkpoint for a subscription (START when none). */

@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './upcasters';
 export * from './canonical';
+export * from './serialized';
 export * from './create-event-store';
 export { SqlEventStore, parseCheckpoint, type StoredEventRow } from './sql/sql-event-store';
 export { PollingSubscription } from './polling-subscription';

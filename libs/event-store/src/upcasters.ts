@@ -15,6 +15,11 @@ export class Upcasters {
     return this;
   }
 
+  /** Whether events of this type and schema version change on read. */
+  changes(type: string, schemaVersion: number): boolean {
+    return this.steps.has(`${type}@${schemaVersion}`);
+  }
+
   upcast(type: string, schemaVersion: number, data: Record<string, unknown>): { schemaVersion: number; data: Record<string, unknown> } {
     let version = schemaVersion;
     let current = data;

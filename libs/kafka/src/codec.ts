@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@service-ledger/core';
+import { type SerializedEvent, serializeEnvelope } from '@service-ledger/event-store';
 
 /** A message that cannot become an event (bad JSON, missing fields, unknown schema version): goes to the dead-letter topic. */
 export class PoisonMessageError extends Error {
@@ -15,9 +16,14 @@ export interface KafkaMessageShape {
 
 /** Envelope → Kafka message: key = stream id (per-stream order), headers for routing without parsing, JSON value. */
 export function encodeEnvelope(e: EventEnvelope): KafkaMessageShape {
+  return toMessage(serializeEnvelope(e));
+}
+
+/** A serialised event → Kafka message; the value is the envelope's JSON text as the store gave it. */
+export function toMessage(e: SerializedEvent): KafkaMessageShape {
   return {
     key: e.streamId,
-    value: JSON.stringify({ ...e, globalPosition: e.globalPosition.toString() }),
+    value: e.json,
     headers: {
       'sl-type': e.type,
       'sl-schema-version': String(e.schemaVersion),

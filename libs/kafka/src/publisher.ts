@@ -1,6 +1,6 @@
-import type { EventEnvelope } from '@service-ledger/core';
+import type { SerializedEvent } from '@service-ledger/event-store';
 import { CompressionTypes, type Producer } from 'kafkajs';
-import { encodeEnvelope } from './codec';
+import { toMessage } from './codec';
 import { type KafkaConfig, kafkaClient, topicsOf } from './kafka-config';
 
 /**
@@ -20,9 +20,10 @@ export class KafkaEventPublisher {
     return this.producer.connect();
   }
 
-  async publish(events: EventEnvelope[]): Promise<void> {
+  /** Events as the relay reads them (serializeEnvelope turns an envelope into one). */
+  async publish(events: SerializedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages: events.map(encodeEnvelope) });
+    await this.producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.None, messages: events.map(toMessage) });
   }
 
   disconnect(): Promise<void> {

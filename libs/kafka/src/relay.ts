@@ -1,10 +1,12 @@
-import type { EventEnvelope } from '@service-ledger/core';
-import type { EventStore, GlobalCheckpoint, Subscription } from '@service-ledger/event-store';
+import { type EventStore, type GlobalCheckpoint, type ReadAllOptions, type SerializedBatch, type SerializedEvent, serializeEnvelope, type Subscription } from '@service-ledger/event-store';
 
 /** What the relay needs from the Kafka side: resolves once the broker acknowledged every event of the batch. */
 export interface EventPublisher {
-  publish(events: EventEnvelope[]): Promise<void>;
+  publish(events: SerializedEvent[]): Promise<void>;
 }
+
+/** What the relay reads: the global log (as ready JSON text where the store offers it) and its own checkpoint. */
+export type RelaySource = Pick<EventStore, 'readAll' | 'readCheckpoint' | 'storeCheckpoint'> & Partial<Pick<EventStore, 'readAllSerialized'>>;
 
 export interface RelayOptions {
   subscriptionId?: string;
@@ -36,7 +38,7 @@ export class Relay implements Subscription {
   lastError: unknown = null;
 
   constructor(
-    private readonly store: Pick<EventStore, 'readAll' | 'readCheckpoint' | 'storeCheckpoint'>,
+    private readonly store: RelaySource,
     private readonly publisher: EventPublisher,
     private readonly options: Required<RelayOptions>,
   ) {
@@ -52,7 +54,7 @@ export class Relay implements Subscription {
 
   private async run(): Promise<void> {
     const { subscriptionId, batchSize, pollIntervalMs } = this.options;
-    const read = (after: GlobalCheckpoint) => settle(this.store.readAll({ after, limit: batchSize }));
+    const read = (after: GlobalCheckpoint) => settle(this.readSerialized({ after, limit: batchSize }));
     const save = (checkpoint: GlobalCheckpoint) => settle(this.store.storeCheckpoint(subscriptionId, checkpoint));
     /** Position after the last acknowledged batch: where to resume after a failure. */
     let acked = await this.store.readCheckpoint(subscriptionId);
@@ -96,6 +98,12 @@ export class Relay implements Subscription {
     if (!last.ok) this.lastError = last.error;
   }
 
+  private async readSerialized(options: ReadAllOptions): Promise<SerializedBatch> {
+    if (this.store.readAllSerialized) return this.store.readAllSerialized(options);
+    const batch = await this.store.readAll(options);
+    return { events: batch.events.map(serializeEnvelope), checkpoint: batch.checkpoint };
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
@@ -111,6 +119,6 @@ export class Relay implements Subscription {
   }
 }
 
-export function startRelay(store: Pick<EventStore, 'readAll' | 'readCheckpoint' | 'storeCheckpoint'>, publisher: EventPublisher, options: RelayOptions = {}): Relay {
+export function startRelay(store: RelaySource, publisher: EventPublisher, options: RelayOptions = {}): Relay {
   return new Relay(store, publisher, { subscriptionId: options.subscriptionId ?? 'relay', batchSize: options.batchSize ?? 1000, pollIntervalMs: options.pollIntervalMs ?? 100 });
 }

@@ -18,6 +18,7 @@ import type {
 } from '../event-store.port';
 import { START } from '../event-store.port';
 import { PollingSubscription } from '../polling-subscription';
+import type { SerializedBatch, SerializedEvent } from '../serialized';
 import { noUpcasters, type Upcasters } from '../upcasters';
 import type { SqlExecutor, SqlQueryable } from './executor';
 import { SCHEMA_SQL } from './schema';
@@ -84,6 +85,42 @@ function optimisticAppendSql(count: number, newStream: boolean): string {
     RETURNING position::text AS position`;
   optimisticSql.set(key, sql);
   return sql;
+}
+
+/**
+ * The global log after a checkpoint ($1 txid, $2 position, $3 limit), in commit order: only transactions older than
+ * every running one, so a reader never passes an event that commits later with a smaller position.
+ */
+const AFTER_CHECKPOINT = `WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY sl_events.transaction_id, sl_events.position
+  LIMIT $3`;
+
+/** ISO-8601 in UTC with milliseconds, exactly as Date.prototype.toISOString writes it. */
+const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const ENVELOPE_FIELDS = `'eventId', event_id, 'streamId', stream_id, 'streamVersion', stream_version, 'globalPosition', position::text,
+  'type', type, 'schemaVersion', schema_version, 'data', data, 'occurredAt', ${isoText('occurred_at')}, 'recordedAt', ${isoText('recorded_at')},
+  'actor', json_build_object('staffId', actor_id, 'role', actor_role), 'projectId', project_id, 'correlationId', correlation_id,
+  'causationId', causation_id`;
+/** The envelope as serializeEnvelope writes it; commandId only when there is one, as toEnvelope does. */
+const SERIALIZED_COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id,
+  stream_version, type, schema_version, project_id, ${isoText('occurred_at')} AS occurred_at,
+  (CASE WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS})
+        ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id) END)::text AS json`;
+
+const SERIALIZED_AFTER = `SELECT ${SERIALIZED_COLUMNS} FROM sl_events ${AFTER_CHECKPOINT}`;
+
+interface SerializedRow {
+  position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  project_id: string;
+  occurred_at: string;
+  json: string;
 }
 
 const BY_COMMAND = `SELECT ${COLUMNS} FROM sl_events WHERE command_id = $1 ORDER BY sl_events.position`;
@@ -305,17 +342,41 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {
     const after = options.after ?? START;
     const { txid, position } = parseCheckpoint(after);
-    const rows = await this.sql.query<EventRow>(
-      `SELECT ${COLUMNS} FROM sl_events
-        WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY sl_events.transaction_id, sl_events.position
-        LIMIT $3`,
-      [txid, position, options.limit ?? 1000],
-    );
+    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM sl_events ${AFTER_CHECKPOINT}`, [txid, position, options.limit ?? 1000]);
     const last = rows[rows.length - 1];
     return {
       events: rows.map((r) => this.toEnvelope(r)),
+      checkpoint: last ? `${last.transaction_id}:${last.position}` : after,
+    };
+  }
+
+  /**
+   * readAll with each envelope built as JSON text by the database: the relay forwards it without decoding every
+   * column into objects and encoding them again (that round trip cost more than the Kafka producer itself). Events
+   * whose schema version an upcaster changes are upcast in JS, as readAll does.
+   */
+  async readAllSerialized(options: ReadAllOptions = {}): Promise<SerializedBatch> {
+    const after = options.after ?? START;
+    const { txid, position } = parseCheckpoint(after);
+    const rows = await this.sql.prepared<SerializedRow>(SERIALIZED_AFTER, [txid, position, options.limit ?? 1000]);
+    const last = rows[rows.length - 1];
+    return {
+      events: rows.map((r) => {
+        const event: SerializedEvent = {
+          json: r.json,
+          eventId: r.event_id,
+          streamId: r.stream_id,
+          streamVersion: r.stream_version,
+          type: r.type,
+          schemaVersion: r.schema_version,
+          projectId: r.project_id,
+          occurredAt: r.occurred_at,
+        };
+        if (!this.upcasters.changes(r.type, r.schema_version)) return event;
+        const stored = JSON.parse(r.json);
+        const { schemaVersion, data } = this.upcasters.upcast(r.type, r.schema_version, stored.data);
+        return { ...event, schemaVersion, json: JSON.stringify({ ...stored, schemaVersion, data }) };
+      }),
       checkpoint: last ? `${last.transaction_id}:${last.position}` : after,
     };
   }

@@ -1,6 +1,7 @@
 import { newId, type NewEvent, WrongExpectedVersionError } from '@service-ledger/core';
 import type { EventEnvelope } from '@service-ledger/core';
 import { START, type EventStore } from '../event-store.port';
+import { serializeEnvelope } from '../serialized';
 import { Upcasters } from '../upcasters';
 
 export interface ContractFactory {
@@ -156,6 +157,34 @@ export function runEventStoreContract(name: string, factory: () => ContractFacto
       expect(fromStream.data).toEqual({ fullText: 'leak' });
       const fromLog = (await drain(store)).find((e) => e.streamId === s)!;
       expect(fromLog.data).toEqual({ fullText: 'leak' });
+    });
+
+    it('serialises the global log exactly as readAll + serializeEnvelope would, upcasting included (where offered)', async () => {
+      if (!store.readAllSerialized) return;
+      await store.close();
+      store = await f.open(new Upcasters().register('Renamed', 1, (d) => ({ fullText: d.text })));
+      const readAllSerialized = store.readAllSerialized!.bind(store);
+      const s = `case-${newId()}`;
+      const caused = { ...testEvent('Caused', { n: 0.5, big: 12345678901, nested: { list: [1, 'два', null, true] } }, newId()) };
+      caused.metadata = { ...caused.metadata, causationId: newId(), occurredAt: '2026-12-31T23:59:59.999Z' };
+      await store.append(s, [testEvent('Plain', { text: '漏水 "quoted" \\ back\nline\ttab' })], 'no_stream');
+      await store.append(s, [caused, testEvent('Renamed', { text: 'leak' }, newId())], 1);
+      await store.append(`case-${newId()}`, [testEvent('Other', { emoji: '🏠', empty: {} })], 'no_stream');
+      for (let after = START, pages = 0; ; pages++) {
+        const [plain, serialized] = [await store.readAll({ after, limit: 2 }), await readAllSerialized({ after, limit: 2 })];
+        expect(serialized.checkpoint).toBe(plain.checkpoint);
+        expect(serialized.events.map(({ json, ...routing }) => ({ ...routing, value: JSON.parse(json) }))).toEqual(
+          plain.events.map(serializeEnvelope).map(({ json, ...routing }) => ({ ...routing, value: JSON.parse(json) })),
+        );
+        if (plain.events.length === 0) {
+          expect(pages).toBe(2);
+          break;
+        }
+        after = plain.checkpoint;
+      }
+      const renamed = (await readAllSerialized({ limit: 10 })).events.find((e) => e.type === 'Renamed')!;
+      expect(renamed.schemaVersion).toBe(2);
+      expect(JSON.parse(renamed.json)).toMatchObject({ schemaVersion: 2, data: { fullText: 'leak' } });
     });
 
     it('delivers every event to a subscription in order, and resumes from the stored checkpoint', async () => {
