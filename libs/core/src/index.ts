@@ -5,4 +5,5 @@ export * from './ids';
 export * from './values';
 export * from './commands';
 export * from './decider';
+export * from './json-value';
 export * as schemas from './schemas';

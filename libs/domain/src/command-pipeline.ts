@@ -8,6 +8,7 @@ import {
   DomainRuleViolation,
   type EventEnvelope,
   ForbiddenError,
+  jsonValue,
   NotFoundError,
   ServiceLedgerError,
   systemClock,
@@ -123,7 +124,8 @@ export class CommandPipeline {
       events.map((e) => ({
         type: e.type,
         schemaVersion: e.schemaVersion,
-        data: stripUndefined(e.data),
+        // JSON has no undefined: the data as it will read back keeps stored data, hashes and the cached state alike.
+        data: jsonValue(e.data),
         metadata: {
           occurredAt: occurredAt.toISOString(),
           actor: ctx.actor,
@@ -236,9 +238,4 @@ export class CommandPipeline {
     }
     return at;
   }
-}
-
-/** JSON has no undefined; dropping it keeps stored data and hashes canonical. */
-function stripUndefined<T>(data: T): T {
-  return JSON.parse(JSON.stringify(data)) as T;
 }

@@ -41,11 +41,29 @@ export function hashedFields(e: Omit<EventEnvelope, 'globalPosition'>): unknown 
   };
 }
 
+/** hashedFields' keys in canonical (code-unit) order. */
+const HASHED_KEYS = ['actor', 'causationId', 'commandId', 'correlationId', 'data', 'eventId', 'occurredAt', 'projectId', 'recordedAt', 'schemaVersion', 'streamId', 'streamVersion', 'type'] as const;
+
+/**
+ * canonicalJson(hashedFields(e)), the same bytes, without building and sorting the top-level object for every event:
+ * its keys are fixed. `dataJson` is canonicalJson(e.data) when the caller already has it (the store reuses that text
+ * as the stored jsonb, so data is serialised once per append).
+ */
+export function canonicalEvent(e: Omit<EventEnvelope, 'globalPosition'>, dataJson = canonicalJson(e.data)): string {
+  let out = '{';
+  for (const key of HASHED_KEYS) {
+    const value = key === 'commandId' ? (e.commandId ?? null) : e[key];
+    if (value === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}"${key}":${key === 'data' ? dataJson : canonicalJson(value)}`;
+  }
+  return `${out}}`;
+}
+
 /** Per-stream hash chain link: sha256(prevHash || canonical(event)). */
-export function chainHash(prevHash: string | null, e: Omit<EventEnvelope, 'globalPosition'>): string {
+export function chainHash(prevHash: string | null, e: Omit<EventEnvelope, 'globalPosition'>, dataJson?: string): string {
   return createHash('sha256')
     .update(prevHash ?? '')
     .update('\n')
-    .update(canonicalJson(hashedFields(e)))
+    .update(canonicalEvent(e, dataJson))
     .digest('hex');
 }

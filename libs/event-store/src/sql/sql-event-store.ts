@@ -5,7 +5,7 @@ import {
   newId,
   WrongExpectedVersionError,
 } from '@service-ledger/core';
-import { chainHash } from '../canonical';
+import { canonicalJson, chainHash } from '../canonical';
 import type {
   AppendResult,
   EventStore,
@@ -176,7 +176,7 @@ export class SqlEventStore implements EventStore {
   private envelopes(streamId: string, events: NewEvent[], current: number, prevHash: string | null) {
     const recordedAt = this.now().toISOString();
     const stored: EventEnvelope[] = [];
-    const hashes: [string, string | null][] = [];
+    const hashes: [hash: string, prevHash: string | null, dataJson: string][] = [];
     let previous = prevHash;
     for (const [i, e] of events.entries()) {
       const envelope: EventEnvelope = {
@@ -195,15 +195,17 @@ export class SqlEventStore implements EventStore {
         causationId: e.metadata.causationId,
         commandId: e.metadata.commandId,
       };
-      const hash = chainHash(previous, envelope);
-      hashes.push([hash, previous]);
+      // The canonical data text is hashed and stored as the jsonb parameter too: data is serialised once.
+      const dataJson = canonicalJson(envelope.data);
+      const hash = chainHash(previous, envelope, dataJson);
+      hashes.push([hash, previous, dataJson]);
       previous = hash;
       stored.push(envelope);
     }
     const params: unknown[] = [];
     stored.forEach((e, i) =>
       params.push(
-        e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, JSON.stringify(e.data), e.occurredAt, e.recordedAt,
+        e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, hashes[i][2], e.occurredAt, e.recordedAt,
         e.actor.staffId, e.actor.role, e.projectId, e.correlationId, e.causationId, e.commandId ?? null, hashes[i][0], hashes[i][1],
       ),
     );
@@ -298,8 +300,9 @@ export class SqlEventStore implements EventStore {
       for (const e of events) {
         const head = heads.get(e.streamId) ?? { version: 0, hash: null };
         if (e.streamVersion !== head.version + 1) throw new Error(`importNewStreams: ${e.streamId} v${e.streamVersion} out of order`);
-        const hash = chainHash(head.hash, e);
-        rows.push([e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, JSON.stringify(e.data), e.occurredAt, e.recordedAt, e.actor.staffId, e.actor.role, e.projectId, e.correlationId, e.causationId, e.commandId ?? null, hash, head.hash]);
+        const dataJson = canonicalJson(e.data);
+        const hash = chainHash(head.hash, e, dataJson);
+        rows.push([e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, dataJson, e.occurredAt, e.recordedAt, e.actor.staffId, e.actor.role, e.projectId, e.correlationId, e.causationId, e.commandId ?? null, hash, head.hash]);
         heads.set(e.streamId, { version: e.streamVersion, hash });
       }
       for (let i = 0; i < rows.length; i += 1000) {
