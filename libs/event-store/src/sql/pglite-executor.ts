@@ -14,6 +14,10 @@ export class PgliteExecutor implements SqlExecutor {
   static async open(dataDir?: string): Promise<PgliteExecutor> {
     const db = dataDir ? new PGlite(dataDir) : new PGlite();
     await db.waitReady;
+    // Every page PGlite reads is in memory (or the OS cache): a random read costs what a sequential one does. With
+    // the default 4.0, and no autovacuum to keep statistics, the planner reads the global log by sorting every event
+    // after the checkpoint (on disk) for each batch instead of walking its index: 25× slower at 100 000 events.
+    await db.exec('SET random_page_cost = 1.1');
     return new PgliteExecutor(db);
   }
 
