@@ -105,14 +105,14 @@ const ENVELOPE_FIELDS = `'eventId', event_id, 'streamId', stream_id, 'streamVers
   'actor', json_build_object('staffId', actor_id, 'role', actor_role), 'projectId', project_id, 'correlationId', correlation_id,
   'causationId', causation_id`;
 /** The envelope as serializeEnvelope writes it; commandId only when there is one, as toEnvelope does. */
+const ENVELOPE_JSON = `(CASE WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS})
+        ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id) END)::text`;
 const SERIALIZED_COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id,
-  stream_version, type, schema_version, project_id, ${isoText('occurred_at')} AS occurred_at,
-  (CASE WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS})
-        ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id) END)::text AS json`;
+  stream_version, type, schema_version, project_id, ${isoText('occurred_at')} AS occurred_at, ${ENVELOPE_JSON} AS json`;
 
 const SERIALIZED_AFTER = `SELECT ${SERIALIZED_COLUMNS} FROM sl_events ${AFTER_CHECKPOINT}`;
 /** readAll's statement (exported for the plan test). */
-export const READ_ALL_SQL = `SELECT ${COLUMNS} FROM sl_events ${AFTER_CHECKPOINT}`;
+export const READ_ALL_SQL = `SELECT transaction_id::text AS transaction_id, ${ENVELOPE_JSON} AS json FROM sl_events ${AFTER_CHECKPOINT}`;
 
 interface SerializedRow {
   position: string;
@@ -352,12 +352,12 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {
     const after = options.after ?? START;
     const { txid, position } = parseCheckpoint(after);
-    const rows = await this.sql.query<EventRow>(READ_ALL_SQL, [txid, position, options.limit ?? 1000]);
-    const last = rows[rows.length - 1];
-    return {
-      events: rows.map((r) => this.toEnvelope(r)),
-      checkpoint: last ? `${last.transaction_id}:${last.position}` : after,
-    };
+    // Each event arrives as one JSON text (see ENVELOPE_JSON): the drivers decode one column per row instead of
+    // sixteen, and JSON.parse builds the envelope. Catch-up and replay read the whole log this way.
+    const rows = await this.sql.query<{ transaction_id: string; json: string }>(READ_ALL_SQL, [txid, position, options.limit ?? 1000]);
+    const events = rows.map((r) => this.fromJson(r.json));
+    const last = events[events.length - 1];
+    return { events, checkpoint: last ? `${rows[rows.length - 1].transaction_id}:${last.globalPosition}` : after };
   }
 
   /**
@@ -393,11 +393,11 @@ export class SqlEventStore implements EventStore {
 
   /** Raw rows in global order for the audit verifier: stored data, no upcasting, with their hashes. */
   async readRawAll(afterPosition = 0n, limit = 5000): Promise<StoredEventRow[]> {
-    const rows = await this.sql.query<EventRow>(
-      `SELECT ${COLUMNS} FROM sl_events WHERE position > $1 ORDER BY sl_events.position LIMIT $2`,
+    const rows = await this.sql.query<{ json: string; hash: string | null; prev_hash: string | null }>(
+      `SELECT ${ENVELOPE_JSON} AS json, hash, prev_hash FROM sl_events WHERE position > $1 ORDER BY sl_events.position LIMIT $2`,
       [afterPosition.toString(), limit],
     );
-    return rows.map((r) => ({ envelope: this.toEnvelope(r, false), hash: r.hash, prevHash: r.prev_hash }));
+    return rows.map((r) => ({ envelope: this.fromJson(r.json, false), hash: r.hash, prevHash: r.prev_hash }));
   }
 
   subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription {
@@ -423,6 +423,14 @@ export class SqlEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.sql.close();
+  }
+
+  /** An envelope from its JSON text as ENVELOPE_JSON builds it, upcast as toEnvelope does. */
+  private fromJson(json: string, upcast = true): EventEnvelope {
+    const e = JSON.parse(json);
+    e.globalPosition = BigInt(e.globalPosition);
+    if (upcast && this.upcasters.changes(e.type, e.schemaVersion)) Object.assign(e, this.upcasters.upcast(e.type, e.schemaVersion, e.data));
+    return e as EventEnvelope;
   }
 
   private toEnvelope(r: EventRow, upcast = true): EventEnvelope {

@@ -182,6 +182,11 @@ export function runEventStoreContract(name: string, factory: () => ContractFacto
         }
         after = plain.checkpoint;
       }
+      // readAll and readStream decode along different paths (one JSON text per row, one column per field): same envelopes.
+      const streamIds = [...new Set((await drain(store)).map((e) => e.streamId))];
+      const fromStreams = (await Promise.all(streamIds.map((id) => store.readStream(id)))).flat();
+      const byPosition = (a: EventEnvelope, b: EventEnvelope) => (a.globalPosition < b.globalPosition ? -1 : 1);
+      expect((await drain(store)).sort(byPosition)).toStrictEqual(fromStreams.sort(byPosition));
       const renamed = (await readAllSerialized({ limit: 10 })).events.find((e) => e.type === 'Renamed')!;
       expect(renamed.schemaVersion).toBe(2);
       expect(JSON.parse(renamed.json)).toMatchObject({ schemaVersion: 2, data: { fullText: 'leak' } });
