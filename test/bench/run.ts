@@ -302,11 +302,29 @@ async function p3(store: EventStore, loaded: number) {
   await admin.disconnect();
   const publisher = new KafkaEventPublisher(config);
   await publisher.connect();
-  const t0 = process.hrtime.bigint();
-  const relay = startRelay(store, publisher, { subscriptionId: `bench-relay-${Date.now()}`, batchSize: 2000, pollIntervalMs: 20 });
-  await relay.caughtUp;
-  await relay.stop();
-  const rate = loaded / seconds(t0);
+  const relayRate = async (source: EventStore) => {
+    const t0 = process.hrtime.bigint();
+    const relay = startRelay(source, publisher, { subscriptionId: `bench-relay-${Date.now()}`, batchSize: 2000, pollIntervalMs: 20 });
+    await relay.caughtUp;
+    await relay.stop();
+    return loaded / seconds(t0);
+  };
+  // The relay only runs in the distributed shape, beside PostgreSQL (architecture.md): that is the figure held to the
+  // target. On PGlite the store's own work runs on the relay's thread, which no deployment does; it is reported too.
+  const rates: { kind: string; rate: number }[] = [];
+  const pgUrl = await postgresUrl();
+  if (pgUrl) {
+    const pg = await createEventStore({ kind: 'postgres', url: pgUrl });
+    for (let after = START; ; ) {
+      const b = await store.readAll({ after, limit: 20_000 });
+      if (!b.events.length) break;
+      await (pg as SqlEventStore).importNewStreams(b.events);
+      after = b.checkpoint;
+    }
+    rates.push({ kind: 'postgres', rate: await relayRate(pg) });
+    await pg.close();
+  } else log('P3 postgres skipped: no PostgreSQL on 127.0.0.1:5432');
+  rates.push({ kind: 'pglite', rate: await relayRate(store) });
   const producer = kafkaClient(config).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   // The very events the relay sent, as the store serialises them (the read is not timed: this is the producer alone).
@@ -322,7 +340,9 @@ async function p3(store: EventStore, loaded: number) {
     await producer.send({ topic: `${config.topicPrefix}.events`, acks: -1, messages: all.slice(i, i + 2000).map(toMessage) });
   }
   const raw = all.length / seconds(t1);
-  record({ id: 'P3', workload: 'relay store → Kafka (checkpointed)', figure: rate, unit: 'events/s', baseline: 'raw kafkajs idempotent producer, the same messages and headers (store read excluded)', baselineFigure: raw, ratio: rate / raw, target: '≥ 70 %' });
+  for (const { kind, rate } of rates) {
+    record({ id: kind === 'postgres' ? 'P3' : 'P3 pglite', workload: `relay store → Kafka, checkpointed (${kind})`, figure: rate, unit: 'events/s', baseline: 'raw kafkajs idempotent producer, the same messages and headers (store read excluded)', baselineFigure: raw, ratio: rate / raw, target: kind === 'postgres' ? '≥ 70 %' : 'report', note: kind === 'postgres' ? 'the relay as deployed: PostgreSQL in its own process' : 'PGlite runs in the relay’s thread (embedded mode has no relay)' });
+  }
   await producer.disconnect();
   await publisher.disconnect();
 
@@ -335,7 +355,7 @@ async function p3(store: EventStore, loaded: number) {
     const t = process.hrtime.bigint();
     const stop = await start(finish, (n) => {
       seen += n;
-      if (seen >= 2 * all.length) finish();
+      if (seen >= (rates.length + 1) * all.length) finish();
     });
     await finished;
     const rate = seen / seconds(t);
@@ -354,7 +374,7 @@ async function p3(store: EventStore, loaded: number) {
     await c.run({ eachBatch: async ({ batch }) => count(batch.messages.length) });
     return () => c.disconnect();
   });
-  record({ id: 'P3 consumer', workload: 'projector transport: Kafka consumer group (decode + manual commit)', figure: ours, unit: 'events/s', baseline: 'raw kafkajs consumer, same topic', baselineFigure: raw2, ratio: ours / raw2, target: 'report', note: 'the topic holds the relay run and the raw-producer run (2 × the dataset)' });
+  record({ id: 'P3 consumer', workload: 'projector transport: Kafka consumer group (decode + manual commit)', figure: ours, unit: 'events/s', baseline: 'raw kafkajs consumer, same topic', baselineFigure: raw2, ratio: ours / raw2, target: 'report', note: 'the topic holds each relay run and the raw-producer run (the dataset 2 or 3 times)' });
 }
 
 async function postgresUrl(): Promise<string | null> {

@@ -107,25 +107,16 @@ const ENVELOPE_FIELDS = `'eventId', event_id, 'streamId', stream_id, 'streamVers
 /** The envelope as serializeEnvelope writes it; commandId only when there is one, as toEnvelope does. */
 const ENVELOPE_JSON = `(CASE WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS})
         ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id) END)::text`;
-const SERIALIZED_COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id,
-  stream_version, type, schema_version, project_id, ${isoText('occurred_at')} AS occurred_at, ${ENVELOPE_JSON} AS json`;
-
-const SERIALIZED_AFTER = `SELECT ${SERIALIZED_COLUMNS} FROM sl_events ${AFTER_CHECKPOINT}`;
+/**
+ * Two columns per event: the routing fields (and the checkpoint's transaction id) as a small JSON array, and the
+ * envelope's text. Drivers pay per column decoded, so the fields a transport needs travel together.
+ */
+const SERIALIZED_AFTER = `SELECT json_build_array(transaction_id::text, position::text, event_id, stream_id, stream_version, type, schema_version,
+    project_id, ${isoText('occurred_at')})::text AS routing, ${ENVELOPE_JSON} AS json
+  FROM sl_events ${AFTER_CHECKPOINT}`;
+type Routing = [transactionId: string, position: string, eventId: string, streamId: string, streamVersion: number, type: string, schemaVersion: number, projectId: string, occurredAt: string];
 /** readAll's statement (exported for the plan test). */
 export const READ_ALL_SQL = `SELECT transaction_id::text AS transaction_id, ${ENVELOPE_JSON} AS json FROM sl_events ${AFTER_CHECKPOINT}`;
-
-interface SerializedRow {
-  position: string;
-  transaction_id: string;
-  event_id: string;
-  stream_id: string;
-  stream_version: number;
-  type: string;
-  schema_version: number;
-  project_id: string;
-  occurred_at: string;
-  json: string;
-}
 
 const BY_COMMAND = `SELECT ${COLUMNS} FROM sl_events WHERE command_id = $1 ORDER BY sl_events.position`;
 
@@ -368,27 +359,17 @@ export class SqlEventStore implements EventStore {
   async readAllSerialized(options: ReadAllOptions = {}): Promise<SerializedBatch> {
     const after = options.after ?? START;
     const { txid, position } = parseCheckpoint(after);
-    const rows = await this.sql.query<SerializedRow>(SERIALIZED_AFTER, [txid, position, options.limit ?? 1000]);
-    const last = rows[rows.length - 1];
-    return {
-      events: rows.map((r) => {
-        const event: SerializedEvent = {
-          json: r.json,
-          eventId: r.event_id,
-          streamId: r.stream_id,
-          streamVersion: r.stream_version,
-          type: r.type,
-          schemaVersion: r.schema_version,
-          projectId: r.project_id,
-          occurredAt: r.occurred_at,
-        };
-        if (!this.upcasters.changes(r.type, r.schema_version)) return event;
-        const stored = JSON.parse(r.json);
-        const { schemaVersion, data } = this.upcasters.upcast(r.type, r.schema_version, stored.data);
-        return { ...event, schemaVersion, json: JSON.stringify({ ...stored, schemaVersion, data }) };
-      }),
-      checkpoint: last ? `${last.transaction_id}:${last.position}` : after,
-    };
+    const rows = await this.sql.query<{ routing: string; json: string }>(SERIALIZED_AFTER, [txid, position, options.limit ?? 1000]);
+    let last: Routing | undefined;
+    const events = rows.map((r): SerializedEvent => {
+      const [, , eventId, streamId, streamVersion, type, schemaVersion, projectId, occurredAt] = (last = JSON.parse(r.routing) as Routing);
+      const event = { json: r.json, eventId, streamId, streamVersion, type, schemaVersion, projectId, occurredAt };
+      if (!this.upcasters.changes(type, schemaVersion)) return event;
+      const stored = JSON.parse(r.json);
+      const upcast = this.upcasters.upcast(type, schemaVersion, stored.data);
+      return { ...event, schemaVersion: upcast.schemaVersion, json: JSON.stringify({ ...stored, ...upcast }) };
+    });
+    return { events, checkpoint: last ? `${last[0]}:${last[1]}` : after };
   }
 
   /** Raw rows in global order for the audit verifier: stored data, no upcasting, with their hashes. */
