@@ -4,13 +4,13 @@ import { type Analytics, compareDatabases, KafkaEventSource, migrate, Projector,
 import { TokenService } from '@service-ledger/auth';
 import { newId } from '@service-ledger/core';
 import { createEventStore, type EventStore, type Subscription } from '@service-ledger/event-store';
-import { ensureTopics, kafkaClient, type KafkaConfig, KafkaEventPublisher, startRelay } from '@service-ledger/kafka';
+import { type KafkaConfig, type KafkaEventPublisher, startRelay } from '@service-ledger/kafka';
 import { seedStore } from '@service-ledger/seed';
 import { complaintPayload } from '@service-ledger/testing';
 import { createApp } from '../apps/api/src/app';
 import { TEST_SECRET } from './support/api';
 import { testAnalytics } from './support/chdb';
-import { ensureKafka, startKafka, stopKafka } from './support/kafka';
+import { ensureKafka, freshTopics, startKafka, stopKafka } from './support/kafka';
 import { createTestDatabase } from './support/postgres';
 
 /** The distributed chain on real services: API → PostgreSQL store → relay → Apache Kafka → projector group → chDB. */
@@ -52,13 +52,7 @@ describe('distributed shape on a real broker', () => {
     store = await createEventStore({ kind: 'postgres', url: pg.url });
     app = await createApp({ store, tokens, logLevel: 'silent' });
     await app.init();
-    config = { brokers: kafka.brokers, clientId: 'dist-test', topicPrefix: `dist${Date.now()}`, partitions: 4, replicationFactor: 1, retentionMs: 3600_000 };
-    const admin = kafkaClient(config).admin();
-    await admin.connect();
-    await ensureTopics(admin, config);
-    await admin.disconnect();
-    publisher = new KafkaEventPublisher(config);
-    await publisher.connect();
+    ({ config, publisher } = await freshTopics(kafka.brokers, 'dist-test'));
     relay = startRelay(store, publisher, { pollIntervalMs: 50 });
     live = await testAnalytics('dist');
     await startProjector(live, 'projector');

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureTopics, kafkaClient, type KafkaConfig, KafkaEventPublisher } from '@service-ledger/kafka';
 
 const KAFKA_DIR = join(__dirname, '..', '..', 'infra', 'kafka');
 const SCRIPT = join(KAFKA_DIR, 'kafka.sh');
@@ -77,3 +78,21 @@ export const startKafka = () => {
   run('start');
   run('wait', '120');
 };
+
+/**
+ * Topics under a new prefix on the test broker (so tests never see each other's messages), and a connected
+ * publisher for them; the caller disconnects it.
+ */
+export async function freshTopics(brokers: string[], clientId: string, partitions = 4): Promise<{ config: KafkaConfig; publisher: KafkaEventPublisher }> {
+  const config: KafkaConfig = { brokers, clientId, topicPrefix: `${clientId}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, partitions, replicationFactor: 1, retentionMs: 3600_000 };
+  const admin = kafkaClient(config).admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, config);
+  } finally {
+    await admin.disconnect();
+  }
+  const publisher = new KafkaEventPublisher(config);
+  await publisher.connect();
+  return { config, publisher };
+}

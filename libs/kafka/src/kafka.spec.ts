@@ -1,10 +1,10 @@
 import { newId, type EventEnvelope, type NewEvent } from '@service-ledger/core';
 import { createEventStore, type EventStore, serializeEnvelope } from '@service-ledger/event-store';
-import { ensureKafka } from '../../../test/support/kafka';
+import { ensureKafka, freshTopics } from '../../../test/support/kafka';
 import { decodeEnvelope, encodeEnvelope, PoisonMessageError } from './codec';
 import { KafkaEventConsumer } from './consumer';
 import { ensureTopics, type KafkaConfig, kafkaClient, topicsOf } from './kafka-config';
-import { KafkaEventPublisher } from './publisher';
+import type { KafkaEventPublisher } from './publisher';
 import { type EventPublisher, startRelay } from './relay';
 
 const envelope = (streamId: string, version: number, position: number): EventEnvelope => ({
@@ -39,21 +39,20 @@ describe('Kafka transport against the real broker', () => {
   const kafka = ensureKafka();
   const run = kafka ? it : it.skip;
   let config: KafkaConfig;
+  let publisher: KafkaEventPublisher;
   beforeAll(async () => {
     if (!kafka) return;
-    config = { brokers: kafka.brokers, clientId: 'test', topicPrefix: `t${Date.now()}`, partitions: 4, replicationFactor: 1, retentionMs: 3600_000 };
+    ({ config, publisher } = await freshTopics(kafka.brokers, 'test'));
     const admin = kafkaClient(config).admin();
     await admin.connect();
-    await ensureTopics(admin, config);
     await ensureTopics(admin, config); // idempotent
     const meta = await admin.fetchTopicMetadata({ topics: [topicsOf(config).events] });
     expect(meta.topics[0].partitions).toHaveLength(4);
     await admin.disconnect();
   }, 120_000);
+  afterAll(async () => publisher?.disconnect());
 
   run('publishes and consumes with per-stream order across partitions; a failed batch is not committed and comes back; poison goes to the dead-letter topic', async () => {
-    const publisher = new KafkaEventPublisher(config);
-    await publisher.connect();
     const streams = ['repair-a', 'repair-b', 'complaint-c', 'help-d', 'visit-e'];
     const sent = streams.flatMap((s, i) => [1, 2, 3, 4].map((v) => envelope(s, v, i * 10 + v)));
     await publisher.publish(sent.map(serializeEnvelope));
@@ -99,7 +98,6 @@ describe('Kafka transport against the real broker', () => {
     await waitFor(() => reasons.length > 0, 30_000);
     await dlq.disconnect();
     expect(reasons[0]).toBe('value is not JSON');
-    await publisher.disconnect();
   }, 180_000);
 });
 
@@ -113,13 +111,7 @@ describe('relay store → Kafka against the real broker', () => {
 
   beforeEach(async () => {
     if (!kafka) return;
-    config = { brokers: kafka.brokers, clientId: 'relay-test', topicPrefix: `r${Date.now()}`, partitions: 4, replicationFactor: 1, retentionMs: 3600_000 };
-    const admin = kafkaClient(config).admin();
-    await admin.connect();
-    await ensureTopics(admin, config);
-    await admin.disconnect();
-    publisher = new KafkaEventPublisher(config);
-    await publisher.connect();
+    ({ config, publisher } = await freshTopics(kafka.brokers, 'relay-test'));
     store = await createEventStore({ kind: 'pglite' });
     // Streams interleaved in the global log, so every batch holds several streams and each stream spans batches.
     for (let v = 1; v <= 6; v++) for (const s of streams) await store.append(s, [newEvent(v)], v === 1 ? 'no_stream' : v - 1);

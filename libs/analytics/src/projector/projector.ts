@@ -127,8 +127,14 @@ export class Projector {
 
   private async writeRows({ rows, token, events, quarantined, lastPosition }: ProjectedBatch): Promise<void> {
     try {
-      // The raw events go first: a crash after them but before the rest is repaired by the redelivered batch.
-      for (const [table, tableRows] of Object.entries(rows)) await this.db.insert(table, tableRows, `${table}:${token}`);
+      // The raw events go first: a crash after them but before the rest is repaired by the redelivered batch. The
+      // derived tables are independent of each other, so chDB inserts them side by side.
+      const { events: raw, ...derived } = rows;
+      await this.db.insert('events', raw, `events:${token}`);
+      const written = await Promise.allSettled(Object.entries(derived).map(([table, tableRows]) => this.db.insert(table, tableRows, `${table}:${token}`)));
+      // Every insert has ended before the batch is reported failed, so a retry never overlaps one still running.
+      const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       // Some of the batch may be stored: ask ClickHouse again rather than trust the high-water mark.
       this.storedUpTo = undefined;
