@@ -399,6 +399,8 @@ async function postgresUrl(): Promise<string | null> {
 
 async function main() {
   const started = new Date();
+  // Read now: the checkout may move on while a long run is measuring the build it started with.
+  const commit = (() => { try { return execSync('git rev-parse HEAD').toString().trim() + (execSync('git status --porcelain --untracked-files=no').toString().trim() ? ' (with uncommitted changes)' : ''); } catch { return 'unknown'; } })();
   if (want('P1')) {
     await p1('pglite');
     const [pg, warmUp] = [await postgresUrl(), await postgresUrl()];
@@ -425,7 +427,7 @@ async function main() {
     startedAt: started.toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
     versions: { node: process.version, ...Object.fromEntries(['chdb', '@electric-sql/pglite', 'kafkajs', '@clickhouse/client', '@nestjs/core'].map((p) => [p, JSON.parse(readFileSync(join('node_modules', p, 'package.json'), 'utf8')).version])) },
-    commit: (() => { try { return execSync('git rev-parse HEAD').toString().trim(); } catch { return 'unknown'; } })(),
+    commit,
     sizes: { events: EVENTS, commands: COMMANDS, bigEvents: BIG_EVENTS, bigProjects: BIG_PROJECTS, only: ONLY },
     rows,
   };
