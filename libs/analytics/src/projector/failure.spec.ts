@@ -1,6 +1,5 @@
-import { createEventStore, type EventStore } from '@service-ledger/event-store';
-import { seedStore } from '@service-ledger/seed';
-import { testAnalytics } from '../../../../test/support/chdb';
+import type { EventStore } from '@service-ledger/event-store';
+import { seededFixture } from '../../../../test/support/chdb';
 import type { Analytics } from '../client';
 import { Projector } from './projector';
 import { compareDatabases, projectAll, replay } from './replay';
@@ -14,16 +13,12 @@ import { StoreEventSource } from './source';
 describe('projector: ClickHouse unavailable mid-batch', () => {
   let store: EventStore;
   let db: Analytics;
+  let fixture: Awaited<ReturnType<typeof seededFixture>> | undefined;
   beforeAll(async () => {
-    store = await createEventStore({ kind: 'pglite' });
-    const seeded = await seedStore(store, { projects: 1, months: 1, seed: 2, until: new Date('2026-11-20T00:00:00Z') });
-    expect(seeded.failed).toEqual([]);
-    db = await testAnalytics('failure');
+    fixture = await seededFixture('failure', 2);
+    ({ store, db } = fixture);
   }, 60_000);
-  afterAll(async () => {
-    await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
-    await store.close();
-  });
+  afterAll(async () => fixture?.close());
 
   it('retries from the checkpoint and ends equal to a replay', async () => {
     let inserts = 0;

@@ -1,7 +1,6 @@
 import { type EventEnvelope, newId } from '@service-ledger/core';
-import { createEventStore, type EventStore } from '@service-ledger/event-store';
-import { seedStore } from '@service-ledger/seed';
-import { testAnalytics } from '../../../../test/support/chdb';
+import type { EventStore } from '@service-ledger/event-store';
+import { seededFixture, testAnalytics } from '../../../../test/support/chdb';
 import type { Analytics } from '../client';
 import { migrate } from '../schema';
 import { Projector } from './projector';
@@ -20,15 +19,12 @@ describe('projector: case histories', () => {
     });
     return { counted, reads };
   };
+  let fixture: Awaited<ReturnType<typeof seededFixture>> | undefined;
   beforeAll(async () => {
-    store = await createEventStore({ kind: 'pglite' });
-    await seedStore(store, { projects: 1, months: 1, seed: 3, until: new Date('2026-11-20T00:00:00Z') });
-    db = await testAnalytics('histories');
+    fixture = await seededFixture('histories', 3);
+    ({ store, db } = fixture);
   }, 60_000);
-  afterAll(async () => {
-    await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
-    await store.close();
-  });
+  afterAll(async () => fixture?.close());
 
   it('catch-up into an empty database reads no history back: a case that starts in a batch has none stored', async () => {
     const { counted, reads } = historyReads(db);
