@@ -5,3 +5,4 @@ export * from './serialized';
 export * from './create-event-store';
 export { SqlEventStore, parseCheckpoint, type StoredEventRow } from './sql/sql-event-store';
 export { PollingSubscription } from './polling-subscription';
+export { PollingLoop } from './polling-loop';

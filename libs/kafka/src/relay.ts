@@ -1,4 +1,4 @@
-import { type EventStore, type GlobalCheckpoint, type ReadAllOptions, type SerializedBatch, type SerializedEvent, serializeEnvelope, type Subscription } from '@service-ledger/event-store';
+import { type EventStore, type GlobalCheckpoint, PollingLoop, type ReadAllOptions, type SerializedBatch, type SerializedEvent, serializeEnvelope } from '@service-ledger/event-store';
 
 /** What the relay needs from the Kafka side: resolves once the broker acknowledged every event of the batch. */
 export interface EventPublisher {
@@ -28,31 +28,17 @@ const unwrap = <T>(s: Settled<T>): T => {
  * while the current one is in flight, and the checkpoint of an acknowledged batch is written while the next is sent.
  * The checkpoint only ever names acknowledged events: a crash between send and checkpoint re-sends, never loses.
  */
-export class Relay implements Subscription {
-  readonly caughtUp: Promise<void>;
-  private markCaughtUp!: () => void;
-  private stopped = false;
-  private wake: (() => void) | null = null;
-  private readonly loop: Promise<void>;
-  /** Last error (read, send or checkpoint), for health/metrics. */
-  lastError: unknown = null;
-
+export class Relay extends PollingLoop {
   constructor(
     private readonly store: RelaySource,
     private readonly publisher: EventPublisher,
     private readonly options: Required<RelayOptions>,
   ) {
-    this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
-    this.loop = this.run();
+    super();
+    this.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const { subscriptionId, batchSize, pollIntervalMs } = this.options;
     const read = (after: GlobalCheckpoint) => settle(this.readSerialized({ after, limit: batchSize }));
     const save = (checkpoint: GlobalCheckpoint) => settle(this.store.storeCheckpoint(subscriptionId, checkpoint));
@@ -84,7 +70,7 @@ export class Relay implements Subscription {
       } catch (error) {
         this.lastError = error;
         failures += 1;
-        await this.sleep(Math.min(100 * 2 ** failures, 10_000));
+        await this.backoff(failures);
         // Whatever was read ahead is dropped: resume right after the last acknowledged batch, whose checkpoint
         // is written again in case that write was what failed.
         await reading;
@@ -102,20 +88,6 @@ export class Relay implements Subscription {
     if (this.store.readAllSerialized) return this.store.readAllSerialized(options);
     const batch = await this.store.readAll(options);
     return { events: batch.events.map(serializeEnvelope), checkpoint: batch.checkpoint };
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
-    });
   }
 }
 

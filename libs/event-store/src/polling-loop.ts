@@ -1,0 +1,56 @@
+import type { Subscription } from './event-store.port';
+
+/**
+ * The lifecycle every follower of the global log shares: a loop started once, `caughtUp` the first time it reaches
+ * the head, idle waits that `poke` and `stop` cut short, and capped exponential backoff after a failure. Subclasses
+ * call `start()` at the end of their constructor (their own fields are set by then) and implement `run`.
+ */
+export abstract class PollingLoop implements Subscription {
+  readonly caughtUp: Promise<void>;
+  protected markCaughtUp!: () => void;
+  protected stopped = false;
+  /** Last error, for health/metrics. */
+  lastError: unknown = null;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor() {
+    this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
+  }
+
+  /** Poll now instead of waiting for the interval (e.g. right after an append in the same process). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  protected start(): void {
+    this.loop = this.run();
+  }
+
+  protected abstract run(): Promise<void>;
+
+  /** Wait after the n-th failure in a row: 200 ms doubling up to 10 s. */
+  protected backoff(failures: number): Promise<void> {
+    return this.sleep(Math.min(100 * 2 ** failures, 10_000));
+  }
+
+  protected sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}
