@@ -414,10 +414,8 @@ export class SqlEventStore implements EventStore {
     return e as EventEnvelope;
   }
 
-  private toEnvelope(r: EventRow, upcast = true): EventEnvelope {
-    const { schemaVersion, data } = upcast
-      ? this.upcasters.upcast(r.type, r.schema_version, r.data)
-      : { schemaVersion: r.schema_version, data: r.data };
+  private toEnvelope(r: EventRow): EventEnvelope {
+    const { schemaVersion, data } = this.upcasters.upcast(r.type, r.schema_version, r.data);
     return {
       eventId: r.event_id,
       streamId: r.stream_id,
