@@ -6,3 +6,4 @@ export * from './create-event-store';
 export { SqlEventStore, parseCheckpoint, type StoredEventRow } from './sql/sql-event-store';
 export { PollingSubscription } from './polling-subscription';
 export { PollingLoop } from './polling-loop';
+export { SealedLog, EMPTY_LOG, type LogHead, type WalkBatch } from './sql/sealed-log';
