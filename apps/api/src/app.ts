@@ -16,6 +16,7 @@ import { ErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
 import { Metrics, MetricsController } from './metrics';
 import { AccessLog } from './access-log';
+import { type ApiVerifyOptions, AuditVerifyJobs, VERIFY_OPTIONS } from './verify-jobs';
 import { setupOpenApi } from './openapi';
 
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   modules?: DynamicModule[];
   /** Extra providers visible to every module (e.g. the analytics client). */
   providers?: Provider[];
+  /** Checkpoint folder, trusted public key and time tolerance for `GET /api/audit/verify` (from the configuration). */
+  verify?: ApiVerifyOptions;
 }
 
 /** Builds the Nest application for tests, the embedded start and the distributed API alike. */
@@ -37,6 +40,8 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
     ...(deps.clock ? [{ provide: CLOCK, useValue: deps.clock }] : []),
     Metrics,
     AccessLog,
+    { provide: VERIFY_OPTIONS, useValue: deps.verify ?? {} },
+    AuditVerifyJobs,
     ...(deps.providers ?? []),
   ];
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ANALYTICS, migrate } from '@service-ledger/analytics';
+import { verifyOptionsFrom } from '@service-ledger/audit';
 import { loadConfig } from '@service-ledger/config';
 import { AnalyticsApiModule } from './analytics.module';
 import { createApp } from './app';
@@ -13,7 +14,7 @@ async function main() {
   const store = await openStore(config);
   const db = openAnalytics(config);
   await migrate(db);
-  const app = await createApp({ store, tokens: tokenService(config), logLevel: config.logLevel, modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
+  const app = await createApp({ store, tokens: tokenService(config), logLevel: config.logLevel, modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }], verify: verifyOptionsFrom(config) });
   await app.listen(config.port, config.host);
   console.log(`api: listening on ${config.host}:${config.port} (store ${config.store}, analytics ${config.analytics})`);
   const stop = async () => {

@@ -6,7 +6,7 @@ import { registerAuditCommands } from './audit-commands';
 import { openStore } from './runtime';
 import { seedStore } from '@service-ledger/seed';
 import { exportKpisToFiles } from '@service-ledger/exports';
-import { verifyStore } from '@service-ledger/audit';
+import { latestCheckpointAnchor } from '@service-ledger/audit';
 import { SqlEventStore } from '@service-ledger/event-store';
 
 /** Subcommands beyond start/import/tokens: one registration each. */
@@ -84,7 +84,7 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
     .option('--project <id>', 'only this project')
     .option('--format <xlsx|csv>', 'file format', 'xlsx')
     .option('--out <file>', 'output file (csv: the base name of the files)')
-    .option('--anchor', 'walk the event store and print the audit anchor (global digest) in the export')
+    .option('--anchor', 'print the latest signed checkpoint of the sealed log in the export (the audit anchor)')
     .action(async (opts: { month: string; project?: string; format: string; out?: string; anchor?: boolean }) => {
       try {
         if (opts.format !== 'xlsx' && opts.format !== 'csv') throw new Error(`--format must be xlsx or csv, got '${opts.format}'`);
@@ -96,7 +96,8 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
         if (opts.anchor) {
           const store = await openStore(config);
           if (!(store instanceof SqlEventStore)) throw new Error('--anchor needs a SQL event store');
-          anchor = (await verifyStore(store)).head;
+          anchor = await latestCheckpointAnchor(store);
+          if (!anchor) throw new Error('--anchor: the log has no checkpoint yet (run `service-ledger audit seal`)');
           await store.close();
         }
         const files = await exportKpisToFiles(db, { month: opts.month, project: opts.project, timeZone: config.timeZone, anchor }, opts.format, out);

@@ -5,3 +5,5 @@ export * from './checkpoints';
 export * from './sealer';
 export * from './history';
 export * from './replay-proof';
+export * from './settings';
+export * from './verify-jobs';

@@ -90,3 +90,9 @@ export class Sealer {
     await this.sealOnce({ final: true }).catch((e: Error) => this.options.log?.(`sealer: ${e.message}`));
   }
 }
+
+/** The anchor for an export: the latest checkpoint (signed when the sealer has a key), or null before the first. */
+export async function latestCheckpointAnchor(store: SqlEventStore): Promise<{ position: string; digest: string; checkpoint: LogCheckpoint } | null> {
+  const last = (await new SealedLog(store.sql).checkpoints()).at(-1);
+  return last ? { position: last.position, digest: last.logHash, checkpoint: last } : null;
+}

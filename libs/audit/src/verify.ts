@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
+import { ValidationError } from '@service-ledger/core';
 import { SealedLog, type SqlEventStore, type WalkBatch } from '@service-ledger/event-store';
 import type { VerifyInput, VerifyReport } from './verifier';
 
@@ -99,4 +100,27 @@ export async function verifyStore(store: SqlEventStore, options: VerifyOptions =
   } finally {
     await worker.terminate();
   }
+}
+
+/** `<position>:<sha256 hex>` as printed by verify and in the exports. */
+export function parseAnchor(text: string): { position: string; digest: string } {
+  const m = /^(\d{1,19}):([0-9a-f]{64})$/.exec(text);
+  if (!m) throw ValidationError.field('anchor', 'format', 'must be <position>:<sha256 hex>, as verify prints the head');
+  return { position: m[1], digest: m[2] };
+}
+
+/** What the access log records about a finished run: enough to know what was checked and what it found. */
+export function verifyDetails(report: VerifyReport, seconds: number): Record<string, unknown> {
+  return {
+    ok: report.ok,
+    events: report.events,
+    sealed: report.sealed,
+    findings: report.findings.length,
+    firstFinding: report.broken ? { position: report.broken.position, kind: report.broken.kind } : null,
+    head: `${report.head.position}:${report.head.digest}`,
+    checkpoints: report.checkpoints.found,
+    signaturesChecked: report.checkpoints.trusted,
+    anchor: report.proof ? `${report.proof.anchor.position}:${report.proof.anchor.digest}` : null,
+    seconds: Math.round(seconds * 100) / 100,
+  };
 }

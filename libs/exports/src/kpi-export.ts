@@ -4,6 +4,13 @@ import { type Analytics, KPIS, type KpiValue, parseMonth, runKpisByProject, staf
 import { clockDefinitions } from '@service-ledger/sla';
 import { ValidationError } from '@service-ledger/core';
 
+/** The audit anchor printed in the definitions sheet: the sealed log's head, with the signed checkpoint behind it. */
+export interface ExportAnchor {
+  position: string;
+  digest: string;
+  checkpoint?: { seq: string; position: string; logHash: string; sealedAt: string; signature: string | null; keyId: string | null };
+}
+
 export interface ExportRequest {
   month: string;
   project?: string;
@@ -11,7 +18,7 @@ export interface ExportRequest {
   /** For the "future month" check; defaults to now. */
   now?: Date;
   /** The audit's global digest at build time (`audit verify` head), printed so it can be kept outside the system. */
-  anchor?: { position: string; digest: string };
+  anchor?: ExportAnchor;
 }
 
 export interface Breach {
@@ -35,7 +42,7 @@ export interface KpiExport {
   generatedAt: string;
   /** Latest time an event about this month was recorded after the month closed (late entries), if any. */
   changedAfterCloseAt: string | null;
-  anchor: { position: string; digest: string } | null;
+  anchor: ExportAnchor | null;
 }
 
 /** Checks the month (YYYY-MM, not in the future) and the project, before anything is written. */
@@ -159,6 +166,7 @@ export function exportSheets(e: KpiExport): Sheet[] {
       ...Object.entries(clockDefinitions).map(([id, c]) => ({ id, name: 'SLA clock', numerator: `starts: ${c.starts}; stops: ${c.stops}`, denominator: `limit: ${c.limit} (${c.time})`, month: 'deadline' })),
       { id: 'staff_score', name: '综合得分 Composite score', numerator: '40 × on-time rate + 40 × satisfaction rate + 20 × handled ÷ most handled in the project − 5 × reworks (floor 0)', denominator: 'ranked per project; ties share a rank', month: 'closure / receipt' },
       ...(e.anchor ? [{ id: 'anchor', name: '审计锚点 Audit anchor', numerator: `${e.anchor.position}:${e.anchor.digest}`, denominator: 'keep this line outside the system; `service-ledger audit verify --anchor <it>` later proves the history up to it is unchanged', month: e.month }] : []),
+      ...(e.anchor?.checkpoint ? [{ id: 'checkpoint', name: '签名检查点 Signed checkpoint', numerator: `#${e.anchor.checkpoint.seq} at ${e.anchor.checkpoint.position}:${e.anchor.checkpoint.logHash}, sealed ${e.anchor.checkpoint.sealedAt}, key ${e.anchor.checkpoint.keyId ?? 'none (unsigned)'}`, denominator: `Ed25519 signature: ${e.anchor.checkpoint.signature ?? '—'}`, month: e.month }] : []),
       { id: 'source', name: '数据来源 Source', numerator: `event-store position ${e.sourcePosition}; generated ${e.generatedAt}`, denominator: e.changedAfterCloseAt ? `data about ${e.month} last changed after the month closed at ${e.changedAfterCloseAt}` : `no late entries after ${e.month} closed`, month: e.month },
     ],
   };

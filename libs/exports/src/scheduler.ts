@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Analytics } from '@service-ledger/analytics';
+import type { ExportAnchor } from './kpi-export';
 import { exportKpisToFiles } from './write';
 
 /** The next 1st-of-the-month at HH:mm local time strictly after `now`. */
@@ -27,11 +28,11 @@ export class MonthlyExportScheduler {
 
   constructor(
     private readonly db: Analytics,
-    private readonly options: { dir: string; at: string; timeZone: string; log?: (line: string) => void; anchor?: () => Promise<{ position: string; digest: string }> },
+    private readonly options: { dir: string; at: string; timeZone: string; log?: (line: string) => void; anchor?: () => Promise<ExportAnchor | null> },
   ) {}
 
   async runFor(month: string): Promise<string[]> {
-    const anchor = await this.options.anchor?.();
+    const anchor = (await this.options.anchor?.()) ?? undefined;
     const files = await exportKpisToFiles(this.db, { month, timeZone: this.options.timeZone, anchor }, 'xlsx', join(this.options.dir, `kpi-${month}.xlsx`));
     this.lastRun = { month, files };
     this.options.log?.(`monthly export written: ${files.join(', ')}`);

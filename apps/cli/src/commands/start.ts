@@ -1,3 +1,4 @@
+import { verifyOptionsFrom } from '@service-ledger/audit';
 import type { INestApplication } from '@nestjs/common';
 import { demoPrincipals } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
@@ -32,7 +33,7 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
     modules.push(...(started.modules ?? []));
     providers.push(...(started.providers ?? []));
   }
-  const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers });
+  const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers, verify: verifyOptionsFrom(config) });
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
