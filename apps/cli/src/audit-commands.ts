@@ -119,8 +119,9 @@ export function registerAuditCommands(program: Command, fail: (e: unknown) => ne
         const live = openAnalytics(config);
         await migrate(live);
         const proof = await proveReplay(store, live, { target: opts.into, timeZone: config.timeZone });
-        await new AccessLogWriter(store).record(operator(), { what: 'audit_replay', target: '', unmasked: false, details: { equal: proof.equal, events: proof.events } });
-        console.log(`replayed ${proof.events} events`);
+        await new AccessLogWriter(store).record(operator(), { what: 'audit_replay', target: '', unmasked: false, details: { equal: proof.equal, events: proof.events, beyondLive: proof.beyondLive, months: proof.months.length } });
+        console.log(`replayed ${proof.events} events (the whole store)`);
+        if (proof.beyondLive) console.log(`DIFFERS ${proof.beyondLive} events in the store were never projected into the live tables (positions ${proof.beyondLiveSample.join(', ')}${proof.beyondLive > 10 ? ', …' : ''})`);
         for (const t of proof.tables) console.log(`${t.rowsA === t.rowsB && t.checksumA === t.checksumB ? 'equal  ' : 'DIFFERS'} table ${t.table.padEnd(22)} live ${t.rowsA} rows (${t.checksumA}), replay ${t.rowsB} rows (${t.checksumB})`);
         for (const m of proof.months) console.log(`${m.equal ? 'equal  ' : 'DIFFERS'} KPI export ${m.month}`);
         console.log(proof.equal ? 'EQUAL: the dashboards and exports follow from the history' : 'DIFFERENT: see the lines marked DIFFERS');
