@@ -17,6 +17,8 @@ export interface WalkBatch {
   /** `[row,row,…]` without the brackets; each row `[seq, position, logEventHash, logHash, hash, prevHash, envelope, txid]`. */
   rows: string;
   count: number;
+  /** Rows that carry their event (a sealed entry whose event is gone carries none). */
+  present: number;
   /** Paging key of the last row: the seq (sealed part) or `txid:position` (unsealed part). */
   last: string;
 }
@@ -105,16 +107,16 @@ export class SealedLog {
    * event is gone). Aggregated into one text per batch: the calling thread passes it to the verify worker untouched.
    */
   async readSealed(afterSeq: bigint, limit: number): Promise<WalkBatch> {
-    const rows = await this.sql.query<{ last: string | null; n: number; rows: string | null }>(
-      `SELECT max(seq)::text AS last, count(*)::int AS n, string_agg(row, ',' ORDER BY seq) AS rows FROM (
-         SELECT l.seq, json_build_array(l.seq::text, l.lpos::text, l.event_hash, l.log_hash, hash, prev_hash,
+    const rows = await this.sql.query<{ last: string | null; n: number; present: number; rows: string | null }>(
+      `SELECT max(seq)::text AS last, count(*)::int AS n, count(e)::int AS present, string_agg(row, ',' ORDER BY seq) AS rows FROM (
+         SELECT l.seq, event_id AS e, json_build_array(l.seq::text, l.lpos::text, l.event_hash, l.log_hash, hash, prev_hash,
            CASE WHEN event_id IS NULL THEN NULL ELSE ${ENVELOPE_OBJECT} END)::text AS row
          FROM (SELECT seq, position AS lpos, event_hash, log_hash FROM sl_log WHERE seq > $1::bigint ORDER BY seq LIMIT $2) l
          LEFT JOIN sl_events ON sl_events.position = l.lpos) x`,
       [afterSeq.toString(), limit],
     );
     const r = rows[0];
-    return { rows: r?.rows ?? '', count: r?.n ?? 0, last: r?.last ?? afterSeq.toString() };
+    return { rows: r?.rows ?? '', count: r?.n ?? 0, present: r?.present ?? 0, last: r?.last ?? afterSeq.toString() };
   }
 
   /**
@@ -133,7 +135,35 @@ export class SealedLog {
       [txid, position, limit],
     );
     const r = rows[0];
-    return { rows: r?.rows ?? '', count: r?.n ?? 0, last: r?.last ?? after };
+    return { rows: r?.rows ?? '', count: r?.n ?? 0, present: r?.n ?? 0, last: r?.last ?? after };
+  }
+
+  /** Events with positions in (from, to]: summed over ranges, a count that never holds the database for long. */
+  async countRange(from: bigint, to: bigint): Promise<number> {
+    const [r] = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM sl_events WHERE position > $1::bigint AND position <= $2::bigint', [from.toString(), to.toString()]);
+    return r.n;
+  }
+
+  async maxPosition(): Promise<bigint> {
+    const [r] = await this.sql.query<{ p: string | null }>('SELECT max(position)::text AS p FROM sl_events');
+    return BigInt(r.p ?? '0');
+  }
+
+  /**
+   * Events in positions (from, to] the log does not hold though they sit at or before its head in the global order
+   * (`head` txid:position), as walk rows (see readUnsealed): looked for only when counts differ.
+   */
+  async readBehind(from: bigint, to: bigint, head: string): Promise<WalkBatch> {
+    const [txid, position] = head.split(':');
+    const rows = await this.sql.query<{ n: number; rows: string | null }>(
+      `SELECT count(*)::int AS n, string_agg(row, ',' ORDER BY t, p) AS rows FROM (
+         SELECT transaction_id AS t, position AS p,
+           json_build_array(NULL, position::text, NULL, NULL, hash, prev_hash, ${ENVELOPE_OBJECT}, transaction_id::text)::text AS row
+         FROM sl_events WHERE position > $1::bigint AND position <= $2::bigint AND (transaction_id, position) <= ($3::text::xid8, $4::bigint)
+           AND NOT EXISTS (SELECT 1 FROM sl_log WHERE sl_log.position = sl_events.position)) x`,
+      [from.toString(), to.toString(), txid, position],
+    );
+    return { rows: rows[0]?.rows ?? '', count: rows[0]?.n ?? 0, present: rows[0]?.n ?? 0, last: to.toString() };
   }
 
   async streamHeads(): Promise<{ stream_id: string; version: number; last_hash: string | null }[]> {
