@@ -141,7 +141,7 @@ describe('tamper evidence against an insider (plain verify, no outside anchor)',
       await sql.query('UPDATE sl_events SET position = $1 WHERE position = $2', [a, b]);
       await sql.query('UPDATE sl_events SET position = $1 WHERE position = -1', [b]);
     });
-    expect(r.broken).toMatchObject({ position: first, problem: expect.stringMatching(/not the one sealed/) });
+    expect(r.broken).toMatchObject({ position: first, problem: expect.stringMatching(/no longer in the store at its place/) });
   });
 
   it('the same swap with the global log recomputed is found by the signatures, and located by the checkpoint copies', async () => {

@@ -69,8 +69,24 @@ export interface VerifyReport {
 export const EMPTY_DIGEST = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const MAX_FINDINGS = 100;
 
-type Row = [seq: string | null, position: string, logEventHash: string | null, logHash: string | null, hash: string | null, prevHash: string | null, envelope: Envelope | null, txid?: string];
+type LogRow = [seq: string, position: string, txid: string, eventHash: string, logHash: string];
+type EventRow = [
+  txid: string, position: string, hash: string | null, prevHash: string | null, eventId: string, streamId: string, streamVersion: number, type: string,
+  schemaVersion: number, data: unknown, occurredMs: number, recordedMs: number, actorId: string, actorRole: string, projectId: string,
+  correlationId: string, causationId: string | null, commandId: string | null,
+];
 interface Envelope { eventId: string; streamId: string; streamVersion: number; recordedAt: string; [k: string]: unknown }
+
+const envelopeOf = (r: EventRow): Envelope => ({
+  eventId: r[4], streamId: r[5], streamVersion: r[6], type: r[7], schemaVersion: r[8], data: r[9],
+  occurredAt: new Date(r[10]).toISOString(), recordedAt: new Date(r[11]).toISOString(), actor: { staffId: r[12], role: r[13] },
+  projectId: r[14], correlationId: r[15], causationId: r[16], commandId: r[17] ?? undefined,
+});
+/** (transaction id, position) order, the global order every reader and the sealer use. */
+const before = (a: { txid: string; position: string }, b: { txid: string; position: string }) => {
+  const ta = BigInt(a.txid), tb = BigInt(b.txid);
+  return ta < tb || (ta === tb && BigInt(a.position) < BigInt(b.position));
+};
 
 /**
  * Checks the store in one pass over the global order: every event against its stream's chain, every sealed entry
@@ -134,32 +150,65 @@ export class Verifier {
     return trusted;
   }
 
-  /** One batch as produced by SealedLog.readSealed / readUnsealed: `[row,…]` without the brackets. */
-  feed(rowsText: string): void {
-    if (!rowsText) return;
-    const rows = JSON.parse(`[${rowsText}]`) as Row[];
-    for (const row of rows) (row[0] === null ? this.unsealedRow(row) : this.sealedRow(row));
+  private logQueue: LogRow[] = [];
+  private eventQueue: EventRow[] = [];
+  private logDone = false;
+  private eventsDone = false;
+
+  /** One batch of one stream (SealedLog.readLog / readEvents), `done` on its last; merges as far as both allow. */
+  feed(stream: 'log' | 'events', rowsText: string, done: boolean): void {
+    const rows = rowsText ? JSON.parse(`[${rowsText}]`) : [];
+    if (stream === 'log') {
+      this.logQueue = this.logQueue.concat(rows);
+      this.logDone = done;
+    } else {
+      this.eventQueue = this.eventQueue.concat(rows);
+      this.eventsDone = done;
+    }
+    let li = 0;
+    let ei = 0;
+    for (;;) {
+      const l = this.logQueue[li];
+      const e = this.eventQueue[ei];
+      if ((!l && !this.logDone) || (!e && !this.eventsDone) || (!l && !e)) break;
+      const lk = l && { txid: l[2], position: l[1] };
+      const ek = e && { txid: e[0], position: e[1] };
+      if (l && e && lk!.txid === ek!.txid && lk!.position === ek!.position) {
+        this.sealedRow(l, e);
+        li += 1;
+        ei += 1;
+      } else if (l && (!e || before(lk!, ek!))) {
+        this.sealedRow(l, null);
+        li += 1;
+      } else {
+        this.eventOnly(e);
+        ei += 1;
+      }
+    }
+    this.logQueue = this.logQueue.slice(li);
+    this.eventQueue = this.eventQueue.slice(ei);
   }
 
-  private sealedRow(row: Row): void {
-    const [seqText, position, logEventHash, storedLogHash, , , envelope] = row;
-    const seq = BigInt(seqText!);
+  private sealedRow(row: LogRow, event: EventRow | null): void {
+    const [seqText, position, , logEventHash, storedLogHash] = row;
+    const seq = BigInt(seqText);
     const order = Number(seq);
+    const envelope = event && envelopeOf(event);
     const at = (kind: FindingKind, problem: string) =>
       this.find(order, { kind, position, seq: seqText, eventId: envelope?.eventId ?? '', streamId: envelope?.streamId ?? '', streamVersion: envelope?.streamVersion ?? 0, problem });
     if (seq !== this.seq + 1n) at('log', `log entry #${seq} follows #${this.seq}: entries #${this.seq + 1n}–#${seq - 1n} were deleted`);
     this.seq = seq;
     this.sealed += 1;
     this.position = position;
-    this.digest = logHash(this.digest, seq, position, logEventHash ?? '');
+    this.digest = logHash(this.digest, seq, position, logEventHash);
     if (storedLogHash !== this.digest) at('log', `log entry #${seq}'s stored digest does not follow from the entries before it (the log was edited)`);
-    this.checkFile(seq, position, logEventHash ?? '');
-    if (!envelope) at('log', `log entry #${seq} names position ${position}, which is no longer in the store (the event was deleted)`);
+    this.checkFile(seq, position, logEventHash);
+    if (!event) at('log', `log entry #${seq} names position ${position}, which is no longer in the store at its place in the global order (the event was deleted or moved)`);
     else {
-      if (row[4] !== logEventHash) at('event', `the event at position ${position} is not the one sealed as #${seq} (rewritten or replaced after sealing)`);
-      this.checkEvent(row, order, seq);
+      if (event[2] !== logEventHash) at('event', `the event at position ${position} is not the one sealed as #${seq} (rewritten or replaced after sealing)`);
+      this.checkEvent(event, envelope!, order, seq);
     }
-    const cp = this.bySeq.get(seqText!);
+    const cp = this.bySeq.get(seqText);
     if (cp) this.checkCheckpoint(cp, at);
     if (this.input.anchor && position === this.input.anchor.position) {
       this.anchorSeq = seqText;
@@ -168,21 +217,22 @@ export class Verifier {
     }
   }
 
-  private unsealedRow(row: Row): void {
-    const [, position, , , , , envelope, txid] = row;
-    this.unsealed += 1;
-    const order = 2 ** 52 + this.unsealed;
+  /** An event the log does not hold here: the unsealed tail, or (before the sealed head) one slipped in or moved. */
+  private eventOnly(event: EventRow): void {
+    const envelope = envelopeOf(event);
+    const position = event[1];
     const head = this.input.sealedHead;
-    if (head && envelope && (BigInt(txid!) < BigInt(head.transactionId) || (txid === head.transactionId && BigInt(position) < BigInt(head.position)))) {
-      this.find(order, { kind: 'log', position, seq: null, eventId: envelope.eventId, streamId: envelope.streamId, streamVersion: envelope.streamVersion, problem: `event at position ${position} sits before the sealed head in the global order but is not in the sealed log (inserted behind the sealer)` });
-    }
-    this.checkEvent(row, order, null);
+    const behind = head && !before({ txid: head.transactionId, position: head.position }, { txid: event[0], position });
+    const order = behind ? Number(this.seq) + 0.5 : 2 ** 52 + this.unsealed;
+    if (behind) {
+      this.find(order, { kind: 'log', position, seq: null, eventId: envelope.eventId, streamId: envelope.streamId, streamVersion: envelope.streamVersion, problem: `event at position ${position} sits before the sealed head in the global order but is not in the sealed log there (inserted behind the sealer, or moved)` });
+    } else this.unsealed += 1;
+    this.checkEvent(event, envelope, order, null);
   }
 
   /** The per-stream chain (content hash, previous link, version) and time sanity. */
-  private checkEvent(row: Row, order: number, seq: bigint | null): void {
-    const [, position, , , hash, prevHash, e] = row;
-    if (!e) return;
+  private checkEvent(row: EventRow, e: Envelope, order: number, seq: bigint | null): void {
+    const [, position, hash, prevHash] = row;
     this.events += 1;
     const at = (kind: FindingKind, problem: string) => this.find(order, { kind, position, seq: seq?.toString() ?? null, eventId: e.eventId, streamId: e.streamId, streamVersion: e.streamVersion, problem });
     const previous = this.streams.get(e.streamId);
@@ -191,7 +241,7 @@ export class Verifier {
     else if ((prevHash ?? null) !== (previous?.hash ?? null)) at('stream', 'previous-hash link does not match the previous event of its stream (deleted, inserted or reordered event)');
     else if (hash !== chainHash(prevHash ?? null, e as never)) at('event', 'hash does not match the event’s content (the event was altered)');
     this.streams.set(e.streamId, { version: e.streamVersion, hash: hash ?? '' });
-    const recorded = Date.parse(e.recordedAt);
+    const recorded = row[11];
     const tolerance = this.input.timeToleranceMs;
     if (recorded < this.maxRecorded.ms - tolerance) {
       at('time', `recorded at ${e.recordedAt}, ${Math.round((this.maxRecorded.ms - recorded) / 1000)} s before the event at position ${this.maxRecorded.position} earlier in the global order (backdated or inserted out of order; tolerance ${tolerance / 1000} s)`);

@@ -43,7 +43,7 @@ function startWorker(input: VerifyInput): Worker {
 export async function verifyStore(store: SqlEventStore, options: VerifyOptions = {}): Promise<VerifyReport> {
   const log = new SealedLog(store.sql);
   const head = await log.head();
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   let total = Number(head.seq);
   const worker = startWorker({
     storeCheckpoints: await log.checkpoints(),
@@ -68,42 +68,45 @@ export async function verifyStore(store: SqlEventStore, options: VerifyOptions =
     wake?.();
   });
   const settle = () => new Promise<void>((resolve) => (wake = resolve));
-  const send = async (batch: WalkBatch, events: number) => {
+  const send = async (stream: 'log' | 'events', batch: WalkBatch) => {
     while (inFlight >= 2 && !failed) await settle();
     if (failed) throw failed;
     inFlight += 1;
-    worker.postMessage({ type: 'feed', rows: batch.rows });
-    walked += events;
-    total = Math.max(total, walked);
-    options.onProgress?.(walked, total);
+    worker.postMessage({ type: 'feed', stream, rows: batch.rows, done: batch.count < batchSize });
+    if (stream === 'events') {
+      walked += batch.count;
+      total = Math.max(total, walked);
+      options.onProgress?.(walked, total);
+    }
   };
   try {
-    // 1. The sealed log in seq order, each entry with its event. 2. The tail the sealer has not reached yet.
-    let seen = 0;
-    for (let after = 0n; ; ) {
-      const batch = await log.readSealed(after, batchSize);
-      if (batch.count === 0) break;
-      seen += batch.present;
-      await send(batch, batch.count);
-      after = BigInt(batch.last);
-    }
-    for (let after = `${head.transactionId}:${head.position}`; ; ) {
-      const batch = await log.readUnsealed(after, batchSize);
-      if (batch.count === 0) break;
-      seen += batch.count;
-      await send(batch, batch.count);
-      after = batch.last;
-    }
-    // 3. Anything else (slipped in behind the sealer) shows in a count, taken in position ranges so no single
-    //    statement holds the database long; only then are those ranges searched for it.
-    const max = await log.maxPosition();
-    const step = BigInt(batchSize) * 20n;
-    let counted = 0;
-    for (let p = 0n; p < max; p += step) counted += await log.countRange(p, p + step);
-    if (counted > seen) {
-      for (let p = 0n; p < max; p += BigInt(batchSize)) {
-        const batch = await log.readBehind(p, p + BigInt(batchSize), `${head.transactionId}:${head.position}`);
-        if (batch.count) await send(batch, 0);
+    // Two sorted streams, read alternately so neither runs far ahead of the other: the worker merges them.
+    let logAfter = 0n;
+    let eventsAfter = '0:0';
+    let logDone = false;
+    let eventsDone = false;
+    let logKey = [0n, 0n];
+    let eventsKey = [0n, 0n];
+    const behind = (a: bigint[], b: bigint[]) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+    while (!logDone || !eventsDone) {
+      if (!logDone && (eventsDone || behind(logKey, eventsKey))) {
+        const batch = await log.readLog(logAfter, batchSize);
+        await send('log', batch);
+        logDone = batch.count < batchSize;
+        if (batch.count) {
+          logAfter = BigInt(batch.last);
+          const tail = batch.rows.slice(batch.rows.lastIndexOf('["'));
+          const [, position, txid] = JSON.parse(tail) as string[];
+          logKey = [BigInt(txid), BigInt(position)];
+        }
+      } else {
+        const batch = await log.readEvents(eventsAfter, batchSize);
+        await send('events', batch);
+        eventsDone = batch.count < batchSize;
+        if (batch.count) {
+          eventsAfter = batch.last;
+          eventsKey = batch.last.split(':').map(BigInt);
+        }
       }
     }
     const heads = await log.streamHeads();

@@ -1,6 +1,5 @@
 import { type LogCheckpoint, logHash } from '../canonical';
 import type { SqlExecutor, SqlQueryable } from './executor';
-import { ENVELOPE_OBJECT } from './sql-event-store';
 
 /** The sealed log's last entry: where the sealer continues and what the latest digest is. */
 export interface LogHead {
@@ -12,14 +11,12 @@ export interface LogHead {
 
 export const EMPTY_LOG: LogHead = { seq: 0n, position: '0', transactionId: '0', logHash: null };
 
-/** One batch of the verifier's walk: rows as one JSON array text (see readSealed), decoded in the verify worker. */
+/** One batch of the verifier's walk, decoded in the verify worker. */
 export interface WalkBatch {
-  /** `[row,row,…]` without the brackets; each row `[seq, position, logEventHash, logHash, hash, prevHash, envelope, txid]`. */
+  /** `[row,row,…]` without the brackets (see readLog, readEvents). */
   rows: string;
   count: number;
-  /** Rows that carry their event (a sealed entry whose event is gone carries none). */
-  present: number;
-  /** Paging key of the last row: the seq (sealed part) or `txid:position` (unsealed part). */
+  /** Paging key of the last row: the seq (log) or `txid:position` (events). */
   last: string;
 }
 
@@ -103,67 +100,44 @@ export class SealedLog {
   }
 
   /**
-   * The verifier's walk, part one: sealed entries after `afterSeq` in seq order, each with its event (null when the
-   * event is gone). Aggregated into one text per batch: the calling thread passes it to the verify worker untouched.
+   * The verifier's walk reads two sorted streams and the worker merges them on (transaction id, position): the log
+   * entries in seq order, and every stored event in global order. Two narrow index walks cost half of a join, and
+   * an event the log does not hold (or a log entry whose event is gone or moved) shows where the two part.
+   * Each batch is one text (`[row,…]` without the brackets) that this thread hands to the worker untouched. The
+   * aggregates take the rows in the ordered subquery's order (PostgreSQL feeds them as the subquery returns them;
+   * an ORDER BY inside string_agg would sort every batch again, a third of the read's cost).
+   * Log rows: `[seq, position, txid, eventHash, logHash]`.
    */
-  async readSealed(afterSeq: bigint, limit: number): Promise<WalkBatch> {
-    const rows = await this.sql.query<{ last: string | null; n: number; present: number; rows: string | null }>(
-      `SELECT max(seq)::text AS last, count(*)::int AS n, count(e)::int AS present, string_agg(row, ',' ORDER BY seq) AS rows FROM (
-         SELECT l.seq, event_id AS e, json_build_array(l.seq::text, l.lpos::text, l.event_hash, l.log_hash, hash, prev_hash,
-           CASE WHEN event_id IS NULL THEN NULL ELSE ${ENVELOPE_OBJECT} END)::text AS row
-         FROM (SELECT seq, position AS lpos, event_hash, log_hash FROM sl_log WHERE seq > $1::bigint ORDER BY seq LIMIT $2) l
-         LEFT JOIN sl_events ON sl_events.position = l.lpos) x`,
+  async readLog(afterSeq: bigint, limit: number): Promise<WalkBatch> {
+    const rows = await this.sql.query<{ last: string | null; n: number; rows: string | null }>(
+      `SELECT max(seq)::text AS last, count(*)::int AS n, string_agg(row, ',') AS rows FROM (
+         SELECT seq, json_build_array(seq::text, position::text, transaction_id::text, event_hash, log_hash)::text AS row
+         FROM sl_log WHERE seq > $1::bigint ORDER BY sl_log.seq LIMIT $2) x`,
       [afterSeq.toString(), limit],
     );
     const r = rows[0];
-    return { rows: r?.rows ?? '', count: r?.n ?? 0, present: r?.present ?? 0, last: r?.last ?? afterSeq.toString() };
+    return { rows: r?.rows ?? '', count: r?.n ?? 0, last: r?.last ?? afterSeq.toString() };
   }
 
   /**
-   * Part two: events the log does not hold, in global order after `after` (txid:position). The unsealed tail, and
-   * anything slipped in behind the sealer (the verifier tells the two apart by the sealed head's pair).
+   * Event rows in global order after `after` (txid:position), every committed one (no visibility horizon: verify
+   * checks what is stored): `[txid, position, hash, prevHash, eventId, streamId, streamVersion, type, schemaVersion,
+   * data, occurredAt ms, recordedAt ms, actorId, actorRole, projectId, correlationId, causationId, commandId]`.
    */
-  async readUnsealed(after: string, limit: number): Promise<WalkBatch> {
+  async readEvents(after: string, limit: number): Promise<WalkBatch> {
     const [txid, position] = after.split(':');
     const rows = await this.sql.query<{ last: string | null; n: number; rows: string | null }>(
-      `SELECT (array_agg(k ORDER BY t DESC, p DESC))[1] AS last, count(*)::int AS n, string_agg(row, ',' ORDER BY t, p) AS rows FROM (
-         SELECT transaction_id AS t, position AS p, transaction_id::text || ':' || position::text AS k,
-           json_build_array(NULL, position::text, NULL, NULL, hash, prev_hash, ${ENVELOPE_OBJECT}, transaction_id::text)::text AS row
+      `SELECT max(k) AS last, count(*)::int AS n, string_agg(row, ',') AS rows FROM (
+         SELECT lpad(transaction_id::text, 20, '0') || ':' || lpad(position::text, 19, '0') AS k,
+           json_build_array(transaction_id::text, position::text, hash, prev_hash, event_id, stream_id, stream_version, type, schema_version, data,
+             round(date_part('epoch', occurred_at) * 1000)::bigint, round(date_part('epoch', recorded_at) * 1000)::bigint,
+             actor_id, actor_role, project_id, correlation_id, causation_id, command_id)::text AS row
          FROM sl_events WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-           AND NOT EXISTS (SELECT 1 FROM sl_log WHERE sl_log.position = sl_events.position)
          ORDER BY sl_events.transaction_id, sl_events.position LIMIT $3) x`,
       [txid, position, limit],
     );
     const r = rows[0];
-    return { rows: r?.rows ?? '', count: r?.n ?? 0, present: r?.n ?? 0, last: r?.last ?? after };
-  }
-
-  /** Events with positions in (from, to]: summed over ranges, a count that never holds the database for long. */
-  async countRange(from: bigint, to: bigint): Promise<number> {
-    const [r] = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM sl_events WHERE position > $1::bigint AND position <= $2::bigint', [from.toString(), to.toString()]);
-    return r.n;
-  }
-
-  async maxPosition(): Promise<bigint> {
-    const [r] = await this.sql.query<{ p: string | null }>('SELECT max(position)::text AS p FROM sl_events');
-    return BigInt(r.p ?? '0');
-  }
-
-  /**
-   * Events in positions (from, to] the log does not hold though they sit at or before its head in the global order
-   * (`head` txid:position), as walk rows (see readUnsealed): looked for only when counts differ.
-   */
-  async readBehind(from: bigint, to: bigint, head: string): Promise<WalkBatch> {
-    const [txid, position] = head.split(':');
-    const rows = await this.sql.query<{ n: number; rows: string | null }>(
-      `SELECT count(*)::int AS n, string_agg(row, ',' ORDER BY t, p) AS rows FROM (
-         SELECT transaction_id AS t, position AS p,
-           json_build_array(NULL, position::text, NULL, NULL, hash, prev_hash, ${ENVELOPE_OBJECT}, transaction_id::text)::text AS row
-         FROM sl_events WHERE position > $1::bigint AND position <= $2::bigint AND (transaction_id, position) <= ($3::text::xid8, $4::bigint)
-           AND NOT EXISTS (SELECT 1 FROM sl_log WHERE sl_log.position = sl_events.position)) x`,
-      [from.toString(), to.toString(), txid, position],
-    );
-    return { rows: rows[0]?.rows ?? '', count: rows[0]?.n ?? 0, present: rows[0]?.n ?? 0, last: to.toString() };
+    return { rows: r?.rows ?? '', count: r?.n ?? 0, last: r?.last ? r.last.split(':').map((x) => BigInt(x).toString()).join(':') : after };
   }
 
   async streamHeads(): Promise<{ stream_id: string; version: number; last_hash: string | null }[]> {
