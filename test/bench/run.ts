@@ -27,10 +27,8 @@ import { bulkEvents, generateHistory } from '@service-ledger/seed';
 import { CommandPipeline } from '@service-ledger/domain';
 import { TokenService } from '@service-ledger/auth';
 import { toMessage, ensureTopics, kafkaClient, KafkaEventConsumer, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
-import { createApp } from '../../apps/api/src/app';
-import { AnalyticsApiModule } from '../../apps/api/src/analytics.module';
-import { DashboardsModule } from '../../apps/api/src/dashboards/dashboards.module';
-import { DASHBOARDS, panelParams, parseFilters, toApiSql } from '../../dashboards/src';
+import { createApp, AnalyticsApiModule, DashboardsModule } from '@service-ledger/api';
+import { DASHBOARDS, panelParams, parseFilters, toApiSql } from '@service-ledger/dashboards';
 
 interface Row {
   id: string;

@@ -5,8 +5,7 @@ import { AccessLogWriter, caseAsOf, proveReplay, resolveCase, verifyStore } from
 import { maskPersonalData } from '@service-ledger/auth';
 import { loadConfig } from '@service-ledger/config';
 import { SqlEventStore } from '@service-ledger/event-store';
-import { openAnalytics } from './parts/projector.part';
-import { openStore } from './runtime';
+import { openAnalytics, openStore } from '@service-ledger/runtime';
 
 /** `service-ledger audit …`: case history and as-of state, tamper evidence, replay proof. Every use is logged. */
 export function registerAuditCommands(program: Command, fail: (e: unknown) => never): void {

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { compareDatabases, migrate, replay, runKpis } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
-import { openAnalytics } from './parts/projector.part';
+import { openAnalytics, openStore } from '@service-ledger/runtime';
 import { registerAuditCommands } from './audit-commands';
-import { openStore } from './runtime';
 import { seedStore } from '@service-ledger/seed';
 import { exportKpisToFiles } from '@service-ledger/exports';
 import { verifyStore } from '@service-ledger/audit';

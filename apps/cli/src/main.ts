@@ -2,11 +2,9 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError, configTable, loadConfig } from '@service-ledger/config';
 import { demoPrincipals } from '@service-ledger/auth';
-import { importFile } from './commands/import';
-import { startEmbedded } from './commands/start';
-import { openStore, tokenService } from './runtime';
+import { importFile } from '@service-ledger/domain';
+import { openStore, startEmbedded, tokenService } from '@service-ledger/runtime';
 import { registerExtraCommands } from './extra-commands';
-import './parts';
 
 /** Exit with a clear message for bad configuration or input, never a stack trace. */
 function fail(error: unknown): never {

@@ -1,5 +1,5 @@
 import { seedStore } from '@service-ledger/seed';
-import type { EmbeddedPart } from '../commands/start';
+import type { EmbeddedPart } from './part';
 
 /** First start on an empty store: seed a small company so a newcomer sees full dashboards at once. */
 export const seedPart: EmbeddedPart = {

@@ -3,7 +3,7 @@ import type { Analytics } from '@service-ledger/analytics';
 import { MonthlyExportScheduler } from '@service-ledger/exports';
 import { verifyStore } from '@service-ledger/audit';
 import { SqlEventStore } from '@service-ledger/event-store';
-import type { EmbeddedPart } from '../commands/start';
+import type { EmbeddedPart } from './part';
 
 /** The monthly KPI export, scheduled in the embedded process (a separate `start:scheduler` in the distributed shape). */
 export function schedulerPart(analytics: () => Analytics): EmbeddedPart {

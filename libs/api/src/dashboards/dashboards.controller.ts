@@ -6,7 +6,7 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiParam, ApiQuery, ApiTags } from '
 import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
 import { inScope, type Principal } from '@service-ledger/auth';
 import { NotFoundError, ValidationError } from '@service-ledger/core';
-import { COLUMN_LABELS, DASHBOARDS, filtersOf, findDashboard, findPanel, panelParams, parseFilters, scopeProjects, toApiSql, VALUE_LABELS } from '../../../../dashboards/src';
+import { COLUMN_LABELS, DASHBOARDS, filtersOf, findDashboard, findPanel, panelParams, parseFilters, scopeProjects, toApiSql, VALUE_LABELS } from '@service-ledger/dashboards';
 import { AllowRoles, CurrentPrincipal, Public } from '../auth.guard';
 import { DASHBOARDS_TIME_ZONE } from './dashboards.tokens';
 

@@ -7,7 +7,7 @@ import { createEventStore, type EventStore, type Subscription } from '@service-l
 import { type KafkaConfig, type KafkaEventPublisher, startRelay } from '@service-ledger/kafka';
 import { seedStore } from '@service-ledger/seed';
 import { complaintPayload } from '@service-ledger/testing';
-import { createApp } from '../apps/api/src/app';
+import { createApp } from '@service-ledger/api';
 import { TEST_SECRET } from './support/api';
 import { testAnalytics } from './support/chdb';
 import { ensureKafka, freshTopics, startKafka, stopKafka } from './support/kafka';

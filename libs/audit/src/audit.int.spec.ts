@@ -3,7 +3,7 @@ import { ANALYTICS, type Analytics, KPIS, kpiCases, Projector, projectAll, runKp
 import { newId } from '@service-ledger/core';
 import { createEventStore, SqlEventStore, type EventStore } from '@service-ledger/event-store';
 import { Scenario } from '@service-ledger/testing';
-import { AnalyticsApiModule } from '../../../apps/api/src/analytics.module';
+import { AnalyticsApiModule } from '@service-ledger/api';
 import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';
 import { createTestDatabase } from '../../../test/support/postgres';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ROLES, type Role, ServiceLedgerError } from '@service-ledger/core';
-import { CommandPipeline, zodToValidationError } from '@service-ledger/domain';
+import { CommandPipeline, zodToValidationError } from './command-pipeline';
 import type { EventStore } from '@service-ledger/event-store';
 
 /** One line of an import file: the API's command request plus the actor who did it on paper. */

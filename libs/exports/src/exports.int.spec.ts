@@ -8,8 +8,8 @@ import { createEventStore, type EventStore, type SqlEventStore } from '@service-
 import { verifyStore } from '@service-ledger/audit';
 import { newId, ValidationError } from '@service-ledger/core';
 import { CommandPipeline } from '@service-ledger/domain';
-import { importFile } from '../../../apps/cli/src/commands/import';
-import { AnalyticsApiModule } from '../../../apps/api/src/analytics.module';
+import { importFile } from '@service-ledger/domain';
+import { AnalyticsApiModule } from '@service-ledger/api';
 import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';
 import { buildKpiExport, type KpiExport } from './kpi-export';

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Analytics } from '@service-ledger/analytics';
 import { resolveSecret, TokenService } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
@@ -24,3 +25,12 @@ export function tokenService(config: Config): TokenService {
 }
 
 export const analyticsDir = (config: Config) => join(resolve(config.dataDir), 'analytics');
+
+/** Opens the configured analytics store (chDB lives in <data dir>/analytics). */
+export function openAnalytics(config: Config): Analytics {
+  if (config.analytics === 'clickhouse') {
+    return Analytics.open({ kind: 'clickhouse', url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
+  }
+  mkdirSync(analyticsDir(config), { recursive: true });
+  return Analytics.open({ kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase });
+}

@@ -5,10 +5,8 @@ import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
 import { TokenService } from '@service-ledger/auth';
 import type { EventStore } from '@service-ledger/event-store';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AnalyticsApiModule } from '../apps/api/src/analytics.module';
-import { createApp } from '../apps/api/src/app';
-import { DashboardsModule } from '../apps/api/src/dashboards/dashboards.module';
-import { DASHBOARDS, VALUE_LABELS } from '../dashboards/src';
+import { AnalyticsApiModule, createApp, DashboardsModule } from '@service-ledger/api';
+import { DASHBOARDS, VALUE_LABELS } from '@service-ledger/dashboards';
 import { TEST_SECRET } from './support/api';
 import { sampleCompany } from './support/sample';
 

@@ -1,18 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { demoPrincipals } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
-import type { EventStore } from '@service-ledger/event-store';
-import { createApp } from '../../../api/src/app';
-import { openStore, tokenService } from '../runtime';
+import { createApp } from '@service-ledger/api';
+import { openStore, tokenService } from '../open';
+import type { EmbeddedPart } from './part';
+import { embeddedAnalytics, projectorPart } from './projector.part';
+import { schedulerPart } from './scheduler.part';
+import { seedPart } from './seed.part';
 
-/** A piece of the embedded process started after the store (projector, seed, scheduler…). */
-export interface EmbeddedPart {
-  name: string;
-  start(ctx: { config: Config; store: EventStore; log: (line: string) => void }): Promise<{ stop(): Promise<void>; modules?: Parameters<typeof createApp>[0]['modules']; providers?: Parameters<typeof createApp>[0]['providers'] }>;
-}
-
-/** Parts registered by later capabilities (kept in one list so the start sequence reads top to bottom). */
-export const embeddedParts: EmbeddedPart[] = [];
+/** The embedded process, in start order: sample data on first run, the projector catching up, the monthly export. */
+const embeddedParts: EmbeddedPart[] = [seedPart, projectorPart, schedulerPart(() => embeddedAnalytics!)];
 
 export interface Running {
   app: INestApplication;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { newId } from '@service-ledger/core';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { complaintPayload } from '@service-ledger/testing';
-import { importFile } from './commands/import';
+import { importFile } from './import-history';
 
 describe('service-ledger import', () => {
   let store: EventStore;

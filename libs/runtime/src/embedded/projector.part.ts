@@ -1,18 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { ANALYTICS, Analytics, migrate, Projector, StoreEventSource } from '@service-ledger/analytics';
-import type { Config } from '@service-ledger/config';
-import { AnalyticsApiModule } from '../../../api/src/analytics.module';
-import { DashboardsModule } from '../../../api/src/dashboards/dashboards.module';
-import { analyticsDir } from '../runtime';
-import type { EmbeddedPart } from '../commands/start';
-
-export function openAnalytics(config: Config): Analytics {
-  if (config.analytics === 'clickhouse') {
-    return Analytics.open({ kind: 'clickhouse', url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
-  }
-  mkdirSync(analyticsDir(config), { recursive: true });
-  return Analytics.open({ kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase });
-}
+import { ANALYTICS, type Analytics, migrate, Projector, StoreEventSource } from '@service-ledger/analytics';
+import { AnalyticsApiModule, DashboardsModule } from '@service-ledger/api';
+import { analyticsDir, openAnalytics } from '../open';
+import type { EmbeddedPart } from './part';
 
 /** The analytics client opened by the projector part, shared with the parts started after it. */
 export let embeddedAnalytics: Analytics | null = null;
