@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALWAYS_ALLOWED, type DecideContext, type DomainCommand, ENGINEERING, ensure, event, FRONT_DESK, type Role, schemas as s } from '@service-ledger/core';
-import { MATERIAL_VERDICTS, PAYMENT_METHODS, REPAIR_CATEGORIES, REPAIR_STREAM } from './events';
+import { MATERIAL_VERDICTS, type MaterialLine, PAYMENT_METHODS, REPAIR_CATEGORIES, REPAIR_COMPLETED_VERSION, REPAIR_STREAM } from './events';
 import { OPEN, type RepairState, repairAggregate } from './repair';
 import { warrantyEndsAt } from './warranty';
 
@@ -165,6 +165,7 @@ export const repairCommands: DomainCommand[] = [
     z.strictObject({
       ...ref,
       workDone: s.longText,
+      // The request keeps the yes/no flag (clients and import files stay valid); the event names the supplier.
       materials: z.array(z.strictObject({ name: s.shortText, quantity: z.number().positive().max(10000), ownerSupplied: z.boolean() })).max(100),
       materialCost: s.fen,
       labourCost: s.fen,
@@ -172,7 +173,8 @@ export const repairCommands: DomainCommand[] = [
     (p, state) => {
       ensure(state.status === 'in_progress', 'repair.complete_after_work', 'an order is completed after work has started');
       notPaused(state);
-      return [event('RepairCompleted', { workDone: p.workDone, materials: p.materials, materialCost: p.materialCost, labourCost: p.labourCost, total: p.materialCost + p.labourCost })];
+      const materials = p.materials.map((m): MaterialLine => ({ name: m.name, quantity: m.quantity, suppliedBy: m.ownerSupplied ? 'owner' : 'company' }));
+      return [event('RepairCompleted', { workDone: p.workDone, materials, materialCost: p.materialCost, labourCost: p.labourCost, total: p.materialCost + p.labourCost }, REPAIR_COMPLETED_VERSION)];
     },
   ),
   define(
