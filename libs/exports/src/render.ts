@@ -8,6 +8,14 @@ const TITLE_ROWS = 2; // title, then the column headers
 /** A4 landscape printable width at 100 % is about 150 default-font characters; wider sheets are scaled down. */
 const PAGE_CHARS = 150;
 
+/** Display width in characters: CJK characters take two. */
+const displayWidth = (s: string) => [...s].reduce((w, ch) => w + (/[\u2e80-\uffef]/.test(ch) ? 2 : 1), 0);
+/**
+ * Lines a wrapped text takes in a column. Row heights are set from it: LibreOffice does not grow a row imported
+ * from xlsx to fit wrapped text, so a second line (the English name) would be cut off.
+ */
+const linesIn = (text: string, width: number) => text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
+
 /** Workbook sheets: the per-project tables split into one sheet per project, titled with it. */
 function workbookSheets(e: KpiExport): { name: string; title: string; table: Table; rows: Row[] }[] {
   const scope = e.projects.length === 1 ? `${e.projects[0].name}（${e.projects[0].projectId}）` : '全公司 All projects';
@@ -63,19 +71,25 @@ export async function toWorkbook(e: KpiExport): Promise<Buffer> {
     columns.forEach((c, i) => (header.getCell(i + 1).value = c.en ? `${c.zh}\n${c.en}` : c.zh));
     header.font = { bold: true };
     header.alignment = { wrapText: true, vertical: 'middle' };
-    header.height = 32;
     header.eachCell((cell) => {
       cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF5' } };
       cell.border = { bottom: { style: 'thin' } };
     });
+    const widths = ws.columns.map((c) => c.width ?? 10);
+    header.height = 15 * Math.max(2, ...columns.map((c, i) => linesIn(c.en ? `${c.zh}\n${c.en}` : c.zh, widths[i])));
     for (const row of sheet.rows) {
       const added = ws.addRow(Object.fromEntries(columns.map((c) => [c.key, row[c.key] ?? null])));
+      let lines = 1;
       columns.forEach((c, i) => {
         const cell = added.getCell(i + 1);
         const fmt = NUM_FMT[formatOf(c, row)];
         if (fmt) cell.numFmt = fmt;
-        else cell.alignment = { wrapText: true, vertical: 'top' };
+        else {
+          cell.alignment = { wrapText: true, vertical: 'top' };
+          lines = Math.max(lines, linesIn(String(row[c.key] ?? ''), widths[i]));
+        }
       });
+      added.height = 15 * lines;
     }
     ws.autoFilter = { from: { row: TITLE_ROWS, column: 1 }, to: { row: TITLE_ROWS, column: columns.length } };
   }
@@ -96,11 +110,14 @@ function csvValue(c: Column, row: Row): string {
  * Windows reads it correctly; `name` is the table's key (summary, staff, breaches …).
  */
 export function toCsvFiles(e: KpiExport): { name: string; content: Buffer }[] {
-  return exportTables(e).map((table) => {
-    const header = table.columns.map((c) => csvValue({ ...c, format: 'text' }, { [c.key]: c.en ? `${c.zh} ${c.en}` : c.zh }));
-    const lines = [header.join(','), ...table.rows.map((r) => table.columns.map((c) => csvValue(c, r)).join(','))];
-    return { name: table.key, content: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]) };
-  });
+  return exportTables(e).map((table) => ({ name: table.key, content: tableCsv(table) }));
+}
+
+/** One table as CSV: UTF-8 with BOM, CRLF, bilingual header. */
+export function tableCsv(table: Table): Buffer {
+  const header = table.columns.map((c) => csvValue({ ...c, format: 'text' }, { [c.key]: c.en ? `${c.zh} ${c.en}` : c.zh }));
+  const lines = [header.join(','), ...table.rows.map((r) => table.columns.map((c) => csvValue(c, r)).join(','))];
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
 }
 
 /** The CSV tables a caller can ask for (`sheet=`). */

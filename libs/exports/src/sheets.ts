@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { KPIS, maskFreeText, type KpiValue } from '@service-ledger/analytics';
+import { KPIS, maskFreeText, type KpiValue, type VisitRow } from '@service-ledger/analytics';
 import { CODE_LABELS as VALUE_LABELS } from '@service-ledger/core';
 import { clockDefinitions } from '@service-ledger/sla';
 import type { KpiExport } from './kpi-export';
@@ -55,6 +55,28 @@ const resultFormat = (r: Row): CellFormat => kpiFormat(r as { kind: KpiValue['ki
 const DIMENSION_LABELS: Record<string, string> = {
   project: '项目 Project', person: '责任人 Person', department: '部门 Department', clock: '时限 Clock', category: '维修类别 Repair category', building: '楼栋 Building',
 };
+
+/** The follow-up visits behind satisfaction per person (回访明细), remarks masked. */
+export function visitsTable(visits: VisitRow[], zone: (projectId: string) => string): Table {
+  return {
+    key: 'visits', zh: '回访明细', en: 'Visits',
+    columns: [
+      { key: 'projectId', zh: '项目', en: 'Project', width: 9 },
+      { key: 'person', zh: '责任人', en: 'Person', width: 27 },
+      { key: 'ref', zh: '单号', en: 'Case', width: 19 },
+      { key: 'caseType', zh: '类型', en: 'Type', width: 14 },
+      { key: 'visitedAt', zh: '回访时间', en: 'Visited', width: 17 },
+      { key: 'method', zh: '方式', en: 'Method', width: 14 },
+      { key: 'satisfied', zh: '满意', en: 'Satisfied', width: 12 },
+      { key: 'remarks', zh: '意见（已脱敏）', en: 'Remarks (masked)', width: 44 },
+    ],
+    rows: visits.map((v) => ({
+      projectId: v.projectId, person: v.responsibleName ? `${v.responsibleName} (${v.responsibleId})` : v.responsibleId, ref: caseRef(v.caseType, v.projectId, v.caseId),
+      caseType: bilingual(v.caseType), visitedAt: localTime(v.visitedAt, zone(v.projectId)), method: bilingual(v.method), satisfied: v.satisfied ? '满意 yes' : '不满意 no',
+      remarks: maskFreeText(v.remarks),
+    })),
+  };
+}
 
 /** The tables of an export, shared by the workbook and the CSV files. */
 export function exportTables(e: KpiExport): Table[] {
@@ -114,7 +136,7 @@ export function exportTables(e: KpiExport): Table[] {
       { key: 'clock', zh: '时限', en: 'Clock', width: 30 },
       { key: 'category', zh: '类别', en: 'Category', width: 16 },
       { key: 'building', zh: '楼栋', en: 'Building', width: 9 },
-      { key: 'responsible', zh: '责任人', en: 'Responsible', width: 22 },
+      { key: 'responsible', zh: '责任人', en: 'Responsible', width: 27 },
       { key: 'department', zh: '部门', en: 'Department', width: 20 },
       { key: 'deadline', zh: '截止时间', en: 'Deadline', width: 17 },
       { key: 'metAt', zh: '完成时间', en: 'Met at', width: 17 },
@@ -158,23 +180,7 @@ export function exportTables(e: KpiExport): Table[] {
     ],
     rows: e.satisfaction.people.map((p) => ({ ...p, person: person(p.staffId, p.name), role: bilingual(p.role), department: bilingual(p.department) })),
   };
-  const visits: Table = {
-    key: 'visits', zh: '回访明细', en: 'Visits',
-    columns: [
-      project,
-      { key: 'person', zh: '责任人', en: 'Person', width: 22 },
-      { key: 'ref', zh: '单号', en: 'Case', width: 19 },
-      { key: 'caseType', zh: '类型', en: 'Type', width: 14 },
-      { key: 'visitedAt', zh: '回访时间', en: 'Visited', width: 17 },
-      { key: 'method', zh: '方式', en: 'Method', width: 14 },
-      { key: 'satisfied', zh: '满意', en: 'Satisfied', width: 12 },
-      { key: 'remarks', zh: '意见（已脱敏）', en: 'Remarks (masked)', width: 44 },
-    ],
-    rows: e.satisfaction.visits.map((v) => ({
-      projectId: v.projectId, person: person(v.responsibleId, v.responsibleName), ref: caseRef(v.caseType, v.projectId, v.caseId), caseType: bilingual(v.caseType),
-      visitedAt: localTime(v.visitedAt, zone(v.projectId)), method: bilingual(v.method), satisfied: v.satisfied ? '满意 yes' : '不满意 no', remarks: maskFreeText(v.remarks),
-    })),
-  };
+  const visits = visitsTable(e.satisfaction.visits, zone);
   const topics: Table = {
     key: 'complaint_topics', zh: '投诉话题', en: 'Complaint topics',
     columns: [project, { key: 'month', zh: '月份', en: 'Month', width: 10 }, { key: 'topic', zh: '话题', en: 'Topic', width: 24 }, { key: 'complaints', zh: '投诉量', en: 'Complaints', width: 12, format: 'int' }],
