@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { compareDatabases, migrate, replay, runKpis } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
-import { openAnalytics, openStore } from '@service-ledger/runtime';
+import { explainAnalyticsError, openAnalytics, openStore } from '@service-ledger/runtime';
 import { registerAuditCommands } from './audit-commands';
+import { registerKpiExport } from './kpi-export-command';
 import { seedStore } from '@service-ledger/seed';
-import { exportKpisToFiles } from '@service-ledger/exports';
-import { verifyStore } from '@service-ledger/audit';
-import { SqlEventStore } from '@service-ledger/event-store';
 
 /** Subcommands beyond start/import/tokens: one registration each. */
 export function registerExtraCommands(program: Command, fail: (e: unknown) => never): void {
@@ -73,38 +71,10 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
         }
         await db.close();
       } catch (error) {
-        fail(error);
+        fail(explainAnalyticsError(error, loadConfig()));
       }
     });
-  kpi
-    .command('export')
-    .description('Write the monthly KPI export (xlsx, or one UTF-8 CSV per sheet)')
-    .requiredOption('--month <YYYY-MM>', 'month')
-    .option('--project <id>', 'only this project')
-    .option('--format <xlsx|csv>', 'file format', 'xlsx')
-    .option('--out <file>', 'output file (csv: the base name of the files)')
-    .option('--anchor', 'walk the event store and print the audit anchor (global digest) in the export')
-    .action(async (opts: { month: string; project?: string; format: string; out?: string; anchor?: boolean }) => {
-      try {
-        if (opts.format !== 'xlsx' && opts.format !== 'csv') throw new Error(`--format must be xlsx or csv, got '${opts.format}'`);
-        const config = loadConfig();
-        const db = openAnalytics(config);
-        await migrate(db);
-        const out = opts.out ?? `kpi-${opts.month}${opts.project ? `-${opts.project}` : ''}.${opts.format}`;
-        let anchor;
-        if (opts.anchor) {
-          const store = await openStore(config);
-          if (!(store instanceof SqlEventStore)) throw new Error('--anchor needs a SQL event store');
-          anchor = (await verifyStore(store)).head;
-          await store.close();
-        }
-        const files = await exportKpisToFiles(db, { month: opts.month, project: opts.project, timeZone: config.timeZone, anchor }, opts.format, out);
-        for (const f of files) console.log(`wrote ${f}`);
-        await db.close();
-      } catch (error) {
-        fail(error);
-      }
-    });
+  registerKpiExport(kpi, fail);
   registerAuditCommands(program, fail);
 }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ANALYTICS, type Analytics, breachReport, complaintAnalytics, maskFreeText, satisfactionByPerson } from '@service-ledger/analytics';
 import type { Principal } from '@service-ledger/auth';
@@ -47,7 +47,7 @@ export class ReportsController {
     if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="visits-${filters.month}${filters.project ? `-${filters.project}` : ''}${filters.staff ? `-${filters.staff}` : ''}.csv"`);
-      return tableCsv(visitsTable(report.visits, () => this.timeZone));
+      return new StreamableFile(tableCsv(visitsTable(report.visits, () => this.timeZone)));
     }
     return { filters, people: report.people, visits: report.visits.map((v) => ({ ...v, remarks: maskFreeText(v.remarks) })) };
   }
