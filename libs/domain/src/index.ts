@@ -1,5 +1,6 @@
 export * from './catalogue';
 export * from './command-pipeline';
+export * from './bus';
 export * from './domain.module';
 export * from './import-history';
 export * from './load-case';

@@ -1,3 +1,4 @@
+import { AUDIT_EVENT_TYPES } from '@service-ledger/access-log';
 import { BusinessCalendar } from '@service-ledger/calendar';
 import { COMPLAINT_EVENT_TYPES } from '@service-ledger/complaints';
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
@@ -5,7 +6,6 @@ import { DIRECTORY_EVENT_TYPES } from '@service-ledger/directory';
 import { REPAIR_EVENT_TYPES } from '@service-ledger/repairs';
 import { defaultSlaPolicy, type SlaPolicy } from '@service-ledger/sla';
 import { VISITS_EVENT_TYPES } from '@service-ledger/visits';
-import { AUDIT_EVENT_TYPES } from '@service-ledger/audit';
 import type { Analytics } from '../client';
 import { CASE_CATEGORIES, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
