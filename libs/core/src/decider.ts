@@ -15,6 +15,14 @@ export interface DecideContext {
   projectId: string;
   /** States of the streams named by the command's `related` function, keyed by stream id. */
   related: Record<string, unknown>;
+  /** The policy in force for the project at `occurredAt`, for commands with `readsPolicy` (libs/policies). */
+  policy?: DecidePolicy;
+}
+
+/** What deciders read of the policy in force (libs/policies' PolicyInForce has it all). */
+export interface DecidePolicy {
+  version: string;
+  complaintTopics: readonly { code: string; retired: boolean }[];
 }
 
 /** A catalogue command with its pure decision. Handlers stay thin: load → decide → append. */

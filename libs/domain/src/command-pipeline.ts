@@ -16,6 +16,7 @@ import {
   WrongExpectedVersionError,
 } from '@service-ledger/core';
 import type { AppendResult, EventStore } from '@service-ledger/event-store';
+import { loadPolicyHistory } from '@service-ledger/policies';
 import { findCommand } from './catalogue';
 
 /** Business time may be a little ahead of the server clock (client clocks drift); more is rejected. */
@@ -109,8 +110,8 @@ export class CommandPipeline {
 
   private async attempt(command: DomainCommand, payload: unknown, streamId: string, ctx: CommandContext, stream: StreamSnapshot): Promise<AppendResult> {
     // A new stream is not read: the append's 'no_stream' check refuses it if it exists.
-    if (!command.creates && stream.version === 0) throw new NotFoundError(`${streamId} does not exist`);
-    const projectId = command.creates ? command.projectId!(payload) : stream.projectId!;
+    if (!command.creates && !command.opens && stream.version === 0) throw new NotFoundError(`${streamId} does not exist`);
+    const projectId = command.creates || command.opens ? command.projectId!(payload) : stream.projectId!;
     this.checkScope(projectId, ctx);
 
     const occurredAt = this.checkOccurredAt(ctx.occurredAt, stream);
@@ -118,7 +119,8 @@ export class CommandPipeline {
     for (const id of command.related?.(payload) ?? []) {
       related[id] = await this.fold(id, command);
     }
-    const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related });
+    const policy = command.readsPolicy ? (await loadPolicyHistory(this.store, [projectId])).inForce(projectId, occurredAt) : undefined;
+    const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related, policy });
     const result = await this.store.append(
       streamId,
       events.map((e) => ({
@@ -135,7 +137,7 @@ export class CommandPipeline {
           commandId: ctx.commandId,
         },
       })),
-      command.creates ? 'no_stream' : stream.version,
+      command.creates || (command.opens && stream.version === 0) ? 'no_stream' : stream.version,
     );
     if (!result.duplicate) {
       // Appended events are in the current schema, so folding them here equals folding them as read back.
