@@ -4,6 +4,12 @@ import { defaultSlaPolicy, type SlaPolicy } from '@service-ledger/sla';
 import { type CalendarSection, type ComplaintTopic, DEFAULT_TOPICS, DEFAULT_WEIGHTS, type ScoreWeights, WEEKDAYS } from './document';
 import { COMPANY_SCOPE, type PolicyChanged, type StoredSections, versionId } from './events';
 
+/**
+ * The department whose calendar times the complaint clocks (the customer service centre, 客户服务中心): a project's
+ * `departmentCalendars.customer_service` when set, else its calendar.
+ */
+export const FRONT_DESK_DEPARTMENT = 'customer_service';
+
 /** One recorded change, as the read side keeps it. */
 export interface PolicyChange {
   id: string;
@@ -21,9 +27,9 @@ export interface PolicyChange {
 export interface PolicyInForce {
   projectId: string;
   at: string;
-  /** Short label of the versions in force, e.g. `company#2 P01#1` (`default` when nothing was ever set). */
+  /** The changes the sections in force come from, e.g. `company#2 P01#1` (`default` when none: built-in rules). */
   version: string;
-  /** The latest change in force in each scope (company, project). */
+  /** Those changes, company first. */
   changes: PolicyChange[];
   sla: SlaPolicy;
   calendar: BusinessCalendar;
@@ -91,23 +97,30 @@ export class PolicyHistory {
     if (hit) return { ...hit, at: new Date(t).toISOString() };
     const company = applicable.filter((c) => c.scope === COMPANY_SCOPE);
     const own = applicable.filter((c) => c.scope !== COMPANY_SCOPE);
-    const latest = <K extends keyof StoredSections>(list: PolicyChange[], k: K) => [...list].reverse().find((c) => c.sections[k] !== undefined)?.sections[k];
-    const section = <K extends keyof StoredSections>(k: K) => latest(own, k) ?? latest(company, k);
-
-    const deptCal = department ? (latest(own, 'departmentCalendars')?.[department] ?? latest(company, 'departmentCalendars')?.[department]) : undefined;
-    const calendarSection = deptCal ?? section('calendar');
-    const calendar = this.calendar(calendarSection);
+    // The change each section (each SLA limit) comes from: the project's latest, else the company's latest.
+    const from = <K extends keyof StoredSections>(k: K, pick: (c: PolicyChange) => unknown = (c) => c.sections[k]) =>
+      [...own].reverse().find((c) => pick(c) !== undefined) ?? [...company].reverse().find((c) => pick(c) !== undefined);
+    const used = new Set<PolicyChange>();
+    const take = <T>(c: PolicyChange | undefined, value: (c: PolicyChange) => T): T | undefined => {
+      if (!c) return undefined;
+      used.add(c);
+      return value(c);
+    };
+    const deptCal = department ? take(from('departmentCalendars', (c) => c.sections.departmentCalendars?.[department]), (c) => c.sections.departmentCalendars![department]) : undefined;
+    const calendar = this.calendar(deptCal ?? take(from('calendar'), (c) => c.sections.calendar));
+    // SLA limits field by field: a project's section overrides only the limits it names.
     const sla: SlaPolicy = defaultSlaPolicy();
-    // Set field by field: a project's SLA section overrides only the limits it names.
-    for (const c of [...company, ...own]) Object.assign(sla, c.sections.sla ?? {});
-    const halfWorkingDayOverridden = [...company, ...own].some((c) => c.sections.sla?.complaintFirstReplyWorkingMs !== undefined);
+    for (const field of Object.keys(sla) as (keyof SlaPolicy)[]) {
+      const value = take(from('sla', (c) => c.sections.sla?.[field]), (c) => c.sections.sla![field]);
+      if (value !== undefined) sla[field] = value;
+    }
+    const halfWorkingDayOverridden = from('sla', (c) => c.sections.sla?.complaintFirstReplyWorkingMs) !== undefined;
     if (!halfWorkingDayOverridden) sla.complaintFirstReplyWorkingMs = calendar.standardWorkingDayMs() / 2;
-    const inScope = (list: PolicyChange[]) => list[list.length - 1];
-    const changes = [inScope(company), inScope(own)].filter((c): c is PolicyChange => c !== undefined);
+    const scoreWeights = take(from('scoreWeights'), (c) => c.sections.scoreWeights) ?? DEFAULT_WEIGHTS;
+    const complaintTopics = take(from('complaintTopics'), (c) => c.sections.complaintTopics) ?? DEFAULT_TOPICS;
+    const changes = [...used].sort((a, b) => (a.scope === b.scope ? a.change - b.change : a.scope === COMPANY_SCOPE ? -1 : b.scope === COMPANY_SCOPE ? 1 : a.scope.localeCompare(b.scope)));
     const result: PolicyInForce = {
-      projectId, at: new Date(t).toISOString(), version: changes.length ? changes.map((c) => c.id).join(' ') : 'default', changes, sla, calendar, halfWorkingDayOverridden,
-      scoreWeights: section('scoreWeights') ?? DEFAULT_WEIGHTS,
-      complaintTopics: section('complaintTopics') ?? DEFAULT_TOPICS,
+      projectId, at: new Date(t).toISOString(), version: changes.length ? changes.map((c) => c.id).join(' ') : 'default', changes, sla, calendar, halfWorkingDayOverridden, scoreWeights, complaintTopics,
     };
     this.resolved.set(key, result);
     return result;

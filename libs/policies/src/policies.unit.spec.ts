@@ -91,7 +91,7 @@ describe('policy in force: versions and sections', () => {
   });
   it('a later company change of one section keeps the other sections', () => {
     const p = h.inForce('P2', local('2026-04-02T00:00:00'));
-    expect(p).toMatchObject({ version: 'company#2', sla: { urgentArrivalMs: 1.5 * H, complaintFirstReplyWorkingMs: 4 * H }, scoreWeights: { onTime: 50 } });
+    expect(p).toMatchObject({ version: 'company#1 company#2', sla: { urgentArrivalMs: 1.5 * H, complaintFirstReplyWorkingMs: 4 * H }, scoreWeights: { onTime: 50 } });
   });
   it('the same changes in another order give the same answer (Kafka partitions deliver scopes out of order)', () => {
     const reversed = new PolicyHistory();
