@@ -9,7 +9,7 @@ const W = DEFAULT_WEIGHTS;
  * The staff scorecard of libs/analytics (`staffScorecard`, the one HR's export uses) computed in SQL for every
  * month of the range, so Grafana can show it too; a test holds the two equal month by month. Credits follow
  * 首问负责制: first-responder jobs in the month received, handled jobs in the month closed, reworks in the month
- * reported. Score = on-time × w + satisfaction × w + volume × handled ÷ most handled in the project and month
+ * reported; on-time counts each clock for the person who answers for it, in the month of that credit. Score = on-time × w + satisfaction × w + volume × handled ÷ most handled in the project and month
  * − penalty × reworks, floored at 0; a missing rate counts as 1; equal scores share a rank.
  */
 export const staffScorecard: Panel = {
@@ -30,12 +30,11 @@ export const staffScorecard: Panel = {
         SELECT toStartOfMonth(c.credited_at, $TZ) AS month, c.project_id AS project_id, c.staff_id AS staff_id, any(st.name) AS name,
           countIf(c.credit = 'first_responder') AS received, countIf(c.credit = 'handler') AS handled,
           countIf(c.credit = 'rework_attributed') AS reworks,
-          if(countIf(c.credit = 'handler' AND c.on_time IS NOT NULL) = 0, NULL,
-            countIf(c.credit = 'handler' AND c.on_time = 1) / countIf(c.credit = 'handler' AND c.on_time IS NOT NULL)) AS on_time_raw,
+          if(countIf(c.on_time IS NOT NULL) = 0, NULL, countIf(c.on_time = 1) / countIf(c.on_time IS NOT NULL)) AS on_time_raw,
           if(countIf(c.credit = 'handler' AND c.satisfied IS NOT NULL) = 0, NULL,
             countIf(c.credit = 'handler' AND c.satisfied = 1) / countIf(c.credit = 'handler' AND c.satisfied IS NOT NULL)) AS satisfaction_raw
-        FROM (SELECT project_id, staff_id, credit, on_time, satisfied, if(credit = 'handler', closed_at, received_at) AS credited_at
-              FROM {{staff_performance}} FINAL WHERE credit != 'handler' OR closed_at IS NOT NULL) AS c
+        FROM (SELECT project_id, staff_id, credit, on_time, satisfied, if(credit IN ('handler', 'visitor'), closed_at, received_at) AS credited_at
+              FROM {{staff_performance}} FINAL WHERE credit NOT IN ('handler', 'visitor') OR closed_at IS NOT NULL) AS c
         LEFT JOIN (SELECT staff_id, name, department FROM {{staff}} FINAL) AS st ON st.staff_id = c.staff_id
         WHERE $TIME(c.credited_at) AND $PROJECT(c.project_id) AND $DEPARTMENT(st.department) AND $STAFF(c.staff_id)
         GROUP BY month, project_id, staff_id

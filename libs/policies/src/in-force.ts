@@ -33,6 +33,8 @@ export interface PolicyInForce {
   changes: PolicyChange[];
   sla: SlaPolicy;
   calendar: BusinessCalendar;
+  /** The calendar section in force (undefined: the built-in default hours). */
+  calendarSection?: CalendarSection;
   /** Whether the first-reply limit is the project's own figure rather than half its standard working day. */
   halfWorkingDayOverridden: boolean;
   scoreWeights: ScoreWeights;
@@ -107,7 +109,8 @@ export class PolicyHistory {
       return value(c);
     };
     const deptCal = department ? take(from('departmentCalendars', (c) => c.sections.departmentCalendars?.[department]), (c) => c.sections.departmentCalendars![department]) : undefined;
-    const calendar = this.calendar(deptCal ?? take(from('calendar'), (c) => c.sections.calendar));
+    const calendarSection = deptCal ?? take(from('calendar'), (c) => c.sections.calendar);
+    const calendar = this.calendar(calendarSection);
     // SLA limits field by field: a project's section overrides only the limits it names.
     const sla: SlaPolicy = defaultSlaPolicy();
     for (const field of Object.keys(sla) as (keyof SlaPolicy)[]) {
@@ -120,7 +123,7 @@ export class PolicyHistory {
     const complaintTopics = take(from('complaintTopics'), (c) => c.sections.complaintTopics) ?? DEFAULT_TOPICS;
     const changes = [...used].sort((a, b) => (a.scope === b.scope ? a.change - b.change : a.scope === COMPANY_SCOPE ? -1 : b.scope === COMPANY_SCOPE ? 1 : a.scope.localeCompare(b.scope)));
     const result: PolicyInForce = {
-      projectId, at: new Date(t).toISOString(), version: changes.length ? changes.map((c) => c.id).join(' ') : 'default', changes, sla, calendar, halfWorkingDayOverridden, scoreWeights, complaintTopics,
+      projectId, at: new Date(t).toISOString(), version: changes.length ? changes.map((c) => c.id).join(' ') : 'default', changes, sla, calendar, calendarSection, halfWorkingDayOverridden, scoreWeights, complaintTopics,
     };
     this.resolved.set(key, result);
     return result;

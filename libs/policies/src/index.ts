@@ -3,3 +3,4 @@ export * from './events';
 export * from './commands';
 export * from './in-force';
 export * from './store';
+export * from './view';
