@@ -7,6 +7,7 @@ import { buildKpiExport, toCsvFiles, toWorkbook } from '@service-ledger/exports'
 import type { Response } from 'express';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
 import { AccessLog } from './access-log';
+import { COMPANY_TIME_ZONE } from './analytics.tokens';
 
 const SHEETS = ['summary', 'staff', 'breaches', 'definitions'] as const;
 
@@ -19,6 +20,7 @@ export class ExportsController {
   constructor(
     @Inject(ANALYTICS) private readonly db: Analytics,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
+    @Inject(COMPANY_TIME_ZONE) private readonly timeZone: string,
   ) {}
 
   @Get('kpi')
@@ -37,7 +39,7 @@ export class ExportsController {
       if (!project && principal.projects.length === 1) project = principal.projects[0];
       if (!project || !inScope(principal, project)) throw new ForbiddenError(project ? `not allowed in project '${project}'` : 'choose one of your projects');
     }
-    const data = await buildKpiExport(this.db, { month: q.month, project });
+    const data = await buildKpiExport(this.db, { month: q.month, project, timeZone: this.timeZone });
     await this.accessLog.record(principal, 'kpi_export', { month: q.month, project: project ?? '*', format, sourcePosition: data.sourcePosition });
     const name = `kpi-${q.month}${project ? `-${project}` : ''}`;
     if (format === 'xlsx') {

@@ -3,6 +3,7 @@ import { compareDatabases, migrate, replay, runKpis } from '@service-ledger/anal
 import { loadConfig } from '@service-ledger/config';
 import { openAnalytics } from './parts/projector.part';
 import { registerAuditCommands } from './audit-commands';
+import { registerPolicyCommands } from './policy-commands';
 import { openStore } from './runtime';
 import { seedStore } from '@service-ledger/seed';
 import { exportKpisToFiles } from '@service-ledger/exports';
@@ -107,6 +108,7 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
       }
     });
   registerAuditCommands(program, fail);
+  registerPolicyCommands(program, kpi, fail);
 }
 
 function positiveInt(flag: string, value: string): number {
