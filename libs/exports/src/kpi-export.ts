@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import ExcelJS from 'exceljs';
-import { type Analytics, KPIS, type KpiValue, parseMonth, runKpisByProject, staffScorecard, type StaffScore } from '@service-ledger/analytics';
+import { type Analytics, KPIS, type KpiValue, parseMonth, policyHistoryOf, runKpisByProject, staffScorecard, type StaffScore, versionsInMonth, weightsForMonth } from '@service-ledger/analytics';
+import { changeSummary, type ScoreWeights } from '@service-ledger/policies';
 import { clockDefinitions } from '@service-ledger/sla';
 import { ValidationError } from '@service-ledger/core';
 
@@ -30,6 +31,10 @@ export interface KpiExport {
   projects: { projectId: string; name: string; kpis: KpiValue[] }[];
   staff: StaffScore[];
   breaches: Breach[];
+  /** The policy changes in force during the month for the exported projects: every figure follows from them. */
+  policies: { id: string; effectiveFrom: string; setBy: string; recordedAt: string; reason: string; summary: string }[];
+  /** The score weights each project's scorecard used (the policy in force at the end of the month). */
+  weights: { projectId: string; weights: ScoreWeights }[];
   /** Global position of the last event the projections had applied when the export was built. */
   sourcePosition: string;
   generatedAt: string;
@@ -65,7 +70,9 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
   // One grouped pass for all projects: the KPI set per project would be ~20 queries × every project.
   const kpis = await runKpisByProject(db, { month: req.month, project: req.project, timeZone: tz });
   const perProject = projects.map((p) => ({ projectId: p.project_id, name: p.name, kpis: kpis.project(p.project_id) }));
-  const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz });
+  const history = await policyHistoryOf(db, tz);
+  const weightsOf = weightsForMonth(history, req.month, tz);
+  const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz }, weightsOf);
   const breaches = await db.query<Breach>(
     `SELECT case_id, case_type, project_id, clock, toString(deadline) AS deadline_utc, if(met_at IS NULL, NULL, toString(met_at)) AS met_at_utc,
         round(if(met_at IS NULL, greatest(0, dateDiff('second', deadline, least(now64(3), toDateTime64(addMonths(toStartOfMonth(toDate(concat(toString({month:UInt32}), '01'))), 1), 3, {tz:String})))), breach_seconds) / 3600, 2) AS breach_hours,
@@ -87,6 +94,8 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
     month: req.month,
     projects: perProject,
     staff,
+    policies: versionsInMonth(history, req.month, projects.map((p) => p.project_id), tz).map((c) => ({ id: c.id, effectiveFrom: c.effectiveFrom, setBy: c.setBy, recordedAt: c.recordedAt, reason: c.reason, summary: changeSummary(c) })),
+    weights: projects.map((p) => ({ projectId: p.project_id, weights: weightsOf(p.project_id) })),
     breaches: breaches.map((b) => ({ ...b, breach_hours: Number(b.breach_hours), open: Number(b.open) })),
     sourcePosition: meta?.position ?? '0',
     generatedAt: new Date().toISOString(),
@@ -157,7 +166,15 @@ export function exportSheets(e: KpiExport): Sheet[] {
     rows: [
       ...KPIS.map((k) => ({ id: k.id, name: `${k.zh} ${k.en}`, numerator: k.numerator, denominator: k.denominator, month: k.month })),
       ...Object.entries(clockDefinitions).map(([id, c]) => ({ id, name: 'SLA clock', numerator: `starts: ${c.starts}; stops: ${c.stops}`, denominator: `limit: ${c.limit} (${c.time})`, month: 'deadline' })),
-      { id: 'staff_score', name: '综合得分 Composite score', numerator: '40 × on-time rate + 40 × satisfaction rate + 20 × handled ÷ most handled in the project − 5 × reworks (floor 0)', denominator: 'ranked per project; ties share a rank', month: 'closure / receipt' },
+      ...e.weights.map(({ projectId, weights: w }) => ({
+        id: `staff_score ${projectId}`, name: '综合得分 Composite score',
+        numerator: `${w.onTime} × on-time rate + ${w.satisfaction} × satisfaction rate + ${w.volume} × handled ÷ most handled in the project − ${w.reworkPenalty} × reworks (floor 0)`,
+        denominator: 'on-time counts each clock for who answers for it (first reply: first responder; promised reply: responsible handler; arrival and fix: technician; assessment: assessor; follow-up: visitor); ranked per project, ties share a rank',
+        month: 'closure / receipt',
+      })),
+      ...(e.policies.length
+        ? e.policies.map((c) => ({ id: `policy ${c.id}`, name: '政策版本 Policy version', numerator: c.summary, denominator: `effective ${c.effectiveFrom}; set by ${c.setBy} at ${c.recordedAt}: ${c.reason}`, month: 'clocks started from its effective instant' }))
+        : [{ id: 'policy default', name: '政策版本 Policy version', numerator: 'built-in defaults (no policy change recorded): Monday–Friday 08:30–12:00 and 13:30–17:30, domain SLA limits, weights 40/40/20/−5', denominator: '', month: e.month }]),
       ...(e.anchor ? [{ id: 'anchor', name: '审计锚点 Audit anchor', numerator: `${e.anchor.position}:${e.anchor.digest}`, denominator: 'keep this line outside the system; `service-ledger audit verify --anchor <it>` later proves the history up to it is unchanged', month: e.month }] : []),
       { id: 'source', name: '数据来源 Source', numerator: `event-store position ${e.sourcePosition}; generated ${e.generatedAt}`, denominator: e.changedAfterCloseAt ? `data about ${e.month} last changed after the month closed at ${e.changedAfterCloseAt}` : `no late entries after ${e.month} closed`, month: e.month },
     ],
