@@ -54,9 +54,9 @@ function toRules(a: SlaPolicy | ClockRules, b: BusinessCalendar | undefined): Cl
 
 /** What starts and stops each clock, for docs and the KPI definitions. */
 export const clockDefinitions: Record<ClockKind, { caseType: CaseType; starts: string; stops: string; limit: string; time: 'wall clock' | 'working time' }> = {
-  complaint_first_reply: { caseType: 'complaint', starts: 'ComplaintReceived', stops: 'first ComplaintRepliedToOwner or ComplaintHandled', limit: 'half a working day (complaintFirstReplyWorkingMs)', time: 'working time' },
+  complaint_first_reply: { caseType: 'complaint', starts: 'ComplaintReceived', stops: 'first ComplaintRepliedToOwner or ComplaintHandled', limit: 'half a working day: half the project’s standard working day on its calendar (3 h 45 min for the default 08:30–12:00 + 13:30–17:30), unless the policy sets its own (complaintFirstReplyWorkingMs)', time: 'working time' },
   complaint_promised_reply: { caseType: 'complaint', starts: 'ComplaintResponsibilityAssigned', stops: 'a reply or handling after the promise', limit: 'the promised time (latest promise)', time: 'wall clock' },
-  repair_arrival: { caseType: 'repair', starts: 'RepairReported, or the appointment when later', stops: 'TechnicianArrived', limit: 'urgent only: 2 h (urgentArrivalMs), paused time excluded; cancelled when reclassified general before arrival', time: 'wall clock' },
+  repair_arrival: { caseType: 'repair', starts: 'RepairReported, or the appointment when later', stops: 'TechnicianArrived', limit: 'urgent only: 2 h by default (urgentArrivalMs), paused time excluded; cancelled when reclassified general before arrival', time: 'wall clock' },
   repair_fix: { caseType: 'repair', starts: 'RepairReported, or the appointment when later', stops: 'RepairCompleted', limit: 'urgent 24 h, general 72 h (by the current category), paused time excluded', time: 'wall clock' },
   repair_assessment: { caseType: 'repair', starts: 'RepairReported (non-standard item)', stops: 'RepairAssessed', limit: '15 min (assessmentMs)', time: 'wall clock' },
   help_answer: { caseType: 'help_request', starts: 'HelpRequestReceived', stops: 'HelpRequestAnswered', limit: '5 min (helpAnswerMs)', time: 'wall clock' },

@@ -209,6 +209,17 @@ function clockHistory(events: EventEnvelope[], rules: ClockRules, caseId: string
   });
 }
 
+/** Who answers for each clock, in words (KPI.md is generated from this; `clockOwner` implements it). */
+export const CLOCK_OWNERS: Record<SlaClock['clock'], string> = {
+  complaint_first_reply: 'first responder (首问负责: whoever received the complaint)',
+  complaint_promised_reply: 'responsible handler named at 定责, else whoever handled it; the first responder until one is named',
+  repair_arrival: 'technician dispatched',
+  repair_fix: 'technician dispatched',
+  repair_assessment: 'engineering supervisor who assessed (none named until assessed)',
+  help_answer: 'staff who answered; the first responder until answered',
+  follow_up_visit: 'visitor who made the visit; the first responder until visited',
+};
+
 /** Which credit of the staff scorecard a clock's outcome counts for. */
 export type ClockCredit = 'first_responder' | 'handler' | 'assessor' | 'visitor';
 export interface ClockOwner {
