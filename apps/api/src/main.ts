@@ -1,11 +1,8 @@
 import 'reflect-metadata';
 import { ANALYTICS, migrate } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
-import { AnalyticsApiModule } from './analytics.module';
-import { createApp } from './app';
-import { DashboardsModule } from './dashboards/dashboards.module';
-import { openAnalytics } from '../../cli/src/parts/projector.part';
-import { openStore, tokenService } from '../../cli/src/runtime';
+import { AnalyticsApiModule, createApp, DashboardsModule } from '@service-ledger/api';
+import { openAnalytics, openStore, tokenService } from '@service-ledger/runtime';
 
 /** Distributed shape: the API alone (the projector, relay and scheduler run as their own processes). */
 async function main() {

@@ -2,9 +2,7 @@ import 'reflect-metadata';
 import { migrate, Projector, KafkaEventSource, StoreEventSource, type EventSource } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
 import { ensureTopics, kafkaClient } from '@service-ledger/kafka';
-import { kafkaConfigOf } from '../../cli/src/kafka-config';
-import { openAnalytics } from '../../cli/src/parts/projector.part';
-import { openStore } from '../../cli/src/runtime';
+import { kafkaConfigOf, openAnalytics, openStore } from '@service-ledger/runtime';
 
 /** Distributed shape: Kafka consumer group → ClickHouse (or straight from the store when SL_KAFKA_BROKERS is unset). */
 async function main() {

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@service-ledger/config';
 import { ensureTopics, kafkaClient, KafkaEventPublisher, startRelay } from '@service-ledger/kafka';
-import { kafkaConfigOf } from '../../cli/src/kafka-config';
-import { openStore } from '../../cli/src/runtime';
+import { kafkaConfigOf, openStore } from '@service-ledger/runtime';
 
 /** Distributed shape: event store → Kafka. */
 async function main() {

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { migrate } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
 import { MonthlyExportScheduler } from '@service-ledger/exports';
-import { openAnalytics } from '../../cli/src/parts/projector.part';
+import { openAnalytics } from '@service-ledger/runtime';
 
 /** Distributed shape: the monthly KPI export on the 1st of each month. */
 async function main() {

@@ -3,7 +3,7 @@ import { withStaffNames } from './helpers';
 import { kpiGroupedSql } from './kpi';
 import type { Panel } from './types';
 
-const W = DEFAULT_WEIGHTS;
+const weights = DEFAULT_WEIGHTS;
 
 /**
  * The score weights of a project in force at the end of the month, as `weightsForMonth` picks them: the project's own
@@ -14,7 +14,7 @@ const WEIGHT_CHANGES = `(SELECT groupArray((JSONExtractString(data, 'scope'), pa
     (JSONExtractFloat(data, 'sections', 'scoreWeights', 'onTime'), JSONExtractFloat(data, 'sections', 'scoreWeights', 'satisfaction'),
      JSONExtractFloat(data, 'sections', 'scoreWeights', 'volume'), JSONExtractFloat(data, 'sections', 'scoreWeights', 'reworkPenalty'))))
   FROM {{events}} FINAL WHERE type = 'PolicyChanged' AND JSONHas(data, 'sections', 'scoreWeights'))`;
-const WEIGHTS_IN_FORCE = `arrayLast(x -> 1, arrayConcat([(toFloat64(${W.onTime}), toFloat64(${W.satisfaction}), toFloat64(${W.volume}), toFloat64(${W.reworkPenalty}))],
+const WEIGHTS_IN_FORCE = `arrayLast(x -> 1, arrayConcat([(toFloat64(${weights.onTime}), toFloat64(${weights.satisfaction}), toFloat64(${weights.volume}), toFloat64(${weights.reworkPenalty}))],
     arrayMap(x -> x.4, arraySort(x -> (x.1 = project_id, x.2, x.3),
       arrayFilter(x -> (x.1 = project_id OR x.1 = 'company') AND x.2 < toDateTime64(toDateTime(addMonths(month, 1), $TZ), 3), ${WEIGHT_CHANGES})))))`;
 
@@ -30,8 +30,8 @@ export const staffScorecard: Panel = {
   columns: ['month', 'project_id', 'rank', 'staff_id', 'name', 'received', 'handled', 'on_time_rate', 'satisfaction_rate', 'reworks', 'score'],
   title: { zh: '员工月度绩效与排名', en: 'Staff scorecard and ranking per month' },
   description: {
-    zh: `按项目、按月：首问受理、处理、及时率、满意率、返修与综合得分（权重按项目当月末生效的政策，默认及时${W.onTime}、满意${W.satisfaction}、工作量${W.volume}，每次返修扣${W.reworkPenalty}分），与月度绩效导出一致。`,
-    en: `Per project and month: first-responder jobs, handled, on-time and satisfaction rates, reworks and the composite score (weights: the project's policy in force at the end of the month; default on time ${W.onTime}, satisfaction ${W.satisfaction}, volume ${W.volume}, −${W.reworkPenalty} per rework), as in the monthly export.`,
+    zh: `按项目、按月：首问受理、处理、及时率、满意率、返修与综合得分（权重按项目当月末生效的政策，默认及时${weights.onTime}、满意${weights.satisfaction}、工作量${weights.volume}，每次返修扣${weights.reworkPenalty}分），与月度绩效导出一致。`,
+    en: `Per project and month: first-responder jobs, handled, on-time and satisfaction rates, reworks and the composite score (weights: the project's policy in force at the end of the month; default on time ${weights.onTime}, satisfaction ${weights.satisfaction}, volume ${weights.volume}, −${weights.reworkPenalty} per rework), as in the monthly export.`,
   },
   sql: `SELECT formatDateTime(month, '%Y-%m') AS month, project_id, rank() OVER (PARTITION BY month, project_id ORDER BY score DESC) AS rank,
       staff_id, name, received, handled, round(on_time_raw, 4) AS on_time_rate, round(satisfaction_raw, 4) AS satisfaction_rate, reworks, score

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Aggregate, type DomainCommand, ensure, event, schemas as s } from '@service-ledger/core';
+import { type Aggregate, type DomainCommand, ensure, event, schemas as field } from '@service-ledger/core';
 import type { SlaPolicy } from '@service-ledger/sla';
 import { policySections, type SlaSection } from './document';
 import { COMPANY_PROJECT, COMPANY_SCOPE, type PolicyChanged, policyStream, type StoredSections } from './events';
@@ -25,9 +25,9 @@ export function slaLimits(section: SlaSection): Partial<SlaPolicy> {
 
 export const changePolicySchema = z.strictObject({
   /** Absent: the company-wide policy (every project inherits it); else the project's own. */
-  projectId: s.projectId.optional(),
-  effectiveFrom: s.instant,
-  reason: s.longText,
+  projectId: field.projectId.optional(),
+  effectiveFrom: field.instant,
+  reason: field.longText,
   sections: policySections,
 });
 

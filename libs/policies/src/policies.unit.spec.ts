@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@service-ledger/core';
 import { evaluateCaseClocks } from '@service-ledger/sla';
-import { ev, given } from '@service-ledger/testing';
+import { event as ev } from '@service-ledger/core';
+import { given } from '@service-ledger/testing';
 import { changePolicySchema, PolicyHistory, policyCommands, type PolicySectionsInput } from './index';
 
 const H = 3600_000;

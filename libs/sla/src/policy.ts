@@ -1,7 +1,7 @@
 const HOUR = 3600_000;
 const MINUTE = 60_000;
 
-/** SLA limits; these defaults apply until a policy change sets others (libs/policies). Durations in milliseconds. */
+/** SLA limits; defaults are those of docs/domain.md until a policy change sets others (libs/policies). Durations in milliseconds. */
 export interface SlaPolicy {
   /** Urgent repair: technician on site within 2 h (wall clock). */
   urgentArrivalMs: number;

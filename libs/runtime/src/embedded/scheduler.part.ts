@@ -1,0 +1,22 @@
+import { join, resolve } from 'node:path';
+import type { Analytics } from '@service-ledger/analytics';
+import { MonthlyExportScheduler } from '@service-ledger/exports';
+import { verifyStore } from '@service-ledger/audit';
+import { SqlEventStore } from '@service-ledger/event-store';
+import type { EmbeddedPart } from './part';
+
+/** The monthly KPI export, scheduled in the embedded process (a separate `start:scheduler` in the distributed shape). */
+export function schedulerPart(analytics: () => Analytics): EmbeddedPart {
+  return {
+    name: 'scheduler',
+    async start({ config, store, log }) {
+      const dir = config.exportDir ?? join(resolve(config.dataDir), 'exports');
+      // The monthly workbook carries the audit anchor (a full verify walk: fine once a month).
+      const anchor = store instanceof SqlEventStore ? async () => (await verifyStore(store)).head : undefined;
+      const scheduler = new MonthlyExportScheduler(analytics(), { dir, at: config.exportCron, timeZone: config.timeZone, log, anchor });
+      scheduler.start();
+      log(`  Monthly KPI export: on the 1st at ${config.exportCron} (${config.timeZone}) into ${dir}`);
+      return { async stop() { scheduler.stop(); } };
+    },
+  };
+}
