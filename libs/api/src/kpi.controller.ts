@@ -4,6 +4,7 @@ import { ANALYTICS, type Analytics, kpiCases, parseMonth, runKpis, staffScorecar
 import { inScope, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, ValidationError } from '@service-ledger/core';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
+import { Freshness } from './freshness';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -28,7 +29,10 @@ export function kpiFilters(q: Record<string, string | undefined>, principal: Pri
 @Controller('api')
 @AllowRoles('supervisor', 'engineering_supervisor', 'project_manager', 'gm_office', 'hr', 'auditor', 'receptionist')
 export class KpiController {
-  constructor(@Inject(ANALYTICS) private readonly db: Analytics) {}
+  constructor(
+    @Inject(ANALYTICS) private readonly db: Analytics,
+    @Inject(Freshness) private readonly freshness: Freshness,
+  ) {}
 
   @Get('kpis')
   @ApiQuery({ name: 'month', example: '2026-03' })
@@ -37,7 +41,7 @@ export class KpiController {
   @ApiQuery({ name: 'staff', required: false })
   async kpis(@Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
-    return { filters, kpis: await runKpis(this.db, filters) };
+    return { filters, kpis: await runKpis(this.db, filters), projection: await this.freshness.of() };
   }
 
   /** Drill-down: the case ids behind a KPI's numerator and denominator. */
@@ -46,7 +50,7 @@ export class KpiController {
   @ApiQuery({ name: 'project', required: false })
   async cases(@Param('id') id: string, @Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
-    return { kpi: id, filters, ...(await kpiCases(this.db, id, filters)) };
+    return { kpi: id, filters, ...(await kpiCases(this.db, id, filters)), projection: await this.freshness.of() };
   }
 
   @Get('staff/scorecard')
@@ -54,6 +58,6 @@ export class KpiController {
   @ApiQuery({ name: 'project', required: false })
   async scorecard(@Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
-    return { filters, staff: await staffScorecard(this.db, filters) };
+    return { filters, staff: await staffScorecard(this.db, filters), projection: await this.freshness.of() };
   }
 }

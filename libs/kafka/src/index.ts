@@ -3,3 +3,4 @@ export * from './kafka-config';
 export * from './publisher';
 export * from './consumer';
 export * from './relay';
+export * from './lag';

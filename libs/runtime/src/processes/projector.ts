@@ -1,0 +1,119 @@
+import { type Analytics, KafkaEventSource, migrate, projectAll, Projector, StoreEventSource } from '@service-ledger/analytics';
+import type { Config } from '@service-ledger/config';
+import { consumerGroupLag, ensureTopics, kafkaClient, topicsOf } from '@service-ledger/kafka';
+import { FailureTracker, type Logger } from '@service-ledger/telemetry';
+import { analyticsCheck, eventStoreCheck } from '../ops/checks';
+import { GlobalLogWatch } from '../ops/global-log-watch';
+import { observedProjector } from '../ops/observed-projector';
+import { openProcessOps, type RunningProcess } from '../ops/process';
+import { untilConnected } from '../ops/retry';
+import { kafkaConfigOf } from '../kafka-config';
+import { openAnalytics, openStore } from '../open';
+
+/**
+ * The projector process: Kafka consumer group → ClickHouse, or straight from the store when SL_KAFKA_BROKERS is
+ * unset. Started on an empty analytics database with a shared store configured, it first rebuilds from the store:
+ * the topic keeps only 7 days, the store keeps everything.
+ */
+export async function startProjectorProcess(config: Config, options: { lagIntervalMs?: number } = {}): Promise<RunningProcess & { db: Analytics }> {
+  const ops = await openProcessOps(config, 'projector');
+  const { log, metrics, health } = ops;
+  const db = openAnalytics(config).instrument(metrics);
+  let stopped = false;
+  const stops: (() => Promise<void>)[] = [];
+  health.add(analyticsCheck(db, metrics, 'down'));
+  const projector = new Projector(db);
+  const observed = observedProjector(projector, metrics, log, 'down');
+  health.add(observed.check);
+  const migrated = await untilConnected(`projector: analytics ${db.kind}`, () => migrate(db), new FailureTracker(), log, () => stopped);
+
+  if (config.kafkaBrokers) {
+    const kafka = { ...kafkaConfigOf(config, 'service-ledger-projector'), log: (level: 'error' | 'warn' | 'info' | 'debug', msg: string, extra: Record<string, unknown>) => log[level](extra, msg) };
+    const broker = new FailureTracker();
+    health.add({ name: 'kafka', check: () => broker.result('down', { brokers: kafka.brokers }) });
+    if (migrated !== null) await rebuildIfEmpty(config, db, projector, log);
+    const source = new KafkaEventSource(kafka, 'projector', { onDeadLetter: (n) => metrics.kafka.deadLettered.inc({ source: 'events' }, n) });
+    const admin = kafkaClient(kafka).admin();
+    await untilConnected(
+      `projector: Kafka ${kafka.brokers.join(',')}`,
+      async () => {
+        await admin.connect();
+        await ensureTopics(admin, kafka);
+        const running = await source.start(observed.handle);
+        stops.push(running.stop);
+      },
+      broker,
+      log,
+      () => stopped,
+    );
+    // The broker's answer about the group's lag doubles as the kafka health probe while consuming.
+    const probe = async () => {
+      try {
+        const lag = await consumerGroupLag(admin, source.consumer.groupId, topicsOf(kafka).events);
+        metrics.projector.lagEvents.set(lag);
+        const last = observed.lastEventRecordedAt();
+        metrics.projector.lagSeconds.set(lag > 0 && last ? Math.max(0, (Date.now() - Date.parse(last)) / 1000) : 0);
+        broker.succeeded();
+      } catch (error) {
+        if (broker.failed(error).first) log.warn(`projector: Kafka unreachable: ${broker.lastError}`);
+      }
+    };
+    const timer = setInterval(() => void probe(), options.lagIntervalMs ?? 5000).unref();
+    stops.push(async () => {
+      clearInterval(timer);
+      await admin.disconnect().catch(() => undefined);
+    });
+    log.info(`projector: Kafka ${config.kafkaBrokers} (group ${source.consumer.groupId}) → ${config.analytics} ${db.database}`);
+  } else {
+    const store = await openStore(config);
+    health.add(eventStoreCheck(store, metrics));
+    const watch = GlobalLogWatch.for(store, metrics, log, {
+      subscriptions: ['projector'],
+      stallAlertSeconds: config.stallAlertSeconds,
+      lag: (_id, lag) => {
+        metrics.projector.lagEvents.set(lag.positionsBehind);
+        metrics.projector.lagSeconds.set(lag.oldestPendingAgeSeconds);
+      },
+    });
+    if (watch) health.add(watch.start());
+    const running = await new StoreEventSource(store, 'projector').start(observed.handle);
+    stops.push(async () => {
+      await running.stop();
+      watch?.stop();
+      await store.close();
+    });
+    log.info(`projector: ${config.store} → ${config.analytics} ${db.database}`);
+  }
+  return {
+    ops,
+    db,
+    async stop() {
+      stopped = true;
+      for (const stop of stops.reverse()) await stop().catch(() => undefined);
+      await db.close();
+      await ops.server.stop();
+    },
+  };
+}
+
+/**
+ * An empty analytics database is rebuilt from the event store before consuming: the topic's retention (7 days) may
+ * have dropped the beginning of history. Events the topic still holds arrive again afterwards; the projection is
+ * idempotent. Without a shared store (SL_STORE=pglite is a local folder), only the topic can be read: said loudly.
+ */
+async function rebuildIfEmpty(config: Config, db: Analytics, projector: Projector, log: Logger): Promise<void> {
+  if ((await db.projectionPosition()).events > 0) return;
+  if (config.store === 'pglite') {
+    log.warn('projector: analytics is empty and no shared event store is configured (SL_STORE=postgres|kurrentdb): only what the Kafka topic still holds (7 days) can be projected; run `service-ledger replay` against the store to rebuild');
+    return;
+  }
+  const store = await openStore(config);
+  try {
+    log.info(`projector: analytics database ${db.database} is empty: rebuilding from the ${config.store} event store before consuming Kafka`);
+    const started = Date.now();
+    const events = await projectAll(store, projector);
+    log.info({ events, seconds: Math.round((Date.now() - started) / 1000) }, `projector: rebuilt ${events} events from the store`);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,95 @@
+import type { Config } from '@service-ledger/config';
+import { ensureTopics, kafkaClient, KafkaEventPublisher, startRelay, type Relay } from '@service-ledger/kafka';
+import { DependencyUnavailableError } from '@service-ledger/core';
+import { errorMessage, FailureTracker, secondsSince } from '@service-ledger/telemetry';
+import { eventStoreCheck } from '../ops/checks';
+import { GlobalLogWatch } from '../ops/global-log-watch';
+import { openProcessOps, type RunningProcess } from '../ops/process';
+import { untilConnected } from '../ops/retry';
+import { kafkaConfigOf } from '../kafka-config';
+import { openStore } from '../open';
+
+/**
+ * The relay process: event store → Kafka. Started while the broker is down it keeps retrying with backoff and
+ * reports `kafka` down; once relaying, a failed batch is retried (never skipped) and shows as `relay` down.
+ */
+export async function startRelayProcess(config: Config, options: { pollIntervalMs?: number; watchIntervalMs?: number } = {}): Promise<RunningProcess> {
+  const ops = await openProcessOps(config, 'relay');
+  const { log, metrics, health } = ops;
+  const kafka = { ...kafkaConfigOf(config, 'service-ledger-relay'), log: (level: 'error' | 'warn' | 'info' | 'debug', msg: string, extra: Record<string, unknown>) => log[level](extra, msg) };
+  const store = await openStore(config);
+  const broker = new FailureTracker();
+  let relay: Relay | null = null;
+  let stopped = false;
+  health.add(eventStoreCheck(store, metrics), {
+    name: 'kafka',
+    // Once relaying, a failed round that is not the store's (that one shows as eventStore) is the broker's.
+    check: () =>
+      relay?.lastError && !(relay.lastError instanceof DependencyUnavailableError)
+        ? { status: 'down', message: errorMessage(relay.lastError), brokers: kafka.brokers }
+        : broker.result('down', { brokers: kafka.brokers }),
+  });
+  const watch = GlobalLogWatch.for(store, metrics, log, {
+    subscriptions: ['relay'],
+    stallAlertSeconds: config.stallAlertSeconds,
+    intervalMs: options.watchIntervalMs,
+    lag: (_id, lag) => {
+      metrics.relay.lagEvents.set(lag.positionsBehind);
+      metrics.relay.lagSeconds.set(lag.oldestPendingAgeSeconds);
+    },
+  });
+  if (watch) health.add(watch.start());
+
+  const publisher = new KafkaEventPublisher(kafka);
+  const connecting = untilConnected(
+    `relay: Kafka ${kafka.brokers.join(',')}`,
+    async () => {
+      const admin = kafkaClient(kafka).admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, kafka);
+      } finally {
+        await admin.disconnect();
+      }
+      await publisher.connect();
+    },
+    broker,
+    log,
+    () => stopped,
+  ).then((connected) => {
+    if (connected === null) return;
+    const m = metrics.relay;
+    relay = startRelay(
+      store,
+      {
+        async publish(events) {
+          const started = process.hrtime.bigint();
+          await publisher.publish(events);
+          m.batchSize.observe(events.length);
+          m.batchDuration.observe(secondsSince(started));
+          m.published.inc(events.length);
+          log.debug({ events: events.length, first: events[0]?.eventId }, 'relay: batch acknowledged');
+        },
+      },
+      { pollIntervalMs: options.pollIntervalMs ?? 100 },
+    );
+    relay.onFailure = (error, consecutive) => {
+      m.errors.inc();
+      if (consecutive === 1 || consecutive % 20 === 0) log.warn({ consecutiveFailures: consecutive }, `relay: ${(error as Error).message}; retrying the same batch with backoff`);
+    };
+    log.info(`relay: ${config.store} → ${kafka.brokers.join(',')} (${kafka.topicPrefix}.events)`);
+  });
+
+  return {
+    ops,
+    async stop() {
+      stopped = true;
+      await connecting;
+      await relay?.stop();
+      watch?.stop();
+      await publisher.disconnect().catch(() => undefined);
+      await store.close();
+      await ops.server.stop();
+    },
+  };
+}
