@@ -4,3 +4,4 @@ export * from './publisher';
 export * from './consumer';
 export * from './relay';
 export * from './lag';
+export * from './broker-probe';

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { ANALYTICS, migrate } from '@service-ledger/analytics';
+import { ANALYTICS, type Analytics, migrate } from '@service-ledger/analytics';
 import { AnalyticsApiModule, createApp, DashboardsModule, Freshness } from '@service-ledger/api';
 import { type Config, ConfigError } from '@service-ledger/config';
 import { Health, Metrics, type OpsServer, processLogger, startOpsServer } from '@service-ledger/telemetry';
@@ -23,12 +23,13 @@ export function assertReadSideFilled(config: Config, shape: 'distributed' | 'emb
 }
 
 /** The distributed API: commands and reads over PostgreSQL/KurrentDB and a ClickHouse server. */
-export async function startApiProcess(config: Config): Promise<{ app: INestApplication; url: string; ops: OpsServer | null; stop(): Promise<void> }> {
-  assertReadSideFilled(config, 'distributed');
+/** `analytics`: an analytics client shared with a projector in the same process (tests: chDB binds one folder per process). */
+export async function startApiProcess(config: Config, options: { analytics?: Analytics } = {}): Promise<{ app: INestApplication; url: string; ops: OpsServer | null; stop(): Promise<void> }> {
+  if (!options.analytics) assertReadSideFilled(config, 'distributed');
   const log = processLogger('api', config.logLevel);
   const metrics = new Metrics('api');
   const store = await openStore(config);
-  const db = openAnalytics(config).instrument(metrics);
+  const db = (options.analytics?.withDatabase(options.analytics.database) ?? openAnalytics(config)).instrument(metrics);
   // ClickHouse may come up after the API: commands work meanwhile, and /health says analytics is degraded.
   await migrate(db).catch((error: Error) => log.warn(`api: analytics not ready (${error.message}); KPI reads fail until it is`));
   const freshness = new Freshness(store, db);
@@ -56,7 +57,7 @@ export async function startApiProcess(config: Config): Promise<{ app: INestAppli
       await app.close();
       await ops?.stop();
       await store.close();
-      await db.close();
+      if (!options.analytics) await db.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { type Analytics, KafkaEventSource, migrate, projectAll, Projector, StoreEventSource } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
-import { consumerGroupLag, ensureTopics, kafkaClient, topicsOf } from '@service-ledger/kafka';
+import { BrokerProbe, consumerGroupLag, ensureTopics, kafkaClient, topicsOf } from '@service-ledger/kafka';
 import { FailureTracker, type Logger } from '@service-ledger/telemetry';
 import { analyticsCheck, eventStoreCheck } from '../ops/checks';
 import { GlobalLogWatch } from '../ops/global-log-watch';
@@ -15,10 +15,10 @@ import { openAnalytics, openStore } from '../open';
  * unset. Started on an empty analytics database with a shared store configured, it first rebuilds from the store:
  * the topic keeps only 7 days, the store keeps everything.
  */
-export async function startProjectorProcess(config: Config, options: { lagIntervalMs?: number } = {}): Promise<RunningProcess & { db: Analytics }> {
+export async function startProjectorProcess(config: Config, options: { lagIntervalMs?: number; analytics?: Analytics } = {}): Promise<RunningProcess & { db: Analytics }> {
   const ops = await openProcessOps(config, 'projector');
   const { log, metrics, health } = ops;
-  const db = openAnalytics(config).instrument(metrics);
+  const db = (options.analytics?.withDatabase(options.analytics.database) ?? openAnalytics(config)).instrument(metrics);
   let stopped = false;
   const stops: (() => Promise<void>)[] = [];
   health.add(analyticsCheck(db, metrics, 'down'));
@@ -33,12 +33,16 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
     health.add({ name: 'kafka', check: () => broker.result('down', { brokers: kafka.brokers }) });
     if (migrated !== null) await rebuildIfEmpty(config, db, projector, log);
     const source = new KafkaEventSource(kafka, 'projector', { onDeadLetter: (n) => metrics.kafka.deadLettered.inc({ source: 'events' }, n) });
-    const admin = kafkaClient(kafka).admin();
     await untilConnected(
       `projector: Kafka ${kafka.brokers.join(',')}`,
       async () => {
+        const admin = kafkaClient(kafka).admin();
         await admin.connect();
-        await ensureTopics(admin, kafka);
+        try {
+          await ensureTopics(admin, kafka);
+        } finally {
+          await admin.disconnect();
+        }
         const running = await source.start(observed.handle);
         stops.push(running.stop);
       },
@@ -47,21 +51,29 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
       () => stopped,
     );
     // The broker's answer about the group's lag doubles as the kafka health probe while consuming.
+    const brokerProbe = new BrokerProbe(kafka);
     const probe = async () => {
       try {
-        const lag = await consumerGroupLag(admin, source.consumer.groupId, topicsOf(kafka).events);
+        const lag = await brokerProbe.use((admin) => consumerGroupLag(admin, source.consumer.groupId, topicsOf(kafka).events));
         metrics.projector.lagEvents.set(lag);
         const last = observed.lastEventRecordedAt();
         metrics.projector.lagSeconds.set(lag > 0 && last ? Math.max(0, (Date.now() - Date.parse(last)) / 1000) : 0);
         broker.succeeded();
+        metrics.dependencies.up.set({ dependency: 'kafka' }, 1);
       } catch (error) {
+        metrics.dependencies.up.set({ dependency: 'kafka' }, 0);
         if (broker.failed(error).first) log.warn(`projector: Kafka unreachable: ${broker.lastError}`);
       }
     };
-    const timer = setInterval(() => void probe(), options.lagIntervalMs ?? 5000).unref();
+    let probing = false;
+    const timer = setInterval(() => {
+      if (probing) return;
+      probing = true;
+      void probe().finally(() => (probing = false));
+    }, options.lagIntervalMs ?? 2000).unref();
     stops.push(async () => {
       clearInterval(timer);
-      await admin.disconnect().catch(() => undefined);
+      await brokerProbe.close();
     });
     log.info(`projector: Kafka ${config.kafkaBrokers} (group ${source.consumer.groupId}) → ${config.analytics} ${db.database}`);
   } else {
@@ -90,7 +102,7 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
     async stop() {
       stopped = true;
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
-      await db.close();
+      if (!options.analytics) await db.close();
       await ops.server.stop();
     },
   };
@@ -104,7 +116,7 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
 async function rebuildIfEmpty(config: Config, db: Analytics, projector: Projector, log: Logger): Promise<void> {
   if ((await db.projectionPosition()).events > 0) return;
   if (config.store === 'pglite') {
-    log.warn('projector: analytics is empty and no shared event store is configured (SL_STORE=postgres|kurrentdb): only what the Kafka topic still holds (7 days) can be projected; run `service-ledger replay` against the store to rebuild');
+    log.warn('projector: analytics is empty and no shared event store is configured (SL_STORE=postgres|kurrentdb): only what the Kafka topic still holds (7 days) can be projected; give the projector SL_STORE and its URL so it can rebuild from the store');
     return;
   }
   const store = await openStore(config);

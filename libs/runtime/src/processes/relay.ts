@@ -1,5 +1,5 @@
 import type { Config } from '@service-ledger/config';
-import { ensureTopics, kafkaClient, KafkaEventPublisher, startRelay, type Relay } from '@service-ledger/kafka';
+import { BrokerProbe, ensureTopics, kafkaClient, KafkaEventPublisher, startRelay, type Relay } from '@service-ledger/kafka';
 import { DependencyUnavailableError } from '@service-ledger/core';
 import { errorMessage, FailureTracker, secondsSince } from '@service-ledger/telemetry';
 import { eventStoreCheck } from '../ops/checks';
@@ -19,15 +19,26 @@ export async function startRelayProcess(config: Config, options: { pollIntervalM
   const kafka = { ...kafkaConfigOf(config, 'service-ledger-relay'), log: (level: 'error' | 'warn' | 'info' | 'debug', msg: string, extra: Record<string, unknown>) => log[level](extra, msg) };
   const store = await openStore(config);
   const broker = new FailureTracker();
+  const probe = new BrokerProbe(kafka);
   let relay: Relay | null = null;
   let stopped = false;
   health.add(eventStoreCheck(store, metrics), {
     name: 'kafka',
-    // Once relaying, a failed round that is not the store's (that one shows as eventStore) is the broker's.
-    check: () =>
-      relay?.lastError && !(relay.lastError instanceof DependencyUnavailableError)
-        ? { status: 'down', message: errorMessage(relay.lastError), brokers: kafka.brokers }
-        : broker.result('down', { brokers: kafka.brokers }),
+    // The probe answers within seconds; a failed relay round that is not the store's (that one shows as eventStore)
+    // is the broker's too.
+    async check() {
+      const connecting = broker.result('down', { brokers: kafka.brokers });
+      if (connecting.status !== 'up') return (metrics.dependencies.up.set({ dependency: 'kafka' }, 0), connecting);
+      try {
+        const brokers = await probe.check();
+        if (relay?.lastError && !(relay.lastError instanceof DependencyUnavailableError)) throw relay.lastError;
+        metrics.dependencies.up.set({ dependency: 'kafka' }, 1);
+        return { status: 'up', brokers: kafka.brokers, clusterBrokers: brokers };
+      } catch (error) {
+        metrics.dependencies.up.set({ dependency: 'kafka' }, 0);
+        return { status: 'down', message: errorMessage(error), brokers: kafka.brokers };
+      }
+    },
   });
   const watch = GlobalLogWatch.for(store, metrics, log, {
     subscriptions: ['relay'],
@@ -88,6 +99,7 @@ export async function startRelayProcess(config: Config, options: { pollIntervalM
       await relay?.stop();
       watch?.stop();
       await publisher.disconnect().catch(() => undefined);
+      await probe.close();
       await store.close();
       await ops.server.stop();
     },

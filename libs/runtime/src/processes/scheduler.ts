@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { migrate } from '@service-ledger/analytics';
+import { type Analytics, migrate } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
 import { MonthlyExportScheduler } from '@service-ledger/exports';
 import { FailureTracker } from '@service-ledger/telemetry';
@@ -9,10 +9,10 @@ import { untilConnected } from '../ops/retry';
 import { openAnalytics } from '../open';
 
 /** The scheduler process: the monthly KPI export on the 1st of each month; /health shows the last run's failure. */
-export async function startSchedulerProcess(config: Config): Promise<RunningProcess & { scheduler: MonthlyExportScheduler }> {
+export async function startSchedulerProcess(config: Config, options: { analytics?: Analytics } = {}): Promise<RunningProcess & { scheduler: MonthlyExportScheduler }> {
   const ops = await openProcessOps(config, 'scheduler');
   const { log, metrics, health } = ops;
-  const db = openAnalytics(config).instrument(metrics);
+  const db = (options.analytics?.withDatabase(options.analytics.database) ?? openAnalytics(config)).instrument(metrics);
   const dir = config.exportDir ?? join(resolve(config.dataDir), 'exports');
   const scheduler = new MonthlyExportScheduler(db, {
     dir,
@@ -39,7 +39,7 @@ export async function startSchedulerProcess(config: Config): Promise<RunningProc
       stopped = true;
       scheduler.stop();
       clearInterval(keepAlive);
-      await db.close();
+      if (!options.analytics) await db.close();
       await ops.server.stop();
     },
   };
