@@ -3,3 +3,4 @@ export * from './command-pipeline';
 export * from './domain.module';
 export * from './import-history';
 export * from './load-case';
+export * from './intake';

@@ -5,3 +5,4 @@ export * from './consumer';
 export * from './relay';
 export * from './lag';
 export * from './broker-probe';
+export * from './intake';

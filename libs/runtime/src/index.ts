@@ -12,3 +12,4 @@ export { untilConnected } from './ops/retry';
 export { GlobalLogWatch } from './ops/global-log-watch';
 /** The ops listener (GET /health, GET /metrics) for any further background process. */
 export { Health, Metrics, startOpsServer, type HealthCheck } from '@service-ledger/telemetry';
+export { producerIdentityOf, startIntakeProcess } from './processes/intake';

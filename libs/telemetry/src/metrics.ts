@@ -14,6 +14,9 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     // The runtime's version tells an attacker which CVEs apply; operators read it from the image tag instead.
     this.registry.removeSingleMetric('nodejs_version_info');
+    // Gauges that prom-client names like counters (promtool: "non-counter metrics should not have _total suffix");
+    // nodejs_active_handles / nodejs_active_requests / nodejs_active_resources carry the same figures.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
   }
 
   private group<T>(name: string, make: (registers: Registry[]) => T): T {

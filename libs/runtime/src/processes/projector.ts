@@ -50,19 +50,32 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
       log,
       () => stopped,
     );
-    // The broker's answer about the group's lag doubles as the kafka health probe while consuming.
+    // Health asks the cluster with a one-shot probe; the group's lag comes from a regular admin client (its retries
+    // ride out a broker restart), best effort: a failed lag query leaves the last figures.
     const brokerProbe = new BrokerProbe(kafka);
+    let lagAdmin: ReturnType<ReturnType<typeof kafkaClient>['admin']> | null = null;
     const probe = async () => {
       try {
-        const lag = await brokerProbe.use((admin) => consumerGroupLag(admin, source.consumer.groupId, topicsOf(kafka).events));
-        metrics.projector.lagEvents.set(lag);
-        const last = observed.lastEventRecordedAt();
-        metrics.projector.lagSeconds.set(lag > 0 && last ? Math.max(0, (Date.now() - Date.parse(last)) / 1000) : 0);
+        await brokerProbe.check();
         broker.succeeded();
         metrics.dependencies.up.set({ dependency: 'kafka' }, 1);
       } catch (error) {
         metrics.dependencies.up.set({ dependency: 'kafka' }, 0);
         if (broker.failed(error).first) log.warn(`projector: Kafka unreachable: ${broker.lastError}`);
+        return;
+      }
+      try {
+        if (!lagAdmin) {
+          const admin = kafkaClient(kafka).admin();
+          await admin.connect();
+          lagAdmin = admin;
+        }
+        const lag = await consumerGroupLag(lagAdmin, source.consumer.groupId, topicsOf(kafka).events);
+        metrics.projector.lagEvents.set(lag);
+        const last = observed.lastEventRecordedAt();
+        metrics.projector.lagSeconds.set(lag > 0 && last ? Math.max(0, (Date.now() - Date.parse(last)) / 1000) : 0);
+      } catch (error) {
+        log.debug(`projector: lag query failed: ${(error as Error).message}`);
       }
     };
     let probing = false;
@@ -74,6 +87,7 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
     stops.push(async () => {
       clearInterval(timer);
       await brokerProbe.close();
+      await lagAdmin?.disconnect().catch(() => undefined);
     });
     log.info(`projector: Kafka ${config.kafkaBrokers} (group ${source.consumer.groupId}) → ${config.analytics} ${db.database}`);
   } else {
