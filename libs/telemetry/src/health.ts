@@ -65,6 +65,12 @@ export function errorMessage(error: unknown): string {
  */
 export class FailureTracker {
   lastError: string | null = null;
+
+  /** `pending`: not up until a first success (e.g. 'connecting'), so /health does not say ok before anything worked. */
+  constructor(pending?: string) {
+    if (pending) this.lastError = pending;
+  }
+
   since: Date | null = null;
   consecutive = 0;
   lastSuccessAt: Date | null = null;

@@ -30,7 +30,7 @@ export async function startIntakeProcess(config: Config): Promise<RunningProcess
   const store = await openStore(config);
   const pipeline = new CommandPipeline(store);
   const failing = new FailureTracker();
-  const broker = new FailureTracker();
+  const broker = new FailureTracker('connecting to the Kafka brokers');
   const probe = new BrokerProbe(kafka);
   let stopped = false;
   health.add(eventStoreCheck(store, metrics), {

@@ -29,7 +29,7 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
 
   if (config.kafkaBrokers) {
     const kafka = { ...kafkaConfigOf(config, 'service-ledger-projector'), log: (level: 'error' | 'warn' | 'info' | 'debug', msg: string, extra: Record<string, unknown>) => log[level](extra, msg) };
-    const broker = new FailureTracker();
+    const broker = new FailureTracker('connecting to the Kafka brokers');
     health.add({ name: 'kafka', check: () => broker.result('down', { brokers: kafka.brokers }) });
     if (migrated !== null) await rebuildIfEmpty(config, db, projector, log);
     const source = new KafkaEventSource(kafka, 'projector', { onDeadLetter: (n) => metrics.kafka.deadLettered.inc({ source: 'events' }, n) });

@@ -18,7 +18,7 @@ export async function startRelayProcess(config: Config, options: { pollIntervalM
   const { log, metrics, health } = ops;
   const kafka = { ...kafkaConfigOf(config, 'service-ledger-relay'), log: (level: 'error' | 'warn' | 'info' | 'debug', msg: string, extra: Record<string, unknown>) => log[level](extra, msg) };
   const store = await openStore(config);
-  const broker = new FailureTracker();
+  const broker = new FailureTracker('connecting to the Kafka brokers');
   const probe = new BrokerProbe(kafka);
   let relay: Relay | null = null;
   let stopped = false;
