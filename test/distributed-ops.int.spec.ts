@@ -115,7 +115,7 @@ describe('distributed shape: degradation and recovery seen from /health and /met
       expect(text).not.toContain('nodejs_version_info');
       // promtool exits non-zero on malformed exposition and prints lint problems (names, units, help) on stdout.
       const out = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-      expect(`${name}: ${out.trim()}`).toBe(`${name}:`);
+      expect(`${name}:${out.trim()}`).toBe(`${name}:`);
     }
     const apiMetrics = await metrics('api');
     expect(sample(apiMetrics, 'sl_command_duration_seconds_count', '{command="ReceiveComplaint",outcome="accepted"}')).toBeGreaterThanOrEqual(1);

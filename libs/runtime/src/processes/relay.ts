@@ -1,7 +1,7 @@
 import type { Config } from '@service-ledger/config';
 import { BrokerProbe, ensureTopics, kafkaClient, KafkaEventPublisher, startRelay, type Relay } from '@service-ledger/kafka';
 import { DependencyUnavailableError } from '@service-ledger/core';
-import { errorMessage, FailureTracker, secondsSince } from '@service-ledger/telemetry';
+import { correlationIdsOf, errorMessage, FailureTracker, secondsSince } from '@service-ledger/telemetry';
 import { eventStoreCheck } from '../ops/checks';
 import { GlobalLogWatch } from '../ops/global-log-watch';
 import { openProcessOps, type RunningProcess } from '../ops/process';
@@ -79,7 +79,10 @@ export async function startRelayProcess(config: Config, options: { pollIntervalM
           m.batchSize.observe(events.length);
           m.batchDuration.observe(secondsSince(started));
           m.published.inc(events.length);
-          log.debug({ events: events.length, first: events[0]?.eventId }, 'relay: batch acknowledged');
+          if (log.isLevelEnabled('debug')) {
+            const correlationIds = correlationIdsOf(events.map((e) => JSON.parse(e.json) as { correlationId: string }));
+            log.debug({ events: events.length, firstEventId: events[0]?.eventId, correlationIds }, 'relay: batch acknowledged');
+          }
         },
       },
       { pollIntervalMs: options.pollIntervalMs ?? 100 },
