@@ -2,6 +2,7 @@
 export { analyticsDir, openAnalytics, openStore, tokenService } from './open';
 export { kafkaConfigOf } from './kafka-config';
 export { startEmbedded, type Running } from './embedded/start';
+export { announceServer, explainAnalyticsError, runningServer } from './server-file';
 export type { EmbeddedPart } from './embedded/part';
 export { assertReadSideFilled, startApiProcess } from './processes/api';
 export { startRelayProcess } from './processes/relay';
@@ -13,3 +14,4 @@ export { GlobalLogWatch } from './ops/global-log-watch';
 /** The ops listener (GET /health, GET /metrics) for any further background process. */
 export { Health, Metrics, startOpsServer, type HealthCheck } from '@service-ledger/telemetry';
 export { producerIdentityOf, startIntakeProcess } from './processes/intake';
+export { privateDataDir } from './private-files';

@@ -41,7 +41,7 @@ export async function startApiProcess(config: Config, options: { analytics?: Ana
     metrics,
     health,
     metricsToken: config.metricsToken,
-    modules: [AnalyticsApiModule.register(), DashboardsModule.register()],
+    modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone })],
     providers: [{ provide: ANALYTICS, useValue: db }, { provide: Freshness, useValue: freshness }],
   });
   await app.listen(config.port, config.host);
