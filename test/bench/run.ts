@@ -27,10 +27,8 @@ import { bulkEvents, generateHistory } from '@service-ledger/seed';
 import { CommandPipeline } from '@service-ledger/domain';
 import { TokenService } from '@service-ledger/auth';
 import { toMessage, ensureTopics, kafkaClient, KafkaEventConsumer, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
-import { createApp } from '../../apps/api/src/app';
-import { AnalyticsApiModule } from '../../apps/api/src/analytics.module';
-import { DashboardsModule } from '../../apps/api/src/dashboards/dashboards.module';
-import { DASHBOARDS, panelParams, parseFilters, toApiSql } from '../../dashboards/src';
+import { createApp, AnalyticsApiModule, DashboardsModule } from '@service-ledger/api';
+import { DASHBOARDS, panelParams, parseFilters, toApiSql } from '@service-ledger/dashboards';
 
 interface Row {
   id: string;
@@ -327,7 +325,7 @@ async function p3(store: EventStore, loaded: number) {
     await relay.stop();
     return loaded / seconds(t0);
   };
-  // The relay only runs in the distributed shape, beside PostgreSQL (architecture.md): that is the figure held to the
+  // The relay only runs in the distributed shape, beside PostgreSQL (docs/architecture.md): that is the figure held to the
   // target. On PGlite the store's own work runs on the relay's thread, which no deployment does; it is reported too.
   const rates: { kind: string; rate: number }[] = [];
   const pgUrl = await postgresUrl();

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { createApp, type AppDeps } from '../../apps/api/src/app';
+import { createApp, type AppDeps } from '@service-ledger/api';
 import { TokenService, type Principal } from '@service-ledger/auth';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import type { Role } from '@service-ledger/core';

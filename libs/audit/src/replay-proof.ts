@@ -21,7 +21,7 @@ export interface ReplayProof {
  */
 export async function proveReplay(store: EventStore, live: Analytics, options: { target?: string; now?: Date; timeZone?: string } = {}): Promise<ReplayProof> {
   const target = live.withDatabase(options.target ?? `${live.database}_proof`);
-  const { events } = await replay(store, target, {});
+  const { events } = await replay(store, target, { timeZone: options.timeZone });
   const beyond = await target.query<{ p: string }>(
     `SELECT toString(position) AS p FROM {{events}} FINAL WHERE position NOT IN (SELECT position FROM ${live.table('events')} FINAL) ORDER BY position`,
   );

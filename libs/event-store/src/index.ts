@@ -7,3 +7,5 @@ export { SqlEventStore, parseCheckpoint, type StoredEventRow } from './sql/sql-e
 export { PollingSubscription } from './polling-subscription';
 export { PollingLoop } from './polling-loop';
 export { SealedLog, EMPTY_LOG, type LogHead, type WalkBatch } from './sql/sealed-log';
+export { GlobalLogMonitor, type GlobalLogSample, type FenceBlocker } from './sql/global-log-monitor';
+export { isConnectionFailure } from './sql/pg-executor';

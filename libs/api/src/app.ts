@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { type DynamicModule, Global, type INestApplication, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { TokenService } from '@service-ledger/auth';
+import type { Clock } from '@service-ledger/core';
+import { CLOCK, DomainModule } from '@service-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthGuard } from './auth.guard';
+import { AuditController } from './audit.controller';
+import { CasesController } from './cases.controller';
+import { CommandsController } from './commands.controller';
+import { ErrorFilter } from './error.filter';
+import { HealthController } from './health.controller';
+import { Metrics, METRICS_TOKEN, MetricsController } from './metrics';
+import { dependencyCheck, Health } from '@service-ledger/telemetry';
+import { Freshness } from './freshness';
+import { correlationIdOf } from './commands.controller';
+import { AccessLog } from './access-log';
+import { type ApiVerifyOptions, AuditVerifyJobs, VERIFY_OPTIONS } from './verify-jobs';
+import { hardenHttp } from './http-hardening';
+import { setupOpenApi } from './openapi';
+
+export interface AppDeps {
+  store: EventStore;
+  tokens: TokenService;
+  clock?: Clock;
+  logLevel?: string;
+  /** Feature modules that plug in (analytics queries, dashboards, exports, audit). */
+  modules?: DynamicModule[];
+  /** Extra providers visible to every module (e.g. the analytics client). */
+  providers?: Provider[];
+  /** Checkpoint folder, trusted public key and time tolerance for `GET /api/audit/verify` (from the configuration). */
+  verify?: ApiVerifyOptions;
+  /** This process's metrics (default: a fresh registry). */
+  metrics?: Metrics;
+  /** This process's health checks (default: the event store alone). */
+  health?: Health;
+  /** Bearer token for /metrics on the API port; without it the API port does not serve metrics. */
+  metricsToken?: string;
+}
+
+/** Builds the Nest application for tests, the embedded start and the distributed API alike. */
+export async function createApp(deps: AppDeps): Promise<INestApplication> {
+  const metrics = deps.metrics ?? new Metrics('api');
+  const health = deps.health ?? new Health().add(dependencyCheck('eventStore', metrics, async () => (await deps.store.ping(), { kind: deps.store.kind }), 'down'));
+  const shared: Provider[] = [
+    { provide: EVENT_STORE, useValue: deps.store },
+    { provide: TokenService, useValue: deps.tokens },
+    ...(deps.clock ? [{ provide: CLOCK, useValue: deps.clock }] : []),
+    { provide: Metrics, useValue: metrics },
+    { provide: Health, useValue: health },
+    { provide: METRICS_TOKEN, useValue: deps.metricsToken ?? null },
+    Freshness,
+    AccessLog,
+    { provide: VERIFY_OPTIONS, useValue: deps.verify ?? {} },
+    AuditVerifyJobs,
+    ...(deps.providers ?? []),
+  ];
+
+  @Global()
+  @Module({ providers: shared, exports: shared })
+  class CoreModule {}
+
+  @Module({
+    imports: [
+      CoreModule,
+      LoggerModule.forRoot({
+        pinoHttp: {
+          level: deps.logLevel ?? 'info',
+          // Bodies and headers may carry personal data and tokens: log only method, path and status.
+          serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.split('?')[0] }), res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }) },
+          // The id the events of this request carry (X-Correlation-Id, else the command id), so a request's log line
+          // leads to its events and to the relay's and projector's lines about them.
+          customProps: (req: { headers: Record<string, unknown>; body?: { commandId?: unknown } }) => {
+            const id = correlationIdOf(req.headers['x-correlation-id'], req.body?.commandId);
+            return id ? { correlationId: id } : {};
+          },
+        },
+      }),
+      DomainModule.register(),
+      ...(deps.modules ?? []),
+    ],
+    controllers: [CommandsController, CasesController, AuditController, HealthController, MetricsController],
+    providers: [
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_FILTER, useClass: ErrorFilter },
+    ],
+  })
+  class AppModule {}
+
+  // Body parsing is ours (hardenHttp): media types and encodings are checked before any parser reads a byte.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, logger: deps.logLevel === 'silent' ? false : undefined });
+  hardenHttp(app);
+  const { Logger } = await import('nestjs-pino');
+  if (deps.logLevel !== 'silent') app.useLogger(app.get(Logger));
+  setupOpenApi(app);
+  return app;
+}

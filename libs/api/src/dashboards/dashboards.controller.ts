@@ -1,0 +1,118 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
+import { inScope, type Principal } from '@service-ledger/auth';
+import { NotFoundError, ValidationError } from '@service-ledger/core';
+import { COLUMN_LABELS, DASHBOARDS, filtersOf, findDashboard, findPanel, panelParams, parseFilters, scopeProjects, toApiSql, VALUE_LABELS } from '@service-ledger/dashboards';
+import { AllowRoles, CurrentPrincipal, Public } from '../auth.guard';
+import { DASHBOARDS_TIME_ZONE } from './dashboards.tokens';
+import { Freshness } from '../freshness';
+
+/** The page's files live in the repository's dashboards/page (found from source or from dist/). */
+function findPageDir(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'dashboards', 'page', 'index.html'))) return join(dir, 'dashboards', 'page');
+  }
+  throw new Error('dashboards/page not found');
+}
+const PAGE_DIR = findPageDir();
+const ASSETS: Record<string, [string, string]> = {
+  'echarts.min.js': [require.resolve('echarts/dist/echarts.min.js'), 'application/javascript'],
+  'app.js': [join(PAGE_DIR, 'app.js'), 'application/javascript'],
+  'style.css': [join(PAGE_DIR, 'style.css'), 'text/css'],
+};
+const READERS = ['receptionist', 'supervisor', 'technician', 'engineering_supervisor', 'project_manager', 'gm_office', 'hr', 'auditor'] as const;
+
+/** The built-in dashboard page and the data behind it: the same panel catalogue as Grafana, read with the user's token. */
+@ApiTags('dashboards')
+@Controller()
+export class DashboardsController {
+  constructor(
+    @Inject(ANALYTICS) private readonly db: Analytics,
+    @Inject(DASHBOARDS_TIME_ZONE) private readonly timeZone: string,
+    @Inject(Freshness) private readonly freshness: Freshness,
+  ) {}
+
+  @Public()
+  @Get('dashboards')
+  @ApiExcludeEndpoint()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  page(): string {
+    return readFileSync(join(PAGE_DIR, 'index.html'), 'utf8');
+  }
+
+  @Public()
+  @Get('dashboards/assets/:file')
+  @ApiExcludeEndpoint()
+  @Header('Cache-Control', 'max-age=300')
+  asset(@Param('file') file: string, @Res({ passthrough: true }) res: Response): string {
+    const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
+    if (!asset) throw new NotFoundError(`no asset ${file}`);
+    res.type(asset[1]);
+    return readFileSync(asset[0], 'utf8');
+  }
+
+  /** The catalogue (without SQL), display labels, and the filter values this user may pick. */
+  @Get('api/dashboards')
+  @ApiBearerAuth()
+  @AllowRoles(...READERS)
+  async catalogue(@CurrentPrincipal() principal: Principal) {
+    const projects = await this.db.query<{ project_id: string; name: string }>('SELECT project_id, name FROM {{projects}} FINAL ORDER BY project_id');
+    const staff = await this.db.query<{ staff_id: string; name: string; department: string; project_ids: string[] }>('SELECT staff_id, name, department, project_ids FROM {{staff}} FINAL ORDER BY staff_id');
+    const visibleStaff = staff.filter((s) => s.project_ids.some((p) => inScope(principal, p)));
+    return {
+      principal: { staffId: principal.staffId, role: principal.role, projects: principal.projects },
+      timeZone: this.timeZone,
+      filters: {
+        projects: projects.filter((p) => inScope(principal, p.project_id)),
+        departments: [...new Set(visibleStaff.map((s) => s.department))].filter(Boolean).sort(),
+        staff: visibleStaff.map((s) => ({ staffId: s.staff_id, name: s.name, department: s.department })),
+      },
+      labels: { values: VALUE_LABELS, columns: COLUMN_LABELS },
+      dashboards: DASHBOARDS.map((d) => ({ ...d, panels: d.panels.map(({ sql, ...p }) => ({ ...p, ...filtersOf(sql) })) })),
+    };
+  }
+
+  @Get('api/dashboards/:dashboard/panels/:panel/data')
+  @ApiBearerAuth()
+  @AllowRoles(...READERS)
+  @ApiParam({ name: 'dashboard', example: 'sla' })
+  @ApiParam({ name: 'panel', example: 'on_time_by_clock' })
+  @ApiQuery({ name: 'from', required: false, example: '2026-01' })
+  @ApiQuery({ name: 'to', required: false, example: '2026-06' })
+  @ApiQuery({ name: 'project', required: false })
+  @ApiQuery({ name: 'department', required: false })
+  @ApiQuery({ name: 'staff', required: false })
+  async data(@Param('dashboard') dashboardId: string, @Param('panel') panelId: string, @Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    if (!findDashboard(dashboardId)) throw new NotFoundError(`no dashboard '${dashboardId.slice(0, 64)}'`);
+    const panel = findPanel(dashboardId, panelId);
+    if (!panel) throw new NotFoundError(`no panel '${panelId.slice(0, 64)}' on dashboard '${dashboardId}'`);
+    const filters = parseFilters(query, new Date(), this.timeZone);
+    const projects = scopeProjects(principal, filters.project);
+    await this.assertKnown(filters);
+    const rows = await this.db.query<Record<string, unknown>>(toApiSql(panel.sql, (t) => this.db.table(t)), panelParams(filters, projects, this.timeZone));
+    return {
+      dashboard: dashboardId,
+      panel: panel.id,
+      filters: { from: filters.from.toISOString(), to: filters.to.toISOString(), projects, department: filters.department, staff: filters.staff },
+      columns: panel.columns,
+      rows,
+      projection: await this.freshness.of(),
+    };
+  }
+
+  /** A value nobody has is a typo, not an empty chart: say which filter is wrong. */
+  private async assertKnown(f: { project: string; department: string; staff: string }): Promise<void> {
+    const checks: [keyof typeof f, string, string][] = [
+      ['project', 'SELECT 1 FROM {{projects}} FINAL WHERE project_id = {v:String} LIMIT 1', 'project'],
+      ['department', 'SELECT 1 FROM {{staff}} FINAL WHERE department = {v:String} LIMIT 1', 'department'],
+      ['staff', 'SELECT 1 FROM {{staff}} FINAL WHERE staff_id = {v:String} LIMIT 1', 'person'],
+    ];
+    for (const [field, sql, noun] of checks) {
+      if (f[field] && (await this.db.query(sql, { v: f[field] })).length === 0) throw ValidationError.field(field, 'unknown', `unknown ${noun} '${f[field]}'`);
+    }
+  }
+}

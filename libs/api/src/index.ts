@@ -1,0 +1,6 @@
+/** The HTTP API as a Nest application: controllers, guards, OpenAPI. Apps and the embedded process start it. */
+export { createApp, type AppDeps } from './app';
+export { AnalyticsApiModule } from './analytics.module';
+export { DashboardsModule } from './dashboards/dashboards.module';
+export { DASHBOARDS_TIME_ZONE } from './dashboards/dashboards.tokens';
+export { Freshness, type ProjectionFreshness } from './freshness';

@@ -1,0 +1,50 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'sl-cli-'));
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(root, 'bin/service-ledger.js'), ...args], { env: { ...process.env, SL_DATA_DIR: dataDir, SL_LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 180_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+};
+
+/** The command-line tool as an operator uses it: exit codes and messages, on a temporary data folder. */
+describe('service-ledger commands', () => {
+  beforeAll(() => execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' }), 120_000);
+
+  it('seed applies a month through the handlers, and a second run appends nothing', () => {
+    const first = cli('seed', '--projects', '1', '--months', '1', '--seed', '2');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/\d+ commands applied \(\d+ events\), 0 already there, 0 failed/);
+    const again = cli('seed', '--projects', '1', '--months', '1', '--seed', '2');
+    expect(again.out).toMatch(/^0 commands applied \(0 events\), \d+ already there/m);
+  }, 200_000);
+
+  it('bad input exits non-zero with the flag and the rule', () => {
+    expect(cli('seed', '--projects', 'many')).toMatchObject({ code: 1, out: expect.stringMatching(/--projects must be a whole number/) });
+    expect(cli('kpi', 'export', '--month', '2026-13')).toMatchObject({ code: 1, out: expect.stringMatching(/month: must be YYYY-MM/) });
+    expect(cli('kpi', 'export', '--month', '2026-10', '--format', 'pdf')).toMatchObject({ code: 1, out: expect.stringMatching(/--format must be xlsx or csv/) });
+    expect(cli('audit', 'history', 'no-such-case')).toMatchObject({ code: 1, out: expect.stringMatching(/no case no-such-case/) });
+    const badConfig = spawnSync(process.execPath, [join(root, 'bin/service-ledger.js'), 'tokens', 'issue', '--role', 'auditor', '--projects', 'P01', '--ttl', '1h'], { env: { ...process.env, SL_STORE: 'oracle' }, encoding: 'utf8' });
+    expect(badConfig.status).toBe(78);
+    expect(badConfig.stderr).toMatch(/SL_STORE="oracle"/);
+  }, 120_000);
+
+  it('audit verify walks the store and prints the anchor; kpi export writes CSV files atomically', () => {
+    const verify = cli('audit', 'verify');
+    expect(verify.code).toBe(0);
+    expect(verify.out).toMatch(/every link holds/);
+    const anchor = /head: (\d+:[0-9a-f]{64})/.exec(verify.out)![1];
+    expect(cli('audit', 'verify', '--anchor', anchor).code).toBe(0);
+    const out = join(dataDir, 'exports-test', 'kpi.csv');
+    const exported = cli('kpi', 'export', '--month', '2026-10', '--format', 'csv', '--out', out);
+    expect(exported.code).toBe(0);
+    expect(readdirSync(join(dataDir, 'exports-test')).sort()).toEqual([
+      'kpi-breach-report.csv', 'kpi-breaches.csv', 'kpi-company.csv', 'kpi-complaint-causes.csv', 'kpi-complaint-places.csv', 'kpi-complaint-topics.csv',
+      'kpi-definitions.csv', 'kpi-repeat-complainants.csv', 'kpi-satisfaction.csv', 'kpi-staff.csv', 'kpi-summary.csv', 'kpi-visits.csv',
+    ]);
+    expect(existsSync(out)).toBe(false);
+  }, 200_000);
+});
