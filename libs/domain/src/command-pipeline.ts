@@ -4,12 +4,15 @@ import {
   type Clock,
   type CommandContext,
   type CommandResult,
+  caseNumberSeries,
   type DomainCommand,
   DomainRuleViolation,
   type EventEnvelope,
   ForbiddenError,
   jsonValue,
   NotFoundError,
+  NUMBERED_CATEGORIES,
+  streamCategory,
   ServiceLedgerError,
   systemClock,
   ValidationError,
@@ -60,10 +63,14 @@ const STATE_CACHE_SIZE = 10_000;
 export class CommandPipeline {
   private readonly states = new Map<string, StreamSnapshot>();
   private readonly active = new Map<string, StreamActivity>();
+  /** Projects' time zones (from their ProjectRegistered event), for the month of a case number. */
+  private readonly timeZones = new Map<string, string>();
 
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock = systemClock,
+    /** Time zone of a project that was never registered (the configured default). */
+    private readonly defaultTimeZone = 'Asia/Shanghai',
   ) {}
 
   async execute(name: string, rawPayload: unknown, ctx: CommandContext): Promise<CommandResult> {
@@ -119,9 +126,11 @@ export class CommandPipeline {
       related[id] = await this.fold(id, command);
     }
     const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related });
+    const series = command.creates && NUMBERED_CATEGORIES.includes(streamCategory(streamId)) ? caseNumberSeries(projectId, occurredAt, await this.timeZoneOf(projectId)) : undefined;
     const result = await this.store.append(
       streamId,
-      events.map((e) => ({
+      events.map((e, i) => ({
+        ...(i === 0 && series ? { caseNumberSeries: series } : {}),
         type: e.type,
         schemaVersion: e.schemaVersion,
         // JSON has no undefined: the data as it will read back keeps stored data, hashes and the cached state alike.
@@ -143,6 +152,16 @@ export class CommandPipeline {
       this.remember(streamId, { ...stream, version: result.nextExpectedVersion, state, projectId, lastOccurredAt: result.events[result.events.length - 1].occurredAt });
     }
     return result;
+  }
+
+  private async timeZoneOf(projectId: string): Promise<string> {
+    let zone = this.timeZones.get(projectId);
+    if (!zone) {
+      const [registered] = await this.store.readStream(`project-${projectId}`, { toVersion: 1 });
+      zone = (registered?.data as { timeZone?: string } | undefined)?.timeZone ?? this.defaultTimeZone;
+      if (registered) this.timeZones.set(projectId, zone);
+    }
+    return zone;
   }
 
   /** The stream as stored (a new stream when `creates`, without reading it). */
