@@ -79,6 +79,12 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
       ) ${RMT('position')} ORDER BY event_id`,
     ],
   },
+  {
+    id: 2,
+    name: 'readable case numbers',
+    // '' for cases opened before numbering (and on KurrentDB): they keep being found by their id.
+    statements: ['events', 'cases', 'sla_clocks'].map((t) => `ALTER TABLE {{${t}}} ADD COLUMN IF NOT EXISTS case_number String DEFAULT ''`),
+  },
 ];
 
 export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine'] as const;

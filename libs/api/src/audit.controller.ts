@@ -20,6 +20,7 @@ const view = (e: EventEnvelope, unmask: boolean) => ({
   correlationId: e.correlationId,
   causationId: e.causationId,
   commandId: e.commandId ?? null,
+  caseNumber: e.caseNumber ?? null,
   data: unmask ? e.data : maskPersonalData(e.data),
 });
 

@@ -16,6 +16,8 @@ export interface ExportRequest {
 
 export interface Breach {
   case_id: string;
+  /** Readable number ('' for cases opened before numbering). */
+  case_number: string;
   case_type: string;
   project_id: string;
   clock: string;
@@ -67,7 +69,7 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
   const perProject = projects.map((p) => ({ projectId: p.project_id, name: p.name, kpis: kpis.project(p.project_id) }));
   const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz });
   const breaches = await db.query<Breach>(
-    `SELECT case_id, case_type, project_id, clock, toString(deadline) AS deadline_utc, if(met_at IS NULL, NULL, toString(met_at)) AS met_at_utc,
+    `SELECT case_id, case_number, case_type, project_id, clock, toString(deadline) AS deadline_utc, if(met_at IS NULL, NULL, toString(met_at)) AS met_at_utc,
         round(if(met_at IS NULL, greatest(0, dateDiff('second', deadline, least(now64(3), toDateTime64(addMonths(toStartOfMonth(toDate(concat(toString({month:UInt32}), '01'))), 1), 3, {tz:String})))), breach_seconds) / 3600, 2) AS breach_hours,
         if(met_at IS NULL, 1, 0) AS open
      FROM {{sla_clocks}} FINAL
@@ -135,6 +137,7 @@ export function exportSheets(e: KpiExport): Sheet[] {
     name: '超时 Breaches',
     columns: [
       { header: H('项目', 'Project'), key: 'project_id', width: 10 },
+      { header: H('案件编号', 'Case number'), key: 'case_number', width: 18 },
       { header: H('案件', 'Case'), key: 'case_id', width: 38 },
       { header: H('类型', 'Case type'), key: 'case_type', width: 14 },
       { header: H('时限', 'Clock'), key: 'clock', width: 26 },

@@ -32,7 +32,7 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
   const status = (kind: string) => clocks.find((c) => c.clock === kind)?.status ?? '';
 
   const row: D = {
-    case_id: caseId, case_type: CASE_TYPES[category], project_id: first.projectId, building: '', status: 'open',
+    case_id: caseId, case_number: first.caseNumber ?? '', case_type: CASE_TYPES[category], project_id: first.projectId, building: '', status: 'open',
     opened_at: first.occurredAt, closed_at: null, first_responder_id: '', handler_id: '', department: '', channel: '', owner_ref: '',
     nature: '', communicative_kind: '', content: '', topic: '', major: 0, reasonable: null, cause: '', escalation: '', reopen_count: 0,
     first_reply_at: null, handled_at: null, repair_category: '', part: '', non_standard: 0, appointment_at: null, technician_id: '',
@@ -166,7 +166,7 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
 
   const responsible = (c: SlaClock) => (c.clock.startsWith('repair') ? row.technician_id : c.clock === 'follow_up_visit' || c.clock.startsWith('complaint') || c.clock === 'help_answer' ? row.first_responder_id : '');
   const clockRows = clocks.map((c) => ({
-    case_id: caseId, clock: c.clock, case_type: row.case_type, project_id: first.projectId, category: row.repair_category || row.nature, responsible_id: responsible(c),
+    case_id: caseId, case_number: row.case_number, clock: c.clock, case_type: row.case_type, project_id: first.projectId, category: row.repair_category || row.nature, responsible_id: responsible(c),
     started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, status: c.status, breach_seconds: c.breachSeconds,
     paused_seconds: c.pausedSeconds, paused: c.paused ? 1 : 0, version,
   }));

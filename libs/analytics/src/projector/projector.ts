@@ -208,6 +208,7 @@ export class Projector {
 
 interface RawRow {
   event_id: string;
+  case_number?: string;
   stream_id: string;
   stream_version: number;
   position: string;
@@ -232,6 +233,7 @@ function rawRow(e: EventEnvelope): Row {
     event_id: e.eventId, stream_id: e.streamId, category, case_id: e.streamId.slice(category.length + 1), stream_version: e.streamVersion,
     position: e.globalPosition.toString(), type: e.type, schema_version: e.schemaVersion, occurred_at: chTime(e.occurredAt), recorded_at: chTime(e.recordedAt),
     actor_id: e.actor.staffId, actor_role: e.actor.role, project_id: e.projectId, correlation_id: e.correlationId, causation_id: e.causationId, data: JSON.stringify(e.data),
+    case_number: e.caseNumber ?? '',
   };
 }
 
@@ -240,6 +242,7 @@ function fromRaw(r: RawRow): EventEnvelope {
     eventId: r.event_id, streamId: r.stream_id, streamVersion: Number(r.stream_version), globalPosition: BigInt(r.position), type: r.type,
     schemaVersion: Number(r.schema_version), data: JSON.parse(r.data), occurredAt: isoTime(r.occurred_at), recordedAt: isoTime(r.recorded_at),
     actor: { staffId: r.actor_id, role: r.actor_role as EventEnvelope['actor']['role'] }, projectId: r.project_id, correlationId: r.correlation_id, causationId: r.causation_id,
+    ...(r.case_number ? { caseNumber: r.case_number } : {}),
   };
 }
 

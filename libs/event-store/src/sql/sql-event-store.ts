@@ -366,6 +366,11 @@ export class SqlEventStore implements EventStore {
     return rows.map((r) => this.toEnvelope(r));
   }
 
+  async findStreamByCaseNumber(caseNumber: string): Promise<string | null> {
+    const rows = await this.sql.query<{ stream_id: string }>('SELECT stream_id FROM sl_events WHERE case_number = $1', [caseNumber]);
+    return rows[0]?.stream_id ?? null;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {
     const after = options.after ?? START;
     const { txid, position } = parseCheckpoint(after);
