@@ -24,6 +24,8 @@ const shared = {
 };
 
 module.exports = {
+  // testTimeout is a global option: inside `projects` Jest ignores it and hooks fall back to 5 s.
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
     // Anything not named .unit.spec.ts runs here, so a spec can never be left out of `npm test` by its name.

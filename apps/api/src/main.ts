@@ -10,7 +10,7 @@ async function main() {
   const store = await openStore(config);
   const db = openAnalytics(config);
   await migrate(db);
-  const app = await createApp({ store, tokens: tokenService(config), logLevel: config.logLevel, modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
+  const app = await createApp({ store, tokens: tokenService(config), logLevel: config.logLevel, modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone })], providers: [{ provide: ANALYTICS, useValue: db }] });
   await app.listen(config.port, config.host);
   console.log(`api: listening on ${config.host}:${config.port} (store ${config.store}, analytics ${config.analytics})`);
   const stop = async () => {

@@ -1,11 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ExportsController } from './exports.controller';
 import { KpiController } from './kpi.controller';
+import { CaseListController } from './worklist/case-list.controller';
+import { WORKLIST_TIME_ZONE } from './worklist/worklist.tokens';
 
-/** KPI reads over ClickHouse; needs the ANALYTICS provider. */
+/** Reads over ClickHouse (KPIs, exports, the case list); needs the ANALYTICS provider. */
 @Module({})
 export class AnalyticsApiModule {
-  static register(): DynamicModule {
-    return { module: AnalyticsApiModule, controllers: [KpiController, ExportsController] };
+  static register(options: { timeZone?: string } = {}): DynamicModule {
+    return {
+      module: AnalyticsApiModule,
+      controllers: [KpiController, ExportsController, CaseListController],
+      providers: [{ provide: WORKLIST_TIME_ZONE, useValue: options.timeZone ?? 'Asia/Shanghai' }],
+    };
   }
 }

@@ -20,7 +20,7 @@ export const projectorPart: EmbeddedPart = {
       log(`  Projector: following the event store into ${config.analytics === 'chdb' ? `chDB at ${analyticsDir(config)}` : config.clickhouseUrl}`);
     }
     return {
-      modules: [AnalyticsApiModule.register(), DashboardsModule.register()],
+      modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone })],
       providers: [{ provide: ANALYTICS, useValue: db }],
       async stop() {
         await subscription?.stop();

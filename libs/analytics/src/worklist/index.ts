@@ -1,0 +1,2 @@
+export * from './case-list-query';
+export * from './case-list';
