@@ -30,7 +30,7 @@ export interface CommandResult {
 export interface CommandDefinition<P = any> {
   /** Imperative name, e.g. 'ReceiveComplaint'. */
   name: string;
-  capability: 'complaints' | 'repairs' | 'visits' | 'directory';
+  capability: 'complaints' | 'repairs' | 'visits' | 'directory' | 'alerts';
   /** Validates the payload; messages name the field and rule. */
   schema: ZodType;
   /** The stream the command writes to. */
