@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { compareDatabases, migrate, replay, runKpis } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
 import { openAnalytics, openStore } from '@service-ledger/runtime';
+import { registerAlertCommands } from './alert-commands';
 import { registerAuditCommands } from './audit-commands';
 import { seedStore } from '@service-ledger/seed';
 import { exportKpisToFiles } from '@service-ledger/exports';
@@ -106,6 +107,7 @@ export function registerExtraCommands(program: Command, fail: (e: unknown) => ne
       }
     });
   registerAuditCommands(program, fail);
+  registerAlertCommands(program, fail);
 }
 
 function positiveInt(flag: string, value: string): number {

@@ -85,9 +85,27 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
     // '' for cases opened before numbering (and on KurrentDB): they keep being found by their id.
     statements: ['events', 'cases', 'sla_clocks'].map((t) => `ALTER TABLE {{${t}}} ADD COLUMN IF NOT EXISTS case_number String DEFAULT ''`),
   },
+  {
+    id: 3,
+    name: 'alerts and visitor register',
+    statements: [
+      // One row per alert route (an alert with no configured route has one row with route ''): the dead-letter list.
+      `CREATE TABLE IF NOT EXISTS {{alerts}} (
+        alert_id String, route String, route_kind LowCardinality(String), case_stream_id String, case_number String,
+        project_id LowCardinality(String), clock LowCardinality(String), threshold LowCardinality(String), role LowCardinality(String),
+        due_at ${DT}, raised_at ${DT}, status LowCardinality(String), attempts UInt16, last_error String, settled_at Nullable(${DT}),
+        version UInt64
+      ) ${RMT()} ORDER BY (alert_id, route)`,
+      // 访客登记 without the visitor's name or ID number (those stay in the event store; the API reads them masked).
+      `CREATE TABLE IF NOT EXISTS {{visitors}} (
+        visitor_id String, project_id LowCardinality(String), building String, unit String, purpose String,
+        checked_in_at ${DT}, checked_out_at Nullable(${DT}), checked_in_by String, checked_out_by String, version UInt64
+      ) ${RMT()} ORDER BY visitor_id`,
+    ],
+  },
 ];
 
-export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine'] as const;
+export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine', 'alerts', 'visitors'] as const;
 
 export async function migrate(db: Analytics): Promise<void> {
   await db.command(`CREATE DATABASE IF NOT EXISTS \`${db.database}\``);

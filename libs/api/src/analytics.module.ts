@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ExportsController } from './exports.controller';
 import { KpiController } from './kpi.controller';
+import { AlertsController } from './worklist/alerts.controller';
 import { CaseListController } from './worklist/case-list.controller';
 import { WORKLIST_TIME_ZONE } from './worklist/worklist.tokens';
 
@@ -10,7 +11,7 @@ export class AnalyticsApiModule {
   static register(options: { timeZone?: string } = {}): DynamicModule {
     return {
       module: AnalyticsApiModule,
-      controllers: [KpiController, ExportsController, CaseListController],
+      controllers: [KpiController, ExportsController, CaseListController, AlertsController],
       providers: [{ provide: WORKLIST_TIME_ZONE, useValue: options.timeZone ?? 'Asia/Shanghai' }],
     };
   }

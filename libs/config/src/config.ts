@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type AlertRoute, parseAlertRoutes } from './alert-routes';
 
 /**
  * Every setting comes from an environment variable, validated at start-up. One table drives the parser,
@@ -36,10 +37,18 @@ export const SETTINGS = {
   kafkaPartitions: { env: 'SL_KAFKA_PARTITIONS', default: '6', description: 'Partitions of the events topic', schema: int(1, 1000) },
   exportDir: { env: 'SL_EXPORT_DIR', description: 'Where the scheduled monthly KPI export is written (default <data dir>/exports)', schema: z.string().optional() },
   exportCron: { env: 'SL_EXPORT_AT', default: '06:00', description: 'Local time on the 1st of each month for the scheduled export', schema: z.string().regex(/^\d{2}:\d{2}$/) },
+  alertRoutes: { env: 'SL_ALERT_ROUTES', default: '[]', description: 'Alert webhooks per project and role: a JSON array of {name, project (id or *), role, kind (json, wecom, dingtalk), url or urlEnv, secretEnv} (README: alerts); the notifier runs when it is not empty', schema: z.string() },
+  alertPollSeconds: { env: 'SL_ALERT_POLL_SECONDS', default: '30', description: 'How often the notifier looks at the clocks', schema: int(1, 3600) },
+  alertLookbackHours: { env: 'SL_ALERT_LOOKBACK_HOURS', default: '24', description: 'Thresholds crossed longer ago than this raise no alert (imports of old records page nobody)', schema: int(1, 24 * 90) },
+  alertAttempts: { env: 'SL_ALERT_ATTEMPTS', default: '5', description: 'Tries per alert and route before it goes to the dead-letter list', schema: int(1, 20) },
+  alertBackoffMs: { env: 'SL_ALERT_BACKOFF_MS', default: '2000', description: 'First retry delay; each later retry waits twice as long', schema: int(1, 600_000) },
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
-export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+export type Config = Omit<{ [K in keyof Settings]: z.output<Settings[K]['schema']> }, 'alertRoutes'> & {
+  /** SL_ALERT_ROUTES resolved: URLs and secrets read from the variables the routes name. */
+  alertRoutes: AlertRoute[];
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -56,6 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (parsed.success) out[key] = parsed.data;
     else problems.push(`${s.env}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
+  const alerts = parseAlertRoutes(typeof out.alertRoutes === 'string' ? out.alertRoutes : '[]', env);
+  problems.push(...alerts.problems);
+  out.alertRoutes = alerts.routes;
   const config = out as Config;
   if (config.store === 'postgres' && !config.postgresUrl) problems.push('SL_POSTGRES_URL: required when SL_STORE=postgres');
   if (config.store === 'kurrentdb' && !config.kurrentdbUrl) problems.push('KURRENTDB_URL: required when SL_STORE=kurrentdb');

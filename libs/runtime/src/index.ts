@@ -3,3 +3,4 @@ export { analyticsDir, openAnalytics, openStore, tokenService } from './open';
 export { kafkaConfigOf } from './kafka-config';
 export { startEmbedded, type Running } from './embedded/start';
 export type { EmbeddedPart } from './embedded/part';
+export { notifierOf } from './embedded/notifier.part';

@@ -6,13 +6,18 @@ import { REPAIR_EVENT_TYPES } from '@service-ledger/repairs';
 import { defaultSlaPolicy, type SlaPolicy } from '@service-ledger/sla';
 import { VISITS_EVENT_TYPES } from '@service-ledger/visits';
 import { AUDIT_EVENT_TYPES } from '@service-ledger/audit';
+import { ALERT_EVENT_TYPES } from '@service-ledger/alerts';
+import { projectAlert, projectVisitor } from '../projections/alert-rows';
 import type { Analytics } from '../client';
 import { CASE_CATEGORIES, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
 
+/** Streams besides cases folded from their whole history: staff, alerts (the dead-letter list) and the visitor register. */
+const OTHER_FOLDED = ['staff', 'alert', 'visitor'];
+
 /** Event types and the schema version this projector understands; anything else is quarantined. */
 export const KNOWN_EVENTS = new Map<string, number>(
-  [...COMPLAINT_EVENT_TYPES, ...REPAIR_EVENT_TYPES, ...VISITS_EVENT_TYPES, ...DIRECTORY_EVENT_TYPES, ...AUDIT_EVENT_TYPES].map((t) => [t, 1]),
+  [...COMPLAINT_EVENT_TYPES, ...REPAIR_EVENT_TYPES, ...VISITS_EVENT_TYPES, ...DIRECTORY_EVENT_TYPES, ...AUDIT_EVENT_TYPES, ...ALERT_EVENT_TYPES].map((t) => [t, 1]),
 );
 
 export interface ProjectorOptions {
@@ -84,7 +89,7 @@ export class Projector {
       } else known.push(sanitize(e));
     }
     const token = `${batch[0].globalPosition}-${batch[batch.length - 1].globalPosition}`;
-    const rows: Record<string, Row[]> = { events: known.map(rawRow), staff: [], projects: [], cases: [], sla_clocks: [], sla_clock_history: [], satisfaction: [], complaint_categories: [], staff_performance: [] };
+    const rows: Record<string, Row[]> = { events: known.map(rawRow), staff: [], projects: [], cases: [], sla_clocks: [], sla_clock_history: [], satisfaction: [], complaint_categories: [], staff_performance: [], alerts: [], visitors: [] };
 
     for (const e of known) {
       const d = e.data as Record<string, any>;
@@ -92,13 +97,22 @@ export class Projector {
         rows.projects.push({ project_id: d.projectId, name: d.name, city: d.city, buildings: d.buildings.length, units: d.buildings.reduce((n: number, b: { units: string[] }) => n + b.units.length, 0), time_zone: d.timeZone, version: Number(e.globalPosition) });
       }
     }
-    const touched = [...new Set(known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || streamCategory(s) === 'staff'))];
+    const touched = [...new Set(known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || OTHER_FOLDED.includes(streamCategory(s))))];
     const histories = await this.histories(touched, known);
     for (const streamId of touched) {
       const events = histories.get(streamId)!;
       try {
         if (streamCategory(streamId) === 'staff') {
           rows.staff.push(staffRow(events));
+          continue;
+        }
+        if (streamCategory(streamId) === 'alert') {
+          rows.alerts.push(...projectAlert(events));
+          continue;
+        }
+        if (streamCategory(streamId) === 'visitor') {
+          const visitor = projectVisitor(events);
+          if (visitor) rows.visitors.push(visitor);
           continue;
         }
         const r = projectCase(events, this.options.policies?.[events[0].projectId] ?? this.policy, this.calendar);
