@@ -102,8 +102,9 @@ export class Notifier {
 
   private async dueClocks(now: Date): Promise<Candidate[]> {
     const since = new Date(now.getTime() - this.options.lookbackMs);
-    const rows = await this.db.query<{ case_id: string; case_type: string; project_id: string; case_number: string; clock: string; warning_at: string; deadline: string; responsible_id: string }>(
-      `SELECT case_id, case_type, project_id, case_number, clock, toString(warning_at) AS warning_at, toString(deadline) AS deadline, responsible_id
+    // Aliases must not shadow the columns the WHERE compares (ClickHouse resolves aliases there too).
+    const rows = await this.db.query<{ case_id: string; case_type: string; project_id: string; case_number: string; clock: string; warning_text: string; deadline_text: string; responsible_id: string }>(
+      `SELECT case_id, case_type, project_id, case_number, clock, toString(warning_at) AS warning_text, toString(deadline) AS deadline_text, responsible_id
        FROM {{sla_clocks}} FINAL
        WHERE met_at IS NULL AND status IN ('running', 'breached') AND paused = 0
          AND ((warning_at BETWEEN {since:DateTime64(3)} AND {now:DateTime64(3)}) OR (deadline BETWEEN {since:DateTime64(3)} AND {now:DateTime64(3)}))
@@ -111,8 +112,8 @@ export class Notifier {
       { since: chTime(since), now: chTime(now) },
     );
     return rows.flatMap((r) => {
-      const deadline = new Date(iso(r.deadline));
-      return dueThresholds({ warningAt: new Date(iso(r.warning_at)), deadline }, now, this.options.lookbackMs).map((threshold) => {
+      const deadline = new Date(iso(r.deadline_text));
+      return dueThresholds({ warningAt: new Date(iso(r.warning_text)), deadline }, now, this.options.lookbackMs).map((threshold) => {
         const left = Math.round((deadline.getTime() - now.getTime()) / 60_000);
         return {
           alertId: alertIdOf(r.case_id, r.clock, threshold),
