@@ -3,6 +3,7 @@ import { ExportsController } from './exports.controller';
 import { KpiController } from './kpi.controller';
 import { AlertsController } from './worklist/alerts.controller';
 import { CaseListController } from './worklist/case-list.controller';
+import { VisitorsController } from './worklist/visitors.controller';
 import { WORKLIST_TIME_ZONE } from './worklist/worklist.tokens';
 
 /** Reads over ClickHouse (KPIs, exports, the case list); needs the ANALYTICS provider. */
@@ -11,7 +12,7 @@ export class AnalyticsApiModule {
   static register(options: { timeZone?: string } = {}): DynamicModule {
     return {
       module: AnalyticsApiModule,
-      controllers: [KpiController, ExportsController, CaseListController, AlertsController],
+      controllers: [KpiController, ExportsController, CaseListController, AlertsController, VisitorsController],
       providers: [{ provide: WORKLIST_TIME_ZONE, useValue: options.timeZone ?? 'Asia/Shanghai' }],
     };
   }

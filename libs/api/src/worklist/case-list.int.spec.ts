@@ -132,4 +132,33 @@ describe('GET /api/cases: the worklist, from the analytics tables', () => {
     const res = await list({ q: 'P3-202611-0001' }, api.token('supervisor', ['P3']));
     expect(res.body.rows).toMatchObject([{ streamId: `complaint-${id}`, caseNumber: 'P3-202611-0001', clockState: 'breached' }]);
   });
+
+  it('GET /api/visitors: the day\'s register, scoped by project, names masked unless the token may unmask', async () => {
+    const desk = api.token('receptionist', ['P4']);
+    const checkIn = (visitorId: string, name: string, occurredAt: string) =>
+      http.post('/api/commands/CheckInVisitor').set('Authorization', `Bearer ${desk}`).send({
+        commandId: newId(), occurredAt,
+        payload: { visitorId, projectId: 'P4', visitor: { name, phone: '13700001234', idDocumentNo: '110101199001011234' }, hostLocation: { building: '7', unit: '0801' }, purpose: '探亲 family visit' },
+      });
+    const [v1, v2, v3] = [newId(), newId(), newId()];
+    expect((await checkIn(v1, '赵六', '2026-11-20T01:00:00Z')).status).toBe(200);
+    expect((await checkIn(v2, '钱七', '2026-11-20T02:00:00Z')).status).toBe(200);
+    expect((await checkIn(v3, '孙八', '2026-11-18T02:00:00Z')).status).toBe(200);
+    await http.post('/api/commands/CheckOutVisitor').set('Authorization', `Bearer ${desk}`).send({ commandId: newId(), occurredAt: '2026-11-20T03:00:00Z', payload: { visitorId: v1 } });
+    await http.post('/api/commands/CheckOutVisitor').set('Authorization', `Bearer ${desk}`).send({ commandId: newId(), occurredAt: '2026-11-18T03:00:00Z', payload: { visitorId: v3 } });
+    await new Projector(db).handle((await api.store.readAll({ limit: 1000 })).events);
+    const res = await http.get('/api/visitors').query({ project: 'P4', date: '2026-11-20' }).set('Authorization', `Bearer ${desk}`);
+    expect(res.status).toBe(200);
+    expect(res.body.visitors).toEqual([
+      { visitorId: v1, projectId: 'P4', building: '7', unit: '0801', purpose: '探亲 family visit', checkedInAt: '2026-11-20T01:00:00.000Z', checkedOutAt: '2026-11-20T03:00:00.000Z', checkedInBy: 'receptionist-1', checkedOutBy: 'receptionist-1', visitor: { name: '赵*', phone: '137****1234' } },
+      expect.objectContaining({ visitorId: v2, checkedOutAt: null, visitor: { name: '钱*', phone: '137****1234' } }),
+    ]);
+    const auditor = api.token('auditor', '*', 'auditor-1', ['unmask']);
+    const clear = await http.get('/api/visitors').query({ project: 'P4', date: '2026-11-20' }).set('Authorization', `Bearer ${auditor}`);
+    expect(clear.body.visitors[0].visitor).toEqual({ name: '赵六', phone: '13700001234' });
+    expect((await http.get('/api/visitors').query({ project: 'P4', date: '2026-11-20' }).set('Authorization', `Bearer ${supervisor}`)).status).toBe(403);
+    const bad = await http.get('/api/visitors').query({ project: 'P4', date: '20-11-2026' }).set('Authorization', `Bearer ${desk}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].field).toBe('date');
+  });
 });
