@@ -4,6 +4,8 @@ import { KpiController } from './kpi.controller';
 import { AlertsController } from './worklist/alerts.controller';
 import { CaseListController } from './worklist/case-list.controller';
 import { VisitorsController } from './worklist/visitors.controller';
+import { TimelineController } from './worklist/timeline.controller';
+import { WorklistPagesController } from './worklist/pages.controller';
 import { WORKLIST_TIME_ZONE } from './worklist/worklist.tokens';
 
 /** Reads over ClickHouse (KPIs, exports, the case list); needs the ANALYTICS provider. */
@@ -12,7 +14,7 @@ export class AnalyticsApiModule {
   static register(options: { timeZone?: string } = {}): DynamicModule {
     return {
       module: AnalyticsApiModule,
-      controllers: [KpiController, ExportsController, CaseListController, AlertsController, VisitorsController],
+      controllers: [KpiController, ExportsController, CaseListController, AlertsController, VisitorsController, TimelineController, WorklistPagesController],
       providers: [{ provide: WORKLIST_TIME_ZONE, useValue: options.timeZone ?? 'Asia/Shanghai' }],
     };
   }

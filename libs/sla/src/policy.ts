@@ -56,3 +56,11 @@ export function mergePolicy(defaults: SlaPolicy, projectOverrides: unknown): Sla
   }
   return { ...defaults, ...parsed.data };
 }
+
+/**
+ * The policy in force for a project at an instant. One seam for the per-project policy history (issue 13): until it
+ * lands, every project uses the defaults. The timeline and the notifier's docs read the warning point through this.
+ */
+export function policyInForce(_projectId: string, _at: Date): SlaPolicy {
+  return defaultSlaPolicy();
+}
