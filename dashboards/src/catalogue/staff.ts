@@ -3,7 +3,7 @@ import { withStaffNames } from './helpers';
 import { kpiGroupedSql } from './kpi';
 import type { Panel } from './types';
 
-const W = DEFAULT_WEIGHTS;
+const weights = DEFAULT_WEIGHTS;
 
 /**
  * The staff scorecard of libs/analytics (`staffScorecard`, the one HR's export uses) computed in SQL for every
@@ -17,15 +17,15 @@ export const staffScorecard: Panel = {
   columns: ['month', 'project_id', 'rank', 'staff_id', 'name', 'received', 'handled', 'on_time_rate', 'satisfaction_rate', 'reworks', 'score'],
   title: { zh: '员工月度绩效与排名', en: 'Staff scorecard and ranking per month' },
   description: {
-    zh: `按项目、按月：首问受理、处理、及时率、满意率、返修与综合得分（及时${W.onTime}、满意${W.satisfaction}、工作量${W.volume}，每次返修扣${W.reworkPenalty}分），与月度绩效导出一致。`,
-    en: `Per project and month: first-responder jobs, handled, on-time and satisfaction rates, reworks and the composite score (on time ${W.onTime}, satisfaction ${W.satisfaction}, volume ${W.volume}, −${W.reworkPenalty} per rework), as in the monthly export.`,
+    zh: `按项目、按月：首问受理、处理、及时率、满意率、返修与综合得分（及时${weights.onTime}、满意${weights.satisfaction}、工作量${weights.volume}，每次返修扣${weights.reworkPenalty}分），与月度绩效导出一致。`,
+    en: `Per project and month: first-responder jobs, handled, on-time and satisfaction rates, reworks and the composite score (on time ${weights.onTime}, satisfaction ${weights.satisfaction}, volume ${weights.volume}, −${weights.reworkPenalty} per rework), as in the monthly export.`,
   },
   sql: `SELECT formatDateTime(month, '%Y-%m') AS month, project_id, rank() OVER (PARTITION BY month, project_id ORDER BY score DESC) AS rank,
       staff_id, name, received, handled, round(on_time_raw, 4) AS on_time_rate, round(satisfaction_raw, 4) AS satisfaction_rate, reworks, score
     FROM (
       SELECT month, project_id, staff_id, name, received, handled, reworks, on_time_raw, satisfaction_raw,
-        round(greatest(0, ${W.onTime} * ifNull(on_time_raw, 1) + ${W.satisfaction} * ifNull(satisfaction_raw, 1)
-          + ${W.volume} * handled / greatest(1, max(handled) OVER (PARTITION BY month, project_id)) - ${W.reworkPenalty} * reworks), 2) AS score
+        round(greatest(0, ${weights.onTime} * ifNull(on_time_raw, 1) + ${weights.satisfaction} * ifNull(satisfaction_raw, 1)
+          + ${weights.volume} * handled / greatest(1, max(handled) OVER (PARTITION BY month, project_id)) - ${weights.reworkPenalty} * reworks), 2) AS score
       FROM (
         SELECT toStartOfMonth(c.credited_at, $TZ) AS month, c.project_id AS project_id, c.staff_id AS staff_id, any(st.name) AS name,
           countIf(c.credit = 'first_responder') AS received, countIf(c.credit = 'handler') AS handled,

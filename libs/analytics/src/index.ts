@@ -8,3 +8,4 @@ export * from './projector/replay';
 export * from './kpi';
 export * from './projector/kafka-source';
 export * from './worklist';
+export * from './reports';

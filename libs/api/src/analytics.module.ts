@@ -8,14 +8,20 @@ import { TimelineController } from './worklist/timeline.controller';
 import { WorklistPagesController } from './worklist/pages.controller';
 import { WORKLIST_TIME_ZONE } from './worklist/worklist.tokens';
 
-/** Reads over ClickHouse (KPIs, exports, the case list); needs the ANALYTICS provider. */
+import { ReportsController } from './reports.controller';
+import { REPORTS_TIME_ZONE } from './reports.tokens';
+
+/** KPI reads, reports, exports, the worklist, alerts and visitor register over ClickHouse; needs the ANALYTICS provider. `timeZone`: SL_TIMEZONE. */
 @Module({})
 export class AnalyticsApiModule {
   static register(options: { timeZone?: string } = {}): DynamicModule {
     return {
       module: AnalyticsApiModule,
-      controllers: [KpiController, ExportsController, CaseListController, AlertsController, VisitorsController, TimelineController, WorklistPagesController],
-      providers: [{ provide: WORKLIST_TIME_ZONE, useValue: options.timeZone ?? 'Asia/Shanghai' }],
+      controllers: [KpiController, ExportsController, ReportsController, CaseListController, AlertsController, VisitorsController, TimelineController, WorklistPagesController],
+      providers: [
+        { provide: REPORTS_TIME_ZONE, useValue: options.timeZone ?? 'Asia/Shanghai' },
+        { provide: WORKLIST_TIME_ZONE, useValue: options.timeZone ?? 'Asia/Shanghai' },
+      ],
     };
   }
 }

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { inScope, maskPersonalData, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, ValidationError } from '@service-ledger/core';
-import { loadCase } from '@service-ledger/domain';
-import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+import { type CaseView, GetCase } from '@service-ledger/domain';
 import { CurrentPrincipal } from './auth.guard';
 
 const STREAM_ID = /^[a-z]+-[A-Za-z0-9_-]{1,64}$/;
@@ -13,7 +13,7 @@ const STREAM_ID = /^[a-z]+-[A-Za-z0-9_-]{1,64}$/;
 @ApiBearerAuth()
 @Controller('api/cases')
 export class CasesController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
 
   @Get(':streamId')
   async get(@Param('streamId') streamId: string, @Query('asOf') asOf: string | undefined, @CurrentPrincipal() principal: Principal) {
@@ -37,9 +37,8 @@ export class CasesController {
       at = new Date(asOf);
       if (Number.isNaN(at.getTime())) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time');
     }
-    const loaded = await loadCase(this.store, streamId, at);
-    const projectId = loaded.events[0]?.projectId ?? (await this.store.readStream(streamId, { toVersion: 1 }))[0]?.projectId;
-    if (!inScope(principal, projectId)) throw new ForbiddenError(`not allowed in project '${projectId}'`);
+    const loaded = await this.queries.execute<GetCase, CaseView>(new GetCase(streamId, at));
+    if (!inScope(principal, loaded.projectId)) throw new ForbiddenError(`not allowed in project '${loaded.projectId}'`);
     return loaded;
   }
 

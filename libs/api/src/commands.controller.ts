@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/co
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@service-ledger/auth';
 import type { CommandResult } from '@service-ledger/core';
-import { CommandPipeline, zodToValidationError } from '@service-ledger/domain';
+import { CommandBus } from '@nestjs/cqrs';
+import { ExecuteCommand, zodToValidationError } from '@service-ledger/domain';
 import { z } from 'zod';
 import { CurrentPrincipal } from './auth.guard';
 import { Metrics } from './metrics';
@@ -30,7 +31,7 @@ export function toResponse(result: CommandResult) {
 @Controller('api/commands')
 export class CommandsController {
   constructor(
-    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
@@ -40,14 +41,16 @@ export class CommandsController {
     try {
       const parsed = commandRequest.safeParse(body ?? {});
       if (!parsed.success) throw zodToValidationError(parsed.error, 'body');
-      const result = await this.pipeline.execute(name, parsed.data.payload, {
-        commandId: parsed.data.commandId,
-        occurredAt: parsed.data.occurredAt,
-        actor: { staffId: principal.staffId, role: principal.role },
-        projectScope: principal.projects,
-        correlationId: req.headers['x-correlation-id'] ?? parsed.data.commandId,
-        causationId: req.headers['x-causation-id'] ?? null,
-      });
+      const result = await this.commands.execute<ExecuteCommand, CommandResult>(
+        new ExecuteCommand(name, parsed.data.payload, {
+          commandId: parsed.data.commandId,
+          occurredAt: parsed.data.occurredAt,
+          actor: { staffId: principal.staffId, role: principal.role },
+          projectScope: principal.projects,
+          correlationId: req.headers['x-correlation-id'] ?? parsed.data.commandId,
+          causationId: req.headers['x-causation-id'] ?? null,
+        }),
+      );
       this.metrics.commands.inc({ command: name, outcome: result.duplicate ? 'duplicate' : 'accepted' });
       return toResponse(result);
     } catch (error) {

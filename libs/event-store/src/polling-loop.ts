@@ -2,7 +2,7 @@ import type { Subscription } from './event-store.port';
 
 /**
  * The lifecycle every follower of the global log shares: a loop started once, `caughtUp` the first time it reaches
- * the head, idle waits that `poke` and `stop` cut short, and capped exponential backoff after a failure. Subclasses
+ * the head, idle waits that `stop` cuts short, and capped exponential backoff after a failure. Subclasses
  * call `start()` at the end of their constructor (their own fields are set by then) and implement `run`.
  */
 export abstract class PollingLoop implements Subscription {
@@ -16,11 +16,6 @@ export abstract class PollingLoop implements Subscription {
 
   constructor() {
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
-  }
-
-  /** Poll now instead of waiting for the interval (e.g. right after an append in the same process). */
-  poke(): void {
-    this.wake?.();
   }
 
   async stop(): Promise<void> {

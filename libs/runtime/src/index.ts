@@ -2,5 +2,6 @@
 export { analyticsDir, openAnalytics, openStore, tokenService } from './open';
 export { kafkaConfigOf } from './kafka-config';
 export { startEmbedded, type Running } from './embedded/start';
+export { announceServer, explainAnalyticsError, runningServer } from './server-file';
 export type { EmbeddedPart } from './embedded/part';
 export { notifierOf } from './embedded/notifier.part';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 const HOUR = 3600_000;
 const MINUTE = 60_000;
 
-/** Per-project SLA limits; defaults are domain.md's. Durations in milliseconds. */
+/** Per-project SLA limits; defaults are those of docs/domain.md (repairs, help requests, SLA clocks). Durations in milliseconds. */
 export interface SlaPolicy {
   /** Urgent repair: technician on site within 2 h (wall clock). */
   urgentArrivalMs: number;

@@ -41,5 +41,3 @@ export function envelope(e: DomainEvent, version: number, occurredAt = '2026-03-
     causationId: null,
   };
 }
-
-export const ev = (type: string, data: Record<string, unknown> = {}): DomainEvent => ({ type, schemaVersion: 1, data });

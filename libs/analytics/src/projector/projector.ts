@@ -1,12 +1,7 @@
 import { BusinessCalendar } from '@service-ledger/calendar';
-import { COMPLAINT_EVENT_TYPES } from '@service-ledger/complaints';
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
-import { DIRECTORY_EVENT_TYPES } from '@service-ledger/directory';
-import { REPAIR_EVENT_TYPES } from '@service-ledger/repairs';
+import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/domain';
 import { defaultSlaPolicy, type SlaPolicy } from '@service-ledger/sla';
-import { VISITS_EVENT_TYPES } from '@service-ledger/visits';
-import { AUDIT_EVENT_TYPES } from '@service-ledger/audit';
-import { ALERT_EVENT_TYPES } from '@service-ledger/alerts';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
 import type { Analytics } from '../client';
 import { CASE_CATEGORIES, projectCase } from '../projections/case-rows';
@@ -15,10 +10,11 @@ import { sanitize } from '../projections/sanitize';
 /** Streams besides cases folded from their whole history: staff, alerts (the dead-letter list) and the visitor register. */
 const OTHER_FOLDED = ['staff', 'alert', 'visitor'];
 
-/** Event types and the schema version this projector understands; anything else is quarantined. */
-export const KNOWN_EVENTS = new Map<string, number>(
-  [...COMPLAINT_EVENT_TYPES, ...REPAIR_EVENT_TYPES, ...VISITS_EVENT_TYPES, ...DIRECTORY_EVENT_TYPES, ...AUDIT_EVENT_TYPES, ...ALERT_EVENT_TYPES].map((t) => [t, 1]),
-);
+/**
+ * Event types and the schema version this projector understands (the current one: the store upcasts older ones on
+ * read); anything else is quarantined.
+ */
+export const KNOWN_EVENTS = CURRENT_SCHEMA_VERSIONS;
 
 export interface ProjectorOptions {
   policy?: SlaPolicy;

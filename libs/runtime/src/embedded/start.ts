@@ -3,6 +3,7 @@ import { demoPrincipals } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
 import { createApp } from '@service-ledger/api';
 import { openStore, tokenService } from '../open';
+import { announceServer } from '../server-file';
 import type { EmbeddedPart } from './part';
 import { embeddedAnalytics, projectorPart } from './projector.part';
 import { notifierPart } from './notifier.part';
@@ -34,6 +35,7 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
+  const withdraw = config.analytics === 'chdb' ? announceServer(config, url) : () => undefined;
   log(`Service Ledger is running at ${url} (store: ${config.store}, data: ${config.dataDir})`);
   log(`  API docs:   ${url}/api/docs`);
   log(`  Dashboards: ${url}/dashboards`);
@@ -45,6 +47,7 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
     url,
     stop: () =>
       (stopping ??= (async () => {
+        withdraw();
         await app.close();
         for (const stop of stops) await stop();
         await store.close();

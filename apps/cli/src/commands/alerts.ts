@@ -5,9 +5,10 @@ import { newId } from '@service-ledger/core';
 import { CommandPipeline } from '@service-ledger/domain';
 import { listAlerts } from '@service-ledger/notifier';
 import { openAnalytics, openStore } from '@service-ledger/runtime';
+import { fail } from './fail';
 
 /** `service-ledger alerts …`: the dead-letter list and an admin's retry (the same command the API's retry sends). */
-export function registerAlertCommands(program: Command, fail: (e: unknown) => never): void {
+export function registerAlertCommands(program: Command): void {
   const alerts = program.command('alerts').description('Alerts: the dead-letter list and retries');
   alerts
     .command('dead-letters')
