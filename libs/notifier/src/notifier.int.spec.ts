@@ -7,6 +7,9 @@ import { FixedClock, newId, type Role } from '@service-ledger/core';
 import { CommandPipeline } from '@service-ledger/domain';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { complaintPayload, contextFor, repairPayload } from '@service-ledger/testing';
+import request from 'supertest';
+import { AlertEventsModule } from '@service-ledger/api';
+import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';
 import { dingTalkSign, listAlerts, Notifier } from './index';
 
@@ -165,5 +168,27 @@ describe('notifier: pre-breach alerts to real webhooks, once per clock and thres
     expect((await notifier().tick()).delivered).toEqual([`${complaintId}-fr-w/cs-sup`]);
     await project();
     expect(await listAlerts(db, { status: 'dead', projects: [] })).toEqual([]);
+  });
+
+  it('escalates a major complaint classified through the API at once, from the EventBus, without waiting for a look', async () => {
+    const live = notifier();
+    const api = await startTestApi({ store, clock, modules: [AlertEventsModule.register(live)] });
+    try {
+      const http = request(api.app.getHttpServer());
+      const id = newId();
+      const send = (name: string, payload: unknown, role: Role) =>
+        http.post(`/api/commands/${name}`).set('Authorization', `Bearer ${api.token(role, ['P1'])}`).send({ commandId: newId(), payload });
+      expect((await send('ReceiveComplaint', complaintPayload(id, 'P1'), 'receptionist')).status).toBe(200);
+      const before = at('/gm').length;
+      expect((await send('ClassifyComplaint', { complaintId: id, nature: 'valid', content: 'service_quality', topic: 'lifts', reasonable: true, major: true }, 'supervisor')).status).toBe(200);
+      for (let i = 0; i < 100 && at('/gm').length === before; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(at('/gm')).toHaveLength(before + 1);
+      expect(JSON.parse(at('/gm').at(-1)!.body).markdown.content).toContain('P1-202611-0003');
+      // The next look finds it recorded and raises nothing again.
+      await project();
+      expect((await live.tick()).raised).toEqual([]);
+    } finally {
+      await api.app.close();
+    }
   });
 });

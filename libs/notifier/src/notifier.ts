@@ -1,7 +1,7 @@
 import { alertAggregate, alertIdOf, type AlertRaised, type AlertThreshold, dueThresholds, ladderRole, pendingRoutes } from '@service-ledger/alerts';
 import type { Analytics } from '@service-ledger/analytics';
 import { type AlertRoute, routesFor } from '@service-ledger/config';
-import { type Clock, type CommandContext, newId, systemClock, WrongExpectedVersionError } from '@service-ledger/core';
+import { type Clock, type CommandContext, type EventEnvelope, newId, systemClock, WrongExpectedVersionError } from '@service-ledger/core';
 import type { CommandPipeline } from '@service-ledger/domain';
 import type { EventStore } from '@service-ledger/event-store';
 import { buildRequest, post } from './channels';
@@ -39,6 +39,19 @@ const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 const iso = (t: string) => `${t.replace(' ', 'T')}Z`;
 const SYSTEM = { staffId: 'notifier', role: 'system' as const };
 
+function majorCandidate(caseId: string, projectId: string, caseNumber: string | null, classifiedAt: string): Candidate {
+  return {
+    alertId: alertIdOf(caseId, 'major_complaint', 'major'),
+    projectId,
+    caseStreamId: `complaint-${caseId}`,
+    caseNumber,
+    clock: 'major_complaint',
+    threshold: 'major',
+    dueAt: new Date(classifiedAt).toISOString(),
+    message: '重大投诉: report time, place, symptoms and handling plan to the GM office at once',
+  };
+}
+
 /**
  * Watches the SLA clocks and tells people before and when time runs out. Deadlines pass without any event, so it
  * polls: the clocks' deadlines and warning points (computed by the projector with the project's policy and, for
@@ -51,6 +64,8 @@ const SYSTEM = { staffId: 'notifier', role: 'system' as const };
 export class Notifier {
   private readonly clock: Clock;
   private readonly log: (line: string) => void;
+  /** Ticks and event-driven alerts run one at a time, so a route is never delivered by two of them at once. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Analytics,
@@ -62,7 +77,37 @@ export class Notifier {
     this.log = options.log ?? (() => undefined);
   }
 
-  async tick(): Promise<TickReport> {
+  tick(): Promise<TickReport> {
+    return this.serial(() => this.look());
+  }
+
+  /**
+   * A major complaint just classified in this process (the EventBus's EventAppended): alert the GM office at once,
+   * without waiting for the projector and the next look. The look would raise the same alert otherwise; the store
+   * lets only one of them record it.
+   */
+  majorComplaintClassified(e: EventEnvelope): Promise<TickReport> {
+    return this.serial(async () => {
+      const report: TickReport = { raised: [], delivered: [], deadLettered: [] };
+      if (e.type !== 'ComplaintClassified' || !(e.data as { major?: boolean }).major) return report;
+      const caseId = e.streamId.slice('complaint-'.length);
+      const [opened] = await this.store.readStream(e.streamId, { toVersion: 1 });
+      const c = majorCandidate(caseId, e.projectId, opened?.caseNumber ?? null, e.occurredAt);
+      if (await this.raise(c)) {
+        report.raised.push(c.alertId);
+        await this.deliver(c.alertId, report);
+      }
+      return report;
+    });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async look(): Promise<TickReport> {
     const report: TickReport = { raised: [], delivered: [], deadLettered: [] };
     const now = this.clock.now();
     const known = new Set((await this.db.query<{ alert_id: string }>('SELECT DISTINCT alert_id FROM {{alerts}} FINAL')).map((r) => r.alert_id));
@@ -139,16 +184,7 @@ export class Notifier {
        GROUP BY e.case_id, e.project_id`,
       { since: chTime(since), now: chTime(now) },
     );
-    return rows.map((r) => ({
-      alertId: alertIdOf(r.case_id, 'major_complaint', 'major'),
-      projectId: r.project_id,
-      caseStreamId: `complaint-${r.case_id}`,
-      caseNumber: r.case_number || null,
-      clock: 'major_complaint',
-      threshold: 'major',
-      dueAt: iso(r.at),
-      message: '重大投诉: report time, place, symptoms and handling plan to the GM office at once',
-    }));
+    return rows.map((r) => majorCandidate(r.case_id, r.project_id, r.case_number || null, iso(r.at)));
   }
 
   /** Records the alert; false when it already exists (raised before a restart or by another notifier). */

@@ -1,4 +1,5 @@
 import type { Analytics } from '@service-ledger/analytics';
+import { AlertEventsModule } from '@service-ledger/api';
 import type { Config } from '@service-ledger/config';
 import { CommandPipeline } from '@service-ledger/domain';
 import type { EventStore } from '@service-ledger/event-store';
@@ -25,9 +26,11 @@ export function notifierPart(analytics: () => Analytics): EmbeddedPart {
         log('  Alerts: off (set SL_ALERT_ROUTES to send warnings and breaches to webhooks)');
         return { async stop() {} };
       }
-      const running = notifierOf(config, analytics(), store, log).start(config.alertPollSeconds * 1000);
+      const notifier = notifierOf(config, analytics(), store, log);
+      const running = notifier.start(config.alertPollSeconds * 1000);
       log(`  Alerts: watching the clocks every ${config.alertPollSeconds} s, ${config.alertRoutes.length} route(s)`);
-      return { stop: () => running.stop() };
+      // Major complaints classified through this process's API are escalated from the EventBus at once.
+      return { stop: () => running.stop(), modules: [AlertEventsModule.register(notifier)] };
     },
   };
 }
