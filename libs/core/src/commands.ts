@@ -12,6 +12,8 @@ export interface CommandContext {
   occurredAt?: string;
   correlationId: string;
   causationId: string | null;
+  /** The stream version the client saw (body `expectedVersion` or `If-Match`); a stream that moved since is a 409. */
+  expectedVersion?: number;
 }
 
 export interface CommandResult {

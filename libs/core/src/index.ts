@@ -9,3 +9,4 @@ export * from './decider';
 export * from './json-value';
 export * as schemas from './schemas';
 export * from './case-number';
+export * from './input-safety';

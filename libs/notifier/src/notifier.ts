@@ -1,7 +1,7 @@
 import { alertAggregate, alertIdOf, type AlertRaised, type AlertThreshold, dueThresholds, ladderRole, pendingRoutes } from '@service-ledger/alerts';
 import type { Analytics } from '@service-ledger/analytics';
 import { type AlertRoute, routesFor } from '@service-ledger/config';
-import { type Clock, type CommandContext, type EventEnvelope, newId, systemClock, WrongExpectedVersionError } from '@service-ledger/core';
+import { type Clock, type CommandContext, DomainRuleViolation, type EventEnvelope, newId, systemClock, WrongExpectedVersionError } from '@service-ledger/core';
 import type { CommandPipeline } from '@service-ledger/domain';
 import type { EventStore } from '@service-ledger/event-store';
 import { buildRequest, post } from './channels';
@@ -196,7 +196,8 @@ export class Notifier {
       this.log(`notifier: ${c.threshold} for ${c.caseNumber ?? c.caseStreamId} (${c.clock}) to ${role}${routes.length ? '' : ' — no route configured'}`);
       return true;
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError) return false;
+      // The alert's stream exists: it was raised before (a restart, a replay, another notifier).
+      if (error instanceof WrongExpectedVersionError || (error instanceof DomainRuleViolation && error.rule === 'alert.already_exists')) return false;
       throw error;
     }
   }

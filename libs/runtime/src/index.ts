@@ -5,3 +5,4 @@ export { startEmbedded, type Running } from './embedded/start';
 export { announceServer, explainAnalyticsError, runningServer } from './server-file';
 export type { EmbeddedPart } from './embedded/part';
 export { notifierOf } from './embedded/notifier.part';
+export { privateDataDir } from './private-files';

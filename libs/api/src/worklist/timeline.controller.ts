@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { inScope, maskPersonalData, type Principal } from '@service-ledger/auth';
+import { maskPersonalData, type Principal } from '@service-ledger/auth';
 import { BusinessCalendar } from '@service-ledger/calendar';
-import { type Clock, NotFoundError, systemClock, ValidationError } from '@service-ledger/core';
-import { CLOCK, loadCase } from '@service-ledger/domain';
+import { type Clock, systemClock, ValidationError } from '@service-ledger/core';
+import { CLOCK, loadCase, requireCaseInScope } from '@service-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { evaluateCaseClocks, policyInForce } from '@service-ledger/sla';
 import { CurrentPrincipal } from '../auth.guard';
@@ -30,9 +30,9 @@ export class TimelineController {
     if (!STREAM_ID.test(streamId)) throw ValidationError.field('streamId', 'format', 'must look like <category>-<id>, e.g. repair-0190…');
     const asOf = asOfText === undefined ? this.clock.now() : new Date(asOfText);
     if (Number.isNaN(asOf.getTime()) || (asOfText !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(asOfText))) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time');
-    const first = (await this.store.readStream(streamId, { toVersion: 1 }))[0];
-    // Not yours looks exactly like not there.
-    if (!first || !inScope(principal, first.projectId)) throw new NotFoundError(`${streamId} does not exist`);
+    // Not yours looks exactly like not there (the one scoping rule of libs/domain/case-scope.ts).
+    await requireCaseInScope(this.store, streamId, principal.projects);
+    const [first] = await this.store.readStream(streamId, { toVersion: 1 });
     const { events } = await loadCase(this.store, streamId, asOf);
     const unmask = principal.permissions.includes('unmask');
     const pauses: { from: string; to: string | null }[] = [];
