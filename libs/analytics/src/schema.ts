@@ -83,12 +83,17 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
   },
   {
     id: 2,
+    name: 'policy version behind each clock',
+    statements: [`ALTER TABLE {{sla_clocks}} ADD COLUMN IF NOT EXISTS policy_version LowCardinality(String) DEFAULT 'default' AFTER paused`],
+  },
+  {
+    id: 3,
     name: 'readable case numbers',
     // '' for cases opened before numbering (and on KurrentDB): they keep being found by their id.
     statements: ['events', 'cases', 'sla_clocks'].map((t) => `ALTER TABLE {{${t}}} ADD COLUMN IF NOT EXISTS case_number String DEFAULT ''`),
   },
   {
-    id: 3,
+    id: 4,
     name: 'alerts and visitor register',
     statements: [
       // One row per alert route (an alert with no configured route has one row with route ''): the dead-letter list.

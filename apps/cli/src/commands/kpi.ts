@@ -4,8 +4,9 @@ import { loadConfig } from '@service-ledger/config';
 import { explainAnalyticsError, openAnalytics } from '@service-ledger/runtime';
 import { fail } from './fail';
 import { registerKpiExport } from './kpi-export';
+import { registerKpiWhatIf } from './policy';
 
-/** `service-ledger kpi show|export`: a month's KPIs on the terminal or as the monthly workbook/CSV. */
+/** `service-ledger kpi show|export|whatif`: a month's KPIs on the terminal or as the monthly workbook/CSV. */
 export function registerKpiCommands(program: Command): void {
   const kpi = program.command('kpi').description('Monthly KPIs');
   kpi
@@ -28,4 +29,5 @@ export function registerKpiCommands(program: Command): void {
       }
     });
   registerKpiExport(kpi, fail);
+  registerKpiWhatIf(kpi);
 }

@@ -1,15 +1,13 @@
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { maskPersonalData, type Principal } from '@service-ledger/auth';
-import { BusinessCalendar } from '@service-ledger/calendar';
+import { caseAsOf } from '@service-ledger/audit';
 import { type Clock, systemClock, ValidationError } from '@service-ledger/core';
-import { CLOCK, loadCase, requireCaseInScope } from '@service-ledger/domain';
+import { CLOCK, requireCaseInScope } from '@service-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
-import { evaluateCaseClocks, policyInForce } from '@service-ledger/sla';
 import { CurrentPrincipal } from '../auth.guard';
 
 const STREAM_ID = /^[a-z]+-[A-Za-z0-9_-]{1,64}$/;
-const calendar = new BusinessCalendar();
 
 /**
  * One case on a time axis, as of an instant: every event with its actor and role, each SLA clock (start, warning
@@ -33,7 +31,8 @@ export class TimelineController {
     // Not yours looks exactly like not there (the one scoping rule of libs/domain/case-scope.ts).
     await requireCaseInScope(this.store, streamId, principal.projects);
     const [first] = await this.store.readStream(streamId, { toVersion: 1 });
-    const { events } = await loadCase(this.store, streamId, asOf);
+    // The same as-of view as the audit: clocks under the policy (limits, calendar) in force when each started.
+    const { events, clocks } = await caseAsOf(this.store, streamId, asOf);
     const unmask = principal.permissions.includes('unmask');
     const pauses: { from: string; to: string | null }[] = [];
     for (const e of events) {
@@ -46,7 +45,7 @@ export class TimelineController {
       projectId: first.projectId,
       asOf: asOf.toISOString(),
       events: events.map((e) => ({ streamVersion: e.streamVersion, type: e.type, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor, data: unmask ? e.data : maskPersonalData(e.data) })),
-      clocks: events.length ? evaluateCaseClocks(events, policyInForce(first.projectId, new Date(first.occurredAt)), calendar, asOf) : [],
+      clocks,
       pauses,
     };
   }
