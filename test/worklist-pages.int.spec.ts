@@ -38,6 +38,7 @@ describeBrowser('worklist, case timeline and visitor register pages in Debian Ch
     db = await testAnalytics('pages');
     const pipeline = new CommandPipeline(store, clock);
     const run = (name: string, payload: unknown, role: Role, at: string) => pipeline.execute(name, payload, contextFor(role, `P01-${role}-1`, ['P01'], at));
+    await pipeline.execute('RegisterProject', { projectId: 'P01', name: '翠湖花园', city: '杭州', buildings: [{ building: '2', units: ['0501'] }, { building: '5', units: ['0302'] }, { building: '3', units: ['1201'] }] }, contextFor('admin', 'admin-1', '*', '2026-01-01T00:00:00Z'));
     // A repair that was paused (owner away), then late on site: its arrival clock is breached, the pause shaded.
     await run('ReportRepair', repairPayload(repairId, 'P01', { category: 'urgent' }), 'receptionist', '2026-11-20T06:00:00Z');
     await run('DispatchRepair', { repairId, technicianId: 'P01-technician-1', dispatchNo: 'D-1' }, 'engineering_supervisor', '2026-11-20T06:10:00Z');

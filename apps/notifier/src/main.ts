@@ -1,22 +1,11 @@
 import 'reflect-metadata';
-import { migrate } from '@service-ledger/analytics';
 import { ConfigError, loadConfig } from '@service-ledger/config';
-import { notifierOf, openAnalytics, openStore } from '@service-ledger/runtime';
+import { startNotifierProcess } from '@service-ledger/runtime';
 
-/** Distributed shape: the notifier watches the clocks in the analytics store and records alerts in the event store. */
+/** Distributed shape: pre-breach alerts (README "Alerts"). GET /health and /metrics on SL_OPS_PORT (default 9464). */
 async function main() {
-  const config = loadConfig();
-  if (config.alertRoutes.length === 0) throw new Error('SL_ALERT_ROUTES is empty: nowhere to send alerts (README: alerts)');
-  const store = await openStore(config);
-  const db = openAnalytics(config);
-  await migrate(db);
-  const running = notifierOf(config, db, store, console.log).start(config.alertPollSeconds * 1000);
-  console.log(`notifier: watching the clocks every ${config.alertPollSeconds} s, ${config.alertRoutes.length} route(s)`);
-  const stop = () => void running.stop().then(async () => {
-    await db.close();
-    await store.close();
-    process.exit(0);
-  });
+  const running = await startNotifierProcess(loadConfig());
+  const stop = () => void running.stop().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -72,6 +72,7 @@ describe('notifier: pre-breach alerts to real webhooks, once per clock and thres
     store = await createEventStore({ kind: 'pglite' });
     db = await testAnalytics('notifier');
     pipeline = new CommandPipeline(store, clock);
+    await pipeline.execute('RegisterProject', { projectId: 'P1', name: '翠湖花园', city: '杭州', buildings: [{ building: '3', units: ['1201'] }, { building: '5', units: ['0302'] }] }, contextFor('admin', 'admin-1', '*', '2026-01-01T00:00:00Z'));
     await pipeline.execute('ReportRepair', repairPayload(repairId, 'P1', { category: 'urgent' }), as('receptionist'));
     await pipeline.execute('ReceiveComplaint', complaintPayload(complaintId, 'P1'), as('receptionist'));
     await pipeline.execute('ClassifyComplaint', { complaintId, nature: 'valid', content: 'service_attitude', topic: 'cleaning', reasonable: true, major: true }, as('supervisor'));

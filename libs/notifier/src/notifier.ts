@@ -66,6 +66,8 @@ export class Notifier {
   private readonly log: (line: string) => void;
   /** Ticks and event-driven alerts run one at a time, so a route is never delivered by two of them at once. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last polling look's failure (cleared by the next good one), for a process's /health. */
+  lastFailure: { message: string; at: string } | null = null;
 
   constructor(
     private readonly db: Analytics,
@@ -131,7 +133,13 @@ export class Notifier {
     let running: Promise<unknown> = Promise.resolve();
     const loop = async () => {
       if (stopped) return;
-      running = this.tick().catch((error) => this.log(`notifier: ${(error as Error).message}`));
+      running = this.tick().then(
+        () => (this.lastFailure = null),
+        (error) => {
+          this.lastFailure = { message: (error as Error).message, at: new Date().toISOString() };
+          this.log(`notifier: ${(error as Error).message}`);
+        },
+      );
       await running;
       if (!stopped) timer = setTimeout(loop, pollMs);
     };

@@ -9,6 +9,7 @@ export { assertReadSideFilled, startApiProcess } from './processes/api';
 export { startRelayProcess } from './processes/relay';
 export { startProjectorProcess } from './processes/projector';
 export { startSchedulerProcess } from './processes/scheduler';
+export { startNotifierProcess } from './processes/notifier';
 export { openProcessOps, type ProcessOps, type RunningProcess } from './ops/process';
 export { untilConnected } from './ops/retry';
 export { GlobalLogWatch } from './ops/global-log-watch';

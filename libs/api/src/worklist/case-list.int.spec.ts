@@ -49,6 +49,11 @@ describe('GET /api/cases: the worklist, from the analytics tables', () => {
     api = await startTestApi({ clock: new FixedClock(new Date(NOW)), modules: [AnalyticsApiModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
     http = request(api.app.getHttpServer());
     supervisor = api.token('supervisor', ['P1']);
+    for (const projectId of ['P3', 'P4']) {
+      const registered = await http.post('/api/commands/RegisterProject').set('Authorization', `Bearer ${api.token('admin', '*')}`)
+        .send({ commandId: newId(), occurredAt: '2026-01-01T00:00:00Z', payload: { projectId, name: `项目 ${projectId}`, city: '杭州', buildings: [{ building: '7', units: ['0801'] }] } });
+      expect(registered.status).toBe(200);
+    }
   });
   afterAll(async () => {
     await api?.close();
