@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit';
 import { fail } from './commands/fail';
 import { registerImportCommand } from './commands/import';
 import { registerKpiCommands } from './commands/kpi';
+import { registerPolicyCommands } from './commands/policy';
 import { registerReplayCommand } from './commands/replay';
 import { registerSeedCommand } from './commands/seed';
 import { registerSetupCommands } from './commands/setup';
@@ -17,6 +18,7 @@ registerImportCommand(program);
 registerSeedCommand(program);
 registerReplayCommand(program);
 registerKpiCommands(program);
+registerPolicyCommands(program);
 registerAuditCommands(program, fail);
 registerSetupCommands(program);
 

@@ -20,7 +20,8 @@ async function main() {
   } else {
     source = new StoreEventSource(await openStore(config));
   }
-  const projector = new Projector(db);
+  // The projector reads the policy changes from the log itself: a change applies without a restart.
+  const projector = new Projector(db, { timeZone: config.timeZone });
   const running = await source.start((events) => projector.handle(events));
   console.log(`projector: ${config.kafkaBrokers ? `Kafka ${config.kafkaBrokers}` : config.store} → ${config.analytics} ${db.database}`);
   const stop = async () => {

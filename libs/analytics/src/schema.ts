@@ -81,6 +81,11 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
       ) ${replacingMergeTree('position')} ORDER BY event_id`,
     ],
   },
+  {
+    id: 2,
+    name: 'policy version behind each clock',
+    statements: [`ALTER TABLE {{sla_clocks}} ADD COLUMN IF NOT EXISTS policy_version LowCardinality(String) DEFAULT 'default' AFTER paused`],
+  },
 ];
 
 export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine'] as const;

@@ -16,6 +16,7 @@ import { ErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
 import { Metrics, MetricsController } from './metrics';
 import { AccessLog } from './access-log';
+import { hardenHttp } from './http-hardening';
 import { setupOpenApi } from './openapi';
 
 export interface AppDeps {
@@ -66,8 +67,9 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
   })
   class AppModule {}
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, logger: deps.logLevel === 'silent' ? false : undefined });
-  app.useBodyParser('json', { limit: '256kb' });
+  // Body parsing is ours (hardenHttp): media types and encodings are checked before any parser reads a byte.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, logger: deps.logLevel === 'silent' ? false : undefined });
+  hardenHttp(app);
   const { Logger } = await import('nestjs-pino');
   if (deps.logLevel !== 'silent') app.useLogger(app.get(Logger));
   setupOpenApi(app);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineCommand, type DomainCommand, ensure, event, FRONT_DESK, schemas as field } from '@service-ledger/core';
+import { defineCommand, type DomainCommand, ensure, event, FRONT_DESK, schemas as field, ValidationError } from '@service-ledger/core';
+import { DEFAULT_TOPICS, topicCode } from '@service-ledger/policies';
 import { type ComplaintState, complaintAggregate, escalationRank, stepIndex } from './complaint';
 import { COMMUNICATIVE_KINDS, COMPLAINT_CAUSES, COMPLAINT_CONTENTS, COMPLAINT_NATURES, COMPLAINT_STREAM, ESCALATION_LEVELS } from './events';
 
@@ -12,7 +13,7 @@ function define<S extends z.ZodType>(
   summary: string,
   schema: S,
   decide: (p: z.infer<S>, state: ComplaintState, ctx: Parameters<DomainCommand['decide']>[2]) => ReturnType<DomainCommand['decide']>,
-  opts: { creates?: boolean } = {},
+  opts: { creates?: boolean; readsPolicy?: boolean } = {},
 ): DomainCommand<z.infer<S>, ComplaintState> {
   return defineCommand({
     name,
@@ -23,6 +24,7 @@ function define<S extends z.ZodType>(
     streamId: (p) => stream(p as { complaintId: string }),
     roles,
     creates: opts.creates,
+    readsPolicy: opts.readsPolicy,
     decide: (p, state, ctx) => {
       ensure(state.step !== 'archived' || name === 'ReceiveComplaint', 'complaint.archived_is_final', 'an archived complaint cannot change');
       return decide(p, state, ctx);
@@ -69,7 +71,7 @@ export const complaintCommands: DomainCommand[] = [
         nature: field.oneOf(COMPLAINT_NATURES),
         communicativeKind: field.oneOf(COMMUNICATIVE_KINDS).optional(),
         content: field.oneOf(COMPLAINT_CONTENTS),
-        topic: z.string().trim().regex(/^[a-z_]{2,32}$/, 'must be a topic code from the taxonomy (lowercase letters and _)'),
+        topic: topicCode,
         reasonable: z.boolean(),
         major: z.boolean(),
       })
@@ -77,10 +79,17 @@ export const complaintCommands: DomainCommand[] = [
         path: ['communicativeKind'],
         message: 'is required for a communicative complaint and not allowed for a valid one',
       }),
-    (p, state) => {
+    (p, state, ctx) => {
       ensure(stepIndex(state.step) < stepIndex('handled'), 'complaint.classify_before_handling', 'a complaint is classified before it is handled');
+      // The topic list is policy (company or project, versioned); a retired topic still labels old cases but is not offered.
+      const topics = ctx.policy?.complaintTopics ?? DEFAULT_TOPICS;
+      if (!topics.some((t) => t.code === p.topic && !t.retired)) {
+        const offered = topics.filter((t) => !t.retired).map((t) => t.code).join(', ');
+        throw ValidationError.field('payload.topic', 'topic_not_in_list', `'${p.topic}' is not a current topic of the project's complaint topic list (policy ${ctx.policy?.version ?? 'default'}): one of ${offered}`);
+      }
       return [event('ComplaintClassified', { nature: p.nature, communicativeKind: p.communicativeKind, content: p.content, topic: p.topic, reasonable: p.reasonable, major: p.major })];
     },
+    { readsPolicy: true },
   ),
   define(
     'InvestigateComplaint',

@@ -16,6 +16,14 @@ export interface DecideContext {
   projectId: string;
   /** States of the streams named by the command's `related` function, keyed by stream id. */
   related: Record<string, unknown>;
+  /** The policy in force for the project at `occurredAt`, for commands with `readsPolicy` (libs/policies). */
+  policy?: DecidePolicy;
+}
+
+/** What deciders read of the policy in force (libs/policies' PolicyInForce has it all). */
+export interface DecidePolicy {
+  version: string;
+  complaintTopics: readonly { code: string; retired: boolean }[];
 }
 
 /** A catalogue command with its pure decision. Handlers stay thin: load → decide → append. */
@@ -53,6 +61,8 @@ export interface CommandSpec<Schema extends z.ZodType, S> {
   /** Starts a new stream; the payload then names its `projectId`. */
   creates?: boolean;
   related?(payload: z.infer<Schema>): string[];
+  /** The decision reads the policy in force (`ctx.policy`). */
+  readsPolicy?: boolean;
   decide(payload: z.infer<Schema>, state: S, ctx: DecideContext): DomainEvent[];
 }
 
@@ -69,6 +79,7 @@ export function defineCommand<Schema extends z.ZodType, S>(spec: CommandSpec<Sch
     roles: [...spec.roles, ...ALWAYS_ALLOWED],
     aggregate: spec.aggregate,
     related: spec.related,
+    readsPolicy: spec.readsPolicy,
     decide: spec.decide,
   };
 }

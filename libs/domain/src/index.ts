@@ -5,3 +5,4 @@ export * from './domain.module';
 export * from './event-schemas';
 export * from './import-history';
 export * from './load-case';
+export * from './case-scope';

@@ -4,3 +4,4 @@ export { kafkaConfigOf } from './kafka-config';
 export { startEmbedded, type Running } from './embedded/start';
 export { announceServer, explainAnalyticsError, runningServer } from './server-file';
 export type { EmbeddedPart } from './embedded/part';
+export { privateDataDir } from './private-files';

@@ -16,6 +16,7 @@ export function given(...past: DomainEvent[]) {
           actor: ctx.actor ?? { staffId: 'r1', role: 'receptionist' },
           projectId: 'p1',
           related: ctx.related ?? {},
+          policy: ctx.policy,
         });
       return {
         then: (...types: string[]) => expect(run().map((e) => e.type)).toEqual(types),

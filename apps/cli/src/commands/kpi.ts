@@ -5,8 +5,9 @@ import { kpiValueSql, toApiSql } from '@service-ledger/dashboards';
 import { explainAnalyticsError, openAnalytics } from '@service-ledger/runtime';
 import { fail } from './fail';
 import { registerKpiExport } from './kpi-export';
+import { registerKpiWhatIf } from './policy';
 
-/** `service-ledger kpi show|sql|export`: a month's KPIs on the terminal, the SQL behind one, the monthly workbook/CSV. */
+/** `service-ledger kpi show|sql|export|whatif`: a month's KPIs, the SQL behind one, the monthly workbook/CSV, a what-if. */
 export function registerKpiCommands(program: Command): void {
   const kpi = program.command('kpi').description('Monthly KPIs');
   kpi
@@ -53,4 +54,5 @@ export function registerKpiCommands(program: Command): void {
       }
     });
   registerKpiExport(kpi, fail);
+  registerKpiWhatIf(kpi);
 }

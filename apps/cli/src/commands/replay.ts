@@ -18,7 +18,7 @@ export function registerReplayCommand(program: Command): void {
         await migrate(live);
         const target = live.withDatabase(opts.into ?? `${live.database}_replay`);
         const started = Date.now();
-        const { events } = await replay(store, target);
+        const { events } = await replay(store, target, { timeZone: config.timeZone });
         const report = await compareDatabases(live, target);
         console.log(`replayed ${events} events into ${target.database} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         for (const t of report.tables) console.log(`${t.rowsA === t.rowsB && t.checksumA === t.checksumB ? 'equal  ' : 'DIFFERS'} ${t.table.padEnd(22)} live ${t.rowsA} rows, replay ${t.rowsB} rows`);

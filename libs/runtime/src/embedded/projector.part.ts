@@ -15,7 +15,7 @@ export const projectorPart: EmbeddedPart = {
     embeddedAnalytics = db;
     let subscription: { stop(): Promise<void> } | null = null;
     if (config.projector) {
-      const projector = new Projector(db);
+      const projector = new Projector(db, { timeZone: config.timeZone });
       subscription = await new StoreEventSource(store, 'projector', 5000, 200).start((events) => projector.handle(events));
       log(`  Projector: following the event store into ${config.analytics === 'chdb' ? `chDB at ${analyticsDir(config)}` : config.clickhouseUrl}`);
     }

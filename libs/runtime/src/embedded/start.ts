@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { demoPrincipals } from '@service-ledger/auth';
+import { DEMO_TOKEN_TTL, demoPrincipals } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
 import { createApp } from '@service-ledger/api';
 import { openStore, tokenService } from '../open';
@@ -38,8 +38,12 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
   log(`Service Ledger is running at ${url} (store: ${config.store}, data: ${config.dataDir})`);
   log(`  API docs:   ${url}/api/docs`);
   log(`  Dashboards: ${url}/dashboards`);
-  log('  Demo tokens (Authorization: Bearer <token>):');
-  for (const p of demoPrincipals()) log(`    ${p.role.padEnd(22)} ${tokens.issue(p)}`);
+  // Demo tokens only for the self-contained demo: a secret generated in the data dir and the sample company. With a
+  // real secret or real data, tokens come from `service-ledger tokens issue` (an admin with the secret).
+  if (!config.authSecret && config.seedOnFirstRun) {
+    log(`  Demo tokens, valid ${DEMO_TOKEN_TTL} (Authorization: Bearer <token>):`);
+    for (const p of demoPrincipals()) log(`    ${p.role.padEnd(22)} ${tokens.issue(p, DEMO_TOKEN_TTL)}`);
+  } else log('  Tokens: service-ledger tokens issue --role <role> --projects <P01,P02|*> --ttl 8h');
   let stopping: Promise<void> | null = null;
   return {
     app,
