@@ -7,6 +7,7 @@ import { inScope, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, ValidationError } from '@service-ledger/core';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
 import { AccessLog } from './access-log';
+import { Freshness } from './freshness';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -36,6 +37,7 @@ export class KpiController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REPORTS_TIME_ZONE) private readonly timeZone: string,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
+    @Inject(Freshness) private readonly freshness: Freshness,
   ) {}
 
   @Get('kpis')
@@ -45,7 +47,7 @@ export class KpiController {
   @ApiQuery({ name: 'staff', required: false })
   async kpis(@Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
-    return { filters, kpis: await runKpis(this.db, { ...filters, timeZone: this.timeZone }) };
+    return { filters, kpis: await runKpis(this.db, { ...filters, timeZone: this.timeZone }), projection: await this.freshness.of() };
   }
 
   /** Drill-down: the case ids behind a KPI's numerator and denominator. */
@@ -54,7 +56,7 @@ export class KpiController {
   @ApiQuery({ name: 'project', required: false })
   async cases(@Param('id') id: string, @Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
-    return { kpi: id, filters, ...(await kpiCases(this.db, id, { ...filters, timeZone: this.timeZone })) };
+    return { kpi: id, filters, ...(await kpiCases(this.db, id, { ...filters, timeZone: this.timeZone })), projection: await this.freshness.of() };
   }
 
   @Get('staff/scorecard')
@@ -63,7 +65,7 @@ export class KpiController {
   async scorecard(@Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
     const weights = weightsForMonth(await policyHistoryOf(this.db, this.timeZone), filters.month, this.timeZone);
-    return { filters, staff: await staffScorecard(this.db, { ...filters, timeZone: this.timeZone }, weights) };
+    return { filters, staff: await staffScorecard(this.db, { ...filters, timeZone: this.timeZone }, weights), projection: await this.freshness.of() };
   }
 
   /**

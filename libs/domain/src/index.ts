@@ -5,4 +5,5 @@ export * from './domain.module';
 export * from './event-schemas';
 export * from './import-history';
 export * from './load-case';
+export * from './intake';
 export * from './case-scope';

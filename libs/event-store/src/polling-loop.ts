@@ -9,8 +9,10 @@ export abstract class PollingLoop implements Subscription {
   readonly caughtUp: Promise<void>;
   protected markCaughtUp!: () => void;
   protected stopped = false;
-  /** Last error, for health/metrics. */
+  /** Last error, for health/metrics (null once a round succeeds again). */
   lastError: unknown = null;
+  /** Called on every failed round (before the backoff): where a process logs and counts it. */
+  onFailure: ((error: unknown, consecutive: number) => void) | null = null;
   private wake: (() => void) | null = null;
   private loop: Promise<void> = Promise.resolve();
 
@@ -29,6 +31,16 @@ export abstract class PollingLoop implements Subscription {
   }
 
   protected abstract run(): Promise<void>;
+
+  /** Records a failed round for health and the process's log/metrics. */
+  protected failed(error: unknown, consecutive: number): void {
+    this.lastError = error;
+    try {
+      this.onFailure?.(error, consecutive);
+    } catch {
+      /* an observer must not break the loop */
+    }
+  }
 
   /** Wait after the n-th failure in a row: 200 ms doubling up to 10 s. */
   protected backoff(failures: number): Promise<void> {
