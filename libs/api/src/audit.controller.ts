@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { caseAsOf, resolveCase, verifyStore, ACCESS_STREAM } from '@service-ledger/audit';
+import { caseAsOf, parseAnchor, resolveCase, ACCESS_STREAM } from '@service-ledger/audit';
 import { maskPersonalData, type Principal } from '@service-ledger/auth';
-import { ForbiddenError, ValidationError, type EventEnvelope } from '@service-ledger/core';
-import { EVENT_STORE, SqlEventStore, type EventStore } from '@service-ledger/event-store';
+import { ForbiddenError, NotFoundError, ValidationError, type EventEnvelope } from '@service-ledger/core';
+import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { AccessLog } from './access-log';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
+import { AuditVerifyJobs } from './verify-jobs';
 
 const view = (e: EventEnvelope, unmask: boolean) => ({
   position: e.globalPosition.toString(),
@@ -32,6 +33,7 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
+    @Inject(AuditVerifyJobs) private readonly verifyJobs: AuditVerifyJobs,
   ) {}
 
   @Get('cases/:id/events')
@@ -56,18 +58,20 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiQuery({ name: 'anchor', required: false, description: '<position>:<digest> from an earlier export' })
-  async verify(@Query('anchor') anchor: string | undefined, @CurrentPrincipal() principal: Principal) {
-    if (!(this.store instanceof SqlEventStore)) throw new ValidationError(`verify needs a SQL event store (this one is ${this.store.kind})`);
-    let parsed: { position: string; digest: string } | undefined;
-    if (anchor !== undefined) {
-      const m = /^(\d+):([0-9a-f]{64})$/.exec(anchor);
-      if (!m) throw ValidationError.field('anchor', 'format', 'must be <position>:<sha256 hex>');
-      parsed = { position: m[1], digest: m[2] };
-    }
-    const report = await verifyStore(this.store, { anchor: parsed });
-    await this.accessLog.record(principal, 'audit_verify', { ok: report.ok, events: report.events });
-    return report;
+  @ApiQuery({ name: 'anchor', required: false, description: '<position>:<digest> from an earlier export or verify' })
+  verify(@Query('anchor') anchor: string | undefined, @CurrentPrincipal() principal: Principal) {
+    const jobs = this.verifyJobs.jobs;
+    if (!jobs) throw new ValidationError(`verify needs a SQL event store (this one is ${this.store.kind})`);
+    // Starts a background run (or joins the one running for this anchor); its id leads to progress and the report.
+    const job = jobs.start(principal, anchor === undefined ? undefined : parseAnchor(anchor));
+    return { ...job, href: `/api/audit/verify/${job.id}` };
+  }
+
+  @Get('verify/:id')
+  verifyRun(@Param('id') id: string) {
+    const job = this.verifyJobs.jobs?.get(id);
+    if (!job) throw new NotFoundError(`no verify run ${id}`);
+    return job;
   }
 
   @Get('access-log')
