@@ -114,6 +114,43 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
     await page.close();
   });
 
+  /**
+   * Phone (390×844) and laptop (1440×900), Chinese and English: nothing wider than the screen, no figure, heading or
+   * table column running out of its card (element boxes measured, not only pictures taken).
+   */
+  const layouts = DASHBOARDS.flatMap((d) => ([['phone', 390, 844], ['laptop', 1440, 900]] as const).flatMap(([device, width, height]) => (['zh', 'en'] as const).map((lang) => [d.id, device, width, height, lang] as const)));
+  it.each(layouts)('%s on a %s (%i×%i) in %s: nothing overflows', async (id, device, width, height, lang) => {
+    const page = await browser.newPage({ viewport: { width, height } });
+    await page.addInitScript((l) => localStorage.setItem('sl-lang', l), lang);
+    await page.goto(`${base}/dashboards?token=${gm}#${id}`);
+    await settled(page);
+    await page.waitForTimeout(300);
+    const problems = await page.evaluate((vw) => {
+      const out: string[] = [];
+      if (document.documentElement.scrollWidth > vw) out.push(`page is ${document.documentElement.scrollWidth}px wide`);
+      document.querySelectorAll<HTMLElement>('.card').forEach((card) => {
+        const name = card.dataset.panel;
+        const box = card.getBoundingClientRect();
+        if (box.right > vw + 0.5 || box.left < -0.5) out.push(`${name}: card outside the screen`);
+        card.querySelectorAll<HTMLElement>('h2, p.desc, .value, .chart, .tablewrap, .error, .empty').forEach((e) => {
+          const r = e.getBoundingClientRect();
+          if (r.right > box.right + 0.5 || r.left < box.left - 0.5) out.push(`${name}: ${e.className || e.tagName} outside its card`);
+          if ((e.tagName === 'H2' || e.classList.contains('value')) && e.scrollWidth > e.clientWidth + 1) out.push(`${name}: ${e.tagName} text cut (${e.scrollWidth} > ${e.clientWidth})`);
+        });
+        card.querySelectorAll<HTMLElement>('.tablewrap').forEach((w) => {
+          const table = w.querySelector('table')!;
+          if (table.scrollWidth > w.clientWidth + 1) out.push(`${name}: table columns hidden (${table.scrollWidth} > ${w.clientWidth})`);
+        });
+      });
+      return out;
+    }, width);
+    expect(problems).toEqual([]);
+    expect(await page.$eval('#lang', (b) => b.textContent)).toBe(lang === 'zh' ? 'EN' : '中文');
+    mkdirSync(join(artifacts, 'layout'), { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'layout', `${id}-${device}-${lang}.png`), fullPage: true });
+    await page.close();
+  });
+
   it('a receptionist sees their own project only, and another project is refused (403)', async () => {
     const { page, requests } = await open(desk, 'sla');
     const options = await page.$$eval('select[name=project] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
