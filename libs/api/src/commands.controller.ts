@@ -6,7 +6,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ExecuteCommand, zodToValidationError } from '@service-ledger/domain';
 import { z } from 'zod';
 import { CurrentPrincipal } from './auth.guard';
-import { Metrics } from './metrics';
+import { commandLabels, Metrics } from './metrics';
+import { secondsSince } from '@service-ledger/telemetry';
+import { ValidationError } from '@service-ledger/core';
 
 /** The envelope of every command request; `payload` is validated by the command's own schema. */
 export const commandRequest = z.strictObject({
@@ -14,6 +16,14 @@ export const commandRequest = z.strictObject({
   occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a time zone' }).optional(),
   payload: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
 });
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The correlation id a request's events carry: a well-formed X-Correlation-Id, else the command id. */
+export function correlationIdOf(header: unknown, commandId: unknown): string | undefined {
+  if (typeof header === 'string' && CORRELATION_ID.test(header)) return header;
+  return typeof commandId === 'string' && CORRELATION_ID.test(commandId) ? commandId : undefined;
+}
 
 export function toResponse(result: CommandResult) {
   return {
@@ -36,9 +46,14 @@ export class CommandsController {
   @Post(':name')
   @HttpCode(200)
   async execute(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: { headers: Record<string, string | undefined> }) {
+    const started = process.hrtime.bigint();
+    const m = this.metrics.commands;
     try {
       const parsed = commandRequest.safeParse(body ?? {});
       if (!parsed.success) throw zodToValidationError(parsed.error, 'body');
+      for (const header of ['x-correlation-id', 'x-causation-id'] as const) {
+        if (req.headers[header] !== undefined && !CORRELATION_ID.test(req.headers[header]!)) throw ValidationError.field(header, 'format', 'must be 1–128 letters, digits or . _ : -');
+      }
       const result = await this.commands.execute<ExecuteCommand, CommandResult>(
         new ExecuteCommand(name, parsed.data.payload, {
           commandId: parsed.data.commandId,
@@ -49,10 +64,14 @@ export class CommandsController {
           causationId: req.headers['x-causation-id'] ?? null,
         }),
       );
-      this.metrics.commands.inc({ command: name, outcome: result.duplicate ? 'duplicate' : 'accepted' });
+      const labels = commandLabels(name, result);
+      m.total.inc(labels);
+      m.duration.observe(labels, secondsSince(started));
       return toResponse(result);
     } catch (error) {
-      this.metrics.commands.inc({ command: name, outcome: (error as { code?: string }).code ?? 'error' });
+      const labels = commandLabels(name, { error });
+      m.total.inc(labels);
+      m.duration.observe(labels, secondsSince(started));
       throw error;
     }
   }

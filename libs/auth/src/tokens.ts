@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
@@ -19,12 +19,27 @@ const claims = z.object({
   role: z.enum(ROLES as unknown as [Role, ...Role[]]),
   projects: z.union([z.literal('*'), z.array(z.string())]),
   perms: z.array(z.string()).default([]),
+  // A token without an expiry would be valid forever: refused.
+  exp: z.number({ error: 'exp is required' }),
 });
+
+/** Lifetime of the demo tokens the self-contained demo prints: a working day. */
+export const DEMO_TOKEN_TTL = '12h';
+/** Longest lifetime `tokens issue` grants. */
+export const MAX_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
+
+/** '8h', '30m', '7d', '3600' (seconds) → seconds; undefined when not a duration. */
+export function parseTtl(text: string): number | undefined {
+  const m = /^(\d{1,7})([smhd]?)$/.exec(text.trim());
+  if (!m) return undefined;
+  const seconds = Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  return seconds > 0 ? seconds : undefined;
+}
 
 export class TokenService {
   constructor(private readonly secret: string) {}
 
-  issue(p: Principal, expiresIn: jwt.SignOptions['expiresIn'] = '30d'): string {
+  issue(p: Principal, expiresIn: jwt.SignOptions['expiresIn'] = '8h'): string {
     return jwt.sign({ role: p.role, projects: p.projects, perms: p.permissions }, this.secret, { subject: p.staffId, expiresIn, algorithm: 'HS256', issuer: 'service-ledger' });
   }
 
@@ -36,7 +51,7 @@ export class TokenService {
       throw new UnauthorizedError(`invalid bearer token: ${(e as Error).message}`);
     }
     const parsed = claims.safeParse(decoded);
-    if (!parsed.success) throw new UnauthorizedError('invalid bearer token: unexpected claims');
+    if (!parsed.success) throw new UnauthorizedError(`invalid bearer token: ${parsed.error.issues.some((i) => i.path[0] === 'exp') ? 'no expiry (exp)' : 'unexpected claims'}`);
     return { staffId: parsed.data.sub, role: parsed.data.role, projects: parsed.data.projects, permissions: parsed.data.perms };
   }
 }
@@ -46,9 +61,10 @@ export function resolveSecret(configured: string | undefined, dataDir: string): 
   if (configured) return configured;
   const file = join(dataDir, 'auth-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, secret, { mode: 0o600 });
+  chmodSync(file, 0o600);
   return secret;
 }
 
@@ -65,4 +81,16 @@ export function demoPrincipals(firstProject = 'P01'): Principal[] {
 
 export function inScope(principal: Pick<Principal, 'projects'>, projectId: string): boolean {
   return principal.projects === '*' || principal.projects.includes(projectId);
+}
+
+/**
+ * Roles whose tokens may carry the `unmask` permission: auditors, and the front desk that makes follow-up visits
+ * (回访) and must call the owner back. Front-desk unmasking is only ever on cases of the token's own projects (reads
+ * are scoped) and a front-desk token with unmask must name its projects. Every unmasked read is logged.
+ */
+export const UNMASK_ROLES: readonly Role[] = ['auditor', 'receptionist', 'supervisor', 'project_manager'];
+
+export function canUnmask(principal: Principal): boolean {
+  if (!principal.permissions.includes('unmask') || !UNMASK_ROLES.includes(principal.role)) return false;
+  return principal.role === 'auditor' || principal.projects !== '*';
 }

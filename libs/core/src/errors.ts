@@ -13,8 +13,8 @@ export abstract class ServiceLedgerError extends Error {
 
 /** Bad input: a field breaks a rule. HTTP 400. */
 export class ValidationError extends ServiceLedgerError {
-  readonly httpStatus = 400;
-  readonly code = 'validation_failed';
+  readonly httpStatus: number = 400;
+  readonly code: string = 'validation_failed';
   constructor(
     message: string,
     readonly issues: { field: string; rule: string; message: string }[] = [],
@@ -23,6 +23,16 @@ export class ValidationError extends ServiceLedgerError {
   }
   static field(field: string, rule: string, message: string): ValidationError {
     return new ValidationError(`${field}: ${message}`, [{ field, rule, message }]);
+  }
+}
+
+/** A body in a media type, charset or content encoding the API does not read. HTTP 415, the header named. */
+export class UnsupportedMediaTypeError extends ValidationError {
+  override readonly httpStatus = 415;
+  override readonly code = 'unsupported_media_type';
+  static header(header: string, rule: string, message: string): UnsupportedMediaTypeError {
+    const field = `header.${header}`;
+    return new UnsupportedMediaTypeError(`${field}: ${message}`, [{ field, rule, message }]);
   }
 }
 
@@ -64,6 +74,21 @@ export class ForbiddenError extends ServiceLedgerError {
 export class UnauthorizedError extends ServiceLedgerError {
   readonly httpStatus = 401;
   readonly code = 'unauthorized';
+}
+
+/**
+ * A dependency (the event store, the analytics database) cannot be reached: nothing was changed, retrying later is
+ * right. HTTP 503 with Retry-After; /health names the dependency.
+ */
+export class DependencyUnavailableError extends ServiceLedgerError {
+  readonly httpStatus = 503;
+  readonly code = 'dependency_unavailable';
+  constructor(
+    readonly dependency: 'eventStore' | 'analytics',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(`${dependency === 'eventStore' ? 'the event store' : 'the analytics database'} is unavailable; retry later`);
+  }
 }
 
 /**

@@ -8,3 +8,4 @@ export * from './commands';
 export * from './decider';
 export * from './json-value';
 export * as schemas from './schemas';
+export * from './input-safety';

@@ -11,11 +11,19 @@ import {
   jsonValue,
   NotFoundError,
   ServiceLedgerError,
+  assertSafeInput,
+  EARLIEST_YEAR,
+  instantInRange,
+  LATEST_YEAR,
+  streamCategory,
   systemClock,
   ValidationError,
   WrongExpectedVersionError,
 } from '@service-ledger/core';
-import type { AppendResult, EventStore } from '@service-ledger/event-store';
+import { PROJECT_STREAM } from '@service-ledger/directory';
+import { type AppendResult, canonicalJson, type EventStore } from '@service-ledger/event-store';
+import { caseNotFound, inProjects } from './case-scope';
+import { loadPolicyHistory } from '@service-ledger/policies';
 import { findCommand } from './catalogue';
 
 /** Business time may be a little ahead of the server clock (client clocks drift); more is rejected. */
@@ -60,6 +68,8 @@ const STATE_CACHE_SIZE = 10_000;
 export class CommandPipeline {
   private readonly states = new Map<string, StreamSnapshot>();
   private readonly active = new Map<string, StreamActivity>();
+  /** Projects seen registered (they are never removed), so a new case checks its project once per process. */
+  private readonly registeredProjects = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -68,12 +78,16 @@ export class CommandPipeline {
 
   async execute(name: string, rawPayload: unknown, ctx: CommandContext): Promise<CommandResult> {
     const command = findCommand(name);
-    if (!command) throw ValidationError.field('command', 'unknown_command', `unknown command '${name}'`);
+    if (!command) throw new NotFoundError(`unknown command '${name.length > 64 ? `${name.slice(0, 64)}…` : name}'`);
+    assertSafeInput(rawPayload, 'payload');
     const parsed = command.schema.safeParse(rawPayload);
     if (!parsed.success) throw zodToValidationError(parsed.error);
     const payload = parsed.data;
     if (!command.roles.includes(ctx.actor.role)) {
       throw new ForbiddenError(`role '${ctx.actor.role}' may not ${name} (allowed: ${command.roles.join(', ')})`);
+    }
+    if (command.creates && ctx.expectedVersion !== undefined && ctx.expectedVersion !== 0) {
+      throw ValidationError.field('expectedVersion', 'new_case', `${name} starts a new case: the expected version is 0`);
     }
     const streamId = command.streamId(payload);
 
@@ -82,15 +96,16 @@ export class CommandPipeline {
     try {
       result = await this.decideAndAppend(command, payload, streamId, ctx, activity);
     } catch (error) {
-      // A command id already applied answers as a retry, whatever the stream says now (it has moved since).
+      // A command id already applied answers as a retry, whatever the stream says now (it has moved since) — but only
+      // to a caller who may see the original; anyone else gets the error the command itself earned.
       if (!(error instanceof ServiceLedgerError)) throw error;
       const previous = await this.store.findByCommandId(ctx.commandId);
-      if (previous.length === 0) throw error;
+      if (previous.length === 0 || !inProjects(ctx.projectScope, previous[0].projectId)) throw error;
       result = { nextExpectedVersion: previous[previous.length - 1].streamVersion, events: previous, duplicate: true };
     } finally {
       this.leave(streamId, activity);
     }
-    if (result.duplicate) return this.duplicate(result.events, streamId, ctx.commandId);
+    if (result.duplicate) return this.duplicate(command, payload, result.events, streamId, ctx);
     return { streamId, version: result.nextExpectedVersion, events: result.events, duplicate: false };
   }
 
@@ -108,18 +123,22 @@ export class CommandPipeline {
   }
 
   private async attempt(command: DomainCommand, payload: unknown, streamId: string, ctx: CommandContext, stream: StreamSnapshot): Promise<AppendResult> {
-    // A new stream is not read: the append's 'no_stream' check refuses it if it exists.
-    if (!command.creates && stream.version === 0) throw new NotFoundError(`${streamId} does not exist`);
-    const projectId = command.creates ? command.projectId!(payload) : stream.projectId!;
+    // A new stream is not read: the append's 'no_stream' check refuses it if it exists. A case outside the caller's
+    // projects answers exactly as one that does not exist. A policy scope's first change opens its stream.
+    if (!command.creates && !command.opens && (stream.version === 0 || !inProjects(ctx.projectScope, stream.projectId))) throw caseNotFound(streamId);
+    const projectId = command.creates || command.opens ? command.projectId!(payload) : stream.projectId!;
     this.checkScope(projectId, ctx);
+    if (command.creates || (command.opens && projectId !== '*')) await this.checkRegistered(projectId, streamId);
+    if (ctx.expectedVersion !== undefined && !command.creates && stream.version !== ctx.expectedVersion) {
+      throw new WrongExpectedVersionError(streamId, ctx.expectedVersion, stream.version);
+    }
 
     const occurredAt = this.checkOccurredAt(ctx.occurredAt, stream);
-    const related: Record<string, unknown> = {};
-    for (const id of command.related?.(payload) ?? []) {
-      related[id] = await this.fold(id, command);
-    }
-    const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related });
-    const result = await this.store.append(
+    const related = await this.related(command, payload, projectId);
+    const policy = command.readsPolicy ? (await loadPolicyHistory(this.store, [projectId])).inForce(projectId, occurredAt) : undefined;
+    const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related, policy });
+    const result = await this.appendOrExplain(
+      command,
       streamId,
       events.map((e) => ({
         type: e.type,
@@ -135,7 +154,7 @@ export class CommandPipeline {
           commandId: ctx.commandId,
         },
       })),
-      command.creates ? 'no_stream' : stream.version,
+      command.creates || (command.opens && stream.version === 0) ? 'no_stream' : stream.version,
     );
     if (!result.duplicate) {
       // Appended events are in the current schema, so folding them here equals folding them as read back.
@@ -143,6 +162,42 @@ export class CommandPipeline {
       this.remember(streamId, { ...stream, version: result.nextExpectedVersion, state, projectId, lastOccurredAt: result.events[result.events.length - 1].occurredAt });
     }
     return result;
+  }
+
+  /** A new case whose id is taken is a rule, not a race: name it (e.g. 'project.already_exists' for RegisterProject). */
+  private async appendOrExplain(command: DomainCommand, ...args: Parameters<EventStore['append']>): Promise<AppendResult> {
+    try {
+      return await this.store.append(...args);
+    } catch (error) {
+      if (command.creates && error instanceof WrongExpectedVersionError && error.actual > 0) {
+        throw new DomainRuleViolation(`${streamCategory(args[0])}.already_exists`, `${args[0]} already exists`);
+      }
+      throw error;
+    }
+  }
+
+  /** Cases start only in registered projects (RegisterProject itself creates the project's stream). */
+  private async checkRegistered(projectId: string, streamId: string): Promise<void> {
+    const projectStream = `${PROJECT_STREAM}-${projectId}`;
+    if (streamId === projectStream || this.registeredProjects.has(projectId)) return;
+    if ((await this.store.readStream(projectStream, { toVersion: 1 })).length === 0) {
+      throw ValidationError.field('payload.projectId', 'registered_project', `project '${projectId}' is not registered`);
+    }
+    this.registeredProjects.add(projectId);
+  }
+
+  /**
+   * The states of the other cases a command names (its `related` streams, e.g. the original order of a rework). A case
+   * in another project than the command's own is passed as absent, exactly like an id that does not exist, so the
+   * decider's answer ("does not exist") is the same whether the case is missing or not the caller's to name.
+   */
+  private async related(command: DomainCommand, payload: unknown, projectId: string): Promise<Record<string, unknown>> {
+    const related: Record<string, unknown> = {};
+    for (const id of command.related?.(payload) ?? []) {
+      const events = await this.store.readStream(id);
+      related[id] = events.length > 0 && events[0].projectId === projectId ? events.reduce(command.aggregate.evolve, command.aggregate.initialState()) : undefined;
+    }
+    return related;
   }
 
   /** The stream as stored (a new stream when `creates`, without reading it). */
@@ -196,17 +251,40 @@ export class CommandPipeline {
     if (activity.running === 0) this.active.delete(streamId);
   }
 
-  private async fold(streamId: string, command: DomainCommand): Promise<unknown> {
-    const events = await this.store.readStream(streamId);
-    return events.reduce(command.aggregate.evolve, command.aggregate.initialState());
-  }
-
-  private duplicate(previous: EventEnvelope[], streamId: string, commandId: string): CommandResult {
-    if (previous[0].streamId !== streamId) {
-      throw new DomainRuleViolation('command.id_reused', `commandId ${commandId} was already used for ${previous[0].streamId}`);
-    }
+  /**
+   * A commandId seen before. Like an idempotency key of a payment API, it answers as a retry only for the same request:
+   * the store keeps the command id on each event, and the request's fingerprint is what it decides. The new request is
+   * decided once more on the stream as it stood before the original events (same business time, actor and project);
+   * the same events mean the same request. Anything else — another command, stream, payload, actor or business time —
+   * is a 409 naming the rule, and nothing is appended.
+   */
+  private async duplicate(command: DomainCommand, payload: unknown, previous: EventEnvelope[], streamId: string, ctx: CommandContext): Promise<CommandResult> {
+    const reused = () => new DomainRuleViolation('command.id_reused', `commandId ${ctx.commandId} was already used for a different request; choose a new commandId`);
+    const first = previous[0];
+    if (!inProjects(ctx.projectScope, first.projectId) || first.streamId !== streamId) throw reused();
+    if (!(await this.sameRequest(command, payload, previous, ctx))) throw reused();
     const last = previous[previous.length - 1];
     return { streamId, version: last.streamVersion, events: previous, duplicate: true };
+  }
+
+  private async sameRequest(command: DomainCommand, payload: unknown, previous: EventEnvelope[], ctx: CommandContext): Promise<boolean> {
+    const first = previous[0];
+    if (ctx.occurredAt !== undefined && Date.parse(ctx.occurredAt) !== Date.parse(first.occurredAt)) return false;
+    if (ctx.actor.staffId !== first.actor.staffId || ctx.actor.role !== first.actor.role) return false;
+    const before = first.streamVersion > 1 ? await this.store.readStream(first.streamId, { toVersion: first.streamVersion - 1 }) : [];
+    const aggregate = command.aggregate as Aggregate<unknown>;
+    try {
+      const events = command.decide(payload, before.reduce(aggregate.evolve, aggregate.initialState()), {
+        occurredAt: new Date(first.occurredAt),
+        actor: ctx.actor,
+        projectId: first.projectId,
+        related: await this.related(command, payload, first.projectId),
+      });
+      const shape = (list: { type: string; schemaVersion: number; data: unknown }[]) => canonicalJson(list.map((e) => ({ type: e.type, schemaVersion: e.schemaVersion, data: jsonValue(e.data) })));
+      return shape(events) === shape(previous);
+    } catch {
+      return false;
+    }
   }
 
   private checkScope(projectId: string, ctx: CommandContext): void {
@@ -226,6 +304,7 @@ export class CommandPipeline {
     if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) {
       throw ValidationError.field('occurredAt', 'invalid_datetime', 'must be an ISO-8601 date-time');
     }
+    if (!instantInRange(value)) throw ValidationError.field('occurredAt', 'year_range', `must be between the years ${EARLIEST_YEAR} and ${LATEST_YEAR}`);
     if (at.getTime() > now.getTime() + FUTURE_SKEW_MS) {
       throw ValidationError.field('occurredAt', 'not_in_future', `must not be in the future (now is ${now.toISOString()})`);
     }

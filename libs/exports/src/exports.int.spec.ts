@@ -50,12 +50,17 @@ describe('monthly KPI export', () => {
     });
     expect(k.fees_collected[0]).toBe(3000);
     expect(e.breaches.map((b) => [b.clock, Math.round(b.overSeconds / 36) / 100, b.open])).toEqual([['repair_fix', 1, false], ['help_answer', 0.02, false]]);
-    // tech-1: 40 × 1 + 40 × 1 + 20 × ½ = 90; desk-1 (C1 on time and satisfied, H1 late): 40 × ½ + 40 + 20 = 80; tech-2: 0 + 0 + 10 = 10.
+    // On-time counts each clock for who answers for it. desk-1: C1's first reply (first responder, met), the three
+    // follow-up visits it made (visitor, each within 72 h) and H1's answer (handler, 6 min > 5: late) → 4 of 5;
+    // 40 × 4/5 + 40 × 1 + 20 × 2/2 = 92. tech-1: 40 × 1 + 40 × 1 + 20 × ½ = 90; tech-2: 0 + 0 + 10 = 10.
     expect(e.staff.map((s) => [s.staffId, s.name, s.onTime, s.onTimeBase, s.score, s.rank])).toEqual([
-      ['tech-1', '王师傅', 1, 1, 90, 1],
-      ['desk-1', '', 1, 2, 80, 2],
+      ['desk-1', '', 4, 5, 92, 1],
+      ['tech-1', '王师傅', 1, 1, 90, 2],
       ['tech-2', '李师傅', 0, 1, 10, 3],
     ]);
+    // The file carries its own policy (HB1: first reply within 4 working hours): C1 replied at 15:30 is on time, and
+    // the definitions list the version with who set it and why.
+    expect(e.policies).toEqual([expect.objectContaining({ id: 'HB1#1', setBy: 'gm-1 (gm_office)', reason: 'service contract: first reply within 4 working hours', summary: 'SLA complaintFirstReplyWorkingMs PT4H' })]);
   });
 
   it('writes a valid workbook: summary, staff, breaches and definitions sheets, bilingual headers, formats, frozen headers', async () => {
@@ -89,6 +94,8 @@ describe('monthly KPI export', () => {
     const defs = wb.getWorksheet('定义 Definitions')!;
     const source = defs.getRows(3, defs.rowCount - 2)!.find((r) => r.getCell(5).value === 'source')!;
     expect(String(source.getCell(2).value)).toMatch(/^event-store position \d+; generated /);
+    const policy = defs.getRows(3, defs.rowCount - 2)!.find((r) => r.getCell(5).value === 'policy HB1#1')!;
+    expect(String(policy.getCell(3).value)).toMatch(/^effective 2026-01-31T16:00:00.000Z; set by gm-1 \(gm_office\)/);
     expect(readdirSync(dir)).toEqual(['kpi.xlsx']);
   }, 30_000);
 

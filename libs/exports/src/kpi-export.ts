@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import {
   type Analytics, breachReport, type BreachReport, complaintAnalytics, type ComplaintAnalytics, type DecidedClock, type KpiValue, parseMonth, runKpisByProject,
-  satisfactionByPerson, staffScorecard, type StaffScore,
+  satisfactionByPerson, staffScorecard, type StaffScore, policyHistoryOf, versionsInMonth, weightsForMonth,
 } from '@service-ledger/analytics';
+import { changeSummary, type ScoreWeights } from '@service-ledger/policies';
 import { ValidationError } from '@service-ledger/core';
 
 export interface ExportRequest {
@@ -28,6 +29,10 @@ export interface KpiExport {
   breachGroups: BreachReport['groups'];
   satisfaction: Awaited<ReturnType<typeof satisfactionByPerson>>;
   complaints: ComplaintAnalytics;
+  /** The policy changes in force during the month for the exported projects: every figure follows from them. */
+  policies: { id: string; effectiveFrom: string; setBy: string; recordedAt: string; reason: string; summary: string }[];
+  /** The score weights each project's scorecard used (the policy in force at the end of the month). */
+  weights: { projectId: string; weights: ScoreWeights }[];
   /** Global position of the last event the projections had applied when the export was built. */
   sourcePosition: string;
   generatedAt: string;
@@ -63,7 +68,9 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
   // One grouped pass for all projects: the KPI set per project would be ~20 queries × every project.
   const kpis = await runKpisByProject(db, { month: req.month, project: req.project, timeZone: tz });
   const perProject = projects.map((p) => ({ projectId: p.project_id, name: p.name, timeZone: p.time_zone || tz, kpis: kpis.project(p.project_id) }));
-  const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz });
+  const history = await policyHistoryOf(db, tz);
+  const weightsOf = weightsForMonth(history, req.month, tz);
+  const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz }, weightsOf);
   const filters = { month: req.month, project: req.project, timeZone: tz };
   const breaches = await breachReport(db, filters);
   const satisfaction = await satisfactionByPerson(db, filters);
@@ -81,6 +88,8 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
     companyKpis: kpis.company,
     projects: perProject,
     staff,
+    policies: versionsInMonth(history, req.month, projects.map((p) => p.project_id), tz).map((c) => ({ id: c.id, effectiveFrom: c.effectiveFrom, setBy: c.setBy, recordedAt: c.recordedAt, reason: c.reason, summary: changeSummary(c) })),
+    weights: projects.map((p) => ({ projectId: p.project_id, weights: weightsOf(p.project_id) })),
     breaches: breaches.breaches,
     breachGroups: breaches.groups,
     satisfaction,

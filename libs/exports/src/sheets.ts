@@ -223,7 +223,15 @@ export function exportTables(e: KpiExport): Table[] {
       { id: 'satisfaction_person', name: '个人满意率\nSatisfaction per person', numerator: 'satisfied follow-up visits on cases the person answers for (handler or technician); every visit counts, also an unsatisfied one on a complaint reopened later', denominator: 'follow-up visits on those cases', month: 'visit' },
       { id: 'repeat_complainant', name: '重复投诉\nRepeat complainant', numerator: 'an owner ref (pseudonymous) with a complaint in the month and another in the same project within 90 days before it', denominator: '—', month: 'receipt' },
       { id: 'case_ref', name: '单号\nCase reference', numerator: 'TS 投诉 complaint, BX 报修 repair, QZ 求助 help request, ZF 走访 visit; then project and the first 8 characters of the case id', denominator: '—', month: '—' },
-      { id: 'staff_score', name: '综合得分\nComposite score', numerator: '40 × on-time rate + 40 × satisfaction rate + 20 × handled ÷ most handled in the project − 5 × reworks (floor 0)', denominator: 'ranked per project; ties share a rank', month: 'closure / receipt' },
+      ...e.weights.map(({ projectId, weights: w }) => ({
+        id: `staff_score ${projectId}`, name: '综合得分\nComposite score',
+        numerator: `${w.onTime} × on-time rate + ${w.satisfaction} × satisfaction rate + ${w.volume} × handled ÷ most handled in the project − ${w.reworkPenalty} × reworks (floor 0)`,
+        denominator: 'on-time counts each clock for who answers for it (first reply: first responder; promised reply: responsible handler; arrival and fix: technician; assessment: assessor; follow-up: visitor); ranked per project, ties share a rank',
+        month: 'closure / receipt',
+      })),
+      ...(e.policies.length
+        ? e.policies.map((c) => ({ id: `policy ${c.id}`, name: '政策版本\nPolicy version', numerator: c.summary, denominator: `effective ${c.effectiveFrom}; set by ${c.setBy} at ${c.recordedAt}: ${c.reason}`, month: 'clocks started from its effective instant' }))
+        : [{ id: 'policy default', name: '政策版本\nPolicy version', numerator: 'built-in defaults (no policy change recorded): Monday–Friday 08:30–12:00 and 13:30–17:30, domain SLA limits, weights 40/40/20/−5', denominator: '—', month: e.month }]),
       { id: 'times', name: '时间\nTimes', numerator: `local time of each project (${[...new Set(e.projects.map((p) => p.timeZone))].join(', ') || e.timeZone}), to the minute; money in yuan (元)`, denominator: '—', month: '—' },
       ...(e.anchor ? [{ id: 'anchor', name: '审计锚点\nAudit anchor', numerator: `${e.anchor.position}:${e.anchor.digest}`, denominator: 'keep this line outside the system; `service-ledger audit verify --anchor <it>` later proves the history up to it is unchanged', month: e.month }] : []),
       { id: 'source', name: '数据来源\nSource', numerator: `event-store position ${e.sourcePosition}; generated ${localTime(e.generatedAt, e.timeZone)} (${e.timeZone})`, denominator: e.changedAfterCloseAt ? `data about ${e.month} last changed after the month closed at ${localTime(e.changedAfterCloseAt, e.timeZone)}` : `no late entries after ${e.month} closed`, month: e.month },

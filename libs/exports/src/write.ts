@@ -1,15 +1,20 @@
-import { renameSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { chmodSync, renameSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Analytics } from '@service-ledger/analytics';
 import { buildKpiExport, type ExportRequest } from './kpi-export';
 import { toCsvFiles, toWorkbook } from './render';
 
-/** Writes via a temporary file and a rename, so a failure never leaves a partial export behind. */
+/**
+ * Writes via a temporary file and a rename, so a failure never leaves a partial export behind. Exports name staff and
+ * their pay-relevant figures: folders 0700 and files 0600 whatever the umask (explicit chmod, since modes given to
+ * mkdir/writeFile are masked by it).
+ */
 function writeAtomically(file: string, content: Buffer): void {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, content);
+    writeFileSync(tmp, content, { mode: 0o600 });
+    chmodSync(tmp, 0o600);
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });

@@ -1,26 +1,28 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Analytics } from '@service-ledger/analytics';
 import { resolveSecret, TokenService } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
+import { eventUpcasters } from '@service-ledger/domain';
+import { privateDataDir } from './private-files';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 
-/** Opens the configured event store (PGlite lives in <data dir>/store). */
+/** Opens the configured event store (PGlite lives in <data dir>/store), reading every event in its current shape. */
 export async function openStore(config: Config): Promise<EventStore> {
   switch (config.store) {
     case 'pglite': {
-      const dir = resolve(config.dataDir, 'store');
-      mkdirSync(dir, { recursive: true });
-      return createEventStore({ kind: 'pglite', dataDir: dir });
+      privateDataDir(resolve(config.dataDir));
+      const dir = privateDataDir(resolve(config.dataDir, 'store'));
+      return createEventStore({ kind: 'pglite', dataDir: dir }, eventUpcasters);
     }
     case 'postgres':
-      return createEventStore({ kind: 'postgres', url: config.postgresUrl! });
+      return createEventStore({ kind: 'postgres', url: config.postgresUrl! }, eventUpcasters);
     case 'kurrentdb':
-      return createEventStore({ kind: 'kurrentdb', url: config.kurrentdbUrl! });
+      return createEventStore({ kind: 'kurrentdb', url: config.kurrentdbUrl! }, eventUpcasters);
   }
 }
 
 export function tokenService(config: Config): TokenService {
+  if (!config.authSecret) privateDataDir(resolve(config.dataDir));
   return new TokenService(resolveSecret(config.authSecret, resolve(config.dataDir)));
 }
 
@@ -31,6 +33,6 @@ export function openAnalytics(config: Config): Analytics {
   if (config.analytics === 'clickhouse') {
     return Analytics.open({ kind: 'clickhouse', url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
   }
-  mkdirSync(analyticsDir(config), { recursive: true });
+  privateDataDir(analyticsDir(config));
   return Analytics.open({ kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase });
 }

@@ -3,6 +3,7 @@ import { BusinessCalendar } from '@service-ledger/calendar';
 import type { Actor } from '@service-ledger/core';
 import { DateTime } from 'luxon';
 import { buildCompany, type Project, type StaffMember } from './company';
+import { samplePolicies } from './policies';
 
 export interface PlannedCommand {
   at: number;
@@ -63,6 +64,7 @@ function company(options: SeedOptions, until: number): { projects: Project[]; st
   const staff = [...projects.flatMap((p) => p.staff), ...companyStaff];
   for (const p of projects) emit(from - DAY, 'RegisterProject', { projectId: p.projectId, name: p.name, city: p.city, buildings: p.buildings, timeZone: ZONE }, system);
   for (const s of staff) emit(from - DAY + MIN, 'RegisterStaffMember', { staffId: s.staffId, name: s.name, role: s.role, department: s.department, projectIds: s.projectIds }, system);
+  for (const c of samplePolicies(projects.map((p) => p.projectId), from - DAY, options.seed)) if (c.at <= until) registrations.push(c);
   return { projects, staff, registrations };
 }
 
