@@ -21,6 +21,7 @@ const view = (e: EventEnvelope, unmask: boolean) => ({
   correlationId: e.correlationId,
   causationId: e.causationId,
   commandId: e.commandId ?? null,
+  caseNumber: e.caseNumber ?? null,
   data: unmask ? e.data : maskPersonalData(e.data),
 });
 
@@ -43,7 +44,7 @@ export class AuditController {
     const streamId = await resolveCase(this.store, id);
     const events = await this.store.readStream(streamId);
     await this.accessLog.record(principal, 'case_history', { events: events.length }, streamId, unmask);
-    return { streamId, events: events.map((e) => view(e, unmask)) };
+    return { streamId, caseNumber: events[0]?.caseNumber ?? null, timeline: `/dashboards/timeline?case=${streamId}`, events: events.map((e) => view(e, unmask)) };
   }
 
   @Get('cases/:id')

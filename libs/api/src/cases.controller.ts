@@ -18,7 +18,7 @@ export class CasesController {
   @Get(':streamId')
   async get(@Param('streamId') streamId: string, @Query('asOf') asOf: string | undefined, @CurrentPrincipal() principal: Principal) {
     const { state, events } = await this.load(streamId, principal, asOf);
-    return { streamId, version: events.length ? events[events.length - 1].streamVersion : 0, projectId: events[0]?.projectId, state: this.mask(state, principal) };
+    return { streamId, caseNumber: events[0]?.caseNumber ?? null, version: events.length ? events[events.length - 1].streamVersion : 0, projectId: events[0]?.projectId, state: this.mask(state, principal) };
   }
 
   @Get(':streamId/events')

@@ -29,7 +29,10 @@ export function registerAuditCommands(program: Command, fail: (e: unknown) => ne
         const result = await caseAsOf(store, streamId, opts.asOf ? new Date(opts.asOf) : new Date(), { timeZone: loadConfig().timeZone });
         await new AccessLogWriter(store).record(operator(), { what: 'case_history', target: streamId, unmasked: !!opts.unmask, details: { asOf: result.asOf } });
         const mask = <T>(d: T) => (opts.unmask ? d : maskPersonalData(d));
-        console.log(`${streamId} as of ${result.asOf} (version ${result.version})`);
+        const number = result.events[0]?.caseNumber;
+        console.log(`${streamId}${number ? ` case number ${number}` : ''} as of ${result.asOf} (version ${result.version})`);
+        // The timeline page draws the same history: events on a time axis, clocks as bars.
+        console.log(`timeline: /dashboards/timeline?case=${streamId}`);
         for (const e of result.events) {
           console.log(`#${e.streamVersion} ${e.type}  occurred ${e.occurredAt}  recorded ${e.recordedAt}  by ${e.actor.staffId} (${e.actor.role})  correlation ${e.correlationId}${e.causationId ? ` causation ${e.causationId}` : ''}`);
           console.log(`    ${JSON.stringify(mask(e.data))}`);
