@@ -2,12 +2,31 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp, type AppDeps } from '@service-ledger/api';
 import { TokenService, type Principal } from '@service-ledger/auth';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
-import type { Role } from '@service-ledger/core';
+import { newId, type Role } from '@service-ledger/core';
+import { CommandPipeline } from '@service-ledger/domain';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
-/** An API over an in-memory PGlite store, with a token maker. */
-export async function startTestApi(extra: Partial<AppDeps> = {}): Promise<{
+/** Registers projects (cases start only in registered projects), skipping those already there. */
+export async function registerProjects(pipeline: CommandPipeline, projects: string[]): Promise<void> {
+  for (const projectId of projects) {
+    await pipeline
+      .execute('RegisterProject', { projectId, name: `Project ${projectId}`, city: '上海', buildings: [{ building: '1', units: ['0101'] }] }, {
+        commandId: newId(),
+        actor: { staffId: 'system', role: 'system' },
+        projectScope: '*',
+        occurredAt: '2020-01-01T00:00:00Z',
+        correlationId: newId(),
+        causationId: null,
+      })
+      .catch((e: { rule?: string }) => {
+        if (e.rule !== 'project.already_exists') throw e;
+      });
+  }
+}
+
+/** An API over an in-memory PGlite store, with a token maker; projects p1 and p2 are registered. */
+export async function startTestApi(extra: Partial<AppDeps> & { projects?: string[] } = {}): Promise<{
   app: INestApplication;
   store: EventStore;
   token(role: Role, projects?: string[] | '*', staffId?: string, permissions?: string[]): string;
@@ -15,8 +34,10 @@ export async function startTestApi(extra: Partial<AppDeps> = {}): Promise<{
 }> {
   const store = extra.store ?? (await createEventStore({ kind: 'pglite' }));
   const tokens = new TokenService(TEST_SECRET);
-  const app = await createApp({ store, tokens, logLevel: 'silent', ...extra });
+  const { projects: _projects, ...deps } = extra;
+  const app = await createApp({ store, tokens, logLevel: 'silent', ...deps });
   await app.init();
+  await registerProjects(app.get(CommandPipeline), extra.projects ?? ['p1', 'p2']);
   return {
     app,
     store,

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@service-ledger/auth';
-import type { CommandResult } from '@service-ledger/core';
+import { assertSafeInput, type CommandResult, schemas, ValidationError } from '@service-ledger/core';
 import { CommandPipeline, zodToValidationError } from '@service-ledger/domain';
 import { z } from 'zod';
 import { CurrentPrincipal } from './auth.guard';
@@ -10,9 +10,35 @@ import { Metrics } from './metrics';
 /** The envelope of every command request; `payload` is validated by the command's own schema. */
 export const commandRequest = z.strictObject({
   commandId: z.uuid({ error: 'must be a UUID chosen by the client (retries reuse it)' }),
-  occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a time zone' }).optional(),
+  occurredAt: schemas.instant.optional(),
+  /** The case version the client last saw (GET /api/cases/<id> returns it, and as ETag): a stream that moved is a 409. */
+  expectedVersion: z.number().int().min(0).max(1_000_000_000).optional(),
   payload: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
 });
+
+/** `If-Match: "<version>"` (the ETag of GET /api/cases/<id>); `*` adds nothing. Bad values are a 400 naming the header. */
+export function versionFromIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const m = /^\s*(?:W\/)?"(\d{1,10})"\s*$/.exec(header);
+  if (!m) throw ValidationError.field('header.If-Match', 'etag', 'must be the ETag of GET /api/cases/<id>, e.g. "3"');
+  return Number(m[1]);
+}
+
+/** Correlation and causation ids end up in every event: short printable tokens only. */
+function traceHeader(headers: Record<string, string | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,128}$/.test(value)) throw ValidationError.field(`header.${name}`, 'format', 'must be 1–128 printable ASCII characters without spaces');
+  return value;
+}
+
+function expectedVersionOf(body: z.infer<typeof commandRequest>, ifMatch: string | undefined): number | undefined {
+  const fromHeader = versionFromIfMatch(ifMatch);
+  if (fromHeader !== undefined && body.expectedVersion !== undefined && fromHeader !== body.expectedVersion) {
+    throw ValidationError.field('body.expectedVersion', 'matches_if_match', `is ${body.expectedVersion} but If-Match says ${fromHeader}`);
+  }
+  return body.expectedVersion ?? fromHeader;
+}
 
 export function toResponse(result: CommandResult) {
   return {
@@ -36,15 +62,21 @@ export class CommandsController {
   @HttpCode(200)
   async execute(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: { headers: Record<string, string | undefined> }) {
     try {
+      if (body && typeof body === 'object' && !Array.isArray(body)) {
+        const { payload: _payload, ...envelope } = body as Record<string, unknown>;
+        assertSafeInput(envelope, 'body');
+      }
       const parsed = commandRequest.safeParse(body ?? {});
       if (!parsed.success) throw zodToValidationError(parsed.error, 'body');
+      const expectedVersion = expectedVersionOf(parsed.data, req.headers['if-match']);
       const result = await this.pipeline.execute(name, parsed.data.payload, {
         commandId: parsed.data.commandId,
         occurredAt: parsed.data.occurredAt,
         actor: { staffId: principal.staffId, role: principal.role },
         projectScope: principal.projects,
-        correlationId: req.headers['x-correlation-id'] ?? parsed.data.commandId,
-        causationId: req.headers['x-causation-id'] ?? null,
+        correlationId: traceHeader(req.headers, 'x-correlation-id') ?? parsed.data.commandId,
+        causationId: traceHeader(req.headers, 'x-causation-id') ?? null,
+        expectedVersion,
       });
       this.metrics.commands.inc({ command: name, outcome: result.duplicate ? 'duplicate' : 'accepted' });
       return toResponse(result);

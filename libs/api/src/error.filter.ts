@@ -14,7 +14,7 @@ export class ErrorFilter implements ExceptionFilter {
     // Client faults are the client's: a 4xx is never logged as an error with a stack trace.
     if (status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     // A client that went away mid-body has nobody left to answer.
-    if (response.headersSent || request.destroyed) return;
+    if (response.headersSent || response.writableEnded || request.socket?.destroyed) return;
     response.status(status).json(body);
   }
 

@@ -3,3 +3,4 @@ export { createApp, type AppDeps } from './app';
 export { AnalyticsApiModule } from './analytics.module';
 export { DashboardsModule } from './dashboards/dashboards.module';
 export { DASHBOARDS_TIME_ZONE } from './dashboards/dashboards.tokens';
+export { routeAccess, type RouteAccess } from './route-access';
