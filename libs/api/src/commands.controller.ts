@@ -62,14 +62,20 @@ export class CommandsController {
   @HttpCode(200)
   async execute(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: { headers: Record<string, string | undefined> }) {
     try {
+      // Authorisation first: a role that may not send this command learns nothing about its validation.
+      this.pipeline.authorise(name, principal.role);
+      // Before zod: its record parsing copies objects and would drop a '__proto__' key instead of refusing it.
+      let rawPayload: unknown;
       if (body && typeof body === 'object' && !Array.isArray(body)) {
-        const { payload: _payload, ...envelope } = body as Record<string, unknown>;
+        const { payload, ...envelope } = body as Record<string, unknown>;
         assertSafeInput(envelope, 'body');
+        assertSafeInput(payload, 'payload');
+        rawPayload = payload;
       }
       const parsed = commandRequest.safeParse(body ?? {});
       if (!parsed.success) throw zodToValidationError(parsed.error, 'body');
       const expectedVersion = expectedVersionOf(parsed.data, req.headers['if-match']);
-      const result = await this.pipeline.execute(name, parsed.data.payload, {
+      const result = await this.pipeline.execute(name, rawPayload, {
         commandId: parsed.data.commandId,
         occurredAt: parsed.data.occurredAt,
         actor: { staffId: principal.staffId, role: principal.role },
