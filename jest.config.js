@@ -20,13 +20,21 @@ const shared = {
     ],
   },
   moduleNameMapper: { '^@service-ledger/dashboards$': '<rootDir>/dashboards/src', '^@service-ledger/(.*)$': '<rootDir>/libs/$1/src' },
-  testTimeout: 60000,
 };
 
 module.exports = {
+  // A global option: Jest ignores testTimeout inside a project, which left every test at the 5 s default.
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
     // Anything not named .unit.spec.ts runs here, so a spec can never be left out of `npm test` by its name.
-    { ...shared, displayName: 'int', testMatch: ['**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.spec\\.ts$'] },
+    {
+      ...shared,
+      displayName: 'int',
+      testMatch: ['**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.spec\\.ts$'],
+      // Tests stop what they start: the Kafka broker the tests started is shared by test files, so it stops here.
+      globalTeardown: '<rootDir>/test/support/kafka-teardown.ts',
+    },
   ],
 };

@@ -45,7 +45,10 @@ describe('service-ledger commands', () => {
     const out = join(dataDir, 'exports-test', 'kpi.csv');
     const exported = cli('kpi', 'export', '--month', '2026-10', '--format', 'csv', '--out', out);
     expect(exported.code).toBe(0);
-    expect(readdirSync(join(dataDir, 'exports-test')).sort()).toEqual(['kpi-breaches.csv', 'kpi-definitions.csv', 'kpi-staff.csv']);
+    expect(readdirSync(join(dataDir, 'exports-test')).sort()).toEqual([
+      'kpi-breach-report.csv', 'kpi-breaches.csv', 'kpi-company.csv', 'kpi-complaint-causes.csv', 'kpi-complaint-places.csv', 'kpi-complaint-topics.csv',
+      'kpi-definitions.csv', 'kpi-repeat-complainants.csv', 'kpi-satisfaction.csv', 'kpi-staff.csv', 'kpi-summary.csv', 'kpi-visits.csv',
+    ]);
     expect(existsSync(out)).toBe(false);
   }, 200_000);
 });

@@ -1,5 +1,5 @@
-import { type ChildProcess, execFileSync, spawn, execSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync, execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '@service-ledger/core';
@@ -44,8 +44,20 @@ describe('service-ledger start (embedded)', () => {
     const modes = execFileSync('find', [dataDir, '-printf', '%y %m\\n'], { encoding: 'utf8' }).trim().split('\n');
     expect(modes.length).toBeGreaterThan(100);
     expect(modes.filter((m) => m !== 'd 700' && m !== 'f 600')).toEqual([]);
+    // chDB is locked by the server: `kpi export` goes through its API instead of failing on the lock.
+    const month = new Date(Date.now() - 40 * 86400_000).toISOString().slice(0, 7);
+    const file = join(dataDir, 'kpi.xlsx');
+    const exported = spawnSync(process.execPath, [join(root, 'bin/service-ledger.js'), 'kpi', 'export', '--month', month, '--out', file], { env: { ...process.env, SL_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 120_000 });
+    expect({ code: exported.status, err: exported.stderr }).toEqual({ code: 0, err: '' });
+    expect(exported.stdout).toMatch(/through the server at http/);
+    expect(readFileSync(file).subarray(0, 2).toString()).toBe('PK');
+    const bad = spawnSync(process.execPath, [join(root, 'bin/service-ledger.js'), 'kpi', 'export', '--month', '2099-01', '--out', file], { env: { ...process.env, SL_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 120_000 });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^error: month: .*has not started yet/);
+    expect(existsSync(join(dataDir, 'server.json'))).toBe(true);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
   }, 150_000);
 });

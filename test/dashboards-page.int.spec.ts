@@ -134,7 +134,7 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
     await page.click('#filters button[type=submit]');
     await page.waitForSelector('#message:not([hidden])');
     await settled(page);
-    expect(await page.textContent('#message')).toBe("部门 (department): unknown department 'ghost'");
+    expect(await page.textContent('#message')).toBe("部门：unknown department 'ghost'");
     expect(await page.$$eval('.card', (cards) => cards.every((c) => (c as HTMLElement).dataset.state === 'error'))).toBe(true);
     await page.close();
   });
@@ -145,7 +145,7 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
     await page.fill('input[name=to]', '2026-01');
     await page.click('#filters button[type=submit]');
     await page.waitForSelector('#message:not([hidden])');
-    expect(await page.textContent('#message')).toBe('到 (to): must be after from');
+    expect(await page.textContent('#message')).toBe('到：须晚于开始时间');
     const res = await fetch(`${base}/api/dashboards/sla/panels/on_time_by_clock/data?from=yesterday`, { headers: { Authorization: `Bearer ${gm}` } });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ issues: [{ field: 'from', rule: 'invalid_datetime' }] });

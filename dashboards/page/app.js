@@ -10,6 +10,13 @@
       all: 'All', empty: 'No data in the selected range', lang: '中文', failed: 'Failed to load', notFiltered: 'Not filtered by: ', time: 'time range', signOut: 'Sign out',
       scope: 'Projects you see: ', allProjects: 'all projects', tokenHint: 'Paste an API access token (Bearer), or open this page with ?token=.' },
   };
+  // The server's rule codes in the page's languages (its own messages are English).
+  var RULES = {
+    zh: { after_from: '须晚于开始时间', range_too_long: '时间范围过长', invalid_datetime: '日期格式应为 YYYY-MM 或 YYYY-MM-DD', format: '格式不正确', single_value: '只能填一个值',
+      unknown_parameter: '不是筛选条件', required: '必填', 401: '访问令牌无效或已过期', 403: '无权查看', 404: '未找到' },
+    en: { after_from: 'must be after from', range_too_long: 'the time range is too long', invalid_datetime: 'must be YYYY-MM or YYYY-MM-DD', format: 'has the wrong format', single_value: 'give one value',
+      unknown_parameter: 'is not a filter', required: 'is required', 401: 'the access token is invalid or expired', 403: 'not allowed', 404: 'not found' },
+  };
   var FILTERS = ['project', 'department', 'staff'];
   var state = { lang: localStorage.getItem('sl-lang') === 'en' ? 'en' : 'zh', token: null, catalogue: null, dashboard: null, charts: [], data: {}, generation: 0 };
   var $ = function (s) { return document.querySelector(s); };
@@ -29,7 +36,8 @@
       return res.json().catch(function () { return {}; }).then(function (body) {
         if (!res.ok) {
           var issue = body.issues && body.issues[0];
-          var e = new Error(issue ? (I18N[state.lang][issue.field] || issue.field) + ' (' + issue.field + '): ' + issue.message : body.message || res.statusText);
+          var rules = RULES[state.lang];
+          var e = new Error(issue ? (I18N[state.lang][issue.field] || issue.field) + '：' + (rules[issue.rule] || issue.message) : rules[res.status] || body.message || res.statusText);
           e.status = res.status;
           throw e;
         }
@@ -137,8 +145,11 @@
     var fmt = function (v) { return format(v, panel.unit); };
     var num = function (v) { return v === null || v === undefined ? null : Number(v); };
     if (panel.viz === 'pie') {
-      return { tooltip: { trigger: 'item', valueFormatter: fmt }, legend: { type: 'scroll', bottom: 0 },
-        series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'], label: { show: wide, formatter: '{b}: {d}%' }, data: rows.map(function (r) { return { name: label(r.label), value: num(r.value) }; }) }] };
+      // Labels on the slices (name and share), on phones too; no legend to page through.
+      return { tooltip: { trigger: 'item', valueFormatter: fmt },
+        series: [{ type: 'pie', radius: wide ? ['35%', '65%'] : ['25%', '50%'], center: ['50%', '50%'], avoidLabelOverlap: true,
+          label: { show: true, formatter: '{b}\n{d}%', overflow: 'break', width: wide ? 120 : 80 }, labelLine: { length: 6, length2: 6 },
+          data: rows.map(function (r) { return { name: label(r.label), value: num(r.value) }; }) }] };
     }
     if (panel.viz === 'gauge') {
       var v = num(rows[0].value);
@@ -158,9 +169,21 @@
     rows.forEach(function (r) { var k = r.series; (series[k] = series[k] || {})[r.t] = num(r.value); if (times.indexOf(r.t) < 0) times.push(r.t); });
     times.sort();
     var lines = Object.keys(series).map(function (k) { return { name: label(k), type: 'line', smooth: true, connectNulls: true, data: times.map(function (x) { return series[k][x] === undefined ? null : series[k][x]; }) }; });
-    if (panel.thresholds && lines.length) lines[0].markLine = { silent: true, symbol: 'none', lineStyle: { color: RED, type: 'dashed' }, label: { formatter: fmt(panel.thresholds.red) }, data: [{ yAxis: panel.thresholds.red }] };
+    // The threshold's label sits inside the plot (at the end of the line it is cut off by the card's edge).
+    if (panel.thresholds && lines.length) lines[0].markLine = { silent: true, symbol: 'none', lineStyle: { color: RED, type: 'dashed' }, label: { position: 'insideEndTop', formatter: fmt(panel.thresholds.red) }, data: [{ yAxis: panel.thresholds.red }] };
+    // The current month is not over: its point is drawn dashed and hollow and named partial, so a low figure one
+    // day into the month does not read as a collapse.
+    var current = monthIn(state.catalogue.timeZone, 0);
+    var partialAt = times.map(function (x) { return String(x).slice(0, 7); }).indexOf(current);
+    if (partialAt > 0 && panel.id !== 'breach_trend') {
+      lines = lines.concat(lines.map(function (l) {
+        return { name: l.name, type: 'line', lineStyle: { type: 'dashed' }, symbol: 'emptyCircle', tooltip: { show: false },
+          data: l.data.map(function (v, i) { return i >= partialAt - 1 ? v : null; }) };
+      }));
+      lines.forEach(function (l) { if (!l.lineStyle) l.data = l.data.map(function (v, i) { return i < partialAt ? v : null; }); });
+    }
     return { grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true }, legend: { type: 'scroll', top: 0 }, tooltip: { trigger: 'axis', valueFormatter: fmt },
-      xAxis: { type: 'category', data: times.map(function (x) { return String(x).slice(0, panel.id === 'breach_trend' ? 10 : 7); }) }, yAxis: { type: 'value', axisLabel: { formatter: fmt } }, series: lines };
+      xAxis: { type: 'category', axisLabel: { hideOverlap: true }, data: times.map(function (x) { var m = String(x).slice(0, panel.id === 'breach_trend' ? 10 : 7); return m === current ? m + (state.lang === 'zh' ? '（未完）' : ' (partial)') : m; }) }, yAxis: { type: 'value', axisLabel: { formatter: fmt } }, series: lines };
   }
 
   var CODE_COLUMNS = ['clock', 'state', 'case_type', 'department', 'content', 'topic', 'status'];

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grafanaDashboards } from './grafana';
+import { operationsDashboard } from './operations';
 
 /** The generated files: one provisioning-ready JSON file per dashboard, stable key order, trailing newline. */
 export function grafanaFiles(): Record<string, string> {
-  return Object.fromEntries(Object.entries(grafanaDashboards()).map(([id, json]) => [`${id}.json`, `${JSON.stringify(json, null, 2)}\n`]));
+  return Object.fromEntries(Object.entries({ ...grafanaDashboards(), operations: operationsDashboard() }).map(([id, json]) => [`${id}.json`, `${JSON.stringify(json, null, 2)}\n`]));
 }
 
 /** `npm run dashboards:build`: writes dashboards/grafana/*.json (committed; a test checks they are up to date). */

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { defaultDashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DASHBOARDS } from './catalogue';
 import { grafanaFiles, writeGrafanaDashboards } from './build';
+import { PROMETHEUS } from './operations';
 import { DATASOURCE } from './grafana';
 
 const REPO = join(__dirname, '..', '..');
 type Json = Record<string, any>;
-const files = () => Object.fromEntries(Object.entries(grafanaFiles()).map(([name, text]) => [name, JSON.parse(text) as Json]));
+/** The business dashboards (ClickHouse); operations.json is checked on its own below. */
+const files = () => Object.fromEntries(Object.entries(grafanaFiles()).filter(([name]) => name !== 'operations.json').map(([name, text]) => [name, JSON.parse(text) as Json]));
 
 describe('Grafana dashboards as code', () => {
   it('build twice into fresh folders gives byte-identical files', () => {
@@ -16,7 +18,7 @@ describe('Grafana dashboards as code', () => {
     writeGrafanaDashboards(a);
     writeGrafanaDashboards(b);
     const names = readdirSync(a).sort();
-    expect(names).toEqual(DASHBOARDS.map((d) => `${d.id}.json`).sort());
+    expect(names).toEqual([...DASHBOARDS.map((d) => `${d.id}.json`), 'operations.json'].sort());
     for (const n of names) expect(readFileSync(join(b, n)).equals(readFileSync(join(a, n)))).toBe(true);
   });
 
@@ -86,5 +88,22 @@ describe('Grafana dashboards as code', () => {
     const compose = readFileSync(join(REPO, 'infra', 'compose.yaml'), 'utf8');
     expect(compose).toContain(`../dashboards/grafana:${path}`);
     expect(compose).toContain('./grafana/provisioning:/etc/grafana/provisioning');
+  });
+
+  it('the operations dashboard: every panel queries the provisioned Prometheus for metrics the processes export', () => {
+    const ops = JSON.parse(grafanaFiles()['operations.json']) as Json;
+    expect(ops.uid).toBe('service-ledger-operations');
+    const exported = readFileSync(join(REPO, 'libs', 'telemetry', 'src', 'metrics.ts'), 'utf8');
+    for (const p of ops.panels) {
+      expect(p.datasource).toEqual(PROMETHEUS);
+      expect(p.targets.length).toBeGreaterThan(0);
+      for (const t of p.targets) {
+        expect(t).toMatchObject({ datasource: PROMETHEUS, expr: expect.any(String) });
+        // Each sl_ metric named in a query exists (histograms as _bucket/_sum/_count of a declared name).
+        for (const m of t.expr.match(/sl_[a-z_]+/g) ?? []) expect([m, exported.includes(`'${m.replace(/_(bucket|sum|count)$/, '')}'`)]).toEqual([m, true]);
+      }
+    }
+    const ds = readFileSync(join(REPO, 'infra', 'grafana', 'provisioning', 'datasources', 'prometheus.yaml'), 'utf8');
+    expect(ds).toMatch(new RegExp(`uid: ${PROMETHEUS.uid}\\b`));
   });
 });

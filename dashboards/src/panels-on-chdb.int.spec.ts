@@ -1,4 +1,6 @@
-import { type Analytics, KPIS, runKpi, staffScorecard } from '@service-ledger/analytics';
+import { type Analytics, KPIS, policyHistoryOf, Projector, runKpi, staffScorecard, weightsForMonth } from '@service-ledger/analytics';
+import { FixedClock, newId } from '@service-ledger/core';
+import { CommandPipeline } from '@service-ledger/domain';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
 import { sampleCompany } from '../../test/support/sample';
@@ -91,7 +93,15 @@ describe('every panel’s SQL on chDB against the sample company', () => {
     });
 
     it('the staff scorecard panel equals staffScorecard for the month: counts, score and rank', async () => {
-      const expected = await staffScorecard(db, { month, timeZone: TZ });
+      // Weights per project from the policy in force at the month's end: P02 weighs on-time more from before the month.
+      const changed = await new CommandPipeline(store, new FixedClock(new Date('2026-11-20T00:00:00Z'))).execute(
+        'ChangePolicy',
+        { projectId: 'P02', effectiveFrom: '2026-07-01T00:00:00+08:00', reason: 'on-time weighs more', sections: { scoreWeights: { onTime: 70, satisfaction: 20, volume: 10, reworkPenalty: 10 } } },
+        { commandId: newId(), actor: { staffId: 'gm', role: 'gm_office' }, projectScope: '*', occurredAt: '2026-11-19T00:00:00Z', correlationId: 'c', causationId: null },
+      );
+      await new Projector(db).handle(changed.events);
+      expect(weightsForMonth(await policyHistoryOf(db, TZ), month, TZ)('P02').onTime).toBe(70);
+      const expected = await staffScorecard(db, { month, timeZone: TZ }, weightsForMonth(await policyHistoryOf(db, TZ), month, TZ));
       const panel = allPanels().find((p) => p.id === 'staff_scorecard')!;
       const rows = await api(panel, bounds());
       const key = (r: { projectId?: unknown; project_id?: unknown; staffId?: unknown; staff_id?: unknown }) => `${r.projectId ?? r.project_id}/${r.staffId ?? r.staff_id}`;

@@ -313,7 +313,7 @@ async function p3(store: EventStore, loaded: number) {
     await relay.stop();
     return loaded / seconds(t0);
   };
-  // The relay only runs in the distributed shape, beside PostgreSQL (architecture.md): that is the figure held to the
+  // The relay only runs in the distributed shape, beside PostgreSQL (docs/architecture.md): that is the figure held to the
   // target. On PGlite the store's own work runs on the relay's thread, which no deployment does; it is reported too.
   const rates: { kind: string; rate: number }[] = [];
   const pgUrl = await postgresUrl();

@@ -152,8 +152,8 @@ export function envelopeCorpus(sample: PlannedCommand): BadInput[] {
     { name: 'body over the limit', command, body: { ...ok(), payload: { ...sample.payload, blob: 'x'.repeat(300_000) } }, status: 413, names: 'payload_too_large' },
     { name: 'If-Match garbage', command, body: ok(), headers: { 'If-Match': 'yesterday' }, status: 400, names: 'header.If-Match' },
     { name: 'If-Match disagrees with expectedVersion', command, body: { ...ok(), expectedVersion: 0 }, headers: { 'If-Match': '"4"' }, status: 400, names: 'body.expectedVersion' },
-    { name: 'X-Correlation-Id too long', command, body: ok(), headers: { 'X-Correlation-Id': 'c'.repeat(500) }, status: 400, names: 'header.x-correlation-id' },
-    { name: 'X-Causation-Id with spaces', command, body: ok(), headers: { 'X-Causation-Id': 'a b' }, status: 400, names: 'header.x-causation-id' },
+    { name: 'X-Correlation-Id too long', command, body: ok(), headers: { 'X-Correlation-Id': 'c'.repeat(500) }, status: 400, names: 'x-correlation-id' },
+    { name: 'X-Causation-Id with spaces', command, body: ok(), headers: { 'X-Causation-Id': 'a b' }, status: 400, names: 'x-causation-id' },
     { name: 'unknown command name of 8000 characters', command: 'X'.repeat(8000), body: ok(), status: 404, names: 'unknown command' },
     { name: 'unknown command name', command: 'LaunchRocket', body: ok(), status: 404, names: 'unknown command' },
   ];

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTopics, kafkaClient, type KafkaConfig, KafkaEventPublisher } from '@service-ledger/kafka';
+import { markStartedByTests } from './kafka-teardown';
 
 const KAFKA_DIR = join(__dirname, '..', '..', 'infra', 'kafka');
 const SCRIPT = join(KAFKA_DIR, 'kafka.sh');
@@ -41,8 +42,8 @@ for (let candidate = DEFAULT_PORT; candidate < DEFAULT_PORT + 1000; candidate +=
 }
 export const KAFKA_BROKERS = [`127.0.0.1:${port}`];
 
-function run(...args: string[]): void {
-  execFileSync('bash', [SCRIPT, ...args], { stdio: 'pipe', timeout: 180_000, env: { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1) } });
+function run(...args: string[]): string {
+  return execFileSync('bash', [SCRIPT, ...args], { stdio: 'pipe', timeout: 180_000, env: { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1) } }).toString();
 }
 
 function hasTools(): boolean {
@@ -64,7 +65,8 @@ export function ensureKafka(): { brokers: string[] } | null {
     console.warn('\n*** SKIPPING Kafka tests: Java and Maven are needed to run the real broker (infra/kafka/kafka.sh) ***\n');
     return null;
   }
-  run('start');
+  // A broker this call starts (not one already running, say started by hand) is marked for the suite's teardown.
+  if (/kafka starting/.test(run('start'))) markStartedByTests(port);
   run('wait', '120');
   return { brokers: KAFKA_BROKERS };
 }

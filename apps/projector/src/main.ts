@@ -1,38 +1,16 @@
 import 'reflect-metadata';
-import { migrate, Projector, KafkaEventSource, StoreEventSource, type EventSource } from '@service-ledger/analytics';
-import { loadConfig } from '@service-ledger/config';
-import { ensureTopics, kafkaClient } from '@service-ledger/kafka';
-import { kafkaConfigOf, openAnalytics, openStore } from '@service-ledger/runtime';
+import { ConfigError, loadConfig } from '@service-ledger/config';
+import { startProjectorProcess } from '@service-ledger/runtime';
 
-/** Distributed shape: Kafka consumer group → ClickHouse (or straight from the store when SL_KAFKA_BROKERS is unset). */
+/** Distributed shape: Kafka consumer group (or the store) → ClickHouse. GET /health and /metrics on SL_OPS_PORT (default 9464). */
 async function main() {
-  const config = loadConfig();
-  const db = openAnalytics(config);
-  await migrate(db);
-  let source: EventSource;
-  if (config.kafkaBrokers) {
-    const kafka = kafkaConfigOf(config, 'service-ledger-projector');
-    const admin = kafkaClient(kafka).admin();
-    await admin.connect();
-    await ensureTopics(admin, kafka);
-    await admin.disconnect();
-    source = new KafkaEventSource(kafka, 'projector');
-  } else {
-    source = new StoreEventSource(await openStore(config));
-  }
-  const projector = new Projector(db);
-  const running = await source.start((events) => projector.handle(events));
-  console.log(`projector: ${config.kafkaBrokers ? `Kafka ${config.kafkaBrokers}` : config.store} → ${config.analytics} ${db.database}`);
-  const stop = async () => {
-    await running.stop();
-    await db.close();
-    process.exit(0);
-  };
+  const running = await startProjectorProcess(loadConfig());
+  const stop = () => void running.stop().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
 main().catch((e) => {
   console.error(`projector: ${(e as Error).message}`);
-  process.exit(1);
+  process.exit(e instanceof ConfigError ? 78 : 1);
 });

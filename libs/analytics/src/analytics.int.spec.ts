@@ -50,12 +50,14 @@ describe('analytics: projector and KPIs on chDB', () => {
     const c1 = await s.complaint('2026-03-10T10:00:00');
     await s.run('ClassifyComplaint', { complaintId: c1, nature: 'valid', content: 'service_attitude', topic: 'cleaning', reasonable: true, major: false }, '2026-03-10T10:05:00', 'supervisor');
     await s.run('AssignComplaintResponsibility', { complaintId: c1, department: 'cleaning', promisedReplyBy: '2026-03-12T10:00:00+08:00' }, '2026-03-10T10:10:00', 'supervisor');
-    await s.run('ReplyToComplainant', { complaintId: c1, message: 'on it' }, '2026-03-10T15:30:00');
+    // Half of the default 7.5 h working day: 3 h 45 min of working time, 10:00 → 15:15 across the lunch break.
+    await s.run('ReplyToComplainant', { complaintId: c1, message: 'on it' }, '2026-03-10T15:15:00');
     await s.run('HandleComplaint', { complaintId: c1, solution: 'cleaned', handledById: 'cleaner-1', complainantSignedOff: true }, '2026-03-11T09:30:00');
     await s.run('RecordComplaintFollowUpVisit', { complaintId: c1, visitId: newId(), method: 'phone', satisfied: true, visitorStaffId: 'desk-2' }, '2026-03-12T10:00:00');
     const c2 = await s.complaint('2026-03-13T16:00:00');
     await s.run('ClassifyComplaint', { complaintId: c2, nature: 'communicative', communicativeKind: 'inquiry', content: 'facilities', topic: 'lifts', reasonable: true, major: false }, '2026-03-13T16:05:00', 'supervisor');
-    await s.run('ReplyToComplainant', { complaintId: c2, message: 'answer' }, '2026-03-16T11:00:01');
+    // Fri 16:00–17:30 is 1 h 30 min; the other 2 h 15 min run from Monday 08:30 to 10:45.
+    await s.run('ReplyToComplainant', { complaintId: c2, message: 'answer' }, '2026-03-16T10:45:01');
     await s.run('HandleComplaint', { complaintId: c2, solution: 'explained', handledById: 'desk-1', complainantSignedOff: true }, '2026-03-16T14:00:00');
     await s.run('RecordComplaintFollowUpVisit', { complaintId: c2, visitId: newId(), method: 'door', satisfied: false, visitorStaffId: 'desk-2' }, '2026-03-17T10:00:00');
     const c3 = await s.complaint('2026-03-20T10:00:00');
@@ -98,7 +100,7 @@ describe('analytics: projector and KPIs on chDB', () => {
     const k = await kpi();
     expect(k.complaints_received[0]).toBe(3);
     expect(k.valid_complaint_rate).toEqual([2, 3]);
-    expect(k.complaint_first_reply_half_day).toEqual([1, 3]); // C1 met at exactly 15:30; C2 1 s late; C3 never replied
+    expect(k.complaint_first_reply_half_day).toEqual([1, 3]); // C1 met at exactly 15:15; C2 1 s late; C3 never replied
     expect(k.complaint_promised_reply).toEqual([1, 1]);
     expect(k.complaint_timeliness).toEqual([1, 3]);
     expect(k.complaint_reopen_rate).toEqual([1, 3]);

@@ -1,5 +1,16 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { DependencyUnavailableError } from '@service-ledger/core';
+import type { Metrics } from '@service-ledger/telemetry';
+
+/** A ClickHouse server that cannot be reached (as opposed to a statement it refused): HTTP 503 for the API. */
+function unreachable(error: unknown): never {
+  const e = error as { code?: string; message?: string };
+  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)$/.test(e?.code ?? '') || /socket hang up|Timeout error/i.test(e?.message ?? '')) {
+    throw Object.assign(new DependencyUnavailableError('analytics'), { cause: error });
+  }
+  throw error;
+}
 
 export type AnalyticsConfig =
   | { kind: 'chdb'; path: string; database: string }
@@ -29,7 +40,17 @@ export class Analytics {
   /** The same server/connection, another database (replay into a fresh database). */
   withDatabase(database: string): Analytics {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid ClickHouse database name '${database}'`);
-    return new Analytics(this.client, database, this.kind);
+    const other = new Analytics(this.client, database, this.kind);
+    other.metrics = this.metrics;
+    return other;
+  }
+
+  private metrics: Metrics | null = null;
+
+  /** Insert and query durations go to this process's metrics (one client may be shared by several parts). */
+  instrument(metrics: Metrics): this {
+    this.metrics = metrics;
+    return this;
   }
 
   table(name: string): string {
@@ -42,8 +63,16 @@ export class Analytics {
   }
 
   async query<R>(template: string, params: Record<string, unknown> = {}): Promise<R[]> {
-    const result = await this.client.query({ query: this.sql(template), query_params: params, format: 'JSONEachRow' });
-    return result.json<R>();
+    const timer = this.metrics?.clickhouse.query.startTimer();
+    try {
+      const result = await this.client.query({ query: this.sql(template), query_params: params, format: 'JSONEachRow' });
+      const rows = await result.json<R>();
+      timer?.({ outcome: 'ok' });
+      return rows;
+    } catch (error) {
+      timer?.({ outcome: 'error' });
+      return unreachable(error);
+    }
   }
 
   async command(template: string, params: Record<string, unknown> = {}): Promise<void> {
@@ -57,6 +86,7 @@ export class Analytics {
     const columns = new Set<string>();
     for (const row of rows) for (const key in row) columns.add(key);
     const names = [...columns];
+    const timer = this.metrics?.clickhouse.insert.startTimer({ table });
     await this.client.insert({
       table: this.table(table),
       columns: names.map((c) => `\`${c}\``) as [string, ...string[]],
@@ -66,11 +96,23 @@ export class Analytics {
         date_time_input_format: 'best_effort',
         ...(dedupToken ? { insert_deduplication_token: dedupToken } : {}),
       },
-    });
+    }).catch(unreachable);
+    timer?.();
   }
 
   async ping(): Promise<void> {
     await this.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json());
+  }
+
+  /**
+   * How far the projection has got: the highest projected global position and when that event was recorded, plus the
+   * number of raw events. KPI and panel responses carry it, and /health compares it with the store's head.
+   */
+  async projectionPosition(): Promise<{ position: string; lastEventRecordedAt: string | null; events: number }> {
+    const [row] = await this.query<{ p: string; r: string | null; n: string }>(
+      "SELECT toString(max(position)) AS p, if(count() = 0, NULL, formatDateTime(max(recorded_at), '%Y-%m-%dT%H:%i:%SZ')) AS r, toString(count()) AS n FROM {{events}}",
+    );
+    return { position: row?.p ?? '0', lastEventRecordedAt: row?.r ?? null, events: Number(row?.n ?? 0) };
   }
 
   async close(): Promise<void> {

@@ -7,3 +7,4 @@ export * from './projector/source';
 export * from './projector/replay';
 export * from './kpi';
 export * from './projector/kafka-source';
+export * from './reports';

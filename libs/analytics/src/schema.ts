@@ -6,8 +6,10 @@ import type { Analytics } from './client';
  * case's last global position as version, so delivering an event twice or replaying all history gives the same
  * rows (read with FINAL). No table holds owner names, phones or ID numbers.
  */
-const RMT = (version = 'version') => `ENGINE = ReplacingMergeTree(${version})`;
-const DT = "DateTime64(3, 'UTC')";
+/** Rows replaced by a higher version of the same key: re-projecting a case or a clock overwrites its row. */
+const replacingMergeTree = (versionColumn = 'version') => `ENGINE = ReplacingMergeTree(${versionColumn})`;
+/** An instant: milliseconds, UTC. */
+const INSTANT = "DateTime64(3, 'UTC')";
 
 export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
   {
@@ -16,68 +18,73 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
     statements: [
       `CREATE TABLE IF NOT EXISTS {{events}} (
         event_id UUID, stream_id String, category LowCardinality(String), case_id String, stream_version UInt32,
-        position UInt64, type LowCardinality(String), schema_version UInt16, occurred_at ${DT}, recorded_at ${DT},
+        position UInt64, type LowCardinality(String), schema_version UInt16, occurred_at ${INSTANT}, recorded_at ${INSTANT},
         actor_id String, actor_role LowCardinality(String), project_id LowCardinality(String), correlation_id String,
         causation_id Nullable(String), data String
-      ) ${RMT('position')} ORDER BY (stream_id, stream_version)`,
+      ) ${replacingMergeTree('position')} ORDER BY (stream_id, stream_version)`,
       `CREATE TABLE IF NOT EXISTS {{cases}} (
         case_id String, case_type LowCardinality(String), project_id LowCardinality(String), building String,
-        status LowCardinality(String), opened_at ${DT}, closed_at Nullable(${DT}), first_responder_id String,
+        status LowCardinality(String), opened_at ${INSTANT}, closed_at Nullable(${INSTANT}), first_responder_id String,
         handler_id String, department String, channel LowCardinality(String), owner_ref String,
         nature LowCardinality(String), communicative_kind LowCardinality(String), content LowCardinality(String),
         topic LowCardinality(String), major UInt8, reasonable Nullable(UInt8), cause LowCardinality(String),
-        escalation LowCardinality(String), reopen_count UInt16, first_reply_at Nullable(${DT}), handled_at Nullable(${DT}),
-        repair_category LowCardinality(String), part LowCardinality(String), non_standard UInt8, appointment_at Nullable(${DT}),
-        technician_id String, arrived_at Nullable(${DT}), completed_at Nullable(${DT}), quote_declined UInt8,
+        escalation LowCardinality(String), reopen_count UInt16, first_reply_at Nullable(${INSTANT}), handled_at Nullable(${INSTANT}),
+        repair_category LowCardinality(String), part LowCardinality(String), non_standard UInt8, appointment_at Nullable(${INSTANT}),
+        technician_id String, arrived_at Nullable(${INSTANT}), completed_at Nullable(${INSTANT}), quote_declined UInt8,
         paused_for_parts UInt8, material_cost UInt64, labour_cost UInt64, total_fee UInt64, paid UInt64,
         rework_of String, rework_of_technician String, help_kind LowCardinality(String), help_category LowCardinality(String),
-        referred UInt8, answered_at Nullable(${DT}), follow_up_count UInt16, last_satisfied Nullable(UInt8),
+        referred UInt8, answered_at Nullable(${INSTANT}), follow_up_count UInt16, last_satisfied Nullable(UInt8),
         owner_satisfied Nullable(UInt8),
         first_reply_status LowCardinality(String), promised_reply_status LowCardinality(String),
         arrival_status LowCardinality(String), fix_status LowCardinality(String), assessment_status LowCardinality(String),
         help_answer_status LowCardinality(String), follow_up_status LowCardinality(String),
-        first_reply_deadline Nullable(${DT}), promised_reply_deadline Nullable(${DT}), arrival_deadline Nullable(${DT}),
-        fix_deadline Nullable(${DT}), assessment_deadline Nullable(${DT}), help_answer_deadline Nullable(${DT}),
-        follow_up_deadline Nullable(${DT}),
+        first_reply_deadline Nullable(${INSTANT}), promised_reply_deadline Nullable(${INSTANT}), arrival_deadline Nullable(${INSTANT}),
+        fix_deadline Nullable(${INSTANT}), assessment_deadline Nullable(${INSTANT}), help_answer_deadline Nullable(${INSTANT}),
+        follow_up_deadline Nullable(${INSTANT}),
         version UInt64
-      ) ${RMT()} ORDER BY case_id`,
+      ) ${replacingMergeTree()} ORDER BY case_id`,
       `CREATE TABLE IF NOT EXISTS {{sla_clocks}} (
         case_id String, clock LowCardinality(String), case_type LowCardinality(String), project_id LowCardinality(String),
-        category LowCardinality(String), responsible_id String, started_at ${DT}, deadline ${DT}, warning_at ${DT},
-        met_at Nullable(${DT}), status LowCardinality(String), breach_seconds UInt64, paused_seconds UInt64, paused UInt8,
+        category LowCardinality(String), responsible_id String, started_at ${INSTANT}, deadline ${INSTANT}, warning_at ${INSTANT},
+        met_at Nullable(${INSTANT}), status LowCardinality(String), breach_seconds UInt64, paused_seconds UInt64, paused UInt8,
         version UInt64
-      ) ${RMT()} ORDER BY (case_id, clock)`,
+      ) ${replacingMergeTree()} ORDER BY (case_id, clock)`,
       `CREATE TABLE IF NOT EXISTS {{sla_clock_history}} (
         case_id String, clock LowCardinality(String), version UInt64, project_id LowCardinality(String),
-        status LowCardinality(String), deadline ${DT}, met_at Nullable(${DT}), breach_seconds UInt64, changed_at ${DT}
-      ) ${RMT()} ORDER BY (case_id, clock, version)`,
+        status LowCardinality(String), deadline ${INSTANT}, met_at Nullable(${INSTANT}), breach_seconds UInt64, changed_at ${INSTANT}
+      ) ${replacingMergeTree()} ORDER BY (case_id, clock, version)`,
       `CREATE TABLE IF NOT EXISTS {{satisfaction}} (
         visit_id String, case_id String, case_type LowCardinality(String), project_id LowCardinality(String),
-        visited_at ${DT}, method LowCardinality(String), satisfied UInt8, remarks String, visitor_id String,
+        visited_at ${INSTANT}, method LowCardinality(String), satisfied UInt8, remarks String, visitor_id String,
         responsible_id String, department String, version UInt64
-      ) ${RMT()} ORDER BY visit_id`,
+      ) ${replacingMergeTree()} ORDER BY visit_id`,
       `CREATE TABLE IF NOT EXISTS {{complaint_categories}} (
-        complaint_id String, project_id LowCardinality(String), received_at ${DT}, nature LowCardinality(String),
+        complaint_id String, project_id LowCardinality(String), received_at ${INSTANT}, nature LowCardinality(String),
         communicative_kind LowCardinality(String), content LowCardinality(String), topic LowCardinality(String),
         major UInt8, reasonable Nullable(UInt8), cause LowCardinality(String), version UInt64
-      ) ${RMT()} ORDER BY complaint_id`,
+      ) ${replacingMergeTree()} ORDER BY complaint_id`,
       `CREATE TABLE IF NOT EXISTS {{staff_performance}} (
         case_id String, staff_id String, credit LowCardinality(String), case_type LowCardinality(String),
-        project_id LowCardinality(String), received_at ${DT}, closed_at Nullable(${DT}), on_time Nullable(UInt8),
+        project_id LowCardinality(String), received_at ${INSTANT}, closed_at Nullable(${INSTANT}), on_time Nullable(UInt8),
         satisfied Nullable(UInt8), version UInt64
-      ) ${RMT()} ORDER BY (case_id, staff_id, credit)`,
+      ) ${replacingMergeTree()} ORDER BY (case_id, staff_id, credit)`,
       `CREATE TABLE IF NOT EXISTS {{staff}} (
         staff_id String, name String, role LowCardinality(String), department String, project_ids Array(String),
         active UInt8, version UInt64
-      ) ${RMT()} ORDER BY staff_id`,
+      ) ${replacingMergeTree()} ORDER BY staff_id`,
       `CREATE TABLE IF NOT EXISTS {{projects}} (
         project_id String, name String, city String, buildings UInt32, units UInt32, time_zone String, version UInt64
-      ) ${RMT()} ORDER BY project_id`,
+      ) ${replacingMergeTree()} ORDER BY project_id`,
       `CREATE TABLE IF NOT EXISTS {{quarantine}} (
         event_id String, stream_id String, type String, schema_version UInt16, position UInt64, reason String,
-        occurred_at ${DT}
-      ) ${RMT('position')} ORDER BY event_id`,
+        occurred_at ${INSTANT}
+      ) ${replacingMergeTree('position')} ORDER BY event_id`,
     ],
+  },
+  {
+    id: 2,
+    name: 'policy version behind each clock',
+    statements: [`ALTER TABLE {{sla_clocks}} ADD COLUMN IF NOT EXISTS policy_version LowCardinality(String) DEFAULT 'default' AFTER paused`],
   },
 ];
 

@@ -93,7 +93,7 @@ describe('HTTP API', () => {
   it('GET /health reports the store up', async () => {
     const res = await http.get('/health');
     expect(res.status).toBe(200);
-    expect(res.body.info.eventStore).toMatchObject({ status: 'up', kind: 'pglite' });
+    expect(res.body).toMatchObject({ status: 'ok', checks: { eventStore: { status: 'up', kind: 'pglite' } } });
   });
 
   it('OpenAPI at /api/docs-json documents every catalogue command', async () => {

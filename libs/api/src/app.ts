@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { type DynamicModule, Global, type INestApplication, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { TerminusModule } from '@nestjs/terminus';
 import { TokenService } from '@service-ledger/auth';
 import type { Clock } from '@service-ledger/core';
 import { CLOCK, DomainModule } from '@service-ledger/domain';
@@ -14,7 +13,10 @@ import { CasesController } from './cases.controller';
 import { CommandsController } from './commands.controller';
 import { ErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
-import { Metrics, MetricsController } from './metrics';
+import { Metrics, METRICS_TOKEN, MetricsController } from './metrics';
+import { dependencyCheck, Health } from '@service-ledger/telemetry';
+import { Freshness } from './freshness';
+import { correlationIdOf } from './commands.controller';
 import { AccessLog } from './access-log';
 import { hardenHttp } from './http-hardening';
 import { setupOpenApi } from './openapi';
@@ -28,15 +30,26 @@ export interface AppDeps {
   modules?: DynamicModule[];
   /** Extra providers visible to every module (e.g. the analytics client). */
   providers?: Provider[];
+  /** This process's metrics (default: a fresh registry). */
+  metrics?: Metrics;
+  /** This process's health checks (default: the event store alone). */
+  health?: Health;
+  /** Bearer token for /metrics on the API port; without it the API port does not serve metrics. */
+  metricsToken?: string;
 }
 
 /** Builds the Nest application for tests, the embedded start and the distributed API alike. */
 export async function createApp(deps: AppDeps): Promise<INestApplication> {
+  const metrics = deps.metrics ?? new Metrics('api');
+  const health = deps.health ?? new Health().add(dependencyCheck('eventStore', metrics, async () => (await deps.store.ping(), { kind: deps.store.kind }), 'down'));
   const shared: Provider[] = [
     { provide: EVENT_STORE, useValue: deps.store },
     { provide: TokenService, useValue: deps.tokens },
     ...(deps.clock ? [{ provide: CLOCK, useValue: deps.clock }] : []),
-    Metrics,
+    { provide: Metrics, useValue: metrics },
+    { provide: Health, useValue: health },
+    { provide: METRICS_TOKEN, useValue: deps.metricsToken ?? null },
+    Freshness,
     AccessLog,
     ...(deps.providers ?? []),
   ];
@@ -53,9 +66,14 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
           level: deps.logLevel ?? 'info',
           // Bodies and headers may carry personal data and tokens: log only method, path and status.
           serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.split('?')[0] }), res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }) },
+          // The id the events of this request carry (X-Correlation-Id, else the command id), so a request's log line
+          // leads to its events and to the relay's and projector's lines about them.
+          customProps: (req: { headers: Record<string, unknown>; body?: { commandId?: unknown } }) => {
+            const id = correlationIdOf(req.headers['x-correlation-id'], req.body?.commandId);
+            return id ? { correlationId: id } : {};
+          },
         },
       }),
-      TerminusModule,
       DomainModule.register(),
       ...(deps.modules ?? []),
     ],

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { canUnmask, maskPersonalData, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, instantInRange, ValidationError } from '@service-ledger/core';
-import { caseNotFound, inProjects, loadCase } from '@service-ledger/domain';
-import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+import { type CaseView, GetCase } from '@service-ledger/domain';
 import type { Response } from 'express';
 import { AccessLog } from './access-log';
 import { CurrentPrincipal } from './auth.guard';
@@ -21,7 +21,7 @@ const STREAM_ID = /^[a-z]+-[A-Za-z0-9_-]{1,64}$/;
 @Controller('api/cases')
 export class CasesController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
   ) {}
 
@@ -63,9 +63,8 @@ export class CasesController {
       at = new Date(asOf);
       if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(asOf) || !instantInRange(asOf)) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time between 2000 and 2100');
     }
-    const projectId = (await this.store.readStream(streamId, { toVersion: 1 }))[0]?.projectId;
-    if (!inProjects(principal.projects, projectId)) throw caseNotFound(streamId);
-    return loadCase(this.store, streamId, at);
+    // Scoped in the query (case-scope.ts): another project's case is the same 404 as an unknown one.
+    return this.queries.execute<GetCase, CaseView>(new GetCase(streamId, at, principal.projects));
   }
 }
 

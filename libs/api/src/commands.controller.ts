@@ -1,11 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@service-ledger/auth';
-import { assertSafeInput, type CommandResult, schemas, ValidationError } from '@service-ledger/core';
-import { CommandPipeline, zodToValidationError } from '@service-ledger/domain';
+import { assertSafeInput, type CommandResult, schemas } from '@service-ledger/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandPipeline, ExecuteCommand, zodToValidationError } from '@service-ledger/domain';
 import { z } from 'zod';
 import { CurrentPrincipal } from './auth.guard';
-import { Metrics } from './metrics';
+import { commandLabels, Metrics } from './metrics';
+import { secondsSince } from '@service-ledger/telemetry';
+import { ValidationError } from '@service-ledger/core';
 
 /** The envelope of every command request; `payload` is validated by the command's own schema. */
 export const commandRequest = z.strictObject({
@@ -24,20 +27,20 @@ export function versionFromIfMatch(header: string | undefined): number | undefin
   return Number(m[1]);
 }
 
-/** Correlation and causation ids end up in every event: short printable tokens only. */
-function traceHeader(headers: Record<string, string | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,128}$/.test(value)) throw ValidationError.field(`header.${name}`, 'format', 'must be 1–128 printable ASCII characters without spaces');
-  return value;
-}
-
 function expectedVersionOf(body: z.infer<typeof commandRequest>, ifMatch: string | undefined): number | undefined {
   const fromHeader = versionFromIfMatch(ifMatch);
   if (fromHeader !== undefined && body.expectedVersion !== undefined && fromHeader !== body.expectedVersion) {
     throw ValidationError.field('body.expectedVersion', 'matches_if_match', `is ${body.expectedVersion} but If-Match says ${fromHeader}`);
   }
   return body.expectedVersion ?? fromHeader;
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The correlation id a request's events carry: a well-formed X-Correlation-Id, else the command id. */
+export function correlationIdOf(header: unknown, commandId: unknown): string | undefined {
+  if (typeof header === 'string' && CORRELATION_ID.test(header)) return header;
+  return typeof commandId === 'string' && CORRELATION_ID.test(commandId) ? commandId : undefined;
 }
 
 export function toResponse(result: CommandResult) {
@@ -54,6 +57,7 @@ export function toResponse(result: CommandResult) {
 @Controller('api/commands')
 export class CommandsController {
   constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
@@ -61,6 +65,8 @@ export class CommandsController {
   @Post(':name')
   @HttpCode(200)
   async execute(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: { headers: Record<string, string | undefined> }) {
+    const started = process.hrtime.bigint();
+    const m = this.metrics.commands;
     try {
       // Authorisation first: a role that may not send this command learns nothing about its validation.
       this.pipeline.authorise(name, principal.role);
@@ -74,20 +80,29 @@ export class CommandsController {
       }
       const parsed = commandRequest.safeParse(body ?? {});
       if (!parsed.success) throw zodToValidationError(parsed.error, 'body');
+      for (const header of ['x-correlation-id', 'x-causation-id'] as const) {
+        if (req.headers[header] !== undefined && !CORRELATION_ID.test(req.headers[header]!)) throw ValidationError.field(header, 'format', 'must be 1–128 letters, digits or . _ : -');
+      }
       const expectedVersion = expectedVersionOf(parsed.data, req.headers['if-match']);
-      const result = await this.pipeline.execute(name, rawPayload, {
-        commandId: parsed.data.commandId,
-        occurredAt: parsed.data.occurredAt,
-        actor: { staffId: principal.staffId, role: principal.role },
-        projectScope: principal.projects,
-        correlationId: traceHeader(req.headers, 'x-correlation-id') ?? parsed.data.commandId,
-        causationId: traceHeader(req.headers, 'x-causation-id') ?? null,
-        expectedVersion,
-      });
-      this.metrics.commands.inc({ command: name, outcome: result.duplicate ? 'duplicate' : 'accepted' });
+      const result = await this.commands.execute<ExecuteCommand, CommandResult>(
+        new ExecuteCommand(name, rawPayload, {
+          commandId: parsed.data.commandId,
+          occurredAt: parsed.data.occurredAt,
+          actor: { staffId: principal.staffId, role: principal.role },
+          projectScope: principal.projects,
+          correlationId: req.headers['x-correlation-id'] ?? parsed.data.commandId,
+          causationId: req.headers['x-causation-id'] ?? null,
+          expectedVersion,
+        }),
+      );
+      const labels = commandLabels(name, result);
+      m.total.inc(labels);
+      m.duration.observe(labels, secondsSince(started));
       return toResponse(result);
     } catch (error) {
-      this.metrics.commands.inc({ command: name, outcome: (error as { code?: string }).code ?? 'error' });
+      const labels = commandLabels(name, { error });
+      m.total.inc(labels);
+      m.duration.observe(labels, secondsSince(started));
       throw error;
     }
   }

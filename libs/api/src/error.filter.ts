@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainRuleViolation, ServiceLedgerError, UnsupportedMediaTypeError, ValidationError, WrongExpectedVersionError } from '@service-ledger/core';
+import { DependencyUnavailableError, DomainRuleViolation, ServiceLedgerError, UnsupportedMediaTypeError, ValidationError, WrongExpectedVersionError } from '@service-ledger/core';
 import type { Request, Response } from 'express';
 
 /** One JSON error shape for every failure; never a stack trace or an SQL message. */
@@ -11,8 +11,11 @@ export class ErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
     const { status, body } = this.describe(error, request);
-    // Client faults are the client's: a 4xx is never logged as an error with a stack trace.
-    if (status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    if (error instanceof DependencyUnavailableError) {
+      // Nothing was changed: the client should retry, and /health names the dependency.
+      response.setHeader('Retry-After', String(error.retryAfterSeconds));
+      this.logger.warn(`${error.message} (${(error.cause as Error | undefined)?.message ?? 'no detail'})`);
+    } else if (status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     // A client that went away mid-body has nobody left to answer.
     if (response.headersSent || response.writableEnded || request.socket?.destroyed) return;
     response.status(status).json(body);
@@ -24,6 +27,7 @@ export class ErrorFilter implements ExceptionFilter {
       if (error instanceof ValidationError) body.issues = error.issues;
       if (error instanceof DomainRuleViolation) body.rule = error.rule;
       if (error instanceof WrongExpectedVersionError) body.streamId = error.streamId;
+      if (error instanceof DependencyUnavailableError) body.dependency = error.dependency;
       return { status: error.httpStatus, body };
     }
     // body-parser errors: malformed JSON (400) and oversized bodies (413).

@@ -3,12 +3,13 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
 import { inScope, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, ValidationError } from '@service-ledger/core';
-import { buildKpiExport, toCsvFiles, toWorkbook } from '@service-ledger/exports';
+import { buildKpiExport, CSV_SHEETS, toCsvFiles, toWorkbook } from '@service-ledger/exports';
 import type { Response } from 'express';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
 import { AccessLog } from './access-log';
+import { REPORTS_TIME_ZONE } from './reports.tokens';
 
-const SHEETS = ['summary', 'staff', 'breaches', 'definitions'] as const;
+const SHEETS = CSV_SHEETS;
 
 /** Monthly KPI exports for HR and the general manager's office (and project managers for their projects). */
 @ApiTags('exports')
@@ -19,6 +20,7 @@ export class ExportsController {
   constructor(
     @Inject(ANALYTICS) private readonly db: Analytics,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
+    @Inject(REPORTS_TIME_ZONE) private readonly timeZone: string,
   ) {}
 
   @Get('kpi')
@@ -37,7 +39,7 @@ export class ExportsController {
       if (!project && principal.projects.length === 1) project = principal.projects[0];
       if (!project || !inScope(principal, project)) throw new ForbiddenError(project ? `not allowed in project '${project}'` : 'choose one of your projects');
     }
-    const data = await buildKpiExport(this.db, { month: q.month, project });
+    const data = await buildKpiExport(this.db, { month: q.month, project, timeZone: this.timeZone });
     await this.accessLog.record(principal, 'kpi_export', { month: q.month, project: project ?? '*', format, sourcePosition: data.sourcePosition });
     const name = `kpi-${q.month}${project ? `-${project}` : ''}`;
     if (format === 'xlsx') {
@@ -46,11 +48,9 @@ export class ExportsController {
       res.send(await toWorkbook(data));
       return;
     }
-    const files = toCsvFiles(data);
-    const wanted = sheet === 'summary' ? files.filter((f) => f.name.startsWith('汇总')) : files.filter((f) => f.name.toLowerCase().includes(sheet));
+    // One table per CSV, a project column where it covers several projects.
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${name}-${sheet}.csv"`);
-    // Several project summaries concatenate into one CSV (each keeps its header row).
-    res.send(Buffer.concat(wanted.map((f, i) => (i === 0 ? f.content : f.content.subarray(3)))));
+    res.send(toCsvFiles(data).find((f) => f.name === sheet)!.content);
   }
 }

@@ -1,32 +1,25 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Health } from '@service-ledger/telemetry';
+import type { Response } from 'express';
 import { Public } from './auth.guard';
+import { HealthReportDto } from './openapi-schemas';
 
+/**
+ * Liveness and dependencies in one answer: 200 `ok` or `degraded` (serving, but something an operator must look at),
+ * 503 `down`; each check names its dependency (eventStore, analytics, projector…) and why.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicator: HealthIndicatorService,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(@Inject(Health) private readonly health: Health) {}
 
   @Public()
   @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([
-      async () => {
-        const probe = this.indicator.check('eventStore');
-        try {
-          await this.store.ping();
-          return probe.up({ kind: this.store.kind });
-        } catch (e) {
-          return probe.down({ kind: this.store.kind, message: (e as Error).message });
-        }
-      },
-    ]);
+  @ApiOkResponse({ type: HealthReportDto, description: 'ok or degraded' })
+  @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'down: a dependency the process cannot work without' })
+  async check(@Res() res: Response): Promise<void> {
+    const report = await this.health.report();
+    res.status(report.status === 'down' ? 503 : 200).json(report);
   }
 }

@@ -1,8 +1,8 @@
-import { BusinessCalendar } from '@service-ledger/calendar';
 import { type EventEnvelope, NotFoundError, ValidationError } from '@service-ledger/core';
 import { loadCase } from '@service-ledger/domain';
 import type { EventStore } from '@service-ledger/event-store';
-import { defaultSlaPolicy, evaluateCaseClocks, type SlaClock } from '@service-ledger/sla';
+import { changeView, FRONT_DESK_DEPARTMENT, loadPolicyHistory, PolicyHistory, type PolicyChange } from '@service-ledger/policies';
+import { evaluateCaseClocks, type SlaClock } from '@service-ledger/sla';
 
 const CATEGORIES = ['complaint', 'repair', 'help', 'visit', 'visitor', 'project', 'staff', 'access'];
 
@@ -21,12 +21,15 @@ export interface CaseAsOf {
   asOf: string;
   version: number;
   state: unknown;
+  /** Each clock carries `policyVersion`: the policy changes in force when it started. */
   clocks: SlaClock[];
+  /** Those changes, with who set them, when, why and what they changed. */
+  policies: ReturnType<typeof changeView>[];
   events: EventEnvelope[];
 }
 
 /** A case as it stood at an instant: its events up to then, their fold, and which SLA clocks ran or were breached. */
-export async function caseAsOf(store: EventStore, streamId: string, asOf: Date = new Date()): Promise<CaseAsOf> {
+export async function caseAsOf(store: EventStore, streamId: string, asOf: Date = new Date(), options: { timeZone?: string } = {}): Promise<CaseAsOf> {
   if (Number.isNaN(asOf.getTime())) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time');
   const all = await store.readStream(streamId);
   if (!all.length) throw new NotFoundError(`no case ${streamId}`);
@@ -34,12 +37,16 @@ export async function caseAsOf(store: EventStore, streamId: string, asOf: Date =
     throw ValidationError.field('asOf', 'before_case', `the case began at ${all[0].occurredAt}; there is no state before that`);
   }
   const { state, events } = await loadCase(store, streamId, asOf);
-  return {
-    streamId,
-    asOf: asOf.toISOString(),
-    version: events.at(-1)?.streamVersion ?? 0,
-    state,
-    clocks: evaluateCaseClocks(events, defaultSlaPolicy(), new BusinessCalendar(), asOf),
-    events,
-  };
+  // The policy as it stood then: changes recorded after `asOf` were not known yet (a later correction shows from then).
+  const projectId = events[0].projectId;
+  const known = await loadPolicyHistory(store, [projectId], options.timeZone);
+  const history = new PolicyHistory(options.timeZone);
+  for (const c of known.all()) if (Date.parse(c.recordedAt) <= asOf.getTime()) history.add(c);
+  const used = new Map<string, PolicyChange>();
+  const clocks = evaluateCaseClocks(events, (start) => {
+    const p = history.inForce(projectId, start, FRONT_DESK_DEPARTMENT);
+    for (const c of p.changes) used.set(c.id, c);
+    return { policy: p.sla, calendar: p.calendar, version: p.version };
+  }, asOf);
+  return { streamId, asOf: asOf.toISOString(), version: events.at(-1)?.streamVersion ?? 0, state, clocks, policies: [...used.values()].map(changeView), events };
 }

@@ -1,5 +1,6 @@
-export * from './events';
-export * from './access-log';
+// The access log is its own capability (libs/access-log) so that the projector can know its events without
+// depending on the audit, which sits above analytics; re-exported because the audit's readers use it.
+export * from '@service-ledger/access-log';
 export * from './verify';
 export * from './history';
 export * from './replay-proof';

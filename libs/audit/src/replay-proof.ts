@@ -16,7 +16,7 @@ export interface ReplayProof {
 export async function proveReplay(store: EventStore, live: Analytics, options: { target?: string; now?: Date; timeZone?: string } = {}): Promise<ReplayProof> {
   const target = live.withDatabase(options.target ?? `${live.database}_proof`);
   const [head] = await live.query<{ p: string }>('SELECT toString(max(position)) AS p FROM {{events}} FINAL');
-  const { events } = await replay(store, target, {}, undefined, BigInt(head?.p ?? '0'));
+  const { events } = await replay(store, target, { timeZone: options.timeZone }, undefined, BigInt(head?.p ?? '0'));
   const { equal: tablesEqual, tables } = await compareDatabases(live, target);
   const months = await closedMonths(live, options.now ?? new Date(), options.timeZone ?? 'Asia/Shanghai');
   const monthResults = [];

@@ -13,6 +13,15 @@ export interface CalendarOptions {
   holidays: string[];
   /** Local dates that are working days although they fall on a weekend (调休). */
   workdays: string[];
+  /**
+   * Slots per ISO weekday (1 = Monday … 7 = Sunday) when days differ (e.g. a Saturday-morning slot); a weekday
+   * listed here with slots is a working weekday whatever `workingWeekdays` says. Weekdays not listed use `slots`.
+   */
+  weekSlots?: Partial<Record<number, Slot[]>>;
+  /** The project's own extra days off (local dates), on top of the national data; they win over everything. */
+  extraDaysOff?: string[];
+  /** The project's own extra working days (local dates), on top of the national data. */
+  extraWorkdays?: string[];
 }
 
 export interface HolidayYear {
@@ -26,10 +35,10 @@ export interface HolidayYear {
 export const CHINA_HOLIDAYS: Record<string, HolidayYear> = holidayData.years as Record<string, HolidayYear>;
 
 /** Default working hours: Monday–Friday, 08:30–12:00 and 13:30–17:30 (lunch break does not count), Asia/Shanghai. */
-export function defaultCalendarOptions(extraYears: Record<string, HolidayYear> = {}): CalendarOptions {
+export function defaultCalendarOptions(extraYears: Record<string, HolidayYear> = {}, timeZone = 'Asia/Shanghai'): CalendarOptions {
   const years = { ...CHINA_HOLIDAYS, ...extraYears };
   return {
-    timeZone: 'Asia/Shanghai',
+    timeZone,
     workingWeekdays: [1, 2, 3, 4, 5],
     slots: [
       ['08:30', '12:00'],
@@ -49,22 +58,49 @@ const MAX_DAYS = 3 * 366;
 export class BusinessCalendar {
   private readonly holidays: Set<string>;
   private readonly workdays: Set<string>;
-  private readonly slotMinutes: [number, number][];
+  private readonly extraDaysOff: Set<string>;
+  private readonly extraWorkdays: Set<string>;
+  /** Working slots in minutes per ISO weekday (empty = day off). */
+  private readonly weekMinutes: Map<number, [number, number][]>;
+  /** The slots of the standard working day, used on adjusted and extra working days. */
+  private readonly standardMinutes: [number, number][];
 
   constructor(readonly options: CalendarOptions = defaultCalendarOptions()) {
     this.holidays = new Set(options.holidays);
     this.workdays = new Set(options.workdays);
-    this.slotMinutes = options.slots
-      .map(([a, b]) => [toMinutes(a), toMinutes(b)] as [number, number])
-      .sort((x, y) => x[0] - y[0]);
-    for (const [a, b] of this.slotMinutes) if (!(a < b)) throw new Error(`working slot must end after it starts: ${a}–${b}`);
+    this.extraDaysOff = new Set(options.extraDaysOff ?? []);
+    this.extraWorkdays = new Set(options.extraWorkdays ?? []);
+    const base = toSlotMinutes(options.slots);
+    this.weekMinutes = new Map();
+    for (let weekday = 1; weekday <= 7; weekday++) {
+      const own = options.weekSlots?.[weekday];
+      this.weekMinutes.set(weekday, own ? toSlotMinutes(own) : options.workingWeekdays.includes(weekday) ? base : []);
+    }
+    this.standardMinutes = standardDay([...this.weekMinutes.values()]) ?? base;
   }
 
-  /** Whether a local date (YYYY-MM-DD) is a working day: 调休 first, then holidays, then the weekday. */
+  /**
+   * The standard working day in ms: the daily total most weekdays have (ties: the longer), e.g. 7.5 h for 08:30–12:00
+   * + 13:30–17:30, 8 h for Monday–Friday 09:00–17:00 with a Saturday-morning slot. "Half a working day" is half of it.
+   */
+  standardWorkingDayMs(): number {
+    return this.standardMinutes.reduce((n, [a, b]) => n + (b - a), 0) * 60_000;
+  }
+
+  /**
+   * Whether a local date (YYYY-MM-DD) is a working day: the project's extra days off, then its extra working days,
+   * then 调休 working days, then statutory holidays, then the weekday's slots.
+   */
   isWorkingDay(localDate: string): boolean {
-    if (this.workdays.has(localDate)) return true;
-    if (this.holidays.has(localDate)) return false;
-    return this.options.workingWeekdays.includes(DateTime.fromISO(localDate, { zone: this.options.timeZone }).weekday);
+    return this.slotsOf(localDate).length > 0;
+  }
+
+  /** A local date's working slots in minutes: adjusted and extra working days work the standard day. */
+  private slotsOf(localDate: string): [number, number][] {
+    if (this.extraDaysOff.has(localDate)) return [];
+    if (this.extraWorkdays.has(localDate) || this.workdays.has(localDate)) return this.standardMinutes;
+    if (this.holidays.has(localDate)) return [];
+    return this.weekMinutes.get(DateTime.fromISO(localDate, { zone: this.options.timeZone }).weekday)!;
   }
 
   isWorkingTime(at: Date | string): boolean {
@@ -126,7 +162,7 @@ export class BusinessCalendar {
     let day = this.days.get(localDate);
     if (!day) {
       const start = DateTime.fromISO(localDate, { zone: this.options.timeZone }).startOf('day');
-      const intervals = this.isWorkingDay(localDate) ? this.slotMinutes.map(([a, b]) => [start.plus({ minutes: a }).toMillis(), start.plus({ minutes: b }).toMillis()] as [number, number]) : [];
+      const intervals = this.slotsOf(localDate).map(([a, b]) => [start.plus({ minutes: a }).toMillis(), start.plus({ minutes: b }).toMillis()] as [number, number]);
       day = { start: start.toMillis(), intervals, next: start.plus({ days: 1 }).toISODate()! };
       this.days.set(localDate, day);
     }
@@ -142,6 +178,26 @@ interface LocalDay {
   start: number;
   intervals: [number, number][];
   next: string;
+}
+
+function toSlotMinutes(slots: Slot[]): [number, number][] {
+  const minutes = slots.map(([a, b]) => [toMinutes(a), toMinutes(b)] as [number, number]).sort((x, y) => x[0] - y[0]);
+  for (const [a, b] of minutes) if (!(a < b)) throw new Error(`working slot must end after it starts: ${a}–${b}`);
+  for (let i = 1; i < minutes.length; i++) if (minutes[i][0] < minutes[i - 1][1]) throw new Error('working slots must not overlap');
+  return minutes;
+}
+
+/** The slots of the most common non-empty daily total (ties: the longer day); null when no weekday works. */
+function standardDay(week: [number, number][][]): [number, number][] | null {
+  const total = (d: [number, number][]) => d.reduce((n, [a, b]) => n + (b - a), 0);
+  const count = new Map<number, number>();
+  for (const d of week) if (d.length) count.set(total(d), (count.get(total(d)) ?? 0) + 1);
+  let best: [number, number][] | null = null;
+  for (const d of week) {
+    if (!d.length) continue;
+    if (!best || count.get(total(d))! > count.get(total(best))! || (count.get(total(d)) === count.get(total(best)) && total(d) > total(best))) best = d;
+  }
+  return best;
 }
 
 function toMinutes(hhmm: string): number {

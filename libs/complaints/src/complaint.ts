@@ -3,7 +3,7 @@ import type { Aggregate } from '@service-ledger/core';
 import type { ComplaintEvent, EscalationLevel } from './events';
 import { ESCALATION_LEVELS } from './events';
 
-/** The lifecycle's eight steps in order (domain.md, Complaints). */
+/** The lifecycle's eight steps in order (docs/domain.md, Complaints). */
 export const COMPLAINT_STEPS = ['received', 'classified', 'investigated', 'assigned', 'handled', 'visited', 'reviewed', 'archived'] as const;
 export type ComplaintStep = (typeof COMPLAINT_STEPS)[number];
 

@@ -1,9 +1,10 @@
-import { ev, given } from '@service-ledger/testing';
+import { event } from '@service-ledger/core';
+import { given } from '@service-ledger/testing';
 
 const id = '0190f5c2-0000-7000-8000-000000000001';
-const received = ev('ComplaintReceived', { complaintId: id, firstResponderId: 'r1' });
-const classified = (major = false) => ev('ComplaintClassified', { nature: 'valid', content: 'service_attitude', topic: 'cleaning', reasonable: true, major });
-const handled = ev('ComplaintHandled', {});
+const received = event('ComplaintReceived', { complaintId: id, firstResponderId: 'r1' });
+const classified = (major = false) => event('ComplaintClassified', { nature: 'valid', content: 'service_attitude', topic: 'cleaning', reasonable: true, major });
+const handled = event('ComplaintHandled', {});
 
 describe('complaints', () => {
   it('complaint: receiving records the first responder (首问负责制)', () => {
@@ -21,7 +22,7 @@ describe('complaints', () => {
   });
   it('complaint: a major complaint is reported to the GM office before handling', () => {
     given(received, classified(true)).when('HandleComplaint', { complaintId: id, solution: 'x', handledById: 's', complainantSignedOff: true }).thenRejects('complaint.major_reported_first');
-    given(received, classified(true), ev('MajorComplaintReported')).when('HandleComplaint', { complaintId: id, solution: 'x', handledById: 's', complainantSignedOff: true }).then('ComplaintHandled');
+    given(received, classified(true), event('MajorComplaintReported', {})).when('HandleComplaint', { complaintId: id, solution: 'x', handledById: 's', complainantSignedOff: true }).then('ComplaintHandled');
   });
   it('follow-up: an unsatisfied visit reopens the complaint', () => {
     given(received, classified(), handled)
@@ -36,17 +37,17 @@ describe('complaints', () => {
   });
   it('complaint: cannot be archived before review', () => {
     given(received, classified(), handled).when('ArchiveComplaint', { complaintId: id }).thenRejects('complaint.archive_after_review');
-    given(received, classified(), handled, ev('ComplaintReviewed')).when('ArchiveComplaint', { complaintId: id }).then('ComplaintArchived');
+    given(received, classified(), handled, event('ComplaintReviewed', {})).when('ArchiveComplaint', { complaintId: id }).then('ComplaintArchived');
   });
   it('complaint: an archived complaint is final', () => {
-    given(received, classified(), handled, ev('ComplaintReviewed'), ev('ComplaintArchived')).when('ReplyToComplainant', { complaintId: id, message: 'hi' }).thenRejects('complaint.archived_is_final');
+    given(received, classified(), handled, event('ComplaintReviewed', {}), event('ComplaintArchived', {})).when('ReplyToComplainant', { complaintId: id, message: 'hi' }).thenRejects('complaint.archived_is_final');
   });
   it('escalation: only upward, supervisor → project manager → GM', () => {
-    given(received, ev('ComplaintEscalated', { level: 'project_manager' })).when('EscalateComplaint', { complaintId: id, level: 'supervisor', reason: 'x' }).thenRejects('complaint.escalate_upward');
-    given(received, ev('ComplaintEscalated', { level: 'supervisor' })).when('EscalateComplaint', { complaintId: id, level: 'general_manager', reason: 'x' }).then('ComplaintEscalated');
+    given(received, event('ComplaintEscalated', { level: 'project_manager' })).when('EscalateComplaint', { complaintId: id, level: 'supervisor', reason: 'x' }).thenRejects('complaint.escalate_upward');
+    given(received, event('ComplaintEscalated', { level: 'supervisor' })).when('EscalateComplaint', { complaintId: id, level: 'general_manager', reason: 'x' }).then('ComplaintEscalated');
   });
   it('a reopened complaint is handled again', () => {
-    given(received, classified(), handled, ev('ComplaintFollowUpVisited'), ev('ComplaintReopened'))
+    given(received, classified(), handled, event('ComplaintFollowUpVisited', {}), event('ComplaintReopened', {}))
       .when('HandleComplaint', { complaintId: id, solution: 'again', handledById: 's', complainantSignedOff: true })
       .then('ComplaintHandled');
   });

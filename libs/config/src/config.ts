@@ -1,3 +1,4 @@
+import { ROLES } from '@service-ledger/core';
 import { z } from 'zod';
 
 /**
@@ -34,6 +35,14 @@ export const SETTINGS = {
   kafkaBrokers: { env: 'SL_KAFKA_BROKERS', description: 'Comma-separated Kafka brokers (distributed shape: relay and projector)', schema: z.string().optional() },
   kafkaTopicPrefix: { env: 'SL_KAFKA_TOPIC_PREFIX', default: 'service-ledger', description: 'Prefix of the Kafka topics', schema: z.string().regex(/^[A-Za-z0-9._-]+$/) },
   kafkaPartitions: { env: 'SL_KAFKA_PARTITIONS', default: '6', description: 'Partitions of the events topic', schema: int(1, 1000) },
+  opsHost: { env: 'SL_OPS_HOST', default: '127.0.0.1', description: 'Address of the ops listener (GET /health, GET /metrics) of the relay, projector, scheduler and, when SL_OPS_PORT is set, the API', schema: z.string().min(1) },
+  opsPort: { env: 'SL_OPS_PORT', description: 'Port of the ops listener; relay, projector and scheduler default to 9464 (give each process on one host its own), the API opens one only when set (0 = any free port)', schema: int(0, 65535).optional() },
+  metricsToken: { env: 'SL_METRICS_TOKEN', description: 'Bearer token /metrics requires (≥ 16 chars). Unset: the API port does not serve /metrics at all, only the loopback ops listener does', schema: z.string().min(16).optional() },
+  stallAlertSeconds: { env: 'SL_STALL_ALERT_SECONDS', default: '10', description: 'Committed events held this long behind an open transaction in the PostgreSQL cluster make /health degraded and name the blocking backend', schema: int(1, 3600) },
+  kafkaSessionTimeoutMs: { env: 'SL_KAFKA_SESSION_TIMEOUT_MS', default: '10000', description: 'Kafka consumer session timeout: how long a crashed projector holds its partitions before the group moves them (heartbeat every fifth of it)', schema: int(6000, 300000) },
+  intakeStaffId: { env: 'SL_INTAKE_STAFF_ID', description: 'Producer identity of the Kafka command intake (start:intake); each message names the staff member who did the work, whose role must be SL_INTAKE_ROLE', schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() },
+  intakeRole: { env: 'SL_INTAKE_ROLE', default: 'receptionist', description: 'Role of the intake producer identity (the catalogue\'s role checks apply to it)', schema: z.enum(ROLES as [string, ...string[]]) },
+  intakeProjects: { env: 'SL_INTAKE_PROJECTS', description: 'Comma-separated projects the intake producer may write to, or * for all', schema: z.string().regex(/^(\*|[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64})*)$/).optional() },
   exportDir: { env: 'SL_EXPORT_DIR', description: 'Where the scheduled monthly KPI export is written (default <data dir>/exports)', schema: z.string().optional() },
   exportCron: { env: 'SL_EXPORT_AT', default: '06:00', description: 'Local time on the 1st of each month for the scheduled export', schema: z.string().regex(/^\d{2}:\d{2}$/) },
 } satisfies Record<string, Setting>;

@@ -32,7 +32,7 @@ export interface CommandResult {
 export interface CommandDefinition<P = any> {
   /** Imperative name, e.g. 'ReceiveComplaint'. */
   name: string;
-  capability: 'complaints' | 'repairs' | 'visits' | 'directory';
+  capability: 'complaints' | 'repairs' | 'visits' | 'directory' | 'policies';
   /** Validates the payload; messages name the field and rule. */
   schema: ZodType;
   /** The stream the command writes to. */
@@ -41,6 +41,10 @@ export interface CommandDefinition<P = any> {
   projectId?(payload: P): string;
   /** Whether the command starts a new stream (the stream must not exist yet). */
   creates: boolean;
+  /** The stream may or may not exist yet (a scope's first policy change opens it); the project comes from `projectId`. */
+  opens?: boolean;
+  /** The decision needs the policy in force for the case's project at the command's business time (`DecideContext.policy`). */
+  readsPolicy?: boolean;
   /** Roles allowed to issue it. */
   roles: readonly Role[];
   summary: string;

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { CommandDefinition } from './commands';
 import type { Actor, DomainEvent, EventEnvelope, Role } from './envelope';
 import { DomainRuleViolation } from './errors';
@@ -15,6 +16,14 @@ export interface DecideContext {
   projectId: string;
   /** States of the streams named by the command's `related` function, keyed by stream id. */
   related: Record<string, unknown>;
+  /** The policy in force for the project at `occurredAt`, for commands with `readsPolicy` (libs/policies). */
+  policy?: DecidePolicy;
+}
+
+/** What deciders read of the policy in force (libs/policies' PolicyInForce has it all). */
+export interface DecidePolicy {
+  version: string;
+  complaintTopics: readonly { code: string; retired: boolean }[];
 }
 
 /** A catalogue command with its pure decision. Handlers stay thin: load → decide → append. */
@@ -38,3 +47,39 @@ export function ensure(condition: unknown, rule: string, message: string): asser
 export const ALWAYS_ALLOWED: readonly Role[] = ['admin', 'system'];
 export const FRONT_DESK: readonly Role[] = ['receptionist', 'supervisor', 'project_manager'];
 export const ENGINEERING: readonly Role[] = ['technician', 'engineering_supervisor'];
+
+/** What a capability says about one command; `defineCommand` adds what every command shares. */
+export interface CommandSpec<Schema extends z.ZodType, S> {
+  name: string;
+  summary: string;
+  capability: CommandDefinition['capability'];
+  schema: Schema;
+  aggregate: Aggregate<S>;
+  streamId(payload: z.infer<Schema>): string;
+  /** Roles besides admin and system, which may send every command. */
+  roles: readonly Role[];
+  /** Starts a new stream; the payload then names its `projectId`. */
+  creates?: boolean;
+  related?(payload: z.infer<Schema>): string[];
+  /** The decision reads the policy in force (`ctx.policy`). */
+  readsPolicy?: boolean;
+  decide(payload: z.infer<Schema>, state: S, ctx: DecideContext): DomainEvent[];
+}
+
+/** One catalogue entry: a command that creates its stream takes the project from the payload, the others from the stream. */
+export function defineCommand<Schema extends z.ZodType, S>(spec: CommandSpec<Schema, S>): DomainCommand<z.infer<Schema>, S> {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    capability: spec.capability,
+    schema: spec.schema,
+    streamId: spec.streamId,
+    projectId: spec.creates ? (p) => (p as { projectId: string }).projectId : undefined,
+    creates: spec.creates ?? false,
+    roles: [...spec.roles, ...ALWAYS_ALLOWED],
+    aggregate: spec.aggregate,
+    related: spec.related,
+    readsPolicy: spec.readsPolicy,
+    decide: spec.decide,
+  };
+}

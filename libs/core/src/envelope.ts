@@ -1,5 +1,5 @@
 /**
- * The envelope every stored event travels in (architecture.md, "Rules that hold everywhere").
+ * The envelope every stored event travels in (docs/architecture.md, "Shapes of the data").
  * Instants are ISO-8601 strings in UTC so that envelopes survive JSON (store, Kafka, exports) unchanged.
  */
 export type Role =
@@ -85,8 +85,4 @@ export interface EventEnvelope<E extends DomainEvent = DomainEvent> {
 export function streamCategory(streamId: string): string {
   const dash = streamId.indexOf('-');
   return dash < 0 ? streamId : streamId.slice(0, dash);
-}
-
-export function streamIdOf(category: string, id: string): string {
-  return `${category}-${id}`;
 }

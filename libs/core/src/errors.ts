@@ -77,6 +77,21 @@ export class UnauthorizedError extends ServiceLedgerError {
 }
 
 /**
+ * A dependency (the event store, the analytics database) cannot be reached: nothing was changed, retrying later is
+ * right. HTTP 503 with Retry-After; /health names the dependency.
+ */
+export class DependencyUnavailableError extends ServiceLedgerError {
+  readonly httpStatus = 503;
+  readonly code = 'dependency_unavailable';
+  constructor(
+    readonly dependency: 'eventStore' | 'analytics',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(`${dependency === 'eventStore' ? 'the event store' : 'the analytics database'} is unavailable; retry later`);
+  }
+}
+
+/**
  * Expected version on append: a number (the stream's current last version; 0 = empty),
  * 'no_stream' (must not exist), 'stream_exists', or 'any'.
  */

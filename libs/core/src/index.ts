@@ -3,6 +3,7 @@ export * from './errors';
 export * from './clock';
 export * from './ids';
 export * from './values';
+export * from './labels';
 export * from './commands';
 export * from './decider';
 export * from './json-value';

@@ -26,7 +26,7 @@ export type PartKind = 'common' | 'private';
 export type VisitMethod = 'phone' | 'door' | 'online';
 export const VISIT_METHODS: readonly VisitMethod[] = ['phone', 'door', 'online'];
 
-/** Why an SLA clock is paused; paused time does not count (domain.md, SLA clocks). */
+/** Why an SLA clock is paused; paused time does not count (docs/domain.md, SLA clocks). */
 export type PauseReason = 'owner_absent' | 'owner_asked_to_wait' | 'parts_on_order' | 'third_party';
 export const PAUSE_REASONS: readonly PauseReason[] = ['owner_absent', 'owner_asked_to_wait', 'parts_on_order', 'third_party'];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Aggregate, type DomainCommand, ensure, event, ROLES, type Role, schemas as s } from '@service-ledger/core';
+import { type Aggregate, type DomainCommand, ensure, event, ROLES, type Role, schemas as field } from '@service-ledger/core';
 import { PROJECT_STREAM, STAFF_STREAM } from './events';
 
 export interface ProjectState {
@@ -27,9 +27,9 @@ export const directoryCommands: DomainCommand[] = [
     summary: 'Register a project (项目) with its buildings and units.',
     capability: 'directory',
     schema: z.strictObject({
-      projectId: s.projectId,
-      name: s.shortText,
-      city: s.shortText,
+      projectId: field.projectId,
+      name: field.shortText,
+      city: field.shortText,
       buildings: z.array(z.strictObject({ building: z.string().trim().min(1).max(32), units: z.array(z.string().trim().min(1).max(32)).max(2000) })).min(1).max(500),
       timeZone: z.string().trim().default('Asia/Shanghai'),
     }),
@@ -45,11 +45,11 @@ export const directoryCommands: DomainCommand[] = [
     summary: 'Register a staff member with role, department and projects.',
     capability: 'directory',
     schema: z.strictObject({
-      staffId: s.staffId,
-      name: s.shortText,
+      staffId: field.staffId,
+      name: field.shortText,
       role: z.enum(staffRoles),
-      department: s.shortText,
-      projectIds: z.array(s.projectId).min(1).max(200),
+      department: field.shortText,
+      projectIds: z.array(field.projectId).min(1).max(200),
     }),
     streamId: (p: { staffId: string }) => `${STAFF_STREAM}-${p.staffId}`,
     projectId: (p: { projectIds: string[] }) => p.projectIds[0],
@@ -62,7 +62,7 @@ export const directoryCommands: DomainCommand[] = [
     name: 'RecordStaffDeparture',
     summary: 'A staff member leaves.',
     capability: 'directory',
-    schema: z.strictObject({ staffId: s.staffId, reason: s.optionalText }),
+    schema: z.strictObject({ staffId: field.staffId, reason: field.optionalText }),
     streamId: (p: { staffId: string }) => `${STAFF_STREAM}-${p.staffId}`,
     creates: false,
     roles: ADMINS,

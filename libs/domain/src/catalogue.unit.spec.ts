@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { COMPLAINT_EVENT_TYPES } from '@service-ledger/complaints';
 import { DIRECTORY_EVENT_TYPES } from '@service-ledger/directory';
 import { REPAIR_EVENT_TYPES } from '@service-ledger/repairs';
+import { POLICY_EVENT_TYPES } from '@service-ledger/policies';
 import { VISITS_EVENT_TYPES } from '@service-ledger/visits';
 import { commandCatalogue } from './catalogue';
 
 const doc = readFileSync(join(__dirname, '..', 'EVENTS.md'), 'utf8');
 
 describe('event catalogue document', () => {
-  it.each([...COMPLAINT_EVENT_TYPES, ...REPAIR_EVENT_TYPES, ...VISITS_EVENT_TYPES, ...DIRECTORY_EVENT_TYPES])('documents %s', (type) => {
+  it.each([...COMPLAINT_EVENT_TYPES, ...REPAIR_EVENT_TYPES, ...VISITS_EVENT_TYPES, ...DIRECTORY_EVENT_TYPES, ...POLICY_EVENT_TYPES])('documents %s', (type) => {
     expect(doc).toContain(`| \`${type}\` |`);
   });
   it('names a command that exists for every event row', () => {

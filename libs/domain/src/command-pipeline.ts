@@ -24,6 +24,7 @@ import {
 import { PROJECT_STREAM } from '@service-ledger/directory';
 import { type AppendResult, canonicalJson, type EventStore } from '@service-ledger/event-store';
 import { caseNotFound, inProjects } from './case-scope';
+import { loadPolicyHistory } from '@service-ledger/policies';
 import { findCommand } from './catalogue';
 
 /** Business time may be a little ahead of the server clock (client clocks drift); more is rejected. */
@@ -128,18 +129,19 @@ export class CommandPipeline {
 
   private async attempt(command: DomainCommand, payload: unknown, streamId: string, ctx: CommandContext, stream: StreamSnapshot): Promise<AppendResult> {
     // A new stream is not read: the append's 'no_stream' check refuses it if it exists. A case outside the caller's
-    // projects answers exactly as one that does not exist.
-    if (!command.creates && (stream.version === 0 || !inProjects(ctx.projectScope, stream.projectId))) throw caseNotFound(streamId);
-    const projectId = command.creates ? command.projectId!(payload) : stream.projectId!;
+    // projects answers exactly as one that does not exist. A policy scope's first change opens its stream.
+    if (!command.creates && !command.opens && (stream.version === 0 || !inProjects(ctx.projectScope, stream.projectId))) throw caseNotFound(streamId);
+    const projectId = command.creates || command.opens ? command.projectId!(payload) : stream.projectId!;
     this.checkScope(projectId, ctx);
-    if (command.creates) await this.checkRegistered(projectId, streamId);
+    if (command.creates || (command.opens && projectId !== '*')) await this.checkRegistered(projectId, streamId);
     if (ctx.expectedVersion !== undefined && !command.creates && stream.version !== ctx.expectedVersion) {
       throw new WrongExpectedVersionError(streamId, ctx.expectedVersion, stream.version);
     }
 
     const occurredAt = this.checkOccurredAt(ctx.occurredAt, stream);
     const related = await this.related(command, payload, projectId);
-    const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related });
+    const policy = command.readsPolicy ? (await loadPolicyHistory(this.store, [projectId])).inForce(projectId, occurredAt) : undefined;
+    const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related, policy });
     const result = await this.appendOrExplain(
       command,
       streamId,
@@ -157,7 +159,7 @@ export class CommandPipeline {
           commandId: ctx.commandId,
         },
       })),
-      command.creates ? 'no_stream' : stream.version,
+      command.creates || (command.opens && stream.version === 0) ? 'no_stream' : stream.version,
     );
     if (!result.duplicate) {
       // Appended events are in the current schema, so folding them here equals folding them as read back.

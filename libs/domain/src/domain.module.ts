@@ -1,32 +1,18 @@
-import { Inject, Module, type DynamicModule } from '@nestjs/common';
-import { CommandHandler, CqrsModule, type ICommandHandler } from '@nestjs/cqrs';
-import type { Clock, CommandContext, CommandResult } from '@service-ledger/core';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Clock } from '@service-ledger/core';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+import { ExecuteCommandHandler, GetCaseHandler } from './bus';
 import { CommandPipeline } from './command-pipeline';
 
 export const CLOCK = Symbol('CLOCK');
 
-/** A catalogue command travelling on Nest's CommandBus. */
-export class ExecuteCommand {
-  constructor(
-    readonly name: string,
-    readonly payload: unknown,
-    readonly context: CommandContext,
-  ) {}
-}
-
-/** Thin handler: the pipeline loads, decides and appends. */
-@CommandHandler(ExecuteCommand)
-export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand, CommandResult> {
-  constructor(@Inject(CommandPipeline) private readonly pipeline: CommandPipeline) {}
-  execute(command: ExecuteCommand): Promise<CommandResult> {
-    return this.pipeline.execute(command.name, command.payload, command.context);
-  }
-}
-
 @Module({})
 export class DomainModule {
-  /** Expects EVENT_STORE (and optionally CLOCK) to be provided by an imported global module. */
+  /**
+   * The command pipeline behind Nest's buses (see bus.ts). Expects EVENT_STORE (and optionally CLOCK) from an imported
+   * global module; exports CqrsModule so that feature modules can subscribe to EventAppended.
+   */
   static register(): DynamicModule {
     return {
       module: DomainModule,
@@ -38,8 +24,9 @@ export class DomainModule {
           inject: [EVENT_STORE, { token: CLOCK, optional: true }],
         },
         ExecuteCommandHandler,
+        GetCaseHandler,
       ],
-      exports: [CommandPipeline, CqrsModule],
+      exports: [CqrsModule],
     };
   }
 }

@@ -5,8 +5,8 @@ import { assertSafeInput, ROLES, type Role, ServiceLedgerError } from '@service-
 import { CommandPipeline, zodToValidationError } from './command-pipeline';
 import type { EventStore } from '@service-ledger/event-store';
 
-/** One line of an import file: the API's command request plus the actor who did it on paper. */
-const importLine = z.strictObject({
+/** One line of an import file (and one message of the Kafka intake): the API's command request plus the actor who did it. */
+export const importLine = z.strictObject({
   command: z.string().min(1),
   commandId: z.uuid(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),

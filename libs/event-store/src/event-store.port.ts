@@ -48,11 +48,11 @@ export interface SubscribeOptions {
   /** Durable name: the checkpoint is stored under it and resumed from on restart. */
   subscriptionId: string;
   batchSize?: number;
-  /** Poll interval when idle (SQL adapters also wake on LISTEN/NOTIFY where available). */
+  /** Poll interval when idle: followers poll the global log (no LISTEN/NOTIFY), so this bounds their latency. */
   pollIntervalMs?: number;
 }
 
-/** The EventStore port (architecture.md). Every adapter passes the same contract suite. */
+/** The EventStore port (docs/architecture.md, ports and adapters). Every adapter passes the same contract suite. */
 export interface EventStore {
   readonly kind: 'pglite' | 'postgres' | 'kurrentdb';
   /** Create schema / verify connection. Idempotent. */

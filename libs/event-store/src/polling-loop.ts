@@ -2,25 +2,22 @@ import type { Subscription } from './event-store.port';
 
 /**
  * The lifecycle every follower of the global log shares: a loop started once, `caughtUp` the first time it reaches
- * the head, idle waits that `poke` and `stop` cut short, and capped exponential backoff after a failure. Subclasses
+ * the head, idle waits that `stop` cuts short, and capped exponential backoff after a failure. Subclasses
  * call `start()` at the end of their constructor (their own fields are set by then) and implement `run`.
  */
 export abstract class PollingLoop implements Subscription {
   readonly caughtUp: Promise<void>;
   protected markCaughtUp!: () => void;
   protected stopped = false;
-  /** Last error, for health/metrics. */
+  /** Last error, for health/metrics (null once a round succeeds again). */
   lastError: unknown = null;
+  /** Called on every failed round (before the backoff): where a process logs and counts it. */
+  onFailure: ((error: unknown, consecutive: number) => void) | null = null;
   private wake: (() => void) | null = null;
   private loop: Promise<void> = Promise.resolve();
 
   constructor() {
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
-  }
-
-  /** Poll now instead of waiting for the interval (e.g. right after an append in the same process). */
-  poke(): void {
-    this.wake?.();
   }
 
   async stop(): Promise<void> {
@@ -34,6 +31,16 @@ export abstract class PollingLoop implements Subscription {
   }
 
   protected abstract run(): Promise<void>;
+
+  /** Records a failed round for health and the process's log/metrics. */
+  protected failed(error: unknown, consecutive: number): void {
+    this.lastError = error;
+    try {
+      this.onFailure?.(error, consecutive);
+    } catch {
+      /* an observer must not break the loop */
+    }
+  }
 
   /** Wait after the n-th failure in a row: 200 ms doubling up to 10 s. */
   protected backoff(failures: number): Promise<void> {

@@ -34,8 +34,8 @@ export class PollingSubscription extends PollingLoop {
         failures = 0;
         this.lastError = null;
       } catch (error) {
-        this.lastError = error;
         failures += 1;
+        this.failed(error, failures);
         await this.backoff(failures);
         continue;
       }

@@ -71,11 +71,14 @@ describe('postgres global log: the bigserial gap problem', () => {
     const follower = (async () => {
       let after = START;
       for (;;) {
+        // Only a read that starts after every writer's commit may end the loop: an empty batch from a read whose
+        // snapshot predates the last commit (done flipped meanwhile) proves nothing, so the flag is taken first.
+        const writersFinished = done;
         const batch = await store.readAll({ after, limit: 50 });
         for (const e of batch.events) seen.set(e.eventId, (seen.get(e.eventId) ?? 0) + 1);
         after = batch.checkpoint;
         if (batch.events.length === 0) {
-          if (done) return;
+          if (writersFinished) return;
           await new Promise((r) => setTimeout(r, 5));
         }
       }

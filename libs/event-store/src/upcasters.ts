@@ -4,6 +4,13 @@
  */
 export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
+/** One step of one event type, as a capability declares it beside its events. */
+export interface UpcastStep {
+  type: string;
+  fromVersion: number;
+  step: Upcaster;
+}
+
 export class Upcasters {
   private readonly steps = new Map<string, Upcaster>();
   private readonly latest = new Map<string, number>();
@@ -13,6 +20,16 @@ export class Upcasters {
     this.steps.set(`${type}@${fromVersion}`, step);
     this.latest.set(type, Math.max(this.latest.get(type) ?? 1, fromVersion + 1));
     return this;
+  }
+
+  registerAll(steps: readonly UpcastStep[]): this {
+    for (const s of steps) this.register(s.type, s.fromVersion, s.step);
+    return this;
+  }
+
+  /** The schema version events of this type are written and read in (1 until a step raises it). */
+  currentVersion(type: string): number {
+    return this.latest.get(type) ?? 1;
   }
 
   /** Whether events of this type and schema version change on read. */

@@ -49,13 +49,18 @@ describe('monthly KPI export', () => {
       complaint_timeliness: [1, 1], complaint_reopen_rate: [0, 1], major_complaints: [0, 1], follow_up_visit_rate: [3, 3], satisfaction_rate: [2, 3], help_answered_5min: [0, 1],
     });
     expect(k.fees_collected[0]).toBe(3000);
-    expect(e.breaches.map((b) => [b.clock, b.breach_hours, b.open])).toEqual([['repair_fix', 1, 0], ['help_answer', 0.02, 0]]);
-    // tech-1: 40 × 1 + 40 × 1 + 20 × ½ = 90; desk-1 (C1 on time and satisfied, H1 late): 40 × ½ + 40 + 20 = 80; tech-2: 0 + 0 + 10 = 10.
+    expect(e.breaches.map((b) => [b.clock, Math.round(b.overSeconds / 36) / 100, b.open])).toEqual([['repair_fix', 1, false], ['help_answer', 0.02, false]]);
+    // On-time counts each clock for who answers for it. desk-1: C1's first reply (first responder, met), the three
+    // follow-up visits it made (visitor, each within 72 h) and H1's answer (handler, 6 min > 5: late) → 4 of 5;
+    // 40 × 4/5 + 40 × 1 + 20 × 2/2 = 92. tech-1: 40 × 1 + 40 × 1 + 20 × ½ = 90; tech-2: 0 + 0 + 10 = 10.
     expect(e.staff.map((s) => [s.staffId, s.name, s.onTime, s.onTimeBase, s.score, s.rank])).toEqual([
-      ['tech-1', '王师傅', 1, 1, 90, 1],
-      ['desk-1', '', 1, 2, 80, 2],
+      ['desk-1', '', 4, 5, 92, 1],
+      ['tech-1', '王师傅', 1, 1, 90, 2],
       ['tech-2', '李师傅', 0, 1, 10, 3],
     ]);
+    // The file carries its own policy (HB1: first reply within 4 working hours): C1 replied at 15:30 is on time, and
+    // the definitions list the version with who set it and why.
+    expect(e.policies).toEqual([expect.objectContaining({ id: 'HB1#1', setBy: 'gm-1 (gm_office)', reason: 'service contract: first reply within 4 working hours', summary: 'SLA complaintFirstReplyWorkingMs PT4H' })]);
   });
 
   it('writes a valid workbook: summary, staff, breaches and definitions sheets, bilingual headers, formats, frozen headers', async () => {
@@ -63,19 +68,36 @@ describe('monthly KPI export', () => {
     const [file] = await exportKpisToFiles(db, { month: '2026-03', now: NOW }, 'xlsx', join(dir, 'kpi.xlsx'));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总 HB1', '员工 Staff', '超时 Breaches', '定义 Definitions']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '汇总 HB1', '员工 Staff', '超时明细 Breaches', '超时分析 Breach report', '满意度 Satisfaction', '回访明细 Visits',
+      '投诉话题 Complaint topics', '投诉楼栋 Complaint places', '投诉原因 Complaint causes', '重复投诉 Repeat complainants', '定义 Definitions',
+    ]);
     const summary = wb.getWorksheet('汇总 HB1')!;
-    expect(summary.getRow(1).getCell(5).value).toBe('比率 Rate');
-    expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    const timeliness = summary.getRows(2, summary.rowCount - 1)!.find((r) => r.getCell(2).value === 'repair_timeliness')!;
-    expect([timeliness.getCell(3).value, timeliness.getCell(4).value, timeliness.getCell(5).value]).toEqual([1, 2, 0.5]);
-    expect(timeliness.getCell(5).numFmt).toBe('0.0%');
-    expect(wb.getWorksheet('超时 Breaches')!.rowCount).toBe(3);
+    expect(String(summary.getRow(1).getCell(1).value)).toMatch(/（HB1）· 汇总 Summary · 2026-03$/);
+    expect(summary.getRow(2).getCell(4).value).toBe('结果\nResult');
+    expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(summary.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' });
+    const timeliness = summary.getRows(3, summary.rowCount - 2)!.find((r) => String(r.getCell(1).value).startsWith('维修及时率\n'))!;
+    expect([timeliness.getCell(2).value, timeliness.getCell(3).value, timeliness.getCell(4).value]).toEqual([1, 2, 0.5]);
+    expect(timeliness.getCell(4).numFmt).toBe('0.0%');
+    // Fees are stored in fen (3000) and shown in yuan.
+    const fees = summary.getRows(3, summary.rowCount - 2)!.find((r) => String(r.getCell(1).value).startsWith('维修收费'))!;
+    expect([fees.getCell(4).value, fees.getCell(4).numFmt]).toEqual([30, '"¥"#,##0.00']);
+    const breaches = wb.getWorksheet('超时明细 Breaches')!;
+    expect(breaches.rowCount).toBe(4);
+    const fix = breaches.getRow(3).values as unknown[];
+    // Case reference, bilingual clock, local time (Asia/Shanghai) to the minute, responsible person with their name.
+    expect(fix[2]).toMatch(/^BX-HB1-[0-9A-F]{8}$/);
+    expect(fix[3]).toBe('维修修复（24/72小时） Repair fixed (24 h / 72 h)');
+    expect(fix[8]).toMatch(/^2026-03-\d\d \d\d:\d\d$/);
+    expect(fix[6]).toBe('李师傅 (tech-2)'); // the technician whose general repair was late (on time 0/1 in the scorecard)
     const defs = wb.getWorksheet('定义 Definitions')!;
-    const source = defs.getRows(2, defs.rowCount - 1)!.find((r) => r.getCell(1).value === 'source')!;
-    expect(String(source.getCell(3).value)).toMatch(/^event-store position \d+; generated /);
+    const source = defs.getRows(3, defs.rowCount - 2)!.find((r) => r.getCell(5).value === 'source')!;
+    expect(String(source.getCell(2).value)).toMatch(/^event-store position \d+; generated /);
+    const policy = defs.getRows(3, defs.rowCount - 2)!.find((r) => r.getCell(5).value === 'policy HB1#1')!;
+    expect(String(policy.getCell(3).value)).toMatch(/^effective 2026-01-31T16:00:00.000Z; set by gm-1 \(gm_office\)/);
     expect(readdirSync(dir)).toEqual(['kpi.xlsx']);
-  });
+  }, 30_000);
 
   it('prints the audit anchor, which a later verify accepts', async () => {
     const head = (await verifyStore(store as SqlEventStore)).head;
@@ -84,18 +106,25 @@ describe('monthly KPI export', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const defs = wb.getWorksheet('定义 Definitions')!;
-    const row = defs.getRows(2, defs.rowCount - 1)!.find((r) => r.getCell(1).value === 'anchor')!;
-    const [position, digest] = String(row.getCell(3).value).split(':');
+    const row = defs.getRows(3, defs.rowCount - 2)!.find((r) => r.getCell(5).value === 'anchor')!;
+    const [position, digest] = String(row.getCell(2).value).split(':');
     expect((await verifyStore(store as SqlEventStore, { anchor: { position, digest } })).anchorChecked).toBe(true);
   });
 
-  it('writes one UTF-8 CSV with BOM per sheet', async () => {
+  it('writes one UTF-8 CSV with BOM per table, with a project column and rates to 4 decimals', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sl-export-'));
     const files = await exportKpisToFiles(db, { month: '2026-03', now: NOW }, 'csv', join(dir, 'kpi-2026-03.csv'));
-    expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(['kpi-2026-03-breaches.csv', 'kpi-2026-03-definitions.csv', 'kpi-2026-03-staff.csv', 'kpi-2026-03-summary-HB1.csv']);
-    const summary = readFileSync(join(dir, 'kpi-2026-03-summary-HB1.csv'));
+    expect(files.map((f) => f.slice(dir.length + 1 + 'kpi-2026-03-'.length)).sort()).toEqual([
+      'breach-report.csv', 'breaches.csv', 'company.csv', 'complaint-causes.csv', 'complaint-places.csv', 'complaint-topics.csv', 'definitions.csv',
+      'repeat-complainants.csv', 'satisfaction.csv', 'staff.csv', 'summary.csv', 'visits.csv',
+    ]);
+    const summary = readFileSync(join(dir, 'kpi-2026-03-summary.csv'));
     expect([...summary.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(summary.toString('utf8')).toContain('维修及时率 Repairs fixed within their limit,repair_timeliness,1,2,0.5');
+    const lines = summary.toString('utf8').slice(1).split('\r\n');
+    expect(lines[0]).toBe('项目 Project,指标 KPI,编号 Id,分子 Numerator,分母 Denominator,结果 Result');
+    expect(lines.filter((l) => l.startsWith('项目'))).toHaveLength(1);
+    expect(lines).toContain('HB1,维修及时率 Repairs fixed within their limit,repair_timeliness,1,2,0.5000');
+    expect(lines).toContain('HB1,维修收费 Repair fees collected,fees_collected,30.00,1,30.00');
   });
 
   it('is reproducible: twice, and after a full replay, the figures are identical', async () => {
@@ -144,7 +173,7 @@ describe('monthly KPI export', () => {
     expect(ok.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(ok.body);
-    expect(wb.worksheets).toHaveLength(4);
+    expect(wb.worksheets).toHaveLength(11);
     expect((await http.get('/api/exports/kpi?month=2026-03').set('Authorization', `Bearer ${api.token('receptionist', ['HB1'])}`)).status).toBe(403);
     expect((await http.get('/api/exports/kpi?month=03-2026').set('Authorization', `Bearer ${api.token('hr', '*')}`)).status).toBe(400);
     const log = (await store.readAll({ limit: 100_000 })).events.filter((e) => e.type === 'AuditAccessRecorded');

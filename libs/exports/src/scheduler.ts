@@ -24,15 +24,27 @@ export function previousMonth(now: Date, zone: string): string {
 export class MonthlyExportScheduler {
   private timer: NodeJS.Timeout | null = null;
   lastRun: { month: string; files: string[] } | null = null;
+  /** The last run's failure (null after a success): the scheduler's /health shows it. */
+  lastError: { month: string; message: string; at: string } | null = null;
 
   constructor(
     private readonly db: Analytics,
-    private readonly options: { dir: string; at: string; timeZone: string; log?: (line: string) => void; anchor?: () => Promise<{ position: string; digest: string }> },
+    private readonly options: { dir: string; at: string; timeZone: string; log?: (line: string) => void; anchor?: () => Promise<{ position: string; digest: string }>; observe?: (outcome: 'written' | 'failed', seconds: number) => void },
   ) {}
 
   async runFor(month: string): Promise<string[]> {
-    const anchor = await this.options.anchor?.();
-    const files = await exportKpisToFiles(this.db, { month, timeZone: this.options.timeZone, anchor }, 'xlsx', join(this.options.dir, `kpi-${month}.xlsx`));
+    const started = Date.now();
+    let files: string[];
+    try {
+      const anchor = await this.options.anchor?.();
+      files = await exportKpisToFiles(this.db, { month, timeZone: this.options.timeZone, anchor }, 'xlsx', join(this.options.dir, `kpi-${month}.xlsx`));
+    } catch (error) {
+      this.lastError = { month, message: (error as Error).message, at: new Date().toISOString() };
+      this.options.observe?.('failed', (Date.now() - started) / 1000);
+      throw error;
+    }
+    this.options.observe?.('written', (Date.now() - started) / 1000);
+    this.lastError = null;
     this.lastRun = { month, files };
     this.options.log?.(`monthly export written: ${files.join(', ')}`);
     return files;

@@ -1,7 +1,8 @@
 import { chmodSync, renameSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Analytics } from '@service-ledger/analytics';
-import { buildKpiExport, type ExportRequest, toCsvFiles, toWorkbook } from './kpi-export';
+import { buildKpiExport, type ExportRequest } from './kpi-export';
+import { toCsvFiles, toWorkbook } from './render';
 
 /**
  * Writes via a temporary file and a rename, so a failure never leaves a partial export behind. Exports name staff and
@@ -21,9 +22,7 @@ function writeAtomically(file: string, content: Buffer): void {
   }
 }
 
-const SHEET_FILE: Record<string, string> = { '员工 Staff': 'staff', '超时 Breaches': 'breaches', '定义 Definitions': 'definitions' };
-
-/** xlsx: one file. csv: one file per sheet beside `out` (`<name>-summary-P01.csv`, `<name>-staff.csv` …). */
+/** xlsx: one file. csv: one file per table beside `out` (`<name>-summary.csv`, `<name>-staff.csv` …). */
 export async function exportKpisToFiles(db: Analytics, req: ExportRequest, format: 'xlsx' | 'csv', out: string): Promise<string[]> {
   const data = await buildKpiExport(db, req);
   if (format === 'xlsx') {
@@ -32,8 +31,7 @@ export async function exportKpisToFiles(db: Analytics, req: ExportRequest, forma
   }
   const base = out.slice(0, out.length - extname(out).length);
   return toCsvFiles(data).map((f) => {
-    const suffix = SHEET_FILE[f.name] ?? `summary-${f.name.replace('汇总 ', '')}`;
-    const file = `${base}-${suffix}.csv`;
+    const file = `${base}-${f.name.replace(/_/g, '-')}.csv`;
     writeAtomically(file, f.content);
     return file;
   });

@@ -1,12 +1,15 @@
 import type { EventEnvelope } from '@service-ledger/core';
 import type { Consumer, Producer } from 'kafkajs';
 import { decodeEnvelope, PoisonMessageError, redactDeadLetter } from './codec';
-import { type KafkaConfig, kafkaClient, topicsOf } from './kafka-config';
+import { groupIdOf, type KafkaConfig, kafkaClient, topicsOf } from './kafka-config';
 
 export interface ConsumerOptions {
+  /** Group name; the topic prefix is put in front (`<prefix>.<groupId>`). */
   groupId: string;
   knows: (type: string, schemaVersion: number) => boolean;
   fromBeginning?: boolean;
+  /** Called with the number of messages sent to the dead-letter topic. */
+  onDeadLetter?: (count: number) => void;
 }
 
 /**
@@ -18,6 +21,8 @@ export class KafkaEventConsumer {
   private readonly consumer: Consumer;
   private readonly dlq: Producer;
   private readonly topics: ReturnType<typeof topicsOf>;
+  private readonly heartbeatMs: number;
+  readonly groupId: string;
   deadLettered = 0;
 
   constructor(
@@ -25,7 +30,13 @@ export class KafkaEventConsumer {
     private readonly options: ConsumerOptions,
   ) {
     const kafka = kafkaClient(config);
-    this.consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, allowAutoTopicCreation: false });
+    this.groupId = groupIdOf(config, options.groupId);
+    // A crashed projector's partitions wait `sessionTimeout` for it before the group hands them to another member
+    // (kafkajs's 30 s default made every crash a 30 s pause). Shorter means faster failover but less tolerance for
+    // a stalled event loop; heartbeats go out every fifth of it, also while a batch is being written (see below).
+    const sessionTimeout = config.sessionTimeoutMs ?? 10_000;
+    this.heartbeatMs = Math.max(500, Math.floor(sessionTimeout / 5));
+    this.consumer = kafka.consumer({ groupId: this.groupId, sessionTimeout, rebalanceTimeout: Math.max(sessionTimeout, 30_000), heartbeatInterval: this.heartbeatMs, allowAutoTopicCreation: false });
     this.dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.topics = topicsOf(config);
   }
@@ -55,9 +66,16 @@ export class KafkaEventConsumer {
             messages: poison.map((p) => ({ key: p.key, value: redactDeadLetter(p.value), headers: { 'x-dlq-reason': p.reason, 'x-original-topic': batch.topic, 'x-original-partition': String(batch.partition), 'x-original-offset': p.offset } })),
           });
           this.deadLettered += poison.length;
+          this.options.onDeadLetter?.(poison.length);
         }
         await heartbeat();
-        await handler(events);
+        // kafkajs heartbeats only when asked: keep the session alive while a long ClickHouse write runs.
+        const beating = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatMs);
+        try {
+          await handler(events);
+        } finally {
+          clearInterval(beating);
+        }
         // Only now: the write is done, the offsets may move.
         resolveOffset(batch.lastOffset());
         await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }] }] });
@@ -65,6 +83,13 @@ export class KafkaEventConsumer {
       },
     });
   }
+
+  /** The kafkajs consumer's instrumentation events (CRASH, GROUP_JOIN…) for health. */
+  get events() {
+    return this.consumer.events;
+  }
+
+  on: Consumer['on'] = (...args: Parameters<Consumer['on']>) => this.consumer.on(...args);
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();

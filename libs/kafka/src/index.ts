@@ -3,3 +3,6 @@ export * from './kafka-config';
 export * from './publisher';
 export * from './consumer';
 export * from './relay';
+export * from './lag';
+export * from './broker-probe';
+export * from './intake';

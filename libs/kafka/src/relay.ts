@@ -68,8 +68,8 @@ export class Relay extends PollingLoop {
         failures = 0;
         this.lastError = null;
       } catch (error) {
-        this.lastError = error;
         failures += 1;
+        this.failed(error, failures);
         await this.backoff(failures);
         // Whatever was read ahead is dropped: resume right after the last acknowledged batch, whose checkpoint
         // is written again in case that write was what failed.

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { ALWAYS_ALLOWED, type DecideContext, type DomainCommand, ENGINEERING, ensure, event, FRONT_DESK, type Role, schemas as s } from '@service-ledger/core';
-import { MATERIAL_VERDICTS, PAYMENT_METHODS, REPAIR_CATEGORIES, REPAIR_STREAM } from './events';
+import { type DecideContext, defineCommand, type DomainCommand, ENGINEERING, ensure, event, FRONT_DESK, type Role, schemas as field } from '@service-ledger/core';
+import { MATERIAL_VERDICTS, type MaterialLine, PAYMENT_METHODS, REPAIR_CATEGORIES, REPAIR_COMPLETED_VERSION, REPAIR_STREAM } from './events';
 import { OPEN, type RepairState, repairAggregate } from './repair';
 import { warrantyEndsAt } from './warranty';
 
 const stream = (repairId: string) => `${REPAIR_STREAM}-${repairId}`;
-const ref = { repairId: s.caseId };
+const ref = { repairId: field.caseId };
 
+/** A repair command: its stream is `repair-<repairId>`. */
 function define<S extends z.ZodType>(
   name: string,
   summary: string,
@@ -15,19 +16,7 @@ function define<S extends z.ZodType>(
   decide: (p: z.infer<S>, state: RepairState, ctx: DecideContext) => ReturnType<DomainCommand['decide']>,
   opts: { creates?: boolean; related?: (p: z.infer<S>) => string[] } = {},
 ): DomainCommand<z.infer<S>, RepairState> {
-  return {
-    name,
-    summary,
-    capability: 'repairs',
-    schema,
-    streamId: (p) => stream((p as { repairId: string }).repairId),
-    projectId: opts.creates ? (p) => (p as { projectId: string }).projectId : undefined,
-    creates: opts.creates ?? false,
-    roles: [...roles, ...ALWAYS_ALLOWED],
-    aggregate: repairAggregate,
-    related: opts.related,
-    decide,
-  };
+  return defineCommand({ name, summary, capability: 'repairs', schema, aggregate: repairAggregate, streamId: (p) => stream((p as { repairId: string }).repairId), roles, decide, ...opts });
 }
 
 const open = (state: RepairState) => ensure(state.status !== null && OPEN.includes(state.status), 'repair.closed', `the order is ${state.status}`);
@@ -35,19 +24,19 @@ const notPaused = (state: RepairState) => ensure(!state.paused, 'repair.paused',
 
 const reportSchema = z.strictObject({
   ...ref,
-  projectId: s.projectId,
-  location: s.location,
-  part: s.oneOf(['common', 'private'] as const),
-  channel: s.channel,
-  reporter: s.personalContact,
-  ownerRef: s.ownerRef,
-  fault: s.longText,
-  category: s.oneOf(REPAIR_CATEGORIES),
+  projectId: field.projectId,
+  location: field.location,
+  part: field.oneOf(['common', 'private'] as const),
+  channel: field.channel,
+  reporter: field.personalContact,
+  ownerRef: field.ownerRef,
+  fault: field.longText,
+  category: field.oneOf(REPAIR_CATEGORIES),
   nonStandard: z.boolean().default(false),
-  appointmentAt: s.instant.optional(),
+  appointmentAt: field.instant.optional(),
   keyLeft: z.boolean().default(false),
   /** A rework within warranty names the original order. */
-  reworkOf: s.caseId.optional(),
+  reworkOf: field.caseId.optional(),
 });
 
 export const repairCommands: DomainCommand[] = [
@@ -86,7 +75,7 @@ export const repairCommands: DomainCommand[] = [
     },
     { creates: true, related: (p) => (p.reworkOf ? [stream(p.reworkOf)] : []) },
   ),
-  define('DispatchRepair', '派工: assign a technician.', ['engineering_supervisor', 'supervisor', 'receptionist'], z.strictObject({ ...ref, technicianId: s.staffId, dispatchNo: s.shortText }), (p, state) => {
+  define('DispatchRepair', '派工: assign a technician.', ['engineering_supervisor', 'supervisor', 'receptionist'], z.strictObject({ ...ref, technicianId: field.staffId, dispatchNo: field.shortText }), (p, state) => {
     ensure(state.status === 'reported' || state.status === 'dispatched', 'repair.dispatch_before_arrival', 'an order is dispatched before the technician arrives');
     ensure(!state.nonStandard || state.assessment?.feasible !== false, 'repair.infeasible', 'the item was assessed as not feasible');
     return [event('RepairDispatched', { technicianId: p.technicianId, dispatchNo: p.dispatchNo })];
@@ -95,7 +84,7 @@ export const repairCommands: DomainCommand[] = [
     'AssessRepair',
     'Non-standard item: the engineering supervisor assesses feasibility and cost (within 15 minutes).',
     ['engineering_supervisor'],
-    z.strictObject({ ...ref, feasible: z.boolean(), estimatedCost: s.fen, notes: s.optionalText }),
+    z.strictObject({ ...ref, feasible: z.boolean(), estimatedCost: field.fen, notes: field.optionalText }),
     (p, state, ctx) => {
       ensure(state.nonStandard, 'repair.assess_non_standard_only', 'only an item not in the price list is assessed');
       ensure(!state.assessment, 'repair.assessed_once', 'the item is already assessed');
@@ -112,7 +101,7 @@ export const repairCommands: DomainCommand[] = [
     'QuoteRepair',
     'Confirm scope and price on site before any work (never afterwards).',
     [...ENGINEERING],
-    z.strictObject({ ...ref, scope: s.longText, materialCost: s.fen, labourCost: s.fen }),
+    z.strictObject({ ...ref, scope: field.longText, materialCost: field.fen, labourCost: field.fen }),
     (p, state) => {
       ensure(state.status === 'on_site', 'repair.quote_on_site', 'the quote is given on site, before work');
       ensure(!state.nonStandard || state.assessment?.feasible === true, 'repair.quote_needs_assessment', 'an item not in the price list is assessed as feasible before it is quoted');
@@ -123,7 +112,7 @@ export const repairCommands: DomainCommand[] = [
     ensure(state.status === 'quoted', 'repair.quote_pending', 'there is no quote waiting for the owner');
     return [event('RepairQuoteAccepted', {} as Record<string, never>)];
   }),
-  define('DeclineRepairQuote', 'The owner declines the quote: no work is done.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref, reason: s.longText }), (p, state) => {
+  define('DeclineRepairQuote', 'The owner declines the quote: no work is done.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref, reason: field.longText }), (p, state) => {
     ensure(state.status === 'quoted', 'repair.quote_pending', 'there is no quote waiting for the owner');
     return [event('RepairQuoteDeclined', { reason: p.reason })];
   }),
@@ -131,7 +120,7 @@ export const repairCommands: DomainCommand[] = [
     'CheckOwnerMaterial',
     'Check owner-supplied material: ok / nonconforming / poor.',
     [...ENGINEERING],
-    z.strictObject({ ...ref, material: s.shortText, verdict: s.oneOf(MATERIAL_VERDICTS), notes: s.optionalText }),
+    z.strictObject({ ...ref, material: field.shortText, verdict: field.oneOf(MATERIAL_VERDICTS), notes: field.optionalText }),
     (p, state) => {
       ensure(state.status === 'on_site' || state.status === 'quoted' || state.status === 'quote_accepted', 'repair.material_check_before_work', 'owner material is checked on site before work');
       return [event('OwnerMaterialChecked', { material: p.material, verdict: p.verdict, notes: p.notes })];
@@ -144,7 +133,7 @@ export const repairCommands: DomainCommand[] = [
     ensure(rejected.length === 0, 'repair.nonconforming_material', `owner material is nonconforming: ${rejected.join(', ')}`);
     return [event('RepairWorkStarted', { technicianId: state.technicianId ?? ctx.actor.staffId })];
   }),
-  define('PauseRepair', 'Pause the SLA clock with a reason.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref, reason: s.pauseReason, note: s.optionalText }), (p, state) => {
+  define('PauseRepair', 'Pause the SLA clock with a reason.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref, reason: field.pauseReason, note: field.optionalText }), (p, state) => {
     open(state);
     ensure(!state.paused, 'repair.already_paused', 'the order is already paused');
     return [event('RepairPaused', { reason: p.reason, note: p.note })];
@@ -153,7 +142,7 @@ export const repairCommands: DomainCommand[] = [
     ensure(state.paused, 'repair.not_paused', 'the order is not paused');
     return [event('RepairResumed', {} as Record<string, never>)];
   }),
-  define('ReclassifyRepair', 'Change urgent/general; paused time so far is kept.', ['engineering_supervisor', 'supervisor'], z.strictObject({ ...ref, to: s.oneOf(REPAIR_CATEGORIES), reason: s.longText }), (p, state) => {
+  define('ReclassifyRepair', 'Change urgent/general; paused time so far is kept.', ['engineering_supervisor', 'supervisor'], z.strictObject({ ...ref, to: field.oneOf(REPAIR_CATEGORIES), reason: field.longText }), (p, state) => {
     open(state);
     ensure(state.category !== p.to, 'repair.same_category', `the order is already ${p.to}`);
     return [event('RepairReclassified', { from: state.category!, to: p.to, reason: p.reason })];
@@ -164,22 +153,24 @@ export const repairCommands: DomainCommand[] = [
     [...ENGINEERING],
     z.strictObject({
       ...ref,
-      workDone: s.longText,
-      materials: z.array(z.strictObject({ name: s.shortText, quantity: z.number().positive().max(10000), ownerSupplied: z.boolean() })).max(100),
-      materialCost: s.fen,
-      labourCost: s.fen,
+      workDone: field.longText,
+      // The request keeps the yes/no flag (clients and import files stay valid); the event names the supplier.
+      materials: z.array(z.strictObject({ name: field.shortText, quantity: z.number().positive().max(10000), ownerSupplied: z.boolean() })).max(100),
+      materialCost: field.fen,
+      labourCost: field.fen,
     }),
     (p, state) => {
       ensure(state.status === 'in_progress', 'repair.complete_after_work', 'an order is completed after work has started');
       notPaused(state);
-      return [event('RepairCompleted', { workDone: p.workDone, materials: p.materials, materialCost: p.materialCost, labourCost: p.labourCost, total: p.materialCost + p.labourCost })];
+      const materials = p.materials.map((m): MaterialLine => ({ name: m.name, quantity: m.quantity, suppliedBy: m.ownerSupplied ? 'owner' : 'company' }));
+      return [event('RepairCompleted', { workDone: p.workDone, materials, materialCost: p.materialCost, labourCost: p.labourCost, total: p.materialCost + p.labourCost }, REPAIR_COMPLETED_VERSION)];
     },
   ),
   define(
     'RecordOwnerAcceptance',
     'Owner acceptance and signature with feedback (满意/不满意).',
     [...ENGINEERING, ...FRONT_DESK],
-    z.strictObject({ ...ref, satisfied: z.boolean(), feedback: s.optionalText, signed: z.boolean() }),
+    z.strictObject({ ...ref, satisfied: z.boolean(), feedback: field.optionalText, signed: z.boolean() }),
     (p, state) => {
       ensure(state.status === 'completed', 'repair.accept_after_completion', 'the owner accepts the work after completion');
       ensure(!state.ownerAccepted, 'repair.accepted_once', 'owner acceptance is already recorded');
@@ -190,7 +181,7 @@ export const repairCommands: DomainCommand[] = [
     'ReceiveRepairPayment',
     'Payment at the service centre, never to the technician.',
     ['receptionist', 'supervisor'],
-    z.strictObject({ ...ref, amount: s.fen.refine((v) => v > 0, 'must be more than 0'), method: s.oneOf(PAYMENT_METHODS) }),
+    z.strictObject({ ...ref, amount: field.fen.refine((v) => v > 0, 'must be more than 0'), method: field.oneOf(PAYMENT_METHODS) }),
     (p, state, ctx) => {
       ensure(!(ENGINEERING as readonly string[]).includes(ctx.actor.role), 'repair.no_payment_to_technician', 'payment is made at the service centre, never to the technician');
       ensure(state.status === 'completed', 'repair.pay_after_completion', 'payment comes after completion');
@@ -198,11 +189,11 @@ export const repairCommands: DomainCommand[] = [
       return [event('RepairPaymentReceived', { amount: p.amount, method: p.method, receivedById: ctx.actor.staffId })];
     },
   ),
-  define('RecordRepairFollowUpVisit', '回访 after a completed repair.', [...FRONT_DESK], z.strictObject({ ...ref, ...s.followUpVisit }), (p, state) => {
+  define('RecordRepairFollowUpVisit', '回访 after a completed repair.', [...FRONT_DESK], z.strictObject({ ...ref, ...field.followUpVisit }), (p, state) => {
     ensure(state.status === 'completed', 'repair.follow_up_after_completion', 'a follow-up visit comes after the repair is completed');
     return [event('RepairFollowUpVisited', { visitId: p.visitId, method: p.method, satisfied: p.satisfied, remarks: p.remarks, visitorStaffId: p.visitorStaffId })];
   }),
-  define('CancelRepair', 'Cancel an order before completion.', [...FRONT_DESK, 'engineering_supervisor'], z.strictObject({ ...ref, reason: s.longText }), (p, state) => {
+  define('CancelRepair', 'Cancel an order before completion.', [...FRONT_DESK, 'engineering_supervisor'], z.strictObject({ ...ref, reason: field.longText }), (p, state) => {
     open(state);
     return [event('RepairCancelled', { reason: p.reason })];
   }),

@@ -12,10 +12,23 @@ export const MATERIAL_VERDICTS: readonly MaterialVerdict[] = ['ok', 'nonconformi
 export type PaymentMethod = 'cash' | 'card' | 'wechat' | 'alipay' | 'bank_transfer';
 export const PAYMENT_METHODS: readonly PaymentMethod[] = ['cash', 'card', 'wechat', 'alipay', 'bank_transfer'];
 
+/**
+ * Who supplied a material, and so who answers for it: the company's materials fall under its repair warranty, the
+ * owner's are checked on site (OwnerMaterialChecked) and are the owner's risk.
+ */
+export type MaterialSupplier = 'company' | 'owner';
+export const MATERIAL_SUPPLIERS: readonly MaterialSupplier[] = ['company', 'owner'];
+
 export interface MaterialLine {
   name: string;
   quantity: number;
-  /** Supplied by the owner (checked on site) rather than by the company. */
+  suppliedBy: MaterialSupplier;
+}
+
+/** A material line as RepairCompleted schema version 1 stored it (upcast on read, see upcasters.ts). */
+export interface MaterialLineV1 {
+  name: string;
+  quantity: number;
   ownerSupplied: boolean;
 }
 
@@ -75,11 +88,12 @@ export type RepairResumed = DomainEvent<'RepairResumed', Record<string, never>>;
 /** Category changed (e.g. general → urgent); paused time so far is kept. */
 export type RepairReclassified = DomainEvent<'RepairReclassified', { from: RepairCategory; to: RepairCategory; reason: string }>;
 
-/** Work finished with its costs. */
+/** Work finished with its costs. Schema version 2: each material names its supplier (version 1 had a yes/no flag). */
 export type RepairCompleted = DomainEvent<
   'RepairCompleted',
   { workDone: string; materials: MaterialLine[]; materialCost: Fen; labourCost: Fen; total: Fen }
 >;
+export const REPAIR_COMPLETED_VERSION = 2;
 
 /** Owner acceptance and signature, with feedback (满意/不满意). */
 export type RepairAcceptedByOwner = DomainEvent<

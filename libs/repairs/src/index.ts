@@ -2,3 +2,4 @@ export * from './events';
 export * from './commands';
 export * from './repair';
 export * from './warranty';
+export * from './upcasters';

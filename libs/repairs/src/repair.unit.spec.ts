@@ -1,14 +1,15 @@
-import { ev, given } from '@service-ledger/testing';
+import { event } from '@service-ledger/core';
+import { given } from '@service-ledger/testing';
 import type { RepairState } from './repair';
 
 const id = '0190f5c2-0000-7000-8000-0000000000a1';
-const reported = (nonStandard = false) => ev('RepairReported', { repairId: id, category: 'urgent', nonStandard });
-const dispatched = ev('RepairDispatched', { technicianId: 't1', dispatchNo: 'D1' });
-const onSite = ev('TechnicianArrived', { technicianId: 't1' });
-const quoted = ev('RepairQuoted', { scope: 'x', materialCost: 1000, labourCost: 2000, total: 3000 });
-const accepted = ev('RepairQuoteAccepted');
-const started = ev('RepairWorkStarted', { technicianId: 't1' });
-const completed = ev('RepairCompleted', { workDone: 'fixed', materials: [], materialCost: 1000, labourCost: 2000, total: 3000 });
+const reported = (nonStandard = false) => event('RepairReported', { repairId: id, category: 'urgent', nonStandard });
+const dispatched = event('RepairDispatched', { technicianId: 't1', dispatchNo: 'D1' });
+const onSite = event('TechnicianArrived', { technicianId: 't1' });
+const quoted = event('RepairQuoted', { scope: 'x', materialCost: 1000, labourCost: 2000, total: 3000 });
+const accepted = event('RepairQuoteAccepted', {});
+const started = event('RepairWorkStarted', { technicianId: 't1' });
+const completed = event('RepairCompleted', { workDone: 'fixed', materials: [], materialCost: 1000, labourCost: 2000, total: 3000 });
 const tech = { actor: { staffId: 't1', role: 'technician' as const } };
 const desk = { actor: { staffId: 'r1', role: 'receptionist' as const } };
 
@@ -18,7 +19,7 @@ describe('repairs', () => {
     given(reported(), dispatched, onSite, quoted, accepted).when('StartRepairWork', { repairId: id }, tech).then('RepairWorkStarted');
   });
   it('repair: a declined quote means no work', () => {
-    given(reported(), dispatched, onSite, quoted, ev('RepairQuoteDeclined', { reason: 'too dear' })).when('StartRepairWork', { repairId: id }, tech).thenRejects('repair.work_requires_accepted_quote');
+    given(reported(), dispatched, onSite, quoted, event('RepairQuoteDeclined', { reason: 'too dear' })).when('StartRepairWork', { repairId: id }, tech).thenRejects('repair.work_requires_accepted_quote');
   });
   it('repair: the quote is given on site, before work', () => {
     given(reported(), dispatched).when('QuoteRepair', { repairId: id, scope: 's', materialCost: 1, labourCost: 1 }, tech).thenRejects('repair.quote_on_site');
@@ -29,13 +30,13 @@ describe('repairs', () => {
   });
   it('non-standard item: assessed as feasible before it is quoted', () => {
     given(reported(true), dispatched, onSite).when('QuoteRepair', { repairId: id, scope: 's', materialCost: 1, labourCost: 1 }, tech).thenRejects('repair.quote_needs_assessment');
-    given(reported(true), ev('RepairAssessed', { feasible: true }), dispatched, onSite).when('QuoteRepair', { repairId: id, scope: 's', materialCost: 1, labourCost: 1 }, tech).then('RepairQuoted');
+    given(reported(true), event('RepairAssessed', { feasible: true }), dispatched, onSite).when('QuoteRepair', { repairId: id, scope: 's', materialCost: 1, labourCost: 1 }, tech).then('RepairQuoted');
   });
   it('non-standard item: only items outside the price list are assessed', () => {
     given(reported(false)).when('AssessRepair', { repairId: id, feasible: true, estimatedCost: 100 }, { actor: { staffId: 'e1', role: 'engineering_supervisor' } }).thenRejects('repair.assess_non_standard_only');
   });
   it('owner material: nonconforming material blocks the work', () => {
-    given(reported(), dispatched, onSite, ev('OwnerMaterialChecked', { material: 'tap', verdict: 'nonconforming' }), quoted, accepted)
+    given(reported(), dispatched, onSite, event('OwnerMaterialChecked', { material: 'tap', verdict: 'nonconforming' }), quoted, accepted)
       .when('StartRepairWork', { repairId: id }, tech)
       .thenRejects('repair.nonconforming_material');
   });
@@ -47,7 +48,7 @@ describe('repairs', () => {
     given(reported(), dispatched, onSite, quoted, accepted, started, completed).when('ReceiveRepairPayment', { repairId: id, amount: 3001, method: 'cash' }, desk).thenRejects('repair.overpayment');
   });
   it('pause: a paused order cannot be completed until resumed', () => {
-    given(reported(), dispatched, onSite, quoted, accepted, started, ev('RepairPaused', { reason: 'parts_on_order' }))
+    given(reported(), dispatched, onSite, quoted, accepted, started, event('RepairPaused', { reason: 'parts_on_order' }))
       .when('CompleteRepair', { repairId: id, workDone: 'x', materials: [], materialCost: 0, labourCost: 0 }, tech)
       .thenRejects('repair.paused');
   });

@@ -2,21 +2,22 @@ import { join, resolve } from 'node:path';
 import { Analytics } from '@service-ledger/analytics';
 import { resolveSecret, TokenService } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
+import { eventUpcasters } from '@service-ledger/domain';
 import { privateDataDir } from './private-files';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 
-/** Opens the configured event store (PGlite lives in <data dir>/store). */
+/** Opens the configured event store (PGlite lives in <data dir>/store), reading every event in its current shape. */
 export async function openStore(config: Config): Promise<EventStore> {
   switch (config.store) {
     case 'pglite': {
       privateDataDir(resolve(config.dataDir));
       const dir = privateDataDir(resolve(config.dataDir, 'store'));
-      return createEventStore({ kind: 'pglite', dataDir: dir });
+      return createEventStore({ kind: 'pglite', dataDir: dir }, eventUpcasters);
     }
     case 'postgres':
-      return createEventStore({ kind: 'postgres', url: config.postgresUrl! });
+      return createEventStore({ kind: 'postgres', url: config.postgresUrl! }, eventUpcasters);
     case 'kurrentdb':
-      return createEventStore({ kind: 'kurrentdb', url: config.kurrentdbUrl! });
+      return createEventStore({ kind: 'kurrentdb', url: config.kurrentdbUrl! }, eventUpcasters);
   }
 }
 

@@ -1,3 +1,4 @@
+import { changeFromEvent, PolicyHistory } from '@service-ledger/policies';
 import { type EventEnvelope, newId } from '@service-ledger/core';
 import { findCommand } from '@service-ledger/domain';
 import { type SeedOptions, streamHistory } from './generator';
@@ -14,6 +15,7 @@ const FORGET_AFTER_MS = 120 * 24 * 3600_000;
  */
 export function* bulkEvents(options: SeedOptions, batchSize = 20_000): Generator<EventEnvelope[], { commands: number; refused: number }> {
   const states = new Map<string, { state: unknown; version: number; projectId: string; lastAt: number }>();
+  const policies = new PolicyHistory();
   let batch: EventEnvelope[] = [];
   let position = 0n;
   let commands = 0;
@@ -29,17 +31,19 @@ export function* bulkEvents(options: SeedOptions, batchSize = 20_000): Generator
     const payload = def.schema.parse(c.payload);
     const streamId = def.streamId(payload);
     const current = states.get(streamId);
-    if (def.creates === (current?.version ?? 0) > 0) {
+    if (!def.opens && def.creates === (current?.version ?? 0) > 0) {
       refused += 1;
       continue;
     }
     const related: Record<string, unknown> = {};
     for (const id of def.related?.(payload) ?? []) related[id] = states.get(id)?.state;
     const occurredAt = new Date(c.at).toISOString();
-    const projectId = def.creates ? def.projectId!(payload) : current!.projectId;
+    const projectId = def.creates || def.opens ? def.projectId!(payload) : current!.projectId;
+    // As the pipeline does: a command that reads the policy gets the one in force for its project then.
+    const policy = def.readsPolicy ? policies.inForce(projectId, c.at) : undefined;
     let decided;
     try {
-      decided = def.decide(payload, current?.state ?? def.aggregate.initialState(), { occurredAt: new Date(c.at), actor: c.actor, projectId: def.creates ? projectId : '', related });
+      decided = def.decide(payload, current?.state ?? def.aggregate.initialState(), { occurredAt: new Date(c.at), actor: c.actor, projectId: def.creates ? projectId : '', related, policy });
     } catch {
       refused += 1;
       continue;
@@ -54,6 +58,7 @@ export function* bulkEvents(options: SeedOptions, batchSize = 20_000): Generator
         data: JSON.parse(JSON.stringify(d.data)), occurredAt, recordedAt: occurredAt, actor: c.actor, projectId, correlationId: c.commandId, causationId: null, commandId: c.commandId,
       };
       state = def.aggregate.evolve(state, e);
+      if (e.type === 'PolicyChanged') policies.add(changeFromEvent(e));
       batch.push(e);
     }
     states.set(streamId, { state, version, projectId, lastAt: c.at });

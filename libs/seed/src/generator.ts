@@ -3,6 +3,7 @@ import { BusinessCalendar } from '@service-ledger/calendar';
 import type { Actor } from '@service-ledger/core';
 import { DateTime } from 'luxon';
 import { buildCompany, type Project, type StaffMember } from './company';
+import { samplePolicies } from './policies';
 
 export interface PlannedCommand {
   at: number;
@@ -29,9 +30,9 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const ZONE = 'Asia/Shanghai';
 const TOPICS = ['cleaning', 'security', 'parking', 'noise', 'greening', 'fees', 'lifts', 'water', 'power', 'neighbours', 'decoration'];
-const FAULTS_URGENT = ['Burst water pipe in the stairwell', 'Power cut in the unit, wiring smells burnt', 'Lift stuck between floors', 'Blocked downpipe overflowing', 'Loose stair railing', 'Water pump failure, no water'];
-const FAULTS_GENERAL = ['Kitchen tap leaking', 'Door lock broken', 'Window does not close', 'Roof leaks when it rains', 'Toilet cistern running', 'Light fitting broken', 'Bathroom drain blocked', 'Balcony door seal worn'];
-const HELP_DESCRIPTIONS = { A: 'Elderly resident fell, needs an ambulance', B: 'Asks how to report a repair', C: 'Wants to complain about noise', D: 'Asks about the property fee invoice', E: 'Bicycle stolen from the shed', F: 'Water coming in through the ceiling', G: 'Locked out, asks for the spare key' } as const;
+const FAULTS_URGENT = ['楼梯间水管爆裂', '户内停电，线路有焦味', '电梯困在两层之间', '落水管堵塞外溢', '楼梯扶手松动', '水泵故障，停水'];
+const FAULTS_GENERAL = ['厨房水龙头漏水', '门锁损坏', '窗户关不严', '下雨时屋顶漏水', '马桶水箱长流水', '灯具损坏', '卫生间地漏堵塞', '阳台门密封条老化'];
+const HELP_DESCRIPTIONS = { A: '老人摔倒，需要叫救护车', B: '询问如何报修', C: '想投诉噪音', D: '询问物业费发票', E: '车棚里的自行车被盗', F: '天花板渗水', G: '钥匙锁在屋内，要备用钥匙' } as const;
 
 /** Hour-of-day weights of owners' calls (local time): busy mornings and afternoons, quiet nights. */
 const HOUR_WEIGHTS = [1, 0.5, 0.3, 0.3, 0.3, 0.5, 1, 3, 6, 9, 9, 8, 5, 6, 8, 8, 7, 6, 5, 4, 4, 3, 2, 1.5];
@@ -63,6 +64,7 @@ function company(options: SeedOptions, until: number): { projects: Project[]; st
   const staff = [...projects.flatMap((p) => p.staff), ...companyStaff];
   for (const p of projects) emit(from - DAY, 'RegisterProject', { projectId: p.projectId, name: p.name, city: p.city, buildings: p.buildings, timeZone: ZONE }, system);
   for (const s of staff) emit(from - DAY + MIN, 'RegisterStaffMember', { staffId: s.staffId, name: s.name, role: s.role, department: s.department, projectIds: s.projectIds }, system);
+  for (const c of samplePolicies(projects.map((p) => p.projectId), from - DAY, options.seed)) if (c.at <= until) registrations.push(c);
   return { projects, staff, registrations };
 }
 
@@ -184,7 +186,7 @@ function* simulateProject(f: Faker, project: Project, days: { from: number; unti
       t += Math.round(lognormal(f, 9 / q, 0.5) * MIN);
       const feasible = f.number.float() < 0.9;
       if (!emit(t, 'AssessRepair', { repairId: id, feasible, estimatedCost: f.number.int({ min: 50, max: 800 }) * 100 }, actorOf(eng))) return;
-      if (!feasible) return void emit(t + 10 * MIN, 'CancelRepair', { repairId: id, reason: 'not feasible: needs a specialist contractor' }, actorOf(reporter));
+      if (!feasible) return void emit(t + 10 * MIN, 'CancelRepair', { repairId: id, reason: '无法维修：需专业厂家处理' }, actorOf(reporter));
     }
     t += f.number.int({ min: 2, max: 25 }) * MIN;
     if (!emit(t, 'DispatchRepair', { repairId: id, technicianId: tech.staffId, dispatchNo: `PG${f.string.numeric(8)}` }, actorOf(eng))) return;
@@ -195,15 +197,15 @@ function* simulateProject(f: Faker, project: Project, days: { from: number; unti
     const materialCost = free ? 0 : f.number.int({ min: 0, max: 30 }) * 500;
     const labourCost = free ? 0 : f.number.int({ min: 2, max: 12 }) * 1000;
     t += 10 * MIN;
-    if (!emit(t, 'QuoteRepair', { repairId: id, scope: 'Confirmed on site with the owner', materialCost, labourCost }, actorOf(tech))) return;
+    if (!emit(t, 'QuoteRepair', { repairId: id, scope: '已与业主现场确认维修范围', materialCost, labourCost }, actorOf(tech))) return;
     if (!free && f.number.float() < 0.05) {
-      emit(t + 5 * MIN, 'DeclineRepairQuote', { repairId: id, reason: 'Owner finds the price too high' }, actorOf(tech));
-      return void emit(t + 30 * MIN, 'CancelRepair', { repairId: id, reason: 'quote declined' }, actorOf(reporter));
+      emit(t + 5 * MIN, 'DeclineRepairQuote', { repairId: id, reason: '业主认为价格过高' }, actorOf(tech));
+      return void emit(t + 30 * MIN, 'CancelRepair', { repairId: id, reason: '业主拒绝报价' }, actorOf(reporter));
     }
     if (f.number.float() < 0.1) {
       const verdict = f.helpers.weightedArrayElement([{ value: 'ok', weight: 8 }, { value: 'poor', weight: 1 }, { value: 'nonconforming', weight: 1 }]);
-      if (!emit(t + 2 * MIN, 'CheckOwnerMaterial', { repairId: id, material: 'owner-supplied tap', verdict }, actorOf(tech))) return;
-      if (verdict === 'nonconforming' && !emit(t + 40 * MIN, 'CheckOwnerMaterial', { repairId: id, material: 'owner-supplied tap', verdict: 'ok', notes: 'replacement bought' }, actorOf(tech))) return;
+      if (!emit(t + 2 * MIN, 'CheckOwnerMaterial', { repairId: id, material: '业主自购水龙头', verdict }, actorOf(tech))) return;
+      if (verdict === 'nonconforming' && !emit(t + 40 * MIN, 'CheckOwnerMaterial', { repairId: id, material: '业主自购水龙头', verdict: 'ok', notes: '已重新购买' }, actorOf(tech))) return;
       t += 45 * MIN;
     }
     if (!emit(t + 3 * MIN, 'AcceptRepairQuote', { repairId: id }, actorOf(tech))) return;
@@ -218,7 +220,7 @@ function* simulateProject(f: Faker, project: Project, days: { from: number; unti
       work += pause;
     }
     t += Math.round(work);
-    if (!emit(t, 'CompleteRepair', { repairId: id, workDone: 'Repaired and tested with the owner', materials: materialCost ? [{ name: 'parts', quantity: 1, ownerSupplied: false }] : [], materialCost, labourCost }, actorOf(tech))) return;
+    if (!emit(t, 'CompleteRepair', { repairId: id, workDone: '已修复并与业主一起试用', materials: materialCost ? [{ name: '配件', quantity: 1, ownerSupplied: false }] : [], materialCost, labourCost }, actorOf(tech))) return;
     completedRepairs.push({ id, at: t, building: loc.building, unit: loc.unit });
     const late = (urgent ? t - start > 24 * HOUR : t - start > 72 * HOUR);
     const satisfied = f.number.float() < (late ? 0.55 : 0.93) * (0.7 + 0.3 * q);
@@ -226,7 +228,7 @@ function* simulateProject(f: Faker, project: Project, days: { from: number; unti
     if (materialCost + labourCost > 0 && !emit(t + f.number.int({ min: 1, max: 48 }) * HOUR, 'ReceiveRepairPayment', { repairId: id, amount: materialCost + labourCost, method: f.helpers.arrayElement(['wechat', 'alipay', 'cash', 'card']) }, actorOf(desk()))) return;
     if (f.number.float() < 0.82 * project.quality + 0.1) {
       const visitor = desk();
-      emit(t + f.number.int({ min: 4, max: 90 }) * HOUR, 'RecordRepairFollowUpVisit', { repairId: id, visitId: f.string.uuid(), method: f.helpers.arrayElement(['phone', 'phone', 'door', 'online']), satisfied, ...(satisfied ? {} : { remarks: late ? 'Took too long' : 'Problem came back' }), visitorStaffId: visitor.staffId }, actorOf(visitor));
+      emit(t + f.number.int({ min: 4, max: 90 }) * HOUR, 'RecordRepairFollowUpVisit', { repairId: id, visitId: f.string.uuid(), method: f.helpers.arrayElement(['phone', 'phone', 'door', 'online']), satisfied, ...(satisfied ? {} : { remarks: late ? '维修拖得太久' : '修好没几天又坏了' }), visitorStaffId: visitor.staffId }, actorOf(visitor));
     }
   }
 
@@ -237,7 +239,7 @@ function* simulateProject(f: Faker, project: Project, days: { from: number; unti
     const receiver = desk();
     const sup = staffOf('supervisor')[0];
     const q = receiver.quality * project.quality;
-    if (!emit(at, 'ReceiveComplaint', { complaintId: id, projectId: project.projectId, location: loc, channel: f.helpers.arrayElement(['phone', 'phone', 'in_person', 'letter', 'online']), complainant: { name: o.name, phone: o.phone }, ownerRef: o.ref, content: 'Owner reports a problem with the service', wishes: 'Wants it solved and a reply' }, actorOf(receiver))) return;
+    if (!emit(at, 'ReceiveComplaint', { complaintId: id, projectId: project.projectId, location: loc, channel: f.helpers.arrayElement(['phone', 'phone', 'in_person', 'letter', 'online']), complainant: { name: o.name, phone: o.phone }, ownerRef: o.ref, content: '业主反映服务存在问题', wishes: '希望尽快解决并给予答复' }, actorOf(receiver))) return;
     const valid = f.number.float() < 0.35;
     const major = valid && f.number.float() < 0.04;
     let t = at + f.number.int({ min: 5, max: 60 }) * MIN;
@@ -246,31 +248,31 @@ function* simulateProject(f: Faker, project: Project, days: { from: number; unti
       content: f.helpers.weightedArrayElement([{ value: 'service_attitude', weight: 4 }, { value: 'service_quality', weight: 3 }, { value: 'facilities', weight: 3 }, { value: 'sudden_event', weight: 1 }]),
       topic: f.helpers.arrayElement(TOPICS), reasonable: valid || f.number.float() < 0.5, major,
     }, actorOf(sup))) return;
-    if (f.number.float() < 0.06 && !emit(t + 30 * MIN, 'EscalateComplaint', { complaintId: id, level: 'project_manager', reason: 'Owner asks for the manager' }, actorOf(sup))) return;
-    if (major && !emit(t + 20 * MIN, 'ReportMajorComplaint', { complaintId: id, place: `Building ${loc.building}`, symptoms: 'Several owners affected', handlingPlan: 'Emergency crew on site' }, actorOf(sup))) return;
+    if (f.number.float() < 0.06 && !emit(t + 30 * MIN, 'EscalateComplaint', { complaintId: id, level: 'project_manager', reason: '业主要求项目经理出面' }, actorOf(sup))) return;
+    if (major && !emit(t + 20 * MIN, 'ReportMajorComplaint', { complaintId: id, place: `${loc.building}栋`, symptoms: '多户业主受影响', handlingPlan: '抢修人员已到场' }, actorOf(sup))) return;
     if (f.number.float() < 0.7) {
       t += f.number.int({ min: 30, max: 240 }) * MIN;
-      if (!emit(t, 'InvestigateComplaint', { complaintId: id, findings: 'Facts checked on site', cause: f.helpers.arrayElement(['subjective', 'objective']) }, actorOf(sup))) return;
+      if (!emit(t, 'InvestigateComplaint', { complaintId: id, findings: '已现场核实情况', cause: f.helpers.arrayElement(['subjective', 'objective']) }, actorOf(sup))) return;
     }
     const promise = t + f.number.int({ min: 1, max: 3 }) * DAY;
     if (!emit(t + 10 * MIN, 'AssignComplaintResponsibility', { complaintId: id, department: f.helpers.arrayElement(['customer_service', 'engineering', 'cleaning', 'security']), promisedReplyBy: new Date(promise).toISOString() }, actorOf(sup))) return;
     // First reply: a good desk replies within hours of working time; a weak one may miss half a working day.
     const reply = calendar.addWorkingTime(new Date(at), Math.round(lognormal(f, 1.5 / q, 0.6) * HOUR)).getTime();
-    if (!emit(Math.max(reply, t + 20 * MIN), 'ReplyToComplainant', { complaintId: id, message: 'We are looking into it', final: false }, actorOf(receiver))) return;
+    if (!emit(Math.max(reply, t + 20 * MIN), 'ReplyToComplainant', { complaintId: id, message: '我们正在处理，请耐心等待', final: false }, actorOf(receiver))) return;
     let handled = Math.max(reply, t) + Math.round(lognormal(f, 20 / q, 0.6) * HOUR);
-    if (major && !emit(handled - HOUR, 'AnalyseMajorComplaint', { complaintId: id, analysis: 'Root cause found; preventive plan agreed' }, actorOf(sup))) return;
-    if (!emit(handled, 'HandleComplaint', { complaintId: id, solution: 'Solved with the owner', handledById: receiver.staffId, complainantSignedOff: true }, actorOf(receiver))) return;
+    if (major && !emit(handled - HOUR, 'AnalyseMajorComplaint', { complaintId: id, analysis: '已查明原因，预防方案已确定' }, actorOf(sup))) return;
+    if (!emit(handled, 'HandleComplaint', { complaintId: id, solution: '已与业主沟通解决', handledById: receiver.staffId, complainantSignedOff: true }, actorOf(receiver))) return;
     let satisfied = f.number.float() < 0.75 * q + 0.15;
     let visitAt = handled + f.number.int({ min: 6, max: 70 }) * HOUR;
-    if (!emit(visitAt, 'RecordComplaintFollowUpVisit', { complaintId: id, visitId: f.string.uuid(), method: 'phone', satisfied, ...(satisfied ? {} : { remarks: 'Not solved' }), visitorStaffId: receiver.staffId }, actorOf(receiver))) return;
+    if (!emit(visitAt, 'RecordComplaintFollowUpVisit', { complaintId: id, visitId: f.string.uuid(), method: 'phone', satisfied, ...(satisfied ? {} : { remarks: '问题没有解决' }), visitorStaffId: receiver.staffId }, actorOf(receiver))) return;
     if (!satisfied) {
       handled = visitAt + Math.round(lognormal(f, 24, 0.5) * HOUR);
-      if (!emit(handled, 'HandleComplaint', { complaintId: id, solution: 'Solved on second attempt', handledById: receiver.staffId, complainantSignedOff: true }, actorOf(receiver))) return;
+      if (!emit(handled, 'HandleComplaint', { complaintId: id, solution: '第二次处理后解决', handledById: receiver.staffId, complainantSignedOff: true }, actorOf(receiver))) return;
       satisfied = true;
       visitAt = handled + 24 * HOUR;
       if (!emit(visitAt, 'RecordComplaintFollowUpVisit', { complaintId: id, visitId: f.string.uuid(), method: 'door', satisfied, visitorStaffId: receiver.staffId }, actorOf(receiver))) return;
     }
-    if (!emit(visitAt + 2 * DAY, 'ReviewComplaint', { complaintId: id, causeSummary: 'See findings', handlingSummary: 'Solved', correctiveAction: 'Briefed the team', preventiveAction: 'Added to weekly checks' }, actorOf(sup))) return;
+    if (!emit(visitAt + 2 * DAY, 'ReviewComplaint', { complaintId: id, causeSummary: '见调查结果', handlingSummary: '已解决', correctiveAction: '已向班组通报', preventiveAction: '纳入每周巡检' }, actorOf(sup))) return;
     emit(visitAt + 3 * DAY, 'ArchiveComplaint', { complaintId: id }, actorOf(sup));
   }
 
@@ -284,10 +286,10 @@ function* simulateProject(f: Faker, project: Project, days: { from: number; unti
     let t = at;
     if (f.number.float() < 0.2) {
       t += f.number.int({ min: 1, max: 3 }) * MIN;
-      if (!emit(t, 'ReferHelpRequest', { requestId: id, referredToId: staffOf('supervisor')[0].staffId, reason: 'Asked the supervisor' }, actorOf(receiver))) return;
+      if (!emit(t, 'ReferHelpRequest', { requestId: id, referredToId: staffOf('supervisor')[0].staffId, reason: '已请示主管' }, actorOf(receiver))) return;
     }
     t += Math.round(lognormal(f, 1.6 / (receiver.quality * project.quality), 0.6) * MIN);
-    emit(t, 'AnswerHelpRequest', { requestId: id, answer: 'Answered and followed up' }, actorOf(receiver));
+    emit(t, 'AnswerHelpRequest', { requestId: id, answer: '已答复并跟进' }, actorOf(receiver));
   }
 
   function courtesy(at: number) {
@@ -301,7 +303,7 @@ function* simulateProject(f: Faker, project: Project, days: { from: number; unti
     const id = f.string.uuid();
     const loc = place();
     const who = desk();
-    if (!emit(at, 'CheckInVisitor', { visitorId: id, projectId: project.projectId, visitor: { name: f.person.fullName(), phone: `13${f.string.numeric(9)}`, idDocumentNo: f.string.numeric(18) }, hostLocation: loc, purpose: f.helpers.arrayElement(['visiting family', 'delivery', 'decoration survey', 'house viewing']) }, actorOf(who))) return;
+    if (!emit(at, 'CheckInVisitor', { visitorId: id, projectId: project.projectId, visitor: { name: f.person.fullName(), phone: `13${f.string.numeric(9)}`, idDocumentNo: f.string.numeric(18) }, hostLocation: loc, purpose: f.helpers.arrayElement(['探亲', '送货', '装修勘察', '看房']) }, actorOf(who))) return;
     emit(at + f.number.int({ min: 15, max: 240 }) * MIN, 'CheckOutVisitor', { visitorId: id }, actorOf(who));
   }
 }

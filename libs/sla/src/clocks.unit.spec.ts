@@ -1,7 +1,7 @@
 import { BusinessCalendar } from '@service-ledger/calendar';
 import type { EventEnvelope } from '@service-ledger/core';
 import { clockChanges, evaluateCaseClocks, type SlaClock } from './clocks';
-import { defaultSlaPolicy, mergePolicy } from './policy';
+import { defaultSlaPolicy } from './policy';
 
 const calendar = new BusinessCalendar();
 const policy = defaultSlaPolicy();
@@ -91,10 +91,10 @@ describe('SLA clocks', () => {
     expect(clock(evaluate(stream('help-1', [0, 'HelpRequestReceived'], [301, 'HelpRequestAnswered'])), 'help_answer').breachSeconds).toBe(1);
   });
   it('complaint: first reply within half a working day, across the lunch break', () => {
-    // Received Tue 10:00; half a day = 4 working hours → 15:30 (12:00–13:30 does not count).
-    const ok = clock(evaluate(stream('complaint-1', [0, 'ComplaintReceived'], [5.5 * H, 'ComplaintRepliedToOwner'])), 'complaint_first_reply');
-    expect(ok).toMatchObject({ deadline: at(5.5 * H), status: 'met' });
-    expect(clock(evaluate(stream('complaint-1', [0, 'ComplaintReceived'], [5.5 * H + 1, 'ComplaintRepliedToOwner'])), 'complaint_first_reply').status).toBe('breached');
+    // Received Tue 10:00; half of the default 7.5 h day = 3 h 45 min of working time → 15:15 (12:00–13:30 does not count).
+    const ok = clock(evaluate(stream('complaint-1', [0, 'ComplaintReceived'], [5.25 * H, 'ComplaintRepliedToOwner'])), 'complaint_first_reply');
+    expect(ok).toMatchObject({ deadline: at(5.25 * H), status: 'met' });
+    expect(clock(evaluate(stream('complaint-1', [0, 'ComplaintReceived'], [5.25 * H + 1, 'ComplaintRepliedToOwner'])), 'complaint_first_reply').status).toBe('breached');
   });
   it('complaint: the owner hears back by the promised time', () => {
     const promise = [H, 'ComplaintResponsibilityAssigned', { promisedReplyBy: at(48 * H) }] as [number, string, Record<string, unknown>];
@@ -130,10 +130,5 @@ describe('SLA clocks', () => {
     const changes = clockChanges(events, policy, calendar);
     expect(changes.map((c) => [c.index, c.clock, c.status, c.deadline, c.metAt, c.breachSeconds])).toEqual(expected);
     expect(changes.some((c) => c.clock === 'repair_fix' && c.status === 'breached')).toBe(true);
-  });
-  it('policy: per-project overrides are validated and named', () => {
-    expect(mergePolicy(policy, { urgentArrivalMs: 3 * H * 1000 }).urgentArrivalMs).toBe(3 * H * 1000);
-    expect(() => mergePolicy(policy, { urgentArrivalMs: -1 })).toThrow(/urgentArrivalMs/);
-    expect(() => mergePolicy(policy, { bogus: 1 })).toThrow(/bogus|Unrecognized/);
   });
 });

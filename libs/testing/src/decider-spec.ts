@@ -16,6 +16,7 @@ export function given(...past: DomainEvent[]) {
           actor: ctx.actor ?? { staffId: 'r1', role: 'receptionist' },
           projectId: 'p1',
           related: ctx.related ?? {},
+          policy: ctx.policy,
         });
       return {
         then: (...types: string[]) => expect(run().map((e) => e.type)).toEqual(types),
@@ -41,5 +42,3 @@ export function envelope(e: DomainEvent, version: number, occurredAt = '2026-03-
     causationId: null,
   };
 }
-
-export const ev = (type: string, data: Record<string, unknown> = {}): DomainEvent => ({ type, schemaVersion: 1, data });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALWAYS_ALLOWED, type Aggregate, type DecideContext, type DomainCommand, ensure, event, FRONT_DESK, type Role, schemas as s } from '@service-ledger/core';
+import { type Aggregate, type DecideContext, defineCommand, type DomainCommand, ensure, event, FRONT_DESK, type Role, schemas as field } from '@service-ledger/core';
 import { COURTESY_VISIT_STREAM, HELP_CATEGORIES, HELP_REQUEST_KINDS, HELP_REQUEST_STREAM, VISITOR_STREAM } from './events';
 
 export interface HelpRequestState {
@@ -37,6 +37,7 @@ export const courtesyVisitAggregate: Aggregate<CourtesyVisitState> = {
   evolve: (state, e) => (e.type === 'CourtesyVisitRecorded' ? { exists: true } : state),
 };
 
+/** A visits command (help requests, courtesy visits, the visitor log); the front desk unless `roles` says otherwise. */
 function define<S extends z.ZodType, St>(
   name: string,
   summary: string,
@@ -46,18 +47,7 @@ function define<S extends z.ZodType, St>(
   decide: (p: z.infer<S>, state: St, ctx: DecideContext) => ReturnType<DomainCommand['decide']>,
   opts: { creates?: boolean; roles?: readonly Role[] } = {},
 ): DomainCommand<z.infer<S>, St> {
-  return {
-    name,
-    summary,
-    capability: 'visits',
-    schema,
-    streamId,
-    projectId: opts.creates ? (p) => (p as { projectId: string }).projectId : undefined,
-    creates: opts.creates ?? false,
-    roles: [...(opts.roles ?? FRONT_DESK), ...ALWAYS_ALLOWED],
-    aggregate,
-    decide,
-  };
+  return defineCommand({ name, summary, capability: 'visits', schema, aggregate, streamId, roles: opts.roles ?? FRONT_DESK, creates: opts.creates, decide });
 }
 
 const help = (p: { requestId: string }) => `${HELP_REQUEST_STREAM}-${p.requestId}`;
@@ -70,15 +60,15 @@ export const visitsCommands: DomainCommand[] = [
     helpRequestAggregate,
     help,
     z.strictObject({
-      requestId: s.caseId,
-      projectId: s.projectId,
-      kind: s.oneOf(HELP_REQUEST_KINDS),
-      category: s.oneOf(HELP_CATEGORIES),
-      channel: s.channel,
-      location: s.location.optional(),
-      requester: s.personalContact,
-      ownerRef: s.ownerRef,
-      description: s.longText,
+      requestId: field.caseId,
+      projectId: field.projectId,
+      kind: field.oneOf(HELP_REQUEST_KINDS),
+      category: field.oneOf(HELP_CATEGORIES),
+      channel: field.channel,
+      location: field.location.optional(),
+      requester: field.personalContact,
+      ownerRef: field.ownerRef,
+      description: field.longText,
     }),
     (p, _state, ctx) => [
       event('HelpRequestReceived', {
@@ -100,7 +90,7 @@ export const visitsCommands: DomainCommand[] = [
     'Staff cannot answer at once: ask the supervisor or another department (never refuse without referring on).',
     helpRequestAggregate,
     help,
-    z.strictObject({ requestId: s.caseId, referredToId: s.staffId, department: s.shortText.optional(), reason: s.longText }),
+    z.strictObject({ requestId: field.caseId, referredToId: field.staffId, department: field.shortText.optional(), reason: field.longText }),
     (p, state) => {
       ensure(!state.answered, 'help.already_answered', 'the request is already answered');
       return [event('HelpRequestReferred', { referredToId: p.referredToId, department: p.department, reason: p.reason })];
@@ -111,7 +101,7 @@ export const visitsCommands: DomainCommand[] = [
     'The answer given to the requester.',
     helpRequestAggregate,
     help,
-    z.strictObject({ requestId: s.caseId, answer: s.longText }),
+    z.strictObject({ requestId: field.caseId, answer: field.longText }),
     (p, state, ctx) => {
       ensure(!state.answered, 'help.answered_once', 'the request is already answered');
       return [event('HelpRequestAnswered', { answer: p.answer, answeredById: ctx.actor.staffId })];
@@ -123,14 +113,14 @@ export const visitsCommands: DomainCommand[] = [
     courtesyVisitAggregate,
     (p) => `${COURTESY_VISIT_STREAM}-${p.visitId}`,
     z.strictObject({
-      visitId: s.caseId,
-      projectId: s.projectId,
-      kind: s.oneOf(['regular', 'ad_hoc'] as const),
-      method: s.visitMethod,
-      location: s.location,
-      ownerRef: s.ownerRef,
+      visitId: field.caseId,
+      projectId: field.projectId,
+      kind: field.oneOf(['regular', 'ad_hoc'] as const),
+      method: field.visitMethod,
+      location: field.location,
+      ownerRef: field.ownerRef,
       satisfied: z.boolean(),
-      remarks: s.optionalText,
+      remarks: field.optionalText,
     }),
     (p, _state, ctx) => [
       event('CourtesyVisitRecorded', { visitId: p.visitId, kind: p.kind, method: p.method, location: p.location, ownerRef: p.ownerRef, satisfied: p.satisfied, remarks: p.remarks, visitorStaffId: ctx.actor.staffId }),
@@ -143,16 +133,16 @@ export const visitsCommands: DomainCommand[] = [
     visitorAggregate,
     visitor,
     z.strictObject({
-      visitorId: s.caseId,
-      projectId: s.projectId,
-      visitor: s.personalContact.extend({ idDocumentNo: z.string().trim().regex(/^[0-9A-Za-z]{6,20}$/, 'must be 6–20 letters or digits') }),
-      hostLocation: s.location,
-      purpose: s.shortText,
+      visitorId: field.caseId,
+      projectId: field.projectId,
+      visitor: field.personalContact.extend({ idDocumentNo: z.string().trim().regex(/^[0-9A-Za-z]{6,20}$/, 'must be 6–20 letters or digits') }),
+      hostLocation: field.location,
+      purpose: field.shortText,
     }),
     (p, _state, ctx) => [event('VisitorCheckedIn', { visitorId: p.visitorId, visitor: p.visitor, hostLocation: p.hostLocation, purpose: p.purpose, checkedInById: ctx.actor.staffId })],
     { creates: true },
   ),
-  define('CheckOutVisitor', 'Check a visitor out at the desk.', visitorAggregate, visitor, z.strictObject({ visitorId: s.caseId }), (_p, state, ctx) => {
+  define('CheckOutVisitor', 'Check a visitor out at the desk.', visitorAggregate, visitor, z.strictObject({ visitorId: field.caseId }), (_p, state, ctx) => {
     ensure(!state.checkedOut, 'visitor.checked_out_once', 'the visitor is already checked out');
     return [event('VisitorCheckedOut', { checkedOutById: ctx.actor.staffId })];
   }),

@@ -1,5 +1,5 @@
 /**
- * Every KPI of domain.md, defined once: what counts in the numerator and the denominator, and the time the case
+ * Every KPI of docs/domain.md, defined once: what counts in the numerator and the denominator, and the time the case
  * falls in. Each `sql` returns one row (numerator, denominator) for the filters month (YYYYMM in the configured
  * time zone), project, department and staff (empty string = all), always as ClickHouse query parameters.
  * Each is one SELECT of aggregates over one table with a project_id column, ending with its WHERE clause, so that

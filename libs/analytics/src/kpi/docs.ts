@@ -1,5 +1,6 @@
 import { clockDefinitions } from '@service-ledger/sla';
 import { KPIS } from './definitions';
+import { CLOCK_OWNERS } from '../projections/case-rows';
 import { DEFAULT_WEIGHTS } from './staff-scorecard';
 
 /** The KPI definitions document (libs/analytics/KPI.md), generated from the code so the two cannot drift. */
@@ -25,11 +26,28 @@ export function kpiDocument(): string {
     '(jobs received, in the month of receipt) and its handler — the technician of a repair, the handler of a complaint,',
     'the staff who answered a help request — (jobs handled, in the month of closure, with on-time and satisfaction).',
     'A rework within warranty is attributed to the original order’s technician, in the month the rework is reported.',
-    'On time = the case’s main clock (repair fixed in time, complaint first reply, help answer) met.',
-    'Only the current handler of a closed case is credited: after a reopen, a cancellation or a hand-over, the earlier',
+    'On time is counted per clock, for the person who answers for it (table below): a credit is on time when every',
+    'decided clock that person answers for in the case was met, late when one was breached, and not counted when none',
+    'was decided. First-responder and assessor credits count in the month of receipt, handler credits in the month of',
+    'closure, visitor credits in the month of the visit. Only first-responder, handler and rework credits make a person',
+    'appear on the scorecard. Only the current handler of a closed case is credited: after a reopen, a cancellation or a hand-over, the earlier',
     'handler’s credit is withdrawn (kept as an open row that no count includes).',
     '',
-    `score = ${DEFAULT_WEIGHTS.onTime} × on-time rate + ${DEFAULT_WEIGHTS.satisfaction} × satisfaction rate + ${DEFAULT_WEIGHTS.volume} × handled ÷ most handled in the project − ${DEFAULT_WEIGHTS.reworkPenalty} × reworks (floor 0; weights configurable; a person with no decided clock or visit gets rate 1). Ranked per project; ties share a rank.`,
+    `score = ${DEFAULT_WEIGHTS.onTime} × on-time rate + ${DEFAULT_WEIGHTS.satisfaction} × satisfaction rate + ${DEFAULT_WEIGHTS.volume} × handled ÷ most handled in the project − ${DEFAULT_WEIGHTS.reworkPenalty} × reworks (floor 0; a person with no decided clock or visit gets rate 1). Ranked per project; ties share a rank.`,
+    'The weights shown are the defaults: they are policy (`scoreWeights`), company-wide or per project, and a month is',
+    'scored with the weights in force for the project at the end of the month.',
+    '',
+    '| clock | who answers for it | scorecard credit |',
+    '| --- | --- | --- |',
+    ...Object.entries(CLOCK_OWNERS).map(([k, who]) => `| \`${k}\` | ${who} | ${k === 'complaint_first_reply' ? 'first_responder' : k === 'repair_assessment' ? 'assessor' : k === 'follow_up_visit' ? 'visitor' : 'handler'} |`),
+    '',
+    '## Policies behind the figures',
+    '',
+    'Every clock is evaluated with the policy version in force when it started (libs/policies): the project’s calendar',
+    '(time zone, working slots per weekday, extra days off and on over the national holidays) and its SLA limits. A',
+    'case that spans a policy change keeps, for each clock, the version in force at that clock’s start; a change made',
+    'later with an earlier effective instant re-evaluates the clocks started since. `sla_clocks.policy_version` names',
+    'the version; the export’s definitions sheet lists the versions in force during the month.',
     '',
     '## SLA clocks behind the rates',
     '',

@@ -3,3 +3,5 @@ export * from './run';
 export * from './staff-scorecard';
 export * from './docs';
 export * from './drilldown';
+export * from './policies';
+export * from './whatif';

@@ -1,19 +1,14 @@
-import { z } from 'zod';
+import { DEFAULT_WEIGHTS, type ScoreWeights } from '@service-ledger/policies';
 import type { Analytics } from '../client';
 import { type KpiFilters, kpiParams } from './run';
 
-/** Weights of the composite staff score (0–100), configurable per company. */
-export const scoreWeights = z
-  .strictObject({
-    onTime: z.number().min(0).default(40),
-    satisfaction: z.number().min(0).default(40),
-    volume: z.number().min(0).default(20),
-    /** Points taken off per rework attributed in the month. */
-    reworkPenalty: z.number().min(0).default(5),
-  })
-  .refine((w) => w.onTime + w.satisfaction + w.volume === 100, { message: 'onTime + satisfaction + volume must add up to 100' });
-export type ScoreWeights = z.output<typeof scoreWeights>;
-export const DEFAULT_WEIGHTS: ScoreWeights = scoreWeights.parse({});
+/** The weights are policy (libs/policies): company default, per-project override, versioned. */
+export { DEFAULT_WEIGHTS, type ScoreWeights, scoreWeightsSection as scoreWeights } from '@service-ledger/policies';
+
+/** Clock credits whose on-time counts, and when: the first responder's and assessor's in the month of receipt, the
+ * handler's in the month of closure, the visitor's in the month of the visit. */
+export const ON_TIME_CREDITS = `(credit IN ('first_responder', 'assessor') OR (credit IN ('handler', 'visitor') AND closed_at IS NOT NULL))`;
+export const CREDITED_AT = `if(credit IN ('handler', 'visitor'), closed_at, received_at)`;
 
 export interface StaffScore {
   projectId: string;
@@ -36,18 +31,21 @@ export interface StaffScore {
 
 /**
  * Staff scorecard per project and month. Credits follow 首问负责制: jobs received as first responder (month of
- * receipt); jobs handled as handler or technician (month of closure) with their on-time and satisfaction; reworks
- * attributed to the original technician (month the rework was reported).
+ * receipt); jobs handled as handler or technician (month of closure) with their satisfaction; reworks attributed to
+ * the original technician (month the rework was reported). On-time counts each clock for the person who answers for
+ * it (first reply: first responder; promised reply: responsible handler; arrival and fix: technician; assessment:
+ * assessor; follow-up visit: visitor), in the month of that credit. Weights: the project's policy in force at the
+ * end of the month (`weightsOf`), else the defaults.
  * score = onTime × on-time rate + satisfaction × satisfaction rate + volume × handled ÷ most handled in the project
  *         − reworkPenalty × reworks, floored at 0; a missing rate counts as 1 (nothing to hold against the person).
  */
-export async function staffScorecard(db: Analytics, filters: KpiFilters, weights: ScoreWeights = DEFAULT_WEIGHTS): Promise<StaffScore[]> {
+export async function staffScorecard(db: Analytics, filters: KpiFilters, weightsOf: (projectId: string) => ScoreWeights = () => DEFAULT_WEIGHTS): Promise<StaffScore[]> {
   const rows = await db.query<Record<string, string | number>>(
     `SELECT p.project_id AS project_id, p.staff_id AS staff_id, any(s.name) AS name, any(s.role) AS role, any(s.department) AS department,
        countIf(credit = 'first_responder' AND toYYYYMM(received_at, {tz:String}) = {month:UInt32}) AS n_first_responder_jobs,
        countIf(credit = 'handler' AND closed_at IS NOT NULL AND toYYYYMM(closed_at, {tz:String}) = {month:UInt32}) AS n_handled,
-       countIf(credit = 'handler' AND closed_at IS NOT NULL AND toYYYYMM(closed_at, {tz:String}) = {month:UInt32} AND on_time = 1) AS n_on_time,
-       countIf(credit = 'handler' AND closed_at IS NOT NULL AND toYYYYMM(closed_at, {tz:String}) = {month:UInt32} AND on_time IS NOT NULL) AS n_on_time_base,
+       countIf(${ON_TIME_CREDITS} AND toYYYYMM(${CREDITED_AT}, {tz:String}) = {month:UInt32} AND on_time = 1) AS n_on_time,
+       countIf(${ON_TIME_CREDITS} AND toYYYYMM(${CREDITED_AT}, {tz:String}) = {month:UInt32} AND on_time IS NOT NULL) AS n_on_time_base,
        countIf(credit = 'handler' AND closed_at IS NOT NULL AND toYYYYMM(closed_at, {tz:String}) = {month:UInt32} AND satisfied = 1) AS n_satisfied,
        countIf(credit = 'handler' AND closed_at IS NOT NULL AND toYYYYMM(closed_at, {tz:String}) = {month:UInt32} AND satisfied IS NOT NULL) AS n_visited,
        countIf(credit = 'rework_attributed' AND toYYYYMM(received_at, {tz:String}) = {month:UInt32}) AS n_reworks
@@ -72,7 +70,8 @@ export async function staffScorecard(db: Analytics, filters: KpiFilters, weights
   });
   const byProject = new Map<string, StaffScore[]>();
   for (const s of scores) byProject.set(s.projectId, [...(byProject.get(s.projectId) ?? []), s]);
-  for (const group of byProject.values()) {
+  for (const [projectId, group] of byProject) {
+    const weights = weightsOf(projectId);
     const most = Math.max(1, ...group.map((s) => s.handled));
     for (const s of group) {
       const raw = weights.onTime * (s.onTimeRate ?? 1) + weights.satisfaction * (s.satisfactionRate ?? 1) + weights.volume * (s.handled / most) - weights.reworkPenalty * s.reworks;

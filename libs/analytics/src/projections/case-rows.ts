@@ -1,6 +1,12 @@
-import type { BusinessCalendar } from '@service-ledger/calendar';
 import type { EventEnvelope } from '@service-ledger/core';
-import { clockChanges, evaluateCaseClocks, type SlaClock, type SlaPolicy } from '@service-ledger/sla';
+import { type ClockRules, clockChanges, evaluateCaseClocks, type SlaClock } from '@service-ledger/sla';
+
+/** The rules for one case's clocks, and the log position of the policy changes in force at an instant. */
+export interface CasePolicy {
+  rules: ClockRules;
+  /** Highest position of a policy change in force at `at` (0 when none): part of the rows' version. */
+  positionAt(at: number): number;
+}
 
 /** Rows of every projection table that one case produces. */
 export interface CaseRows {
@@ -21,14 +27,17 @@ export const CASE_CATEGORIES = Object.keys(CASE_TYPES);
  * they come live, twice, or in a replay; clocks are evaluated as of the case's last event, so "breached now" for
  * open clocks is decided at query time from the deadline.
  */
-export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar): CaseRows {
+export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRows {
   const first = events[0];
   const last = events[events.length - 1];
   const category = first.streamId.slice(0, first.streamId.indexOf('-'));
   const caseId = first.streamId.slice(category.length + 1);
-  const version = Number(last.globalPosition);
   const asOf = new Date(last.occurredAt);
-  const clocks = evaluateCaseClocks(events, policy, calendar, asOf);
+  const clocks = evaluateCaseClocks(events, policy.rules, asOf);
+  // A policy change re-evaluates the clocks that started since its effective instant: rows written then must replace
+  // the earlier ones, so the version covers the changes in force at the latest clock start, whatever the batching.
+  const latestStart = clocks.reduce((m, c) => Math.max(m, Date.parse(c.startedAt)), -Infinity);
+  const version = Math.max(Number(last.globalPosition), clocks.length ? policy.positionAt(latestStart) : 0);
   const status = (kind: string) => clocks.find((c) => c.clock === kind)?.status ?? '';
 
   const row: D = {
@@ -43,6 +52,7 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
   const satisfaction: D[] = [];
   const visit = (e: EventEnvelope, responsible: string) => {
     const d = e.data as D;
+    visits.push({ at: e.occurredAt, visitor: d.visitorStaffId });
     row.follow_up_count += 1;
     row.last_satisfied = d.satisfied ? 1 : 0;
     satisfaction.push({
@@ -52,6 +62,9 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
   };
 
   const workers = new Set<string>(); // everyone who was the case's handler or technician at some point
+  let assigned = ''; // 定责: the responsible handler named at assignment
+  let assessor = '';
+  const visits: { at: string; visitor: string }[] = [];
   for (const e of events) {
     const d = e.data as D;
     switch (e.type) {
@@ -64,7 +77,11 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
       case 'ComplaintInvestigated':
         row.cause = d.cause;
         break;
+      case 'RepairAssessed':
+        assessor = d.assessorId;
+        break;
       case 'ComplaintResponsibilityAssigned':
+        assigned = d.responsibleStaffId ?? '';
         row.department = d.department;
         if (d.responsibleStaffId) row.handler_id = d.responsibleStaffId;
         break;
@@ -164,51 +181,113 @@ export function projectCase(events: EventEnvelope[], policy: SlaPolicy, calendar
   });
   for (const s of satisfaction) s.department = row.department;
 
-  const responsible = (c: SlaClock) => (c.clock.startsWith('repair') ? row.technician_id : c.clock === 'follow_up_visit' || c.clock.startsWith('complaint') || c.clock === 'help_answer' ? row.first_responder_id : '');
+  const owners = new Map(clocks.map((c) => [c.clock, clockOwner(c, row, { assigned, assessor, visits })]));
   const clockRows = clocks.map((c) => ({
-    case_id: caseId, clock: c.clock, case_type: row.case_type, project_id: first.projectId, category: row.repair_category || row.nature, responsible_id: responsible(c),
+    case_id: caseId, clock: c.clock, case_type: row.case_type, project_id: first.projectId, category: row.repair_category || row.nature, responsible_id: owners.get(c.clock)!.staffId,
     started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, status: c.status, breach_seconds: c.breachSeconds,
-    paused_seconds: c.pausedSeconds, paused: c.paused ? 1 : 0, version,
+    paused_seconds: c.pausedSeconds, paused: c.paused ? 1 : 0, policy_version: c.policyVersion, version,
   }));
 
   return {
     case: row,
     clocks: clockRows,
-    clockHistory: clockHistory(events, policy, calendar, caseId, first.projectId),
+    clockHistory: clockHistory(events, policy.rules, caseId, first.projectId),
     satisfaction,
     complaintCategory: category === 'complaint' ? {
       complaint_id: caseId, project_id: first.projectId, received_at: first.occurredAt, nature: row.nature, communicative_kind: row.communicative_kind,
       content: row.content, topic: row.topic, major: row.major, reasonable: row.reasonable, cause: row.cause, version,
     } : null,
-    staff: staffCredits(row, clocks, version, workers),
+    staff: staffCredits(row, clocks, owners, version, workers, new Set(row.case_type === 'courtesy_visit' ? [] : visits.map((v) => v.visitor))),
   };
 }
 
 /** One row each time a clock's status, deadline or met time changes, so breaches stay on record. */
-function clockHistory(events: EventEnvelope[], policy: SlaPolicy, calendar: BusinessCalendar, caseId: string, projectId: string): D[] {
-  return clockChanges(events, policy, calendar).map((c) => {
+function clockHistory(events: EventEnvelope[], rules: ClockRules, caseId: string, projectId: string): D[] {
+  return clockChanges(events, rules).map((c) => {
     const e = events[c.index];
     return { case_id: caseId, clock: c.clock, version: Number(e.globalPosition), project_id: projectId, status: c.status, deadline: c.deadline, met_at: c.metAt, breach_seconds: c.breachSeconds, changed_at: e.occurredAt };
   });
 }
 
+/** Who answers for each clock, in words (KPI.md is generated from this; `clockOwner` implements it). */
+export const CLOCK_OWNERS: Record<SlaClock['clock'], string> = {
+  complaint_first_reply: 'first responder (首问负责: whoever received the complaint)',
+  complaint_promised_reply: 'responsible handler named at 定责, else whoever handled it; the first responder until one is named',
+  repair_arrival: 'technician dispatched',
+  repair_fix: 'technician dispatched',
+  repair_assessment: 'engineering supervisor who assessed (none named until assessed)',
+  help_answer: 'staff who answered; the first responder until answered',
+  follow_up_visit: 'visitor who made the visit; the first responder until visited',
+};
+
+/** Which credit of the staff scorecard a clock's outcome counts for. */
+export type ClockCredit = 'first_responder' | 'handler' | 'assessor' | 'visitor';
+export interface ClockOwner {
+  staffId: string;
+  credit: ClockCredit;
+}
+
+/**
+ * Who answers for each clock (首问负责): the first reply → the first responder; the promised reply → the responsible
+ * handler named at assignment (else whoever handled it); repair arrival and fix → the technician; the non-standard
+ * assessment → the engineering supervisor who assessed; help answer → who answered; the follow-up visit → the visitor
+ * who made it. Until someone has taken a clock over, the first responder answers for it (a complaint or help request
+ * stays theirs until handed over); an urgent repair not yet dispatched or an assessment not yet made names no one.
+ */
+export function clockOwner(c: SlaClock, row: D, facts: { assigned: string; assessor: string; visits: { at: string; visitor: string }[] }): ClockOwner {
+  const firstResponder: ClockOwner = { staffId: row.first_responder_id, credit: 'first_responder' };
+  switch (c.clock) {
+    case 'complaint_first_reply':
+      return firstResponder;
+    case 'complaint_promised_reply': {
+      const handler = facts.assigned || row.handler_id;
+      return handler ? { staffId: handler, credit: 'handler' } : firstResponder;
+    }
+    case 'repair_arrival':
+    case 'repair_fix':
+      return { staffId: row.technician_id, credit: 'handler' };
+    case 'repair_assessment':
+      return { staffId: facts.assessor, credit: 'assessor' };
+    case 'help_answer':
+      return row.handler_id ? { staffId: row.handler_id, credit: 'handler' } : firstResponder;
+    case 'follow_up_visit': {
+      const visit = c.metAt ? facts.visits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
+      return visit ? { staffId: visit.visitor, credit: 'visitor' } : firstResponder;
+    }
+  }
+}
+
+/** 1 when every decided clock a person answers for in the case was met, 0 when one was breached, null when none decided. */
+function onTimeOf(clocks: SlaClock[], owners: Map<string, ClockOwner>, staffId: string, credit: ClockCredit): number | null {
+  const decided = clocks.filter((c) => (c.status === 'met' || c.status === 'breached') && owners.get(c.clock)?.staffId === staffId && owners.get(c.clock)?.credit === credit);
+  return decided.length === 0 ? null : decided.every((c) => c.status === 'met') ? 1 : 0;
+}
+
 /**
  * 首问负责制: the first responder is credited with receiving and following up; the handler or technician with the
- * work. On-time is the case's main clock; satisfaction the last follow-up visit; a rework is attributed to the
- * original order's technician.
+ * work; the assessor and the visitor with their own clocks. Each credit's on-time covers only the clocks that person
+ * answers for (`clockOwner`); satisfaction is the last follow-up visit, credited to the handler; a rework is
+ * attributed to the original order's technician.
  */
-function staffCredits(row: D, clocks: SlaClock[], version: number, workers: Set<string>): D[] {
-  const main = clocks.find((c) => c.clock === 'repair_fix') ?? clocks.find((c) => c.clock === 'complaint_first_reply') ?? clocks.find((c) => c.clock === 'help_answer');
-  const onTime = main && (main.status === 'met' || main.status === 'breached') ? (main.status === 'met' ? 1 : 0) : null;
+function staffCredits(row: D, clocks: SlaClock[], owners: Map<string, ClockOwner>, version: number, workers: Set<string>, visitors: Set<string>): D[] {
   const base = { case_id: row.case_id, case_type: row.case_type, project_id: row.project_id, received_at: row.opened_at, closed_at: row.closed_at, satisfied: row.last_satisfied, version };
   const credits: D[] = [];
-  if (row.first_responder_id) credits.push({ ...base, staff_id: row.first_responder_id, credit: 'first_responder', on_time: onTime });
+  if (row.first_responder_id) credits.push({ ...base, staff_id: row.first_responder_id, credit: 'first_responder', on_time: onTimeOf(clocks, owners, row.first_responder_id, 'first_responder') });
   const worker = row.case_type === 'repair' ? row.technician_id : row.handler_id;
   const credited = worker && row.closed_at && row.status !== 'cancelled' ? worker : '';
-  if (credited) credits.push({ ...base, staff_id: credited, credit: 'handler', on_time: onTime });
+  if (credited) credits.push({ ...base, staff_id: credited, credit: 'handler', on_time: onTimeOf(clocks, owners, credited, 'handler') });
   // A credit that no longer holds (case reopened or cancelled, work handed to someone else) is written as withdrawn —
   // open, so no KPI counts it — rather than left out: a row left out would keep whatever an earlier batch wrote.
   for (const w of workers) if (w !== credited) credits.push({ ...base, staff_id: w, credit: 'handler', closed_at: null, on_time: null, satisfied: null });
+  const assessment = clocks.find((c) => c.clock === 'repair_assessment');
+  const assessor = owners.get('repair_assessment')?.staffId;
+  if (assessment && assessor) credits.push({ ...base, staff_id: assessor, credit: 'assessor', closed_at: assessment.metAt, on_time: onTimeOf(clocks, owners, assessor, 'assessor'), satisfied: null });
+  // The visitor answers for the follow-up clock their visit stopped (month of the visit); earlier visitors' credits
+  // (a complaint reopened and visited again) are withdrawn the same way.
+  const followUp = clocks.find((c) => c.clock === 'follow_up_visit');
+  const visitor = followUp && owners.get('follow_up_visit')!.credit === 'visitor' ? owners.get('follow_up_visit')!.staffId : '';
+  if (visitor) credits.push({ ...base, staff_id: visitor, credit: 'visitor', closed_at: followUp!.metAt, on_time: onTimeOf(clocks, owners, visitor, 'visitor'), satisfied: null });
+  for (const v of visitors) if (v !== visitor) credits.push({ ...base, staff_id: v, credit: 'visitor', closed_at: null, on_time: null, satisfied: null });
   if (row.rework_of_technician) credits.push({ ...base, staff_id: row.rework_of_technician, credit: 'rework_attributed', on_time: null, satisfied: null });
   return credits;
 }

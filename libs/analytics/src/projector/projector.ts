@@ -1,25 +1,21 @@
-import { BusinessCalendar } from '@service-ledger/calendar';
-import { COMPLAINT_EVENT_TYPES } from '@service-ledger/complaints';
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
-import { DIRECTORY_EVENT_TYPES } from '@service-ledger/directory';
-import { REPAIR_EVENT_TYPES } from '@service-ledger/repairs';
-import { defaultSlaPolicy, type SlaPolicy } from '@service-ledger/sla';
-import { VISITS_EVENT_TYPES } from '@service-ledger/visits';
-import { AUDIT_EVENT_TYPES } from '@service-ledger/audit';
+import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/domain';
+import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import type { Analytics } from '../client';
-import { CASE_CATEGORIES, projectCase } from '../projections/case-rows';
+import { CASE_CATEGORIES, type CasePolicy, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
 
-/** Event types and the schema version this projector understands; anything else is quarantined. */
-export const KNOWN_EVENTS = new Map<string, number>(
-  [...COMPLAINT_EVENT_TYPES, ...REPAIR_EVENT_TYPES, ...VISITS_EVENT_TYPES, ...DIRECTORY_EVENT_TYPES, ...AUDIT_EVENT_TYPES].map((t) => [t, 1]),
-);
+/**
+ * Event types and the schema version this projector understands (the current one: the store upcasts older ones on
+ * read); anything else is quarantined.
+ */
+export const KNOWN_EVENTS = CURRENT_SCHEMA_VERSIONS;
 
 export interface ProjectorOptions {
-  policy?: SlaPolicy;
-  /** Per-project policy overrides (already merged). */
-  policies?: Record<string, SlaPolicy>;
-  calendar?: BusinessCalendar;
+  /** Time zone of the calendars no policy sets one for (SL_TIMEZONE). */
+  timeZone?: string;
+  /** Changes taken as if recorded after everything (what-if: a proposed policy); they are never stored. */
+  proposed?: PolicyChange[];
   /** Case histories kept in memory to avoid reading them back from ClickHouse (catch-up speed). */
   cacheSize?: number;
 }
@@ -37,6 +33,8 @@ type Row = Record<string, unknown>;
 export interface ProjectedBatch {
   rows: Record<string, Row[]>;
   token: string;
+  /** Cases re-evaluated because a policy change in the batch applies to clocks they already had. */
+  reevaluated: string[];
   events: number;
   quarantined: number;
   lastPosition: bigint;
@@ -54,15 +52,53 @@ export class Projector {
   private storedUpTo: bigint | undefined;
   /** The last write started, so that reading histories back waits for it. */
   private writing: Promise<void> = Promise.resolve();
-  private readonly policy: SlaPolicy;
-  private readonly calendar: BusinessCalendar;
+  /**
+   * Every policy change seen in the log, kept by the projector itself (loaded from the raw events on first use, so a
+   * restart or another instance knows them too): a change takes effect without a restart.
+   */
+  private policies: PolicyHistory | null = null;
 
   constructor(
     readonly db: Analytics,
     private readonly options: ProjectorOptions = {},
-  ) {
-    this.policy = options.policy ?? defaultSlaPolicy();
-    this.calendar = options.calendar ?? new BusinessCalendar();
+  ) {}
+
+  /** The policy history this projector evaluates with (the log's changes, plus any proposed ones). */
+  async policyHistory(): Promise<PolicyHistory> {
+    if (!this.policies) {
+      await this.writing.catch(() => undefined);
+      const rows = await this.db.query<RawRow>("SELECT * FROM {{events}} FINAL WHERE type = 'PolicyChanged' ORDER BY position");
+      const history = new PolicyHistory(this.options.timeZone);
+      for (const r of rows) history.add(changeFromEvent(fromRaw(r)));
+      for (const c of this.options.proposed ?? []) history.add(c);
+      this.policies = history;
+    }
+    return this.policies;
+  }
+
+  /**
+   * Cases whose clocks a policy change applies to: those with a clock started at or after its effective instant in its
+   * scope. Each clock keeps the rules in force when it started, so nothing earlier changes.
+   */
+  private async casesUnder(change: PolicyChange): Promise<string[]> {
+    await this.writing.catch(() => undefined);
+    const rows = await this.db.query<{ case_id: string; case_type: string }>(
+      `SELECT DISTINCT case_id, case_type FROM {{sla_clocks}} FINAL
+       WHERE started_at >= {from:DateTime64(3, 'UTC')} AND ({scope:String} = 'company' OR project_id = {scope:String})`,
+      { from: chTime(change.effectiveFrom), scope: change.scope },
+    );
+    return rows.map((r) => `${CATEGORY_OF[r.case_type]}-${r.case_id}`);
+  }
+
+  private casePolicy(history: PolicyHistory, projectId: string): CasePolicy {
+    return {
+      // The front desk's calendar (a department calendar when the project sets one) times the complaint clocks.
+      rules: (start) => {
+        const p = history.inForce(projectId, start, FRONT_DESK_DEPARTMENT);
+        return { policy: p.sla, calendar: p.calendar, version: p.version };
+      },
+      positionAt: (at) => Number(history.positionAt(projectId, at)),
+    };
   }
 
   async handle(batch: EventEnvelope[]): Promise<void> {
@@ -92,7 +128,16 @@ export class Projector {
         rows.projects.push({ project_id: d.projectId, name: d.name, city: d.city, buildings: d.buildings.length, units: d.buildings.reduce((n: number, b: { units: string[] }) => n + b.units.length, 0), time_zone: d.timeZone, version: Number(e.globalPosition) });
       }
     }
-    const touched = [...new Set(known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || streamCategory(s) === 'staff'))];
+    const history = await this.policyHistory();
+    const reevaluated = new Set<string>();
+    for (const e of known) {
+      if (e.type !== 'PolicyChanged') continue;
+      const change = changeFromEvent(e);
+      history.add(change);
+      // Every delivery of the change re-evaluates (a redelivered batch must rewrite what its failed write lost).
+      for (const id of await this.casesUnder(change)) reevaluated.add(id);
+    }
+    const touched = [...new Set([...known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || streamCategory(s) === 'staff'), ...reevaluated])];
     const histories = await this.histories(touched, known);
     for (const streamId of touched) {
       const events = histories.get(streamId)!;
@@ -101,7 +146,7 @@ export class Projector {
           rows.staff.push(staffRow(events));
           continue;
         }
-        const r = projectCase(events, this.options.policies?.[events[0].projectId] ?? this.policy, this.calendar);
+        const r = projectCase(events, this.casePolicy(history, events[0].projectId));
         rows.cases.push(r.case);
         rows.sla_clocks.push(...r.clocks);
         rows.sla_clock_history.push(...r.clockHistory);
@@ -115,7 +160,7 @@ export class Projector {
       }
     }
     rows.quarantine = quarantine;
-    return { rows, token, events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition };
+    return { rows, token, reevaluated: [...reevaluated].map((s) => s.slice(s.indexOf('-') + 1)), events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition };
   }
 
   /** Writes a projected batch; batches must be written in the order they were projected, one at a time. */
@@ -125,12 +170,15 @@ export class Projector {
     return this.writing;
   }
 
-  private async writeRows({ rows, token, events, quarantined, lastPosition }: ProjectedBatch): Promise<void> {
+  private async writeRows({ rows, token, reevaluated, events, quarantined, lastPosition }: ProjectedBatch): Promise<void> {
     try {
       // The raw events go first: a crash after them but before the rest is repaired by the redelivered batch. The
       // derived tables are independent of each other, so chDB inserts them side by side.
       const { events: raw, ...derived } = rows;
       await this.db.insert('events', raw, `events:${token}`);
+      // A re-evaluated case may no longer have every clock change it had under the old rules: its history is rewritten
+      // whole (a crash in between is repaired by the redelivered batch, which re-evaluates it again).
+      if (reevaluated.length) await this.db.command('DELETE FROM {{sla_clock_history}} WHERE case_id IN {ids:Array(String)}', { ids: reevaluated });
       const written = await Promise.allSettled(Object.entries(derived).map(([table, tableRows]) => this.db.insert(table, tableRows, `${table}:${token}`)));
       // Every insert has ended before the batch is reported failed, so a retry never overlaps one still running.
       const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
@@ -161,7 +209,7 @@ export class Projector {
       // Positions grow with stream versions, so a stream that starts in this batch above everything stored has no
       // stored history: during catch-up that is nearly every new case, and asking ClickHouse would cost the most.
       const storedUpTo = await this.highWaterMark();
-      missing = missing.filter((s) => !byStream.get(s)!.some((e) => e.streamVersion === 1 && e.globalPosition > storedUpTo));
+      missing = missing.filter((s) => !byStream.get(s)?.some((e) => e.streamVersion === 1 && e.globalPosition > storedUpTo));
     }
     // A write still in flight may hold the events we are about to read back.
     if (missing.length > 0) await this.writing.catch(() => undefined);
@@ -223,6 +271,7 @@ interface RawRow {
   data: string;
 }
 
+const CATEGORY_OF: Record<string, string> = { complaint: 'complaint', repair: 'repair', help_request: 'help' };
 const chTime = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 const isoTime = (ch: string) => `${ch.replace(' ', 'T')}Z`;
 

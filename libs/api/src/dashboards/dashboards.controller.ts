@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '@service-ledger/core';
 import { COLUMN_LABELS, DASHBOARDS, filtersOf, findDashboard, findPanel, panelParams, parseFilters, scopeProjects, toApiSql, VALUE_LABELS } from '@service-ledger/dashboards';
 import { AllowRoles, CurrentPrincipal, Public } from '../auth.guard';
 import { DASHBOARDS_TIME_ZONE } from './dashboards.tokens';
+import { Freshness } from '../freshness';
 
 /** The page's files live in the repository's dashboards/page (found from source or from dist/). */
 function findPageDir(): string {
@@ -32,6 +33,7 @@ export class DashboardsController {
   constructor(
     @Inject(ANALYTICS) private readonly db: Analytics,
     @Inject(DASHBOARDS_TIME_ZONE) private readonly timeZone: string,
+    @Inject(Freshness) private readonly freshness: Freshness,
   ) {}
 
   @Public()
@@ -98,6 +100,7 @@ export class DashboardsController {
       filters: { from: filters.from.toISOString(), to: filters.to.toISOString(), projects, department: filters.department, staff: filters.staff },
       columns: panel.columns,
       rows,
+      projection: await this.freshness.of(),
     };
   }
 

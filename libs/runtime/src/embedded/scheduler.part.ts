@@ -9,11 +9,11 @@ import type { EmbeddedPart } from './part';
 export function schedulerPart(analytics: () => Analytics): EmbeddedPart {
   return {
     name: 'scheduler',
-    async start({ config, store, log }) {
+    async start({ config, store, log, ops }) {
       const dir = config.exportDir ?? join(resolve(config.dataDir), 'exports');
       // The monthly workbook carries the audit anchor (a full verify walk: fine once a month).
       const anchor = store instanceof SqlEventStore ? async () => (await verifyStore(store)).head : undefined;
-      const scheduler = new MonthlyExportScheduler(analytics(), { dir, at: config.exportCron, timeZone: config.timeZone, log, anchor });
+      const scheduler = new MonthlyExportScheduler(analytics(), { dir, at: config.exportCron, timeZone: config.timeZone, log, anchor, observe: (outcome, seconds) => ops.metrics.exports.duration.observe({ outcome }, seconds) });
       scheduler.start();
       log(`  Monthly KPI export: on the 1st at ${config.exportCron} (${config.timeZone}) into ${dir}`);
       return { async stop() { scheduler.stop(); } };

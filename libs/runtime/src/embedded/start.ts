@@ -3,6 +3,10 @@ import { DEMO_TOKEN_TTL, demoPrincipals } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
 import { createApp } from '@service-ledger/api';
 import { openStore, tokenService } from '../open';
+import { assertReadSideFilled } from '../processes/api';
+import { eventStoreCheck } from '../ops/checks';
+import { Health, Metrics, processLogger, startOpsServer } from '@service-ledger/telemetry';
+import { announceServer } from '../server-file';
 import type { EmbeddedPart } from './part';
 import { embeddedAnalytics, projectorPart } from './projector.part';
 import { schedulerPart } from './scheduler.part';
@@ -18,21 +22,28 @@ export interface Running {
 }
 
 export async function startEmbedded(config: Config, log: (line: string) => void = console.log): Promise<Running> {
+  assertReadSideFilled(config, 'embedded');
   const store = await openStore(config);
   const tokens = tokenService(config);
+  const metrics = new Metrics('service-ledger');
+  const health = new Health().add(eventStoreCheck(store, metrics));
+  const ops = { metrics, health, logger: processLogger('service-ledger', config.logLevel) };
   const stops: (() => Promise<void>)[] = [];
   const modules: NonNullable<Parameters<typeof createApp>[0]['modules']> = [];
   const providers: NonNullable<Parameters<typeof createApp>[0]['providers']> = [];
   for (const part of embeddedParts) {
-    const started = await part.start({ config, store, log });
+    const started = await part.start({ config, store, log, ops });
     stops.unshift(started.stop);
     modules.push(...(started.modules ?? []));
     providers.push(...(started.providers ?? []));
   }
-  const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers });
+  const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers, metrics, health, metricsToken: config.metricsToken });
   await app.listen(config.port, config.host);
+  const opsServer = config.opsPort !== undefined ? await startOpsServer({ host: config.opsHost, port: config.opsPort, health, metrics, metricsToken: config.metricsToken }) : null;
+  if (opsServer) stops.unshift(() => opsServer.stop());
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
+  const withdraw = config.analytics === 'chdb' ? announceServer(config, url) : () => undefined;
   log(`Service Ledger is running at ${url} (store: ${config.store}, data: ${config.dataDir})`);
   log(`  API docs:   ${url}/api/docs`);
   log(`  Dashboards: ${url}/dashboards`);
@@ -48,6 +59,7 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
     url,
     stop: () =>
       (stopping ??= (async () => {
+        withdraw();
         await app.close();
         for (const stop of stops) await stop();
         await store.close();

@@ -22,7 +22,7 @@ export function registerAuditCommands(program: Command, fail: (e: unknown) => ne
         const store = await openStore(loadConfig());
         const streamId = await resolveCase(store, caseId);
         if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(opts.asOf)) throw new Error('--as-of must be an ISO-8601 date-time, e.g. 2026-03-10T12:00:00+08:00');
-        const result = await caseAsOf(store, streamId, opts.asOf ? new Date(opts.asOf) : new Date());
+        const result = await caseAsOf(store, streamId, opts.asOf ? new Date(opts.asOf) : new Date(), { timeZone: loadConfig().timeZone });
         await new AccessLogWriter(store).record(operator(), { what: 'case_history', target: streamId, unmasked: !!opts.unmask, details: { asOf: result.asOf } });
         const mask = <T>(d: T) => (opts.unmask ? d : maskPersonalData(d));
         console.log(`${streamId} as of ${result.asOf} (version ${result.version})`);
@@ -31,7 +31,8 @@ export function registerAuditCommands(program: Command, fail: (e: unknown) => ne
           console.log(`    ${JSON.stringify(mask(e.data))}`);
         }
         console.log(`state: ${JSON.stringify(mask(result.state))}`);
-        for (const c of result.clocks) console.log(`clock ${c.clock.padEnd(26)} ${c.status.padEnd(9)} deadline ${c.deadline}${c.metAt ? ` met ${c.metAt}` : ''}${c.breachSeconds ? ` over by ${c.breachSeconds} s` : ''}`);
+        for (const c of result.clocks) console.log(`clock ${c.clock.padEnd(26)} ${c.status.padEnd(9)} deadline ${c.deadline}${c.metAt ? ` met ${c.metAt}` : ''}${c.breachSeconds ? ` over by ${c.breachSeconds} s` : ''}  policy ${c.policyVersion}`);
+        for (const p of result.policies) console.log(`policy ${p.id}: effective ${p.effectiveFrom}, set by ${p.setBy} at ${p.recordedAt}: ${p.reason}`);
         await store.close();
       } catch (error) {
         fail(error);

@@ -1,0 +1,60 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
+import { EVENT_STORE, type EventStore, GlobalLogMonitor, SqlEventStore } from '@service-ledger/event-store';
+import type { CheckResult, HealthCheck } from '@service-ledger/telemetry';
+
+export interface ProjectionFreshness {
+  position: string;
+  lastEventRecordedAt: string | null;
+  storeHead: string | null;
+  behind: number | null;
+}
+
+/**
+ * How far the projection behind KPI and panel answers has got, compared with the store's head: every such answer
+ * carries it (a stale figure says so), and the `projection` health check turns "analytics holds none of the stored
+ * events" — a process reading an analytics database nobody fills — into a visible alarm instead of silent zeros.
+ */
+@Injectable()
+export class Freshness {
+  private readonly monitor: GlobalLogMonitor | null;
+  private cached: { at: number; value: Promise<ProjectionFreshness> } | null = null;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Optional() @Inject(ANALYTICS) private readonly db?: Analytics,
+  ) {
+    this.monitor = store instanceof SqlEventStore ? new GlobalLogMonitor(store) : null;
+  }
+
+  /** Cached for a second: a dashboard page asks once per panel. */
+  of(): Promise<ProjectionFreshness> {
+    if (!this.cached || Date.now() - this.cached.at > 1000) {
+      const value = this.read();
+      value.catch(() => (this.cached = null));
+      this.cached = { at: Date.now(), value };
+    }
+    return this.cached.value;
+  }
+
+  private async read(): Promise<ProjectionFreshness> {
+    const [projected, head] = await Promise.all([this.db!.projectionPosition(), this.monitor?.head().catch(() => null) ?? null]);
+    const behind = head === null ? null : Number(head > BigInt(projected.position) ? head - BigInt(projected.position) : 0n);
+    return { position: projected.position, lastEventRecordedAt: projected.lastEventRecordedAt, storeHead: head?.toString() ?? null, behind };
+  }
+
+  /** `degraded` when the store holds events and analytics none, or when the projection is `alarmBehind` positions behind. */
+  check(alarmBehind = 10_000, setting = 'SL_ANALYTICS / SL_CLICKHOUSE_*'): HealthCheck {
+    return {
+      name: 'projection',
+      check: async (): Promise<CheckResult> => {
+        const f = await this.read();
+        if (f.storeHead !== null && f.storeHead !== '0' && f.position === '0') {
+          return { status: 'degraded', message: `analytics holds none of the stored events: no projector writes to the database this process reads (check ${setting} and that the projector runs)`, ...f };
+        }
+        if (f.behind !== null && f.behind > alarmBehind) return { status: 'degraded', message: `projection ${f.behind} positions behind the store`, ...f };
+        return { status: 'up', ...f };
+      },
+    };
+  }
+}
