@@ -14,5 +14,8 @@ describe('what leaves the store on Kafka', () => {
   it('dead letters are redacted whether or not they parse', () => {
     expect(redactDeadLetter(Buffer.from('{"data":{"reporter":{"name":"李四","phone":"13900001111"}}}'))!.toString()).not.toMatch(/李四|13900001111/);
     expect(redactDeadLetter(Buffer.from('garbage 13900001111 {'))!.toString()).toBe('garbage 139****1111 {');
+    // A malformed intake line (an import command) keeps its shape without the contact.
+    const line = JSON.parse(redactDeadLetter(Buffer.from('{"command":"ReportRepair","payload":{"reporter":{"name":"李四","phone":"13900001111"}}}'))!.toString());
+    expect(line).toEqual({ command: 'ReportRepair', payload: { reporter: { redacted: true } } });
   });
 });
