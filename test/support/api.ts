@@ -2,28 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp, type AppDeps } from '@service-ledger/api';
 import { TokenService, type Principal } from '@service-ledger/auth';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
-import { newId, type Role } from '@service-ledger/core';
+import type { Role } from '@service-ledger/core';
 import { CommandPipeline } from '@service-ledger/domain';
+import { registerProjects } from '@service-ledger/testing';
+export { registerProjects };
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
-
-/** Registers projects (cases start only in registered projects), skipping those already there. */
-export async function registerProjects(pipeline: CommandPipeline, projects: string[]): Promise<void> {
-  for (const projectId of projects) {
-    await pipeline
-      .execute('RegisterProject', { projectId, name: `Project ${projectId}`, city: '上海', buildings: [{ building: '1', units: ['0101'] }] }, {
-        commandId: newId(),
-        actor: { staffId: 'system', role: 'system' },
-        projectScope: '*',
-        occurredAt: '2020-01-01T00:00:00Z',
-        correlationId: newId(),
-        causationId: null,
-      })
-      .catch((e: { rule?: string }) => {
-        if (e.rule !== 'project.already_exists') throw e;
-      });
-  }
-}
 
 /** An API over an in-memory PGlite store, with a token maker; projects p1 and p2 are registered. */
 export async function startTestApi(extra: Partial<AppDeps> & { projects?: string[] } = {}): Promise<{

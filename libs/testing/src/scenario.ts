@@ -3,6 +3,16 @@ import { CommandPipeline } from '@service-ledger/domain';
 import type { EventStore } from '@service-ledger/event-store';
 import { complaintPayload, repairPayload } from './fixtures';
 
+/** Registers projects through the pipeline (cases start only in registered projects), skipping those already there. */
+export async function registerProjects(pipeline: CommandPipeline, projects: string[]): Promise<void> {
+  for (const projectId of projects) {
+    const ctx: CommandContext = { commandId: newId(), actor: { staffId: 'system', role: 'system' }, projectScope: '*', occurredAt: '2020-01-01T00:00:00Z', correlationId: newId(), causationId: null };
+    await pipeline.execute('RegisterProject', { projectId, name: `Project ${projectId}`, city: '上海', buildings: [{ building: '1', units: ['0101'] }] }, ctx).catch((e: { rule?: string }) => {
+      if (e.rule !== 'project.already_exists') throw e;
+    });
+  }
+}
+
 /** Writes a case history through the real pipeline, one step at a time, at given Shanghai local times. */
 export class Scenario {
   readonly pipeline: CommandPipeline;
@@ -24,12 +34,7 @@ export class Scenario {
   private async register(project: string): Promise<void> {
     if (this.registered.has(project)) return;
     this.registered.add(project);
-    const ctx: CommandContext = { commandId: newId(), actor: { staffId: 'system', role: 'system' }, projectScope: '*', occurredAt: '2020-01-01T00:00:00Z', correlationId: newId(), causationId: null };
-    await this.pipeline
-      .execute('RegisterProject', { projectId: project, name: `Project ${project}`, city: '上海', buildings: [{ building: '1', units: ['0101'] }] }, ctx)
-      .catch((e: { rule?: string }) => {
-        if (e.rule !== 'project.already_exists') throw e;
-      });
+    await registerProjects(this.pipeline, [project]);
   }
 
   /** A repair through dispatch, arrival, quote, acceptance and start; returns its id. */
