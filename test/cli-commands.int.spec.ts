@@ -22,6 +22,17 @@ describe('service-ledger commands', () => {
     expect(again.out).toMatch(/^0 commands applied \(0 events\), \d+ already there/m);
   }, 200_000);
 
+  it('kpi sql prints the SQL a KPI runs as, on the configured database, with the parameters of a month', () => {
+    const run = cli('kpi', 'sql', 'repair_timeliness', '--month', '2026-04', '--project', 'P01');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("SELECT countIf(fix_status = 'met') AS numerator, count() AS denominator FROM `service_ledger`.`cases` FINAL WHERE case_type = 'repair'");
+    expect(run.out).toContain('-- parameters: {"month":202604,"project":"P01","department":"","staff":"","tz":"Asia/Shanghai"}');
+    expect(cli('kpi', 'sql', 'repair_timeliness', '--shape', 'by-project').out).toMatch(/GROUP BY GROUPING SETS \(\(project_id\), \(\)\)/);
+    expect(cli('kpi', 'sql', 'repair_timeliness', '--shape', 'panel').out).toMatch(/completed_at >= \{from:DateTime64\(3, 'UTC'\)\}/);
+    expect(cli('kpi', 'sql', 'happiness')).toMatchObject({ code: 1, out: expect.stringMatching(/no KPI happiness/) });
+    expect(cli('kpi', 'sql', 'rework_rate', '--shape', 'panel')).toMatchObject({ code: 1, out: expect.stringMatching(/cannot be shown over a time range/) });
+  }, 180_000);
+
   it('bad input exits non-zero with the flag and the rule', () => {
     expect(cli('seed', '--projects', 'many')).toMatchObject({ code: 1, out: expect.stringMatching(/--projects must be a whole number/) });
     expect(cli('kpi', 'export', '--month', '2026-13')).toMatchObject({ code: 1, out: expect.stringMatching(/month: must be YYYY-MM/) });

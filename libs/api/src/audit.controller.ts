@@ -1,13 +1,18 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { caseAsOf, resolveCase, verifyStore, ACCESS_STREAM } from '@service-ledger/audit';
+import { caseAsOf, parseAnchor, resolveCase, ACCESS_STREAM } from '@service-ledger/audit';
 import { maskPersonalData, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, instantInRange, NotFoundError, ValidationError, type EventEnvelope } from '@service-ledger/core';
 import { caseNotFound, inProjects } from '@service-ledger/domain';
-import { EVENT_STORE, SqlEventStore, type EventStore } from '@service-ledger/event-store';
+import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { AccessLog } from './access-log';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
 import { unmaskRequested } from './cases.controller';
+import { AuditVerifyJobs } from './verify-jobs';
+
+function companyWide(principal: Principal): void {
+  if (principal.projects !== '*') throw new ForbiddenError('verify walks every project: it needs a company-wide token');
+}
 
 const view = (e: EventEnvelope, unmask: boolean) => ({
   position: e.globalPosition.toString(),
@@ -22,6 +27,7 @@ const view = (e: EventEnvelope, unmask: boolean) => ({
   correlationId: e.correlationId,
   causationId: e.causationId,
   commandId: e.commandId ?? null,
+  caseNumber: e.caseNumber ?? null,
   data: unmask ? e.data : maskPersonalData(e.data),
 });
 
@@ -34,6 +40,7 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
+    @Inject(AuditVerifyJobs) private readonly verifyJobs: AuditVerifyJobs,
   ) {}
 
   @Get('cases/:id/events')
@@ -43,7 +50,7 @@ export class AuditController {
     const streamId = await this.resolveInScope(id, principal);
     const events = await this.store.readStream(streamId);
     await this.accessLog.record(principal, 'case_history', { events: events.length }, streamId, unmask, events[0]?.projectId);
-    return { streamId, events: events.map((e) => view(e, unmask)) };
+    return { streamId, caseNumber: events[0]?.caseNumber ?? null, timeline: `/dashboards/timeline?case=${streamId}`, events: events.map((e) => view(e, unmask)) };
   }
 
   @Get('cases/:id')
@@ -58,20 +65,23 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiQuery({ name: 'anchor', required: false, description: '<position>:<digest> from an earlier export' })
-  async verify(@Query('anchor') anchor: string | undefined, @CurrentPrincipal() principal: Principal) {
+  @ApiQuery({ name: 'anchor', required: false, description: '<position>:<digest> from an earlier export or verify' })
+  verify(@Query('anchor') anchor: string | undefined, @CurrentPrincipal() principal: Principal) {
     // The walk covers every project's events and names broken streams: company-wide auditors only.
-    if (principal.projects !== '*') throw new ForbiddenError('verify walks every project: it needs a company-wide token');
-    if (!(this.store instanceof SqlEventStore)) throw new ValidationError(`verify needs a SQL event store (this one is ${this.store.kind})`);
-    let parsed: { position: string; digest: string } | undefined;
-    if (anchor !== undefined) {
-      const m = /^(\d+):([0-9a-f]{64})$/.exec(anchor);
-      if (!m) throw ValidationError.field('anchor', 'format', 'must be <position>:<sha256 hex>');
-      parsed = { position: m[1], digest: m[2] };
-    }
-    const report = await verifyStore(this.store, { anchor: parsed });
-    await this.accessLog.record(principal, 'audit_verify', { ok: report.ok, events: report.events });
-    return report;
+    companyWide(principal);
+    const jobs = this.verifyJobs.jobs;
+    if (!jobs) throw new ValidationError(`verify needs a SQL event store (this one is ${this.store.kind})`);
+    // Starts a background run (or joins the one running for this anchor); its id leads to progress and the report.
+    const job = jobs.start(principal, anchor === undefined ? undefined : parseAnchor(anchor));
+    return { ...job, href: `/api/audit/verify/${job.id}` };
+  }
+
+  @Get('verify/:id')
+  verifyRun(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    companyWide(principal);
+    const job = this.verifyJobs.jobs?.get(id);
+    if (!job) throw new NotFoundError(`no verify run ${id}`);
+    return job;
   }
 
   @Get('access-log')

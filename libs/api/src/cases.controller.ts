@@ -41,7 +41,7 @@ export class CasesController {
     const projectId = events[0]?.projectId;
     if (asOf === undefined) res.setHeader('ETag', `"${version}"`);
     if (unmask) await this.accessLog.record(principal, 'case_read', { view: 'state' }, streamId, true, projectId);
-    return { streamId, version, projectId, state: unmask ? state : maskPersonalData(state) };
+    return { streamId, caseNumber: events[0]?.caseNumber ?? null, version, projectId, state: unmask ? state : maskPersonalData(state) };
   }
 
   @Get(':streamId/events')

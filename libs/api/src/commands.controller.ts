@@ -47,8 +47,10 @@ export function toResponse(result: CommandResult) {
   return {
     streamId: result.streamId,
     version: result.version,
+    // The readable number to tell the caller (new cases on a SQL store; null otherwise).
+    caseNumber: result.events[0]?.caseNumber ?? null,
     duplicate: result.duplicate,
-    events: result.events.map((e) => ({ eventId: e.eventId, type: e.type, streamVersion: e.streamVersion, occurredAt: e.occurredAt, recordedAt: e.recordedAt })),
+    events: result.events.map((e) => ({ ...(e.caseNumber ? { caseNumber: e.caseNumber } : {}), eventId: e.eventId, type: e.type, streamVersion: e.streamVersion, occurredAt: e.occurredAt, recordedAt: e.recordedAt })),
   };
 }
 

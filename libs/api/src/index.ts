@@ -4,4 +4,5 @@ export { AnalyticsApiModule } from './analytics.module';
 export { DashboardsModule } from './dashboards/dashboards.module';
 export { DASHBOARDS_TIME_ZONE } from './dashboards/dashboards.tokens';
 export { routeAccess, type RouteAccess } from './route-access';
+export { AlertEventsModule } from './worklist/alert-events.module';
 export { Freshness, type ProjectionFreshness } from './freshness';

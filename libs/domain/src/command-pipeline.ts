@@ -4,6 +4,7 @@ import {
   type Clock,
   type CommandContext,
   type CommandResult,
+  caseNumberSeries,
   type DomainCommand,
   DomainRuleViolation,
   type EventEnvelope,
@@ -11,6 +12,7 @@ import {
   ForbiddenError,
   jsonValue,
   NotFoundError,
+  NUMBERED_CATEGORIES,
   ServiceLedgerError,
   assertSafeInput,
   EARLIEST_YEAR,
@@ -69,12 +71,16 @@ const STATE_CACHE_SIZE = 10_000;
 export class CommandPipeline {
   private readonly states = new Map<string, StreamSnapshot>();
   private readonly active = new Map<string, StreamActivity>();
+  /** Projects' time zones (from their ProjectRegistered event), for the month of a case number. */
+  private readonly timeZones = new Map<string, string>();
   /** Projects seen registered (they are never removed), so a new case checks its project once per process. */
   private readonly registeredProjects = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock = systemClock,
+    /** Time zone of a project that was never registered (the configured default). */
+    private readonly defaultTimeZone = 'Asia/Shanghai',
   ) {}
 
   /** The command by name, if this role may send it: 404 for an unknown name (shown truncated), 403 for a role. */
@@ -142,10 +148,12 @@ export class CommandPipeline {
     const related = await this.related(command, payload, projectId);
     const policy = command.readsPolicy ? (await loadPolicyHistory(this.store, [projectId])).inForce(projectId, occurredAt) : undefined;
     const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related, policy });
+    const series = command.creates && NUMBERED_CATEGORIES.includes(streamCategory(streamId)) ? caseNumberSeries(projectId, occurredAt, await this.timeZoneOf(projectId)) : undefined;
     const result = await this.appendOrExplain(
       command,
       streamId,
-      events.map((e) => ({
+      events.map((e, i) => ({
+        ...(i === 0 && series ? { caseNumberSeries: series } : {}),
         type: e.type,
         schemaVersion: e.schemaVersion,
         // JSON has no undefined: the data as it will read back keeps stored data, hashes and the cached state alike.
@@ -169,6 +177,16 @@ export class CommandPipeline {
     return result;
   }
 
+  private async timeZoneOf(projectId: string): Promise<string> {
+    let zone = this.timeZones.get(projectId);
+    if (!zone) {
+      const [registered] = await this.store.readStream(`project-${projectId}`, { toVersion: 1 });
+      zone = (registered?.data as { timeZone?: string } | undefined)?.timeZone ?? this.defaultTimeZone;
+      if (registered) this.timeZones.set(projectId, zone);
+    }
+    return zone;
+  }
+
   /** A new case whose id is taken is a rule, not a race: name it (e.g. 'project.already_exists' for RegisterProject). */
   private async appendOrExplain(command: DomainCommand, ...args: Parameters<EventStore['append']>): Promise<AppendResult> {
     try {
@@ -185,9 +203,11 @@ export class CommandPipeline {
   private async checkRegistered(projectId: string, streamId: string): Promise<void> {
     const projectStream = `${PROJECT_STREAM}-${projectId}`;
     if (streamId === projectStream || this.registeredProjects.has(projectId)) return;
-    if ((await this.store.readStream(projectStream, { toVersion: 1 })).length === 0) {
+    const [registered] = await this.store.readStream(projectStream, { toVersion: 1 });
+    if (!registered) {
       throw ValidationError.field('payload.projectId', 'registered_project', `project '${projectId}' is not registered`);
     }
+    this.timeZones.set(projectId, (registered.data as { timeZone?: string }).timeZone ?? this.defaultTimeZone);
     this.registeredProjects.add(projectId);
   }
 

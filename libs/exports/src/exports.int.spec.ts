@@ -87,7 +87,8 @@ describe('monthly KPI export', () => {
     expect(breaches.rowCount).toBe(4);
     const fix = breaches.getRow(3).values as unknown[];
     // Case reference, bilingual clock, local time (Asia/Shanghai) to the minute, responsible person with their name.
-    expect(fix[2]).toMatch(/^BX-HB1-[0-9A-F]{8}$/);
+    // The readable case number the store assigned (project, month, sequence); cases without one keep BX-HB1-xxxxxxxx.
+    expect(fix[2]).toMatch(/^HB1-202603-\d{4}$/);
     expect(fix[3]).toBe('维修修复（24/72小时） Repair fixed (24 h / 72 h)');
     expect(fix[8]).toMatch(/^2026-03-\d\d \d\d:\d\d$/);
     expect(fix[6]).toBe('李师傅 (tech-2)'); // the technician whose general repair was late (on time 0/1 in the scorecard)

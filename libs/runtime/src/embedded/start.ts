@@ -9,11 +9,12 @@ import { Health, Metrics, processLogger, startOpsServer } from '@service-ledger/
 import { announceServer } from '../server-file';
 import type { EmbeddedPart } from './part';
 import { embeddedAnalytics, projectorPart } from './projector.part';
+import { notifierPart } from './notifier.part';
 import { schedulerPart } from './scheduler.part';
 import { seedPart } from './seed.part';
 
-/** The embedded process, in start order: sample data on first run, the projector catching up, the monthly export. */
-const embeddedParts: EmbeddedPart[] = [seedPart, projectorPart, schedulerPart(() => embeddedAnalytics!)];
+/** The embedded process, in start order: sample data on first run, the projector catching up, the monthly export, alerts. */
+const embeddedParts: EmbeddedPart[] = [seedPart, projectorPart, schedulerPart(() => embeddedAnalytics!), notifierPart(() => embeddedAnalytics!)];
 
 export interface Running {
   app: INestApplication;
