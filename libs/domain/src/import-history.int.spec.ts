@@ -5,11 +5,16 @@ import { newId } from '@service-ledger/core';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { policyInForce } from '@service-ledger/policies';
 import { complaintPayload } from '@service-ledger/testing';
+import { registerProjects } from '@service-ledger/testing';
+import { CommandPipeline } from './command-pipeline';
 import { importFile } from './import-history';
 
 describe('service-ledger import', () => {
   let store: EventStore;
-  beforeEach(async () => (store = await createEventStore({ kind: 'pglite' })));
+  beforeEach(async () => {
+    store = await createEventStore({ kind: 'pglite' });
+    await registerProjects(new CommandPipeline(store), ['p1']);
+  });
   afterEach(() => store.close());
   const count = async () => (await store.readAll({ limit: 100_000 })).events.length;
 
@@ -24,6 +29,7 @@ describe('service-ledger import', () => {
     ];
     const file = join(mkdtempSync(join(tmpdir(), 'sl-import-')), 'history.ndjson');
     writeFileSync(file, [...lines.map((l) => JSON.stringify(l)), '{not json', ''].join('\n'));
+    const base = await count(); // the registered project
     const first = await importFile(store, file);
     expect(first.applied).toBe(2);
     expect(first.failed.map((f) => f.line)).toEqual([3, 4, 5]);
@@ -31,7 +37,7 @@ describe('service-ledger import', () => {
     expect(first.failed[1].error).toMatch(/cannot be archived before review/);
     expect(first.failed[2].error).toMatch(/malformed JSON/);
     const after = await count();
-    expect(after).toBe(2);
+    expect(after).toBe(base + 2);
     const second = await importFile(store, file);
     expect(second).toMatchObject({ applied: 0, duplicates: 2 });
     expect(await count()).toBe(after);
