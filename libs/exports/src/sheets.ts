@@ -144,7 +144,7 @@ export function exportTables(e: KpiExport): Table[] {
       { key: 'hoursOver', zh: '超时（小时）', en: 'Hours over', width: 11, format: 'hours' },
     ],
     rows: e.breaches.map((b) => ({
-      projectId: b.projectId, ref: caseRef(b.caseType, b.projectId, b.caseId), clock: bilingual(b.clock), category: b.category ? bilingual(b.category) : '',
+      projectId: b.projectId, ref: b.caseNumber || caseRef(b.caseType, b.projectId, b.caseId), clock: bilingual(b.clock), category: b.category ? bilingual(b.category) : '',
       building: b.building, responsible: person(b.responsibleId, b.responsibleName), department: bilingual(b.department),
       deadline: localTime(b.deadline, zone(b.projectId)), metAt: localTime(b.metAt, zone(b.projectId)), open: b.open ? '是 yes' : '否 no',
       hoursOver: Math.round((b.overSeconds / 3600) * 100) / 100,

@@ -29,7 +29,10 @@ export function registerAuditCommands(program: Command, fail: (e: unknown) => ne
         const result = await caseAsOf(store, streamId, opts.asOf ? new Date(opts.asOf) : new Date(), { timeZone: loadConfig().timeZone });
         await new AccessLogWriter(store).record(operator(), { what: 'case_history', target: streamId, unmasked: !!opts.unmask, details: { asOf: result.asOf } });
         const mask = <T>(d: T) => (opts.unmask ? d : maskPersonalData(d));
-        console.log(`${streamId} as of ${result.asOf} (version ${result.version})`);
+        const number = result.events[0]?.caseNumber;
+        console.log(`${streamId}${number ? ` case number ${number}` : ''} as of ${result.asOf} (version ${result.version})`);
+        // The timeline page draws the same history: events on a time axis, clocks as bars.
+        console.log(`timeline: /dashboards/timeline?case=${streamId}`);
         for (const e of result.events) {
           console.log(`#${e.streamVersion} ${e.type}  occurred ${e.occurredAt}  recorded ${e.recordedAt}  by ${e.actor.staffId} (${e.actor.role})  correlation ${e.correlationId}${e.causationId ? ` causation ${e.causationId}` : ''}`);
           console.log(`    ${JSON.stringify(mask(e.data))}`);
@@ -136,7 +139,8 @@ export function registerAuditCommands(program: Command, fail: (e: unknown) => ne
 
 function printReport(report: VerifyReport, seconds: number): void {
   console.log(`${report.events} events in ${report.streams} streams checked in ${seconds.toFixed(2)} s (${Math.round(report.events / seconds)} events/s)`);
-  console.log(`sealed log: ${report.sealed} entries, ${report.unsealed} events not sealed yet; head ${report.head.position}:${report.head.digest} (#${report.head.seq})`);
+  console.log(`sealed log: ${report.sealed} entries (head #${report.head.seq}), ${report.unsealed} events not sealed yet`);
+  console.log(`head: ${report.head.position}:${report.head.digest}`);
   const c = report.checkpoints;
   console.log(`checkpoints: ${c.found} (${c.signed} signed${c.keyId ? ` by ${c.keyId}` : ''}), last #${c.lastSeq ?? '—'}; signatures ${c.trusted ? 'checked against the trusted key' : 'NOT checked'}`);
   for (const note of c.notes) console.log(`  note: ${note}`);

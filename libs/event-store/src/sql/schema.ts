@@ -35,6 +35,14 @@ CREATE TABLE IF NOT EXISTS sl_events (
 );
 CREATE INDEX IF NOT EXISTS sl_events_global ON sl_events (transaction_id, position);
 CREATE INDEX IF NOT EXISTS sl_events_command ON sl_events (command_id) WHERE command_id IS NOT NULL;
+-- Readable case numbers (case-number.ts): one counter row per series (<project>-<yyyymm>), moved by the same
+-- statement or transaction that appends the case's first event, so a failed append leaves no gap.
+ALTER TABLE sl_events ADD COLUMN IF NOT EXISTS case_number text;
+CREATE UNIQUE INDEX IF NOT EXISTS sl_events_case_number ON sl_events (case_number) WHERE case_number IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sl_case_counters (
+  series    text PRIMARY KEY,
+  last_seq  integer NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sl_checkpoints (
   subscription_id text PRIMARY KEY,
   checkpoint      text NOT NULL,
