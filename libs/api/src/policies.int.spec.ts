@@ -26,8 +26,7 @@ describe('HTTP API: policies and what-if', () => {
   });
 
   it('the GM office sets a project policy; a receptionist may not, a project manager may not set the company’s', async () => {
-    const register = await send('RegisterProject', { projectId: 'p1', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] }, api.token('admin', '*'), '2026-01-01T00:00:00+08:00');
-    expect(register.status).toBe(200);
+    // startTestApi registers p1 (cases and project policies need a registered project).
     const change = { projectId: 'p1', effectiveFrom: '2026-03-01T00:00:00+08:00', reason: 'service centre now 09:00–17:00', sections: { calendar } };
     expect((await send('ChangePolicy', change, api.token('receptionist'))).status).toBe(403);
     expect((await send('ChangePolicy', { ...change, projectId: undefined }, api.token('project_manager'))).status).toBe(403);
