@@ -115,6 +115,10 @@
       b.onclick = function () { state.dashboard = d.id; location.hash = d.id; renderTabs(); drawDashboard(true); };
       tabs.appendChild(b);
     });
+    // The worklist, case timelines and visitor register are pages of their own (dashboards/worklist).
+    var worklist = el('a', 'nav-link', '待办 / Worklist');
+    worklist.href = '/dashboards/worklist';
+    tabs.appendChild(worklist);
   }
 
   function query() {
