@@ -21,7 +21,6 @@ describe('reports API: breaches, satisfaction per person, complaint analytics', 
   beforeAll(async () => {
     store = await createEventStore({ kind: 'pglite' });
     const s = new Scenario(store);
-    for (const projectId of ['p1', 'p2']) await s.run('RegisterProject', { projectId, name: `测试项目${projectId}`, city: '杭州', buildings: [{ building: '3', units: ['1201'] }, { building: '5', units: ['0302'] }], timeZone: 'Asia/Shanghai' }, '2026-09-01T09:00:00', 'system', 'seed', projectId);
     const complaint = async (received: string) => {
       const id = await s.complaint(received);
       await s.run('ClassifyComplaint', { complaintId: id, nature: 'valid', content: 'service_quality', topic: 'cleaning', reasonable: true, major: false }, received, 'supervisor', 'sup-1');
