@@ -14,6 +14,8 @@ import { testAnalytics } from './support/chdb';
 import { ensureKafka, startKafka, stopKafka } from './support/kafka';
 import { createTestDatabase, POSTGRES_ADMIN_URL } from './support/postgres';
 import { TcpProxy } from './support/tcp-proxy';
+import { registerProject } from './support/projects';
+import { createEventStore } from '@service-ledger/event-store';
 
 type Report = { status: string; checks: Record<string, { status: string; message?: string } & Record<string, unknown>> };
 
@@ -80,6 +82,9 @@ describe('distributed shape: degradation and recovery seen from /health and /met
       SL_AUTH_SECRET: TEST_SECRET, SL_PORT: '0', SL_OPS_PORT: '0', SL_METRICS_TOKEN: metricsToken, SL_STALL_ALERT_SECONDS: '2', SL_LOG_LEVEL: 'silent', SL_DATA_DIR: dataDir,
     });
     analytics = await testAnalytics('ops');
+    const registering = await createEventStore({ kind: 'postgres', url: pg.url });
+    await registerProject(registering, 'P01');
+    await registering.close();
     // Order of the runbook: projector and relay (they wait for what is missing), then the API, then the scheduler.
     const projector = await startProjectorProcess(config, { analytics, lagIntervalMs: 1000 });
     running.push({ name: 'projector', url: projector.ops.server.url, stop: projector.stop });

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { loadConfig } from '@service-ledger/config';
 import { newId } from '@service-ledger/core';
 import { kafkaClient, type KafkaConfig, topicsOf } from '@service-ledger/kafka';
-import { kafkaConfigOf, startIntakeProcess } from '@service-ledger/runtime';
+import { kafkaConfigOf, openStore, startIntakeProcess } from '@service-ledger/runtime';
 import { complaintPayload } from '@service-ledger/testing';
 import { TEST_SECRET } from './support/api';
 import { ensureKafka } from './support/kafka';
+import { registerProject } from './support/projects';
 
 type Result = { outcome: string; commandId: string; streamId?: string; events?: { eventId: string; type: string; streamVersion: number }[]; rule?: string; issues?: { field: string; rule: string }[]; error?: string };
 
@@ -47,6 +48,10 @@ describe('Kafka command intake', () => {
       SL_OPS_PORT: '0', SL_LOG_LEVEL: 'silent', SL_INTAKE_STAFF_ID: 'front-desk-system', SL_INTAKE_ROLE: 'receptionist', SL_INTAKE_PROJECTS: 'P01',
     });
     kafkaConfig = kafkaConfigOf(config, 'intake-test');
+    // The embedded store is one process's folder: register the project before the intake opens it.
+    const store = await openStore(config);
+    await registerProject(store, 'P01');
+    await store.close();
     intake = await startIntakeProcess(config);
     const until = Date.now() + 60_000;
     while ((await (await fetch(`${intake.ops.server.url}/health`)).json()).status !== 'ok') {

@@ -165,7 +165,7 @@
     }
     if (panel.viz === 'bar') {
       return { grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true }, tooltip: { trigger: 'axis', valueFormatter: fmt },
-        xAxis: { type: 'value', axisLabel: { formatter: fmt } }, yAxis: { type: 'category', inverse: true, data: rows.map(function (r) { return label(r.label); }), axisLabel: { width: 160, overflow: 'truncate' } },
+        xAxis: { type: 'value', axisLabel: { formatter: fmt } }, yAxis: { type: 'category', inverse: true, data: rows.map(function (r) { return label(r.label); }), axisLabel: { width: wide ? 200 : 110, overflow: 'break' } },
         series: [{ type: 'bar', label: { show: true, position: 'right', formatter: function (p) { return fmt(p.value); } },
           data: rows.map(function (r) { var x = num(r.value); return { value: x, itemStyle: { color: isBad(x, panel) ? RED : BLUE } }; }) }] };
     }

@@ -256,86 +256,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/cases": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["CaseListController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/alerts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["AlertsController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/alerts/{alertId}/retry": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["AlertsController_retry"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/visitors": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["VisitorsController_register"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/cases/{streamId}/timeline": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["TimelineController_timeline"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/dashboards": {
         parameters: {
             query?: never;
@@ -1162,66 +1082,6 @@ export interface paths {
          * @description Roles: gm_office, admin, system.
          */
         post: operations["ChangePolicy"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/commands/RaiseAlert": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * The notifier records that a clock reached a threshold and whom it tells (once per clock and threshold).
-         * @description Roles: system, admin. Starts a new case.
-         */
-        post: operations["RaiseAlert"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/commands/RecordAlertDelivery": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * The notifier records that a route received the alert, or that every try failed (dead letter).
-         * @description Roles: system, admin.
-         */
-        post: operations["RecordAlertDelivery"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/commands/RetryAlertDelivery": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * An admin puts an alert’s dead-lettered routes back in the queue.
-         * @description Roles: admin.
-         */
-        post: operations["RetryAlertDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2071,11 +1931,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
             400: {
@@ -2219,11 +2084,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        filters: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
             400: {
@@ -2286,11 +2160,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        filters: {
+                            [key: string]: unknown;
+                        };
+                        people: {
+                            [key: string]: unknown;
+                        }[];
+                        visits: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
             400: {
@@ -2353,11 +2240,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        filters: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
             400: {
@@ -2420,86 +2316,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Role not allowed on this route */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    CaseListController_list: {
-        parameters: {
-            query?: {
-                cursor?: string;
-                limit?: string;
-                sort?: "deadline" | "age";
-                /** @description case number (or its start), case id, building, topic or content label */
-                q?: string;
-                /** @description opened before (YYYY-MM-DD inclusive, or ISO-8601) */
-                to?: string;
-                /** @description opened from (YYYY-MM-DD or ISO-8601) */
-                from?: string;
-                building?: string;
-                department?: string;
-                /** @description staff id of the handler, technician or first responder */
-                responsible?: string;
-                clockState?: "at_risk" | "breached" | "running" | "paused" | "none";
-                status?: string;
-                type?: "complaint" | "repair" | "help_request" | "courtesy_visit";
-                project?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
             /** @description OK */
             200: {
                 headers: {
@@ -2507,358 +2323,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        rows: ({
-                            streamId?: string;
-                            caseId?: string;
-                            caseNumber?: string | null;
-                            caseType?: string;
-                            projectId?: string;
-                            status?: string;
-                            /** @description at_risk, breached, running, paused or none */
-                            clockState?: string;
-                            clock?: string | null;
-                            /** Format: date-time */
-                            deadline?: string | null;
-                            timeLeftSeconds?: number | null;
-                            responsibleId?: string;
-                            responsibleName?: string | null;
-                            building?: string;
-                            department?: string;
-                            /** Format: date-time */
-                            openedAt?: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        total: number;
-                        nextCursor: string | null;
-                        /** Format: date-time */
-                        asOf: string;
-                        freshness: {
-                            position: string;
-                            /** Format: date-time */
-                            lastEventRecordedAt: string | null;
-                        };
-                    };
-                };
-            };
-            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Role not allowed on this route */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    AlertsController_list: {
-        parameters: {
-            query?: {
-                /** @description case stream id */
-                case?: string;
-                project?: string;
-                /** @description dead = the dead-letter list */
-                status?: "pending" | "delivered" | "dead" | "unrouted";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        alerts: {
-                            [key: string]: unknown;
-                        }[];
-                    };
-                };
-            };
-            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Role not allowed on this route */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    AlertsController_retry: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                alertId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        streamId?: string;
-                        version?: number;
-                        duplicate?: boolean;
-                        events?: {
+                        history: {
                             [key: string]: unknown;
                         }[];
                     } & {
                         [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Role not allowed on this route */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Illegal in the current state (`rule`) or concurrent change (`streamId`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    VisitorsController_register: {
-        parameters: {
-            query?: {
-                /** @description a day in the project time zone (default today) */
-                date?: string;
-                project?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        date: string;
-                        timeZone: string;
-                        projects: string[];
-                        visitors: {
-                            [key: string]: unknown;
-                        }[];
-                    };
-                };
-            };
-            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Role not allowed on this route */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    TimelineController_timeline: {
-        parameters: {
-            query?: {
-                /** @description ISO-8601 instant (default now) */
-                asOf?: string;
-            };
-            header?: never;
-            path: {
-                streamId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        streamId: string;
-                        caseNumber?: string | null;
-                        projectId?: string;
-                        /** Format: date-time */
-                        asOf: string;
-                        events: {
-                            [key: string]: unknown;
-                        }[];
-                        clocks: {
-                            [key: string]: unknown;
-                        }[];
-                        pauses: {
-                            [key: string]: unknown;
-                        }[];
                     };
                 };
             };
@@ -7194,321 +6663,6 @@ export interface operations {
                                 retired?: boolean;
                             }[];
                         };
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description Applied (or a retry of an applied commandId: duplicate=true, nothing appended) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CommandResult"];
-                };
-            };
-            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Role not allowed on this route */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Illegal in the current state (`rule`) or concurrent change (`streamId`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request body over 256 kB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    RaiseAlert: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Carried by the events (default: the commandId) */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    commandId: string;
-                    /** Format: date-time */
-                    occurredAt?: string;
-                    payload: {
-                        alertId: string;
-                        projectId: string;
-                        caseStreamId: string;
-                        caseNumber: string | null;
-                        clock: string;
-                        /** @enum {string} */
-                        threshold: "warning" | "breach" | "major";
-                        /** @enum {string} */
-                        role: "receptionist" | "supervisor" | "technician" | "engineering_supervisor" | "project_manager" | "gm_office" | "auditor" | "hr" | "admin" | "system";
-                        /** Format: date-time */
-                        dueAt: string;
-                        message: string;
-                        routes: {
-                            name: string;
-                            /** @enum {string} */
-                            kind: "json" | "wecom" | "dingtalk";
-                        }[];
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description Applied (or a retry of an applied commandId: duplicate=true, nothing appended) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CommandResult"];
-                };
-            };
-            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Role not allowed on this route */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Illegal in the current state (`rule`) or concurrent change (`streamId`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request body over 256 kB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    RecordAlertDelivery: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Carried by the events (default: the commandId) */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    commandId: string;
-                    /** Format: date-time */
-                    occurredAt?: string;
-                    payload: {
-                        alertId: string;
-                        route: string;
-                        attempts: number;
-                        status?: number;
-                        error?: string;
-                    };
-                };
-            };
-        };
-        responses: {
-            /** @description Applied (or a retry of an applied commandId: duplicate=true, nothing appended) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CommandResult"];
-                };
-            };
-            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Missing or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Role not allowed on this route */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Illegal in the current state (`rule`) or concurrent change (`streamId`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Request body over 256 kB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    RetryAlertDelivery: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Carried by the events (default: the commandId) */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: uuid */
-                    commandId: string;
-                    /** Format: date-time */
-                    occurredAt?: string;
-                    payload: {
-                        alertId: string;
-                        reason?: string;
                     };
                 };
             };

@@ -51,6 +51,11 @@ export const RESPONSES: Record<string, Schema> = {
   'get /api/kpis': kpiAnswer({ kpis: arr(ref('KpiValue')) }, ['kpis']),
   'get /api/kpis/{id}/cases': { ...kpiAnswer({ kpi: str(), numerator: arr(str()), denominator: arr(str()) }, ['kpi']), additionalProperties: true },
   'get /api/staff/scorecard': kpiAnswer({ staff: arr({ type: 'object', properties: { projectId: str(), staffId: str(), name: str(), score: num, rank: int }, additionalProperties: true }) }, ['staff']),
+  'post /api/kpis/whatif': { type: 'object', description: 'Every KPI of the month as it is and under the proposed policy (company figures for company-wide tokens only)', additionalProperties: true },
+  'get /api/reports/breaches': { type: 'object', properties: { filters: anyObject }, required: ['filters'], additionalProperties: true },
+  'get /api/reports/satisfaction': { type: 'object', properties: { filters: anyObject, people: arr(anyObject), visits: arr(anyObject) }, required: ['filters', 'people', 'visits'], description: 'JSON, or CSV of the visits with format=csv' },
+  'get /api/reports/complaints': { type: 'object', properties: { filters: anyObject }, required: ['filters'], additionalProperties: true },
+  'get /api/policies': { type: 'object', properties: { history: arr(anyObject) }, required: ['history'], additionalProperties: true, description: 'The policy in force for the project at asOf, and its change history' },
   'get /api/dashboards': { type: 'object', properties: { principal: anyObject, timeZone: str(), filters: anyObject, labels: anyObject, dashboards: arr(anyObject) }, required: ['principal', 'timeZone', 'filters', 'dashboards'] },
   'get /api/cases': {
     type: 'object',

@@ -7,6 +7,7 @@ import { newId } from '@service-ledger/core';
 import { complaintPayload } from '@service-ledger/testing';
 import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';
+import { registerProject } from '../../../test/support/projects';
 import type { paths } from '../../../test/support/openapi-paths';
 import { AnalyticsApiModule } from './analytics.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
@@ -33,6 +34,7 @@ describe('OpenAPI document', () => {
   beforeAll(async () => {
     db = await testAnalytics('openapi');
     api = await startTestApi({ modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
+    await registerProject(api.store, 'P01');
     await api.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as { port: number }).port}`;
     document = await (await fetch(`${baseUrl}/api/docs-json`)).json();

@@ -117,10 +117,12 @@ const ENVELOPE_FIELDS = `'eventId', event_id, 'streamId', stream_id, 'streamVers
   'actor', json_build_object('staffId', actor_id, 'role', actor_role), 'projectId', project_id, 'correlationId', correlation_id,
   'causationId', causation_id`;
 /** The envelope as serializeEnvelope writes it; commandId only when there is one, as toEnvelope does. */
-const ENVELOPE_JSON = `(CASE WHEN case_number IS NULL THEN (CASE WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS})
+// The case number travels in the envelope only when the case has one (cases created before numbering have none).
+export const ENVELOPE_OBJECT = `(CASE WHEN case_number IS NULL THEN (CASE WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS})
           ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id) END)
         WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS}, 'caseNumber', case_number)
-        ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id, 'caseNumber', case_number) END)::text`;
+        ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id, 'caseNumber', case_number) END)`;
+const ENVELOPE_JSON = `${ENVELOPE_OBJECT}::text`;
 /**
  * Two columns per event: the routing fields (and the checkpoint's transaction id) as a small JSON array, and the
  * envelope's text. Drivers pay per column decoded, so the fields a transport needs travel together.

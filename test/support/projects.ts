@@ -1,0 +1,10 @@
+import { newId } from '@service-ledger/core';
+import { CommandPipeline } from '@service-ledger/domain';
+import type { EventStore } from '@service-ledger/event-store';
+import { contextFor } from '@service-ledger/testing';
+
+/** Cases start only in registered projects: register one (as an admin) before a test starts cases in it. */
+export async function registerProject(store: EventStore, projectId: string): Promise<void> {
+  const payload = { projectId, name: `${projectId} 花园`, city: '杭州', buildings: [{ building: '3', units: ['1201'] }] };
+  await new CommandPipeline(store).execute('RegisterProject', payload, { ...contextFor('admin', 'admin-1', '*', '2026-01-01T00:00:00+08:00'), commandId: newId() });
+}
