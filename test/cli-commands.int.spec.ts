@@ -38,7 +38,11 @@ describe('service-ledger commands', () => {
     expect(cli('kpi', 'export', '--month', '2026-13')).toMatchObject({ code: 1, out: expect.stringMatching(/month: must be YYYY-MM/) });
     expect(cli('kpi', 'export', '--month', '2026-10', '--format', 'pdf')).toMatchObject({ code: 1, out: expect.stringMatching(/--format must be xlsx or csv/) });
     expect(cli('audit', 'history', 'no-such-case')).toMatchObject({ code: 1, out: expect.stringMatching(/no case no-such-case/) });
-    const badConfig = spawnSync(process.execPath, [join(root, 'bin/service-ledger.js'), 'tokens', 'issue', '--role', 'auditor', '--projects', 'P01', '--ttl', '1h'], { env: { ...process.env, SL_STORE: 'oracle' }, encoding: 'utf8' });
+    expect(cli('tokens', 'issue', '--role', 'wizard', '--projects', 'P01', '--ttl', '1h')).toMatchObject({ code: 1, out: expect.stringMatching(/--role must be one of/) });
+    expect(cli('tokens', 'issue', '--role', 'receptionist', '--projects', 'P01', '--ttl', 'forever')).toMatchObject({ code: 1, out: expect.stringMatching(/--ttl must be a duration/) });
+    expect(cli('tokens', 'issue', '--role', 'technician', '--projects', 'P01', '--ttl', '1h', '--unmask')).toMatchObject({ code: 1, out: expect.stringMatching(/--unmask is only for/) });
+    expect(cli('tokens', 'issue', '--role', 'receptionist', '--projects', 'P01', '--ttl', '1h')).toMatchObject({ code: 0, out: expect.stringMatching(/^eyJ/) });
+    const badConfig = spawnSync(process.execPath, [join(root, 'bin/service-ledger.js'), 'tokens', 'issue', '--role', 'hr', '--projects', '*', '--ttl', '1h'], { env: { ...process.env, SL_STORE: 'oracle' }, encoding: 'utf8' });
     expect(badConfig.status).toBe(78);
     expect(badConfig.stderr).toMatch(/SL_STORE="oracle"/);
   }, 120_000);

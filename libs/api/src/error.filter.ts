@@ -17,7 +17,7 @@ export class ErrorFilter implements ExceptionFilter {
       this.logger.warn(`${error.message} (${(error.cause as Error | undefined)?.message ?? 'no detail'})`);
     } else if (status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     // A client that went away mid-body has nobody left to answer.
-    if (response.headersSent || request.destroyed) return;
+    if (response.headersSent || response.writableEnded || request.socket?.destroyed) return;
     response.status(status).json(body);
   }
 

@@ -8,6 +8,7 @@ import {
   type DomainCommand,
   DomainRuleViolation,
   type EventEnvelope,
+  type Role,
   ForbiddenError,
   jsonValue,
   NotFoundError,
@@ -82,16 +83,20 @@ export class CommandPipeline {
     private readonly defaultTimeZone = 'Asia/Shanghai',
   ) {}
 
-  async execute(name: string, rawPayload: unknown, ctx: CommandContext): Promise<CommandResult> {
+  /** The command by name, if this role may send it: 404 for an unknown name (shown truncated), 403 for a role. */
+  authorise(name: string, role: Role): DomainCommand {
     const command = findCommand(name);
     if (!command) throw new NotFoundError(`unknown command '${name.length > 64 ? `${name.slice(0, 64)}…` : name}'`);
+    if (!command.roles.includes(role)) throw new ForbiddenError(`role '${role}' may not ${name} (allowed: ${command.roles.join(', ')})`);
+    return command;
+  }
+
+  async execute(name: string, rawPayload: unknown, ctx: CommandContext): Promise<CommandResult> {
+    const command = this.authorise(name, ctx.actor.role);
     assertSafeInput(rawPayload, 'payload');
     const parsed = command.schema.safeParse(rawPayload);
     if (!parsed.success) throw zodToValidationError(parsed.error);
     const payload = parsed.data;
-    if (!command.roles.includes(ctx.actor.role)) {
-      throw new ForbiddenError(`role '${ctx.actor.role}' may not ${name} (allowed: ${command.roles.join(', ')})`);
-    }
     if (command.creates && ctx.expectedVersion !== undefined && ctx.expectedVersion !== 0) {
       throw ValidationError.field('expectedVersion', 'new_case', `${name} starts a new case: the expected version is 0`);
     }
