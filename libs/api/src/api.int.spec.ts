@@ -3,6 +3,7 @@ import { newId } from '@service-ledger/core';
 import { commandCatalogue } from '@service-ledger/domain';
 import { complaintPayload } from '@service-ledger/testing';
 import { startTestApi } from '../../../test/support/api';
+import { registerProject } from '../../../test/support/projects';
 
 describe('HTTP API', () => {
   let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -14,6 +15,8 @@ describe('HTTP API', () => {
 
   beforeAll(async () => {
     api = await startTestApi();
+    // Cases start only in registered projects.
+    await registerProject(api.store, 'p1');
     http = request(api.app.getHttpServer());
     desk = api.token('receptionist');
   });
@@ -54,7 +57,7 @@ describe('HTTP API', () => {
       ['missing field', () => send('ReceiveComplaint', { ...complaintPayload(), content: undefined }), 400, /payload\.content/],
       ['string over the limit', () => send('ReceiveComplaint', { ...complaintPayload(), wishes: 'x'.repeat(2001) }), 400, /payload\.wishes/],
       ['missing commandId', () => http.post('/api/commands/ReceiveComplaint').set('Authorization', `Bearer ${desk}`).send({ payload: complaintPayload() }), 400, /body\.commandId/],
-      ['unknown command', () => send('LaunchRocket', {}), 400, /unknown command/],
+      ['unknown command', () => send('LaunchRocket', {}), 404, /unknown command/],
       ['occurredAt in the future', () => send('ReplyToComplainant', { complaintId: id, message: 'x' }, desk, { occurredAt: '2099-01-01T00:00:00Z' }), 400, /occurredAt/],
       ['occurredAt before the case began', () => send('ReplyToComplainant', { complaintId: id, message: 'x' }, desk, { occurredAt: '2025-12-31T00:00:00Z' }), 400, /occurredAt/],
       ['command illegal in the current state', () => send('ArchiveComplaint', { complaintId: id }), 409, 'complaint.archive_after_review'],
