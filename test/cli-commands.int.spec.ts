@@ -22,17 +22,37 @@ describe('service-ledger commands', () => {
     expect(again.out).toMatch(/^0 commands applied \(0 events\), \d+ already there/m);
   }, 200_000);
 
+  it('kpi sql prints the SQL a KPI runs as, on the configured database, with the parameters of a month', () => {
+    const run = cli('kpi', 'sql', 'repair_timeliness', '--month', '2026-04', '--project', 'P01');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("SELECT countIf(fix_status = 'met') AS numerator, count() AS denominator FROM `service_ledger`.`cases` FINAL WHERE case_type = 'repair'");
+    expect(run.out).toContain('-- parameters: {"month":202604,"project":"P01","department":"","staff":"","tz":"Asia/Shanghai"}');
+    expect(cli('kpi', 'sql', 'repair_timeliness', '--shape', 'by-project').out).toMatch(/GROUP BY GROUPING SETS \(\(project_id\), \(\)\)/);
+    expect(cli('kpi', 'sql', 'repair_timeliness', '--shape', 'panel').out).toMatch(/completed_at >= \{from:DateTime64\(3, 'UTC'\)\}/);
+    expect(cli('kpi', 'sql', 'happiness')).toMatchObject({ code: 1, out: expect.stringMatching(/no KPI happiness/) });
+    expect(cli('kpi', 'sql', 'rework_rate', '--shape', 'panel')).toMatchObject({ code: 1, out: expect.stringMatching(/cannot be shown over a time range/) });
+  }, 180_000);
+
   it('bad input exits non-zero with the flag and the rule', () => {
     expect(cli('seed', '--projects', 'many')).toMatchObject({ code: 1, out: expect.stringMatching(/--projects must be a whole number/) });
     expect(cli('kpi', 'export', '--month', '2026-13')).toMatchObject({ code: 1, out: expect.stringMatching(/month: must be YYYY-MM/) });
     expect(cli('kpi', 'export', '--month', '2026-10', '--format', 'pdf')).toMatchObject({ code: 1, out: expect.stringMatching(/--format must be xlsx or csv/) });
     expect(cli('audit', 'history', 'no-such-case')).toMatchObject({ code: 1, out: expect.stringMatching(/no case no-such-case/) });
-    const badConfig = spawnSync(process.execPath, [join(root, 'bin/service-ledger.js'), 'tokens', 'issue', '--role', 'auditor', '--projects', 'P01', '--ttl', '1h'], { env: { ...process.env, SL_STORE: 'oracle' }, encoding: 'utf8' });
+    expect(cli('tokens', 'issue', '--role', 'wizard', '--projects', 'P01', '--ttl', '1h')).toMatchObject({ code: 1, out: expect.stringMatching(/--role must be one of/) });
+    expect(cli('tokens', 'issue', '--role', 'receptionist', '--projects', 'P01', '--ttl', 'forever')).toMatchObject({ code: 1, out: expect.stringMatching(/--ttl must be a duration/) });
+    expect(cli('tokens', 'issue', '--role', 'technician', '--projects', 'P01', '--ttl', '1h', '--unmask')).toMatchObject({ code: 1, out: expect.stringMatching(/--unmask is only for/) });
+    expect(cli('tokens', 'issue', '--role', 'receptionist', '--projects', 'P01', '--ttl', '1h')).toMatchObject({ code: 0, out: expect.stringMatching(/^eyJ/) });
+    const badConfig = spawnSync(process.execPath, [join(root, 'bin/service-ledger.js'), 'tokens', 'issue', '--role', 'hr', '--projects', '*', '--ttl', '1h'], { env: { ...process.env, SL_STORE: 'oracle' }, encoding: 'utf8' });
     expect(badConfig.status).toBe(78);
     expect(badConfig.stderr).toMatch(/SL_STORE="oracle"/);
   }, 120_000);
 
-  it('audit verify walks the store and prints the anchor; kpi export writes CSV files atomically', () => {
+  it('audit keygen writes a key pair; audit seal seals the log and signs its head; audit verify walks the store and prints the anchor; kpi export writes CSV files atomically', () => {
+    const keys = cli('audit', 'keygen', '--out', join(mkdtempSync(join(tmpdir(), 'sl-cli-keys-')), 'keys'));
+    expect(keys).toMatchObject({ code: 0, out: expect.stringMatching(/public key:[\s\S]*BEGIN PUBLIC KEY/) });
+    const sealed = cli('audit', 'seal');
+    expect(sealed.code).toBe(0);
+    expect(sealed.out).toMatch(/sealed [1-9]\d* events[\s\S]*checkpoint #\d+ at \d+:[0-9a-f]{64} UNSIGNED/);
     const verify = cli('audit', 'verify');
     expect(verify.code).toBe(0);
     expect(verify.out).toMatch(/every link holds/);

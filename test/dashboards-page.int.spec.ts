@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
+import { ANALYTICS, type Analytics, Projector, projectAll } from '@service-ledger/analytics';
+import { Scenario } from '@service-ledger/testing';
 import { TokenService } from '@service-ledger/auth';
 import type { EventStore } from '@service-ledger/event-store';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -30,6 +31,12 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
 
   beforeAll(async () => {
     ({ store, db } = await sampleCompany({ projects: 2, months: 6 }));
+    // Major complaints are rare (a few a year per project): this sample has none by chance, so one is added for the list.
+    const s = new Scenario(store);
+    const major = await s.complaint('2026-10-12T10:00:00', 'P01', 'P01-receptionist-1');
+    await s.run('ClassifyComplaint', { complaintId: major, nature: 'valid', content: 'sudden_event', topic: 'water', reasonable: true, major: true }, '2026-10-12T10:20:00', 'supervisor', 'P01-supervisor-1', 'P01');
+    await s.run('ReportMajorComplaint', { complaintId: major, place: '3栋', symptoms: '整栋停水', handlingPlan: '抢修人员已到场' }, '2026-10-12T10:30:00', 'supervisor', 'P01-supervisor-1', 'P01');
+    await projectAll(store, new Projector(db));
     app = await createApp({ store, tokens, logLevel: 'silent', modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
@@ -111,6 +118,70 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
     expect(Math.min(...widths)).toBeGreaterThan(340);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(artifacts, 'complaints-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  /**
+   * Phone (390×844) and laptop (1440×900), Chinese and English: nothing wider than the screen, no figure, heading or
+   * table column running out of its card (element boxes measured, not only pictures taken).
+   */
+  const layouts = DASHBOARDS.flatMap((d) => ([['phone', 390, 844], ['laptop', 1440, 900]] as const).flatMap(([device, width, height]) => (['zh', 'en'] as const).map((lang) => [d.id, device, width, height, lang] as const)));
+  it.each(layouts)('%s on a %s (%i×%i) in %s: nothing overflows', async (id, device, width, height, lang) => {
+    const page = await browser.newPage({ viewport: { width, height } });
+    await page.addInitScript((l) => localStorage.setItem('sl-lang', l), lang);
+    await page.goto(`${base}/dashboards?token=${gm}#${id}`);
+    await settled(page);
+    await page.waitForTimeout(300);
+    const problems = await page.evaluate((vw) => {
+      const out: string[] = [];
+      if (document.documentElement.scrollWidth > vw) out.push(`page is ${document.documentElement.scrollWidth}px wide`);
+      document.querySelectorAll<HTMLElement>('.card').forEach((card) => {
+        const name = card.dataset.panel;
+        const box = card.getBoundingClientRect();
+        if (box.right > vw + 0.5 || box.left < -0.5) out.push(`${name}: card outside the screen`);
+        card.querySelectorAll<HTMLElement>('h2, p.desc, .value, .chart, .tablewrap, .error, .empty').forEach((e) => {
+          const r = e.getBoundingClientRect();
+          if (r.right > box.right + 0.5 || r.left < box.left - 0.5) out.push(`${name}: ${e.className || e.tagName} outside its card`);
+          if ((e.tagName === 'H2' || e.classList.contains('value')) && e.scrollWidth > e.clientWidth + 1) out.push(`${name}: ${e.tagName} text cut (${e.scrollWidth} > ${e.clientWidth})`);
+        });
+        card.querySelectorAll<HTMLElement>('.tablewrap').forEach((w) => {
+          const table = w.querySelector('table')!;
+          if (table.scrollWidth > w.clientWidth + 1) out.push(`${name}: table columns hidden (${table.scrollWidth} > ${w.clientWidth})`);
+        });
+      });
+      return out;
+    }, width);
+    expect(problems).toEqual([]);
+    expect(await page.$eval('#lang', (b) => b.textContent)).toBe(lang === 'zh' ? 'EN' : '中文');
+    mkdirSync(join(artifacts, 'layout'), { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'layout', `${id}-${device}-${lang}.png`), fullPage: true });
+    await page.close();
+  });
+
+  it('the current month is drawn dashed and named partial, threshold and pie labels shown (browser clock on 2 November 2026)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.clock.setFixedTime(new Date('2026-11-02T04:00:00Z'));
+    await page.addInitScript(() => localStorage.setItem('sl-lang', 'en'));
+    await page.goto(`${base}/dashboards?token=${gm}#satisfaction`);
+    await settled(page);
+    type Series = { name: string; data: (number | null)[]; lineStyle?: { type?: string }; markLine?: { label?: { position?: string } } };
+    const trend = await page.$eval('.card[data-panel=satisfaction_trend] .chart', (c) => {
+      const o = (window as unknown as { echarts: { getInstanceByDom(e: Element): { getOption(): { xAxis: { data: string[] }[]; series: Series[] } } } }).echarts.getInstanceByDom(c).getOption();
+      return { labels: o.xAxis[0].data, series: o.series };
+    });
+    expect(trend.labels.at(-1)).toBe('2026-11 (partial)');
+    const solid = trend.series.filter((x) => x.lineStyle?.type !== 'dashed');
+    const dashed = trend.series.filter((x) => x.lineStyle?.type === 'dashed');
+    expect(dashed.length).toBe(solid.length);
+    expect(solid.every((x) => x.data.at(-1) === null)).toBe(true); // the partial month is not on the solid line
+    expect(dashed.every((x) => x.data.slice(0, -2).every((v) => v === null))).toBe(true); // dashed: last full month → partial month
+    expect(solid[0].markLine?.label?.position).toBe('insideEndTop'); // inside the plot, not clipped at the card's edge
+    await page.goto(`${base}/dashboards?token=${gm}#complaints`);
+    await settled(page);
+    const pie = await page.$eval('.card[data-panel=complaints_by_nature] .chart', (c) =>
+      (window as unknown as { echarts: { getInstanceByDom(e: Element): { getOption(): { series: { label: { show: boolean } }[]; legend?: unknown[] } } } }).echarts.getInstanceByDom(c).getOption());
+    expect(pie.series[0].label.show).toBe(true);
+    expect(pie.legend ?? []).toEqual([]);
     await page.close();
   });
 

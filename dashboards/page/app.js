@@ -115,6 +115,10 @@
       b.onclick = function () { state.dashboard = d.id; location.hash = d.id; renderTabs(); drawDashboard(true); };
       tabs.appendChild(b);
     });
+    // The worklist, case timelines and visitor register are pages of their own (dashboards/worklist).
+    var worklist = el('a', 'nav-link', '待办 / Worklist');
+    worklist.href = '/dashboards/worklist';
+    tabs.appendChild(worklist);
   }
 
   function query() {
@@ -161,7 +165,7 @@
     }
     if (panel.viz === 'bar') {
       return { grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true }, tooltip: { trigger: 'axis', valueFormatter: fmt },
-        xAxis: { type: 'value', axisLabel: { formatter: fmt } }, yAxis: { type: 'category', inverse: true, data: rows.map(function (r) { return label(r.label); }), axisLabel: { width: 160, overflow: 'truncate' } },
+        xAxis: { type: 'value', axisLabel: { formatter: fmt } }, yAxis: { type: 'category', inverse: true, data: rows.map(function (r) { return label(r.label); }), axisLabel: { width: wide ? 200 : 110, overflow: 'break' } },
         series: [{ type: 'bar', label: { show: true, position: 'right', formatter: function (p) { return fmt(p.value); } },
           data: rows.map(function (r) { var x = num(r.value); return { value: x, itemStyle: { color: isBad(x, panel) ? RED : BLUE } }; }) }] };
     }

@@ -50,8 +50,14 @@ function parseInstant(field: string, text: string, zone: string, edge: 'start' |
   let t: DateTime;
   if (/^\d{4}-\d{2}$/.test(text)) [unit, t] = ['month', DateTime.fromFormat(text, 'yyyy-MM', { zone })];
   else if (/^\d{4}-\d{2}-\d{2}$/.test(text)) [unit, t] = ['day', DateTime.fromISO(text, { zone })];
-  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) t = DateTime.fromISO(text, { setZone: true });
-  else throw invalid();
+  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) {
+    // Real UTC offsets run from -12:00 to +14:00 with minutes below 60; luxon would read +25:00 as 25 hours.
+    const offset = /([+-])(\d{2}):(\d{2})$/.exec(text);
+    if (offset && (Number(offset[3]) >= 60 || Number(offset[2]) * 60 + Number(offset[3]) > (offset[1] === '+' ? 14 * 60 : 12 * 60))) {
+      throw ValidationError.field(field, 'utc_offset', 'the UTC offset must be between -12:00 and +14:00');
+    }
+    t = DateTime.fromISO(text, { setZone: true });
+  } else throw invalid();
   if (!t.isValid || t.year < 2000 || t.year > 2100) throw invalid();
   return unit && edge === 'end' ? t.startOf(unit).plus({ [unit + 's']: 1 }) : unit ? t.startOf(unit) : t;
 }

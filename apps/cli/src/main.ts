@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAlertCommands } from './commands/alerts';
 import { registerAuditCommands } from './commands/audit';
 import { fail } from './commands/fail';
 import { registerImportCommand } from './commands/import';
@@ -21,5 +22,6 @@ registerKpiCommands(program);
 registerPolicyCommands(program);
 registerAuditCommands(program, fail);
 registerSetupCommands(program);
+registerAlertCommands(program);
 
 program.parseAsync(process.argv).catch(fail);

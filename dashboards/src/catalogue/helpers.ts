@@ -1,14 +1,12 @@
+import { clockStatusNow as clockStatusNowOf } from '@service-ledger/analytics';
 import { kpiDefinition, kpiValueSql } from './kpi';
 import type { Panel } from './types';
 
 /** A rate to 4 decimals, empty (NULL) when nothing was counted. */
 export const rate = (num: string, den: string) => `if(${den} = 0, NULL, round(${num} / ${den}, 4))`;
 
-/**
- * A running clock past its deadline is breached now, unless paused (the projection records clocks as of each
- * case's last event; the KPI definitions apply the same rule to the case table with `clockStatus`).
- */
-export const clockStatusNow = `if(status = 'running' AND paused = 0 AND deadline < now64(3), 'breached', status)`;
+/** "Breached now" on the clock table, as the KPIs apply it on the case table (`clockStatusNow`, libs/analytics). */
+export const clockStatusNow = clockStatusNowOf({ status: 'status', deadline: 'deadline', paused: 'paused' });
 
 /** Staff ids in `label` become "id name" (staff names are not personal data of owners; they are in the staff table). */
 export const withStaffNames = (sql: string) =>

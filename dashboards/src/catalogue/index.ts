@@ -1,5 +1,6 @@
 import * as complaints from './complaints';
 import * as repairs from './repairs';
+import * as reports from './reports';
 import * as satisfaction from './satisfaction';
 import * as sla from './sla';
 import * as staff from './staff';
@@ -18,19 +19,19 @@ export const DASHBOARDS: Dashboard[] = [
     id: 'sla',
     title: { zh: '时效（SLA）', en: 'SLA' },
     description: { zh: '各时限的达标率、当前即将超时与已超时的工作、超时趋势和最差的项目与楼栋。', en: 'On-time rates per clock, open items at risk and breached now, the breach trend and the worst projects and buildings.' },
-    panels: [sla.urgentOnSite, sla.urgentFixed, sla.generalFixed, sla.complaintFirstReply, sla.breachedNow, sla.atRiskNowCount, sla.onTimeByClock, sla.breachTrend, sla.atRiskNow, sla.worstProjects, sla.worstBuildings],
+    panels: [sla.urgentOnSite, sla.urgentFixed, sla.generalFixed, sla.complaintFirstReply, sla.breachedNow, sla.atRiskNowCount, sla.onTimeByClock, sla.breachTrend, sla.atRiskNow, reports.breachesByPerson, sla.worstProjects, sla.worstBuildings],
   },
   {
     id: 'satisfaction',
     title: { zh: '满意度', en: 'Satisfaction' },
     description: { zh: '满意率与回访率的走势，按项目、部门、员工，以及不满意意见。', en: 'Satisfaction and follow-up visit rates over time, by project, department and person, and unsatisfied comments.' },
-    panels: [satisfaction.satisfactionRate, satisfaction.followUpRate, satisfaction.repairSatisfaction, satisfaction.satisfactionTrend, satisfaction.satisfactionByProject, satisfaction.satisfactionByDepartment, satisfaction.satisfactionByPerson, satisfaction.unsatisfiedComments],
+    panels: [satisfaction.satisfactionRate, satisfaction.followUpRate, satisfaction.repairSatisfaction, satisfaction.satisfactionTrend, satisfaction.satisfactionByProject, satisfaction.satisfactionByDepartment, satisfaction.satisfactionByPerson, reports.satisfactionPeople, satisfaction.unsatisfiedComments],
   },
   {
     id: 'complaints',
     title: { zh: '投诉', en: 'Complaints' },
     description: { zh: '投诉的性质、内容、话题与趋势，有效率、及时率、重开率和重大投诉。', en: 'Complaints by nature, content and topic, the trend, valid, timely and reopen rates, and major complaints.' },
-    panels: [complaints.complaintsReceived, complaints.validComplaintRate, complaints.complaintTimeliness, complaints.reopenRate, complaints.majorComplaints, complaints.byNature, complaints.byContent, complaints.byTopic, complaints.complaintsTrend, complaints.complaintRatesTrend, complaints.majorComplaintList],
+    panels: [complaints.complaintsReceived, complaints.validComplaintRate, complaints.complaintTimeliness, complaints.reopenRate, complaints.majorComplaints, complaints.byNature, complaints.byContent, complaints.byTopic, complaints.complaintsTrend, reports.topicsByMonth, complaints.complaintRatesTrend, reports.complaintCauses, reports.complaintPlaces, reports.repeatComplainants, complaints.majorComplaintList],
   },
   {
     id: 'repairs',

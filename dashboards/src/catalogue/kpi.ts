@@ -1,19 +1,20 @@
-import { KPIS, type KpiDefinition } from '@service-ledger/analytics';
+import { type KpiDialect, type KpiDefinition, type KpiShape, KPIS, renderKpi } from '@service-ledger/analytics';
 
 /**
- * Panels that show a KPI take its SQL from the KPI's own definition in libs/analytics (the one the monthly
- * exports and HR use), so a dashboard figure for a month equals the exported figure for that month. The KPI SQL
- * is written for one month; here its month condition becomes the dashboard's time range on the same column
- * (the KPI's "time it falls in") and its filters become the catalogue's filter macros.
+ * Panels that show a KPI render it from the KPI's own definition in libs/analytics (the one the monthly exports and
+ * HR use) with the same builder, in the catalogue's template language: the KPI's month becomes the dashboard's time
+ * range on the same column (the KPI's "time it falls in") and its filters become the catalogue's filter macros. So
+ * a dashboard figure for a month equals the exported figure for that month.
  */
-const REWRITES: [RegExp, string][] = [
-  [/toYYYYMM\(([\w.]+), \{tz:String\}\) = \{month:UInt32\}/g, '$$TIME($1)'],
-  [/\(\{project:String\} = '' OR ([\w.]+) = \{project:String\}\)/g, '$$PROJECT($1)'],
-  [/\(\{department:String\} = '' OR ([\w.]+) = \{department:String\}\)/g, '$$DEPARTMENT($1)'],
-  [/\(\{staff:String\} = '' OR ([\w.]+) = \{staff:String\}\)/g, '$$STAFF($1)'],
-  [/\(\{staff:String\} = '' OR \{staff:String\} IN \(([\w., ]+)\)\)/g, '$$STAFF_IN($1)'],
-  [/\{tz:String\}/g, '$$TZ'],
-];
+const TEMPLATE: KpiDialect = {
+  name: 'the dashboards’ template language (a time range, not a month)',
+  inMonth: (column) => `$TIME(${column})`,
+  inMonths: (column, months) => (months === 1 ? `$TIME(${column})` : null),
+  project: (column) => `$PROJECT(${column})`,
+  department: (column) => `$DEPARTMENT(${column})`,
+  staff: (columns) => (columns.length === 1 ? `$STAFF(${columns[0]})` : `$STAFF_IN(${columns.join(', ')})`),
+  timeZone: '$TZ',
+};
 
 export function kpiDefinition(id: string): KpiDefinition {
   const kpi = KPIS.find((k) => k.id === id);
@@ -23,10 +24,16 @@ export function kpiDefinition(id: string): KpiDefinition {
 
 /** The KPI's SQL in the catalogue's template language; fails loudly when a KPI cannot be cut by a time range. */
 export function kpiTemplate(id: string): string {
-  const sql = REWRITES.reduce((s, [re, to]) => s.replace(re, to), kpiDefinition(id).sql.trim());
-  const left = /\{\w+:[^}]+\}/.exec(sql);
-  if (left) throw new Error(`KPI '${id}' keeps ${left[0]} after translation: its definition cannot be shown over a time range`);
-  return sql;
+  const kpi = kpiDefinition(id);
+  return renderKpiTemplate(kpi, { kind: 'figures' });
+}
+
+function renderKpiTemplate(kpi: KpiDefinition, shape: KpiShape): string {
+  try {
+    return renderKpi(kpi.id, kpi.query, shape, TEMPLATE);
+  } catch (error) {
+    throw new Error(`KPI '${kpi.id}' cannot be shown over a time range: ${(error as Error).message}`);
+  }
 }
 
 /** numerator/denominator → the figure shown: a rate (4 decimals), a count, or an amount in yuan (stored in fen). */
@@ -55,17 +62,15 @@ export interface KpiGrouping {
 
 /** The KPI broken down by month and/or a dimension: its aggregates grouped, the figure computed per group. */
 export function kpiGroupedSql(id: string, g: KpiGrouping): string {
-  const template = kpiTemplate(id);
-  if (!/^SELECT /.test(template)) throw new Error(`KPI '${id}' is not a single SELECT and cannot be grouped`);
-  const times = [...template.matchAll(/\$TIME\(([^()]+)\)/g)].map((m) => m[1]);
-  if (times.length !== 1) throw new Error(`KPI '${id}' has ${times.length} time conditions and cannot be grouped`);
+  const kpi = kpiDefinition(id);
+  if (g.monthly && !kpi.query.month) throw new Error(`KPI '${id}' has no single month column and cannot be grouped by month`);
   const keys: [string, string][] = [];
-  if (g.monthly) keys.push(['t', `toStartOfMonth(${times[0]}, $TZ)`]);
+  if (g.monthly) keys.push(['t', `toStartOfMonth(${kpi.query.month}, ${TEMPLATE.timeZone})`]);
   if (g.label) keys.push(['label', g.label]);
   if (g.series) keys.push(['series', g.series]);
-  const inner = `SELECT ${keys.map(([alias, expr]) => `${expr} AS ${alias}`).join(', ')}, ${template.slice('SELECT '.length)} GROUP BY ${keys.map(([a]) => a).join(', ')}`;
+  const inner = renderKpiTemplate(kpi, { kind: 'grouped', keys });
   const columns = [...(g.monthly ? ['t'] : []), ...(g.label ? ['label'] : []), ...(g.monthly ? [g.series ? 'series' : `'${id}' AS series`] : [])];
-  const value = g.measure === 'denominator' ? 'denominator' : figure(kpiDefinition(id).kind);
+  const value = g.measure === 'denominator' ? 'denominator' : figure(kpi.kind);
   // Cases without the dimension (no technician yet, no department) are left out of a breakdown by it.
   const conditions = [...(g.minDenominator ? [`denominator >= ${Math.floor(g.minDenominator)}`] : []), ...(g.label ? ["label != ''"] : [])];
   return `SELECT ${columns.join(', ')}, ${value} AS value FROM (${inner})${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;

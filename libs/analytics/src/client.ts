@@ -54,12 +54,12 @@ export class Analytics {
   }
 
   table(name: string): string {
-    return `\`${this.database}\`.\`${name}\``;
+    return qualifiedTable(this.database, name);
   }
 
   /** Replaces {{name}} with the qualified table name; values always travel as query parameters. */
   sql(template: string): string {
-    return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => this.table(name));
+    return qualifyTables(template, this.database);
   }
 
   async query<R>(template: string, params: Record<string, unknown> = {}): Promise<R[]> {
@@ -122,3 +122,10 @@ export class Analytics {
 
 /** Nest injection token for the Analytics client. */
 export const ANALYTICS = Symbol('ANALYTICS');
+
+const qualifiedTable = (database: string, name: string) => `\`${database}\`.\`${name}\``;
+
+/** The SQL as sent to ClickHouse: every {{name}} becomes the table in `database`. */
+export function qualifyTables(template: string, database: string): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => qualifiedTable(database, name));
+}

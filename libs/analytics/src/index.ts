@@ -7,4 +7,5 @@ export * from './projector/source';
 export * from './projector/replay';
 export * from './kpi';
 export * from './projector/kafka-source';
+export * from './worklist';
 export * from './reports';

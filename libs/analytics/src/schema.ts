@@ -86,9 +86,33 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
     name: 'policy version behind each clock',
     statements: [`ALTER TABLE {{sla_clocks}} ADD COLUMN IF NOT EXISTS policy_version LowCardinality(String) DEFAULT 'default' AFTER paused`],
   },
+  {
+    id: 3,
+    name: 'readable case numbers',
+    // '' for cases opened before numbering (and on KurrentDB): they keep being found by their id.
+    statements: ['events', 'cases', 'sla_clocks'].map((t) => `ALTER TABLE {{${t}}} ADD COLUMN IF NOT EXISTS case_number String DEFAULT ''`),
+  },
+  {
+    id: 4,
+    name: 'alerts and visitor register',
+    statements: [
+      // One row per alert route (an alert with no configured route has one row with route ''): the dead-letter list.
+      `CREATE TABLE IF NOT EXISTS {{alerts}} (
+        alert_id String, route String, route_kind LowCardinality(String), case_stream_id String, case_number String,
+        project_id LowCardinality(String), clock LowCardinality(String), threshold LowCardinality(String), role LowCardinality(String),
+        due_at ${INSTANT}, raised_at ${INSTANT}, status LowCardinality(String), attempts UInt16, last_error String, settled_at Nullable(${INSTANT}),
+        version UInt64
+      ) ${replacingMergeTree()} ORDER BY (alert_id, route)`,
+      // 访客登记 without the visitor's name or ID number (those stay in the event store; the API reads them masked).
+      `CREATE TABLE IF NOT EXISTS {{visitors}} (
+        visitor_id String, project_id LowCardinality(String), building String, unit String, purpose String,
+        checked_in_at ${INSTANT}, checked_out_at Nullable(${INSTANT}), checked_in_by String, checked_out_by String, version UInt64
+      ) ${replacingMergeTree()} ORDER BY visitor_id`,
+    ],
+  },
 ];
 
-export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine'] as const;
+export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine', 'alerts', 'visitors'] as const;
 
 export async function migrate(db: Analytics): Promise<void> {
   await db.command(`CREATE DATABASE IF NOT EXISTS \`${db.database}\``);

@@ -76,9 +76,12 @@ describe('HTTP API', () => {
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+|SELECT|stack/);
       expect(await logLength()).toBe(before);
     });
-    it('a receptionist cannot read a case of another project (403, not empty)', async () => {
-      const res = await http.get(`/api/cases/complaint-${id}`).set('Authorization', `Bearer ${api.token('receptionist', ['p2'])}`);
-      expect(res.status).toBe(403);
+    it('a receptionist cannot read a case of another project: 404, exactly as an unknown case', async () => {
+      const other = api.token('receptionist', ['p2']);
+      const res = await http.get(`/api/cases/complaint-${id}`).set('Authorization', `Bearer ${other}`);
+      const unknown = await http.get(`/api/cases/complaint-${newId()}`).set('Authorization', `Bearer ${other}`);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ ...unknown.body, message: unknown.body.message.replace(/complaint-\S+/, `complaint-${id}`) });
     });
   });
 

@@ -18,6 +18,7 @@ import { dependencyCheck, Health } from '@service-ledger/telemetry';
 import { Freshness } from './freshness';
 import { correlationIdOf } from './commands.controller';
 import { AccessLog } from './access-log';
+import { type ApiVerifyOptions, AuditVerifyJobs, VERIFY_OPTIONS } from './verify-jobs';
 import { hardenHttp } from './http-hardening';
 import { setupOpenApi } from './openapi';
 
@@ -30,6 +31,8 @@ export interface AppDeps {
   modules?: DynamicModule[];
   /** Extra providers visible to every module (e.g. the analytics client). */
   providers?: Provider[];
+  /** Checkpoint folder, trusted public key and time tolerance for `GET /api/audit/verify` (from the configuration). */
+  verify?: ApiVerifyOptions;
   /** This process's metrics (default: a fresh registry). */
   metrics?: Metrics;
   /** This process's health checks (default: the event store alone). */
@@ -51,6 +54,8 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
     { provide: METRICS_TOKEN, useValue: deps.metricsToken ?? null },
     Freshness,
     AccessLog,
+    { provide: VERIFY_OPTIONS, useValue: deps.verify ?? {} },
+    AuditVerifyJobs,
     ...(deps.providers ?? []),
   ];
 

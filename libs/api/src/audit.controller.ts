@@ -1,11 +1,18 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { caseAsOf, resolveCase, verifyStore, ACCESS_STREAM } from '@service-ledger/audit';
+import { caseAsOf, parseAnchor, resolveCase, ACCESS_STREAM } from '@service-ledger/audit';
 import { maskPersonalData, type Principal } from '@service-ledger/auth';
-import { ForbiddenError, ValidationError, type EventEnvelope } from '@service-ledger/core';
-import { EVENT_STORE, SqlEventStore, type EventStore } from '@service-ledger/event-store';
+import { ForbiddenError, instantInRange, NotFoundError, ValidationError, type EventEnvelope } from '@service-ledger/core';
+import { caseNotFound, inProjects } from '@service-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { AccessLog } from './access-log';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
+import { unmaskRequested } from './cases.controller';
+import { AuditVerifyJobs } from './verify-jobs';
+
+function companyWide(principal: Principal): void {
+  if (principal.projects !== '*') throw new ForbiddenError('verify walks every project: it needs a company-wide token');
+}
 
 const view = (e: EventEnvelope, unmask: boolean) => ({
   position: e.globalPosition.toString(),
@@ -20,6 +27,7 @@ const view = (e: EventEnvelope, unmask: boolean) => ({
   correlationId: e.correlationId,
   causationId: e.causationId,
   commandId: e.commandId ?? null,
+  caseNumber: e.caseNumber ?? null,
   data: unmask ? e.data : maskPersonalData(e.data),
 });
 
@@ -32,56 +40,71 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
+    @Inject(AuditVerifyJobs) private readonly verifyJobs: AuditVerifyJobs,
   ) {}
 
   @Get('cases/:id/events')
   @ApiQuery({ name: 'unmask', required: false, description: 'true to see personal data (needs the unmask permission; logged)' })
   async history(@Param('id') id: string, @Query('unmask') unmaskParam: string | undefined, @CurrentPrincipal() principal: Principal) {
-    const unmask = this.unmask(unmaskParam, principal);
-    const streamId = await resolveCase(this.store, id);
+    const unmask = unmaskRequested(unmaskParam, principal);
+    const streamId = await this.resolveInScope(id, principal);
     const events = await this.store.readStream(streamId);
-    await this.accessLog.record(principal, 'case_history', { events: events.length }, streamId, unmask);
-    return { streamId, events: events.map((e) => view(e, unmask)) };
+    await this.accessLog.record(principal, 'case_history', { events: events.length }, streamId, unmask, events[0]?.projectId);
+    return { streamId, caseNumber: events[0]?.caseNumber ?? null, timeline: `/dashboards/timeline?case=${streamId}`, events: events.map((e) => view(e, unmask)) };
   }
 
   @Get('cases/:id')
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant (default now)' })
   async asOf(@Param('id') id: string, @Query('asOf') asOf: string | undefined, @Query('unmask') unmaskParam: string | undefined, @CurrentPrincipal() principal: Principal) {
-    const unmask = this.unmask(unmaskParam, principal);
-    if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(asOf)) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time');
-    const streamId = await resolveCase(this.store, id);
+    const unmask = unmaskRequested(unmaskParam, principal);
+    if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(asOf) || !instantInRange(asOf))) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time between 2000 and 2100');
+    const streamId = await this.resolveInScope(id, principal);
     const result = await caseAsOf(this.store, streamId, asOf ? new Date(asOf) : new Date());
-    await this.accessLog.record(principal, 'case_state', { asOf: result.asOf }, streamId, unmask);
+    await this.accessLog.record(principal, 'case_state', { asOf: result.asOf }, streamId, unmask, result.events[0]?.projectId);
     return { ...result, state: unmask ? result.state : maskPersonalData(result.state), events: result.events.map((e) => view(e, unmask)) };
   }
 
   @Get('verify')
-  @ApiQuery({ name: 'anchor', required: false, description: '<position>:<digest> from an earlier export' })
-  async verify(@Query('anchor') anchor: string | undefined, @CurrentPrincipal() principal: Principal) {
-    if (!(this.store instanceof SqlEventStore)) throw new ValidationError(`verify needs a SQL event store (this one is ${this.store.kind})`);
-    let parsed: { position: string; digest: string } | undefined;
-    if (anchor !== undefined) {
-      const m = /^(\d+):([0-9a-f]{64})$/.exec(anchor);
-      if (!m) throw ValidationError.field('anchor', 'format', 'must be <position>:<sha256 hex>');
-      parsed = { position: m[1], digest: m[2] };
-    }
-    const report = await verifyStore(this.store, { anchor: parsed });
-    await this.accessLog.record(principal, 'audit_verify', { ok: report.ok, events: report.events });
-    return report;
+  @ApiQuery({ name: 'anchor', required: false, description: '<position>:<digest> from an earlier export or verify' })
+  verify(@Query('anchor') anchor: string | undefined, @CurrentPrincipal() principal: Principal) {
+    // The walk covers every project's events and names broken streams: company-wide auditors only.
+    companyWide(principal);
+    const jobs = this.verifyJobs.jobs;
+    if (!jobs) throw new ValidationError(`verify needs a SQL event store (this one is ${this.store.kind})`);
+    // Starts a background run (or joins the one running for this anchor); its id leads to progress and the report.
+    const job = jobs.start(principal, anchor === undefined ? undefined : parseAnchor(anchor));
+    return { ...job, href: `/api/audit/verify/${job.id}` };
+  }
+
+  @Get('verify/:id')
+  verifyRun(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    companyWide(principal);
+    const job = this.verifyJobs.jobs?.get(id);
+    if (!job) throw new NotFoundError(`no verify run ${id}`);
+    return job;
   }
 
   @Get('access-log')
   @ApiQuery({ name: 'date', example: '2026-11-24' })
-  async accessLogOf(@Query('date') date: string | undefined) {
+  async accessLogOf(@Query('date') date: string | undefined, @CurrentPrincipal() principal: Principal) {
     if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw ValidationError.field('date', 'format', 'must be YYYY-MM-DD');
     const events = await this.store.readStream(`${ACCESS_STREAM}-${date}`);
-    return { date, entries: events.map((e) => ({ at: e.occurredAt, actor: e.actor, ...(e.data as object) })) };
+    // Scoped like the cases it names: a project-scoped auditor sees the lines about its projects' cases only.
+    const visible = events.filter((e) => inProjects(principal.projects, e.projectId));
+    return { date, entries: visible.map((e) => ({ at: e.occurredAt, actor: e.actor, projectId: e.projectId, ...(e.data as object) })) };
   }
 
-  private unmask(param: string | undefined, principal: Principal): boolean {
-    if (param === undefined || param === 'false') return false;
-    if (param !== 'true') throw ValidationError.field('unmask', 'boolean', "must be 'true' or 'false'");
-    if (!principal.permissions.includes('unmask')) throw new ForbiddenError('this token may not see personal data (no unmask permission)');
-    return true;
+  /** A case id or stream id, resolved only among the cases the caller may see; anything else is the same 404. */
+  private async resolveInScope(id: string, principal: Principal): Promise<string> {
+    let streamId: string;
+    try {
+      streamId = await resolveCase(this.store, id);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw caseNotFound(id);
+      throw error;
+    }
+    const projectId = (await this.store.readStream(streamId, { toVersion: 1 }))[0]?.projectId;
+    if (!inProjects(principal.projects, projectId)) throw caseNotFound(id);
+    return streamId;
   }
 }

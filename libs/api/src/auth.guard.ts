@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { TokenService, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, type Role, UnauthorizedError } from '@service-ledger/core';
 
-const PUBLIC = 'sl:public';
-const ROLES_KEY = 'sl:roles';
+export const PUBLIC = 'sl:public';
+export const ROLES_KEY = 'sl:roles';
 
 /** Routes anyone may call (health, docs, metrics, the dashboard page shell). */
 export const Public = () => SetMetadata(PUBLIC, true);
@@ -26,7 +26,8 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest();
     const header: string | undefined = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    // The scheme is case-insensitive (RFC 9110 §11.1): 'bearer' works like 'Bearer'.
+    const token = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
     if (!token) throw new UnauthorizedError('missing bearer token (Authorization: Bearer <token>)');
     const principal = this.tokens.verify(token);
     request.principal = principal;

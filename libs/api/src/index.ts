@@ -3,4 +3,6 @@ export { createApp, type AppDeps } from './app';
 export { AnalyticsApiModule } from './analytics.module';
 export { DashboardsModule } from './dashboards/dashboards.module';
 export { DASHBOARDS_TIME_ZONE } from './dashboards/dashboards.tokens';
+export { routeAccess, type RouteAccess } from './route-access';
+export { AlertEventsModule } from './worklist/alert-events.module';
 export { Freshness, type ProjectionFreshness } from './freshness';

@@ -3,15 +3,25 @@ import { ANALYTICS, type Analytics, KPIS, kpiCases, Projector, projectAll, runKp
 import { newId } from '@service-ledger/core';
 import { createEventStore, SqlEventStore, type EventStore } from '@service-ledger/event-store';
 import { Scenario } from '@service-ledger/testing';
+
+/** Cases start only in registered projects. */
+const registerP1 = (s: Scenario) =>
+  s.pipeline.execute('RegisterProject', { projectId: 'p1', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] }, {
+    commandId: newId(), actor: { staffId: 'admin-1', role: 'admin' }, projectScope: '*', occurredAt: '2026-01-01T00:00:00+08:00', correlationId: newId(), causationId: null,
+  }).catch((e: Error) => {
+    if (!/already.exists/.test(e.message)) throw e;
+  });
 import { AnalyticsApiModule } from '@service-ledger/api';
 import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';
 import { createTestDatabase } from '../../../test/support/postgres';
 import { proveReplay } from './replay-proof';
+import { Sealer } from './sealer';
 import { verifyStore } from './verify';
 
 async function history(store: EventStore) {
   const s = new Scenario(store);
+  await registerP1(s);
   const r = await s.repairToWork({ category: 'urgent', reported: '2026-03-10T10:00:00', arrived: '2026-03-10T13:00:00' });
   await s.complete(r, '2026-03-10T18:00:00');
   const c = await s.complaint('2026-03-11T10:00:00');
@@ -43,15 +53,27 @@ describe.each([
     return { store: await createEventStore({ kind: 'postgres', url: db.url }), drop: db.drop };
   }],
 ] as const)('audit verify on %s', (_kind, open) => {
-  it('every link holds in an untouched store, and the head digest is stable', async () => {
+  it('every link holds in an untouched sealed store; a later verify proves the log only grew from the earlier head', async () => {
     const opened = await open();
     if (!opened) return;
-    await history(opened.store);
-    const a = await verifyStore(opened.store as SqlEventStore);
-    const b = await verifyStore(opened.store as SqlEventStore, { anchor: a.head });
-    expect(a).toMatchObject({ ok: true, broken: null });
+    const store = opened.store as SqlEventStore;
+    await history(store);
+    const sealer = new Sealer(store, { everyEvents: 5, everyMinutes: 60 });
+    await sealer.sealOnce({ final: true });
+    const a = await verifyStore(store);
+    expect(a).toMatchObject({ ok: true, broken: null, unsealed: 0 });
     expect(a.events).toBeGreaterThan(8);
-    expect(b).toMatchObject({ ok: true, anchorChecked: true });
+    await history(store);
+    await sealer.sealOnce({ final: true });
+    const b = await verifyStore(store, { anchor: a.head });
+    expect(b).toMatchObject({ ok: true, anchorChecked: true, proof: { onlyGrew: true, anchorSeq: a.head.seq, recomputed: a.head.digest, head: b.head } });
+    expect(Number(b.head.seq)).toBeGreaterThan(Number(a.head.seq));
+    expect(b.proof!.checkpointsAfter).toBeGreaterThan(0);
+    // The same anchor after an edit before it: not a prefix any more, and the edit is named.
+    const [first] = await store.sql.query<{ p: string }>("SELECT position::text AS p FROM sl_events WHERE type = 'RepairDispatched' ORDER BY sl_events.position LIMIT 1");
+    await store.sql.query(`UPDATE sl_events SET data = jsonb_set(data, '{technicianId}', '"x"') WHERE position = $1`, [first.p]);
+    const c = await verifyStore(store, { anchor: a.head });
+    expect(c).toMatchObject({ ok: false, proof: { onlyGrew: false }, broken: { position: first.p } });
     await opened.store.close();
     await opened.drop();
   });
@@ -124,7 +146,23 @@ describe('audit reads, drill-down and replay proof', () => {
     expect((await get(`/api/audit/cases/repair-${ids.repair}?asOf=2020-01-01T00:00:00Z`, auditor)).body).toMatchObject({ statusCode: 400, issues: [{ rule: 'before_case' }] });
     expect((await get(`/api/audit/cases/repair-${ids.repair}/events`, api.token('receptionist'))).status).toBe(403);
     expect((await get('/api/audit/verify', api.token('hr', '*'))).status).toBe(403);
-    expect((await get('/api/audit/verify', auditor)).body).toMatchObject({ ok: true });
+    expect((await get('/api/audit/verify?anchor=12:abc', auditor)).body).toMatchObject({ statusCode: 400, issues: [{ field: 'anchor' }] });
+    expect((await get(`/api/audit/verify/${newId()}`, auditor)).status).toBe(404);
+  });
+
+  it('verify runs in the background: the request returns a run id, the run’s report is read by it, and the access log describes the finished run', async () => {
+    const auditor = api.token('auditor', '*', 'aud-verify');
+    const started = await get('/api/audit/verify', auditor);
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ id: expect.any(String), href: `/api/audit/verify/${started.body.id}` });
+    let run = started.body;
+    while (run.status === 'running') run = (await get(run.href ?? `/api/audit/verify/${run.id}`, auditor)).body;
+    expect(run).toMatchObject({ status: 'done', report: { ok: true, findings: [] } });
+    expect(run.progress.walked).toBe(run.report.events);
+    // The entry is written after the run (so it is not part of what was verified) and describes it.
+    const entry = (await store.readAll({ limit: 10_000 })).events.filter((e) => e.type === 'AuditAccessRecorded' && e.actor.staffId === 'aud-verify').at(-1);
+    expect(entry?.data).toMatchObject({ what: 'audit_verify', details: { job: run.id, ok: true, events: run.report.events, findings: 0 } });
+    expect(Date.parse(entry!.recordedAt)).toBeGreaterThanOrEqual(Date.parse(run.finishedAt));
   });
 
   it('every KPI figure drills down to the case ids behind its numerator and denominator', async () => {
@@ -138,11 +176,22 @@ describe('audit reads, drill-down and replay proof', () => {
     expect(res.body).toMatchObject({ numerator: [], denominator: [ids.repair] });
   });
 
+  it('the replay proof covers the whole store: events the live projection never saw are a difference, and their closed month is compared', async () => {
+    // Appended after the live projection caught up, never projected (a stopped projector, or rows slipped in by SQL).
+    await new Scenario(store).complaint('2026-04-02T10:00:00');
+    const proof = await proveReplay(store, db, { now: new Date('2026-11-24T00:00:00Z') });
+    expect(proof.equal).toBe(false);
+    expect(proof.beyondLive).toBeGreaterThanOrEqual(1);
+    expect(proof.events).toBe((await store.readAll({ limit: 100_000 })).events.length);
+    expect(proof.months).toEqual([{ month: '2026-01', equal: true }, { month: '2026-03', equal: true }, { month: '2026-04', equal: false }]);
+  });
+
   it('the replay proof says equal, and finds a live table that was changed', async () => {
+    await projectAll(store, new Projector(db), 500);
     const proof = await proveReplay(store, db, { now: new Date('2026-11-24T00:00:00Z') });
     expect(proof.equal).toBe(true);
     for (const t of proof.tables) expect(t.checksumA).toMatch(/^\d+$/);
-    expect(proof.months.map((m) => m.month)).toEqual(['2026-03']);
+    expect(proof).toMatchObject({ beyondLive: 0, months: [{ month: '2026-01', equal: true }, { month: '2026-03', equal: true }, { month: '2026-04', equal: true }] });
     // Someone rewrites a live row (a newer version wins in ReplacingMergeTree).
     await db.command("INSERT INTO {{cases}} SELECT * REPLACE ('forged' AS status, version + 1 AS version) FROM {{cases}} FINAL WHERE case_type = 'repair'");
     const forged = await proveReplay(store, db, { now: new Date('2026-11-24T00:00:00Z') });

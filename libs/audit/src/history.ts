@@ -1,4 +1,4 @@
-import { type EventEnvelope, NotFoundError, ValidationError } from '@service-ledger/core';
+import { type EventEnvelope, isCaseNumber, NotFoundError, ValidationError } from '@service-ledger/core';
 import { loadCase } from '@service-ledger/domain';
 import type { EventStore } from '@service-ledger/event-store';
 import { changeView, FRONT_DESK_DEPARTMENT, loadPolicyHistory, PolicyHistory, type PolicyChange } from '@service-ledger/policies';
@@ -6,9 +6,13 @@ import { evaluateCaseClocks, type SlaClock } from '@service-ledger/sla';
 
 const CATEGORIES = ['complaint', 'repair', 'help', 'visit', 'visitor', 'project', 'staff', 'access'];
 
-/** Accepts a stream id (`repair-…`) or a bare case id, and finds its stream. */
+/** Accepts a stream id (`repair-…`), a bare case id or a readable case number (`P01-202610-0042`), and finds its stream. */
 export async function resolveCase(store: EventStore, caseId: string): Promise<string> {
-  if (!/^[A-Za-z0-9_-]{1,80}$/.test(caseId)) throw ValidationError.field('caseId', 'format', 'must be a case id or stream id (letters, digits, - and _)');
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(caseId)) throw ValidationError.field('caseId', 'format', 'must be a case id, stream id or case number (letters, digits, - and _)');
+  if (isCaseNumber(caseId) && store.findStreamByCaseNumber) {
+    const numbered = await store.findStreamByCaseNumber(caseId);
+    if (numbered) return numbered;
+  }
   const candidates = CATEGORIES.some((c) => caseId.startsWith(`${c}-`)) ? [caseId] : CATEGORIES.map((c) => `${c}-${caseId}`);
   for (const streamId of candidates) {
     if ((await store.readStream(streamId, { toVersion: 1 })).length) return streamId;

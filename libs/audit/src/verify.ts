@@ -1,74 +1,147 @@
-import { createHash } from 'node:crypto';
-import { chainHash, type SqlEventStore } from '@service-ledger/event-store';
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { ValidationError } from '@service-ledger/core';
+import { SealedLog, type SqlEventStore, type WalkBatch } from '@service-ledger/event-store';
+import type { VerifyInput, VerifyReport } from './verifier';
 
-export interface BrokenLink {
-  position: string;
-  eventId: string;
-  streamId: string;
-  streamVersion: number;
-  problem: string;
-}
+export type { ConsistencyProof, Finding, FindingKind, VerifyReport } from './verifier';
+export { EMPTY_DIGEST } from './verifier';
 
-export interface VerifyReport {
-  ok: boolean;
-  events: number;
-  streams: number;
-  /** First broken link in global order, if any. */
-  broken: BrokenLink | null;
-  /**
-   * Digest over every event hash in position order: anchor it outside the system (it is printed in each monthly
-   * export) and a later `verify --anchor` proves nothing before that position was deleted or rewritten.
-   */
-  head: { position: string; digest: string };
-  anchorChecked: boolean;
+export interface VerifyOptions {
+  /** An earlier head `<position>:<digest>` kept outside the system: the report proves the log only grew since. */
+  anchor?: { position: string; digest: string };
+  /** Folder of checkpoint copies outside the store (SL_CHECKPOINT_DIR). */
+  checkpointDir?: string;
+  /** Trusted Ed25519 public key (PEM) the checkpoints must be signed with. */
+  publicKeyPem?: string;
+  /** How far recorded time may go backwards along the global order (default 300 s). */
+  timeToleranceSeconds?: number;
+  /** Rows per read; each read holds this thread (PGlite runs in it), so smaller keeps a server responsive. */
+  batchSize?: number;
+  onProgress?: (walked: number, total: number) => void;
 }
 
 /**
- * Walks the whole store in position order and checks every link: each event's hash over its canonical form and the
- * previous event of its stream, versions without gaps, and the streams table's last hash. Detects edited, deleted,
- * reordered and inserted events, naming the first one that breaks.
+ * Starts the verify worker. Compiled code loads verify-worker.js beside this file; run from TypeScript sources
+ * (tests) the worker compiles its few relative imports with SWC, which the test runner already uses.
  */
-export async function verifyStore(store: SqlEventStore, options: { anchor?: { position: string; digest: string }; batchSize?: number } = {}): Promise<VerifyReport> {
-  const last = new Map<string, { version: number; hash: string }>();
-  let after = 0n;
-  let events = 0;
-  let broken: BrokenLink | null = null;
-  let digest = createHash('sha256').digest('hex');
-  let anchorChecked = false;
-  const fail = (e: { envelope: { globalPosition: bigint; eventId: string; streamId: string; streamVersion: number } }, problem: string) => {
-    broken ??= { position: e.envelope.globalPosition.toString(), eventId: e.envelope.eventId, streamId: e.envelope.streamId, streamVersion: e.envelope.streamVersion, problem };
-  };
-  for (;;) {
-    const rows = await store.readRawAll(after, options.batchSize ?? 5000);
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const e = row.envelope;
-      events += 1;
-      const previous = last.get(e.streamId);
-      const expectedVersion = (previous?.version ?? 0) + 1;
-      const expectedPrev = previous?.hash ?? null;
-      if (e.streamVersion !== expectedVersion) fail(row, `stream version ${e.streamVersion} where ${expectedVersion} was expected (an event is missing, inserted or reordered)`);
-      else if ((row.prevHash ?? null) !== expectedPrev) fail(row, 'previous-hash link does not match the previous event of its stream (deleted, inserted or reordered event)');
-      else if (row.hash !== chainHash(row.prevHash ?? null, e)) fail(row, 'hash does not match the event’s content (the event was altered)');
-      last.set(e.streamId, { version: e.streamVersion, hash: row.hash ?? '' });
-      digest = createHash('sha256').update(digest).update(row.hash ?? '').digest('hex');
-      if (options.anchor && e.globalPosition.toString() === options.anchor.position) {
-        anchorChecked = true;
-        if (digest !== options.anchor.digest) fail(row, `global digest at position ${options.anchor.position} differs from the anchor (history before it was rewritten or deleted)`);
-      }
-      after = e.globalPosition;
-    }
-  }
-  // The streams table records each stream's head: a deleted last event or a deleted stream shows here.
-  const heads = await store.sql.query<{ stream_id: string; version: number; last_hash: string | null }>('SELECT stream_id, version, last_hash FROM sl_streams ORDER BY stream_id');
-  for (const h of heads) {
-    const seen = last.get(h.stream_id);
-    if (!broken && (!seen || seen.version !== h.version || seen.hash !== h.last_hash)) {
-      broken = { position: after.toString(), eventId: '', streamId: h.stream_id, streamVersion: h.version, problem: `stream head is version ${h.version} but the log ends at ${seen?.version ?? 0} (events deleted from the end of the stream)` };
-    }
-  }
-  if (options.anchor && !anchorChecked && !broken) {
-    broken = { position: options.anchor.position, eventId: '', streamId: '', streamVersion: 0, problem: `anchor position ${options.anchor.position} is not in the log (history was deleted)` };
-  }
-  return { ok: broken === null, events, streams: last.size, broken, head: { position: after.toString(), digest }, anchorChecked };
+function startWorker(input: VerifyInput): Worker {
+  if (__filename.endsWith('.js')) return new Worker(join(__dirname, 'verify-worker.js'), { workerData: input });
+  const bootstrap = `
+    const { transformSync } = require('@swc/core');
+    const { readFileSync } = require('node:fs');
+    require.extensions['.ts'] = (module, filename) => module._compile(transformSync(readFileSync(filename, 'utf8'), {
+      filename, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }).code, filename);
+    require(${JSON.stringify(join(__dirname, 'verify-worker.ts'))});`;
+  return new Worker(bootstrap, { eval: true, workerData: input });
 }
+
+/**
+ * Walks the whole store in global order and reports every link that does not hold (see Verifier): reads happen
+ * here in batches, hashing and checking in a worker thread, two batches in flight so both threads stay busy.
+ */
+export async function verifyStore(store: SqlEventStore, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const log = new SealedLog(store.sql);
+  const head = await log.head();
+  const batchSize = options.batchSize ?? 5000;
+  let total = Number(head.seq);
+  const worker = startWorker({
+    storeCheckpoints: await log.checkpoints(),
+    checkpointDir: options.checkpointDir,
+    publicKeyPem: options.publicKeyPem,
+    anchor: options.anchor,
+    timeToleranceMs: (options.timeToleranceSeconds ?? 300) * 1000,
+    sealedHead: head.seq > 0n ? { transactionId: head.transactionId, position: head.position } : null,
+  });
+  let inFlight = 0;
+  let walked = 0;
+  let wake: (() => void) | null = null;
+  let failed: Error | null = null;
+  let report: ((r: VerifyReport) => void) | null = null;
+  worker.on('message', (m: { type: 'ack' } | { type: 'report'; report: VerifyReport }) => {
+    if (m.type === 'ack') inFlight -= 1;
+    else report?.(m.report);
+    wake?.();
+  });
+  worker.on('error', (e) => {
+    failed = e;
+    wake?.();
+  });
+  const settle = () => new Promise<void>((resolve) => (wake = resolve));
+  const send = async (stream: 'log' | 'events', batch: WalkBatch) => {
+    while (inFlight >= 2 && !failed) await settle();
+    if (failed) throw failed;
+    inFlight += 1;
+    worker.postMessage({ type: 'feed', stream, rows: batch.rows, done: batch.count < batchSize });
+    if (stream === 'events') {
+      walked += batch.count;
+      total = Math.max(total, walked);
+      options.onProgress?.(walked, total);
+    }
+  };
+  try {
+    // Two sorted streams, read alternately so neither runs far ahead of the other: the worker merges them.
+    let logAfter = 0n;
+    let eventsAfter = '0:0';
+    let logDone = false;
+    let eventsDone = false;
+    let logKey = [0n, 0n];
+    let eventsKey = [0n, 0n];
+    const behind = (a: bigint[], b: bigint[]) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+    while (!logDone || !eventsDone) {
+      if (!logDone && (eventsDone || behind(logKey, eventsKey))) {
+        const batch = await log.readLog(logAfter, batchSize);
+        await send('log', batch);
+        logDone = batch.count < batchSize;
+        if (batch.count) {
+          logAfter = BigInt(batch.last);
+          const tail = batch.rows.slice(batch.rows.lastIndexOf('["'));
+          const [, position, txid] = JSON.parse(tail) as string[];
+          logKey = [BigInt(txid), BigInt(position)];
+        }
+      } else {
+        const batch = await log.readEvents(eventsAfter, batchSize);
+        await send('events', batch);
+        eventsDone = batch.count < batchSize;
+        if (batch.count) {
+          eventsAfter = batch.last;
+          eventsKey = batch.last.split(':').map(BigInt);
+        }
+      }
+    }
+    const heads = await log.streamHeads();
+    const done = new Promise<VerifyReport>((resolve) => (report = resolve));
+    worker.postMessage({ type: 'finish', heads });
+    while (!failed) {
+      const r = await Promise.race([done, settle().then(() => null)]);
+      if (r) return r;
+    }
+    throw failed;
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** `<position>:<sha256 hex>` as printed by verify and in the exports. */
+export function parseAnchor(text: string): { position: string; digest: string } {
+  const m = /^(\d{1,19}):([0-9a-f]{64})$/.exec(text);
+  if (!m) throw ValidationError.field('anchor', 'format', 'must be <position>:<sha256 hex>, as verify prints the head');
+  return { position: m[1], digest: m[2] };
+}
+
+/** What the access log records about a finished run: enough to know what was checked and what it found. */
+export function verifyDetails(report: VerifyReport, seconds: number): Record<string, unknown> {
+  return {
+    ok: report.ok,
+    events: report.events,
+    sealed: report.sealed,
+    findings: report.findings.length,
+    firstFinding: report.broken ? { position: report.broken.position, kind: report.broken.kind } : null,
+    head: `${report.head.position}:${report.head.digest}`,
+    checkpoints: report.checkpoints.found,
+    signaturesChecked: report.checkpoints.trusted,
+    anchor: report.proof ? `${report.proof.anchor.position}:${report.proof.anchor.digest}` : null,
+    seconds: Math.round(seconds * 100) / 100,
+  };
+}
+

@@ -1,5 +1,7 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ROLES } from '@service-ledger/core';
 import { z } from 'zod';
+import { type AlertRoute, parseAlertRoutes } from './alert-routes';
 
 /**
  * Every setting comes from an environment variable, validated at start-up. One table drives the parser,
@@ -45,10 +47,25 @@ export const SETTINGS = {
   intakeProjects: { env: 'SL_INTAKE_PROJECTS', description: 'Comma-separated projects the intake producer may write to, or * for all', schema: z.string().regex(/^(\*|[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64})*)$/).optional() },
   exportDir: { env: 'SL_EXPORT_DIR', description: 'Where the scheduled monthly KPI export is written (default <data dir>/exports)', schema: z.string().optional() },
   exportCron: { env: 'SL_EXPORT_AT', default: '06:00', description: 'Local time on the 1st of each month for the scheduled export', schema: z.string().regex(/^\d{2}:\d{2}$/) },
+  sealer: { env: 'SL_SEALER', default: 'true', description: 'Run the sealer in this process: it chains the global log and signs checkpoints (embedded shape; the scheduler in the distributed shape)', schema: bool },
+  checkpointKey: { env: 'SL_CHECKPOINT_KEY', description: 'Ed25519 private key (PKCS#8 PEM file, `service-ledger audit keygen`) the sealer signs checkpoints with; must live outside SL_DATA_DIR. Unset: checkpoints are unsigned', schema: z.string().min(1).optional() },
+  checkpointPublicKey: { env: 'SL_CHECKPOINT_PUBLIC_KEY', description: 'Trusted public key (PEM file) `audit verify` checks checkpoint signatures with (default: derived from SL_CHECKPOINT_KEY)', schema: z.string().min(1).optional() },
+  checkpointDir: { env: 'SL_CHECKPOINT_DIR', description: 'Folder of its own for checkpoint copies (with the entries each covers), outside SL_DATA_DIR; `audit verify` reads it too', schema: z.string().min(1).optional() },
+  checkpointEveryEvents: { env: 'SL_CHECKPOINT_EVERY_EVENTS', default: '1000', description: 'A signed checkpoint every this many events', schema: int(1, 10_000_000) },
+  checkpointEveryMinutes: { env: 'SL_CHECKPOINT_EVERY_MINUTES', default: '10', description: '…and at least this often while events arrive', schema: int(1, 10_080) },
+  auditTimeTolerance: { env: 'SL_AUDIT_TIME_TOLERANCE_SECONDS', default: '300', description: 'How far recorded time may go backwards along the global order before `audit verify` reports it', schema: int(0, 86_400) },
+  alertRoutes: { env: 'SL_ALERT_ROUTES', default: '[]', description: 'Alert webhooks per project and role: a JSON array of {name, project (id or *), role, kind (json, wecom, dingtalk), url or urlEnv, secretEnv} (README: alerts); the notifier runs when it is not empty', schema: z.string() },
+  alertPollSeconds: { env: 'SL_ALERT_POLL_SECONDS', default: '30', description: 'How often the notifier looks at the clocks', schema: int(1, 3600) },
+  alertLookbackHours: { env: 'SL_ALERT_LOOKBACK_HOURS', default: '24', description: 'Thresholds crossed longer ago than this raise no alert (imports of old records page nobody)', schema: int(1, 24 * 90) },
+  alertAttempts: { env: 'SL_ALERT_ATTEMPTS', default: '5', description: 'Tries per alert and route before it goes to the dead-letter list', schema: int(1, 20) },
+  alertBackoffMs: { env: 'SL_ALERT_BACKOFF_MS', default: '2000', description: 'First retry delay; each later retry waits twice as long', schema: int(1, 600_000) },
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
-export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+export type Config = Omit<{ [K in keyof Settings]: z.output<Settings[K]['schema']> }, 'alertRoutes'> & {
+  /** SL_ALERT_ROUTES resolved: URLs and secrets read from the variables the routes name. */
+  alertRoutes: AlertRoute[];
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -65,9 +82,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (parsed.success) out[key] = parsed.data;
     else problems.push(`${s.env}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
+  const alerts = parseAlertRoutes(typeof out.alertRoutes === 'string' ? out.alertRoutes : '[]', env);
+  problems.push(...alerts.problems);
+  out.alertRoutes = alerts.routes;
   const config = out as Config;
   if (config.store === 'postgres' && !config.postgresUrl) problems.push('SL_POSTGRES_URL: required when SL_STORE=postgres');
   if (config.store === 'kurrentdb' && !config.kurrentdbUrl) problems.push('KURRENTDB_URL: required when SL_STORE=kurrentdb');
+  // A key or checkpoint copy inside the data folder is reachable by whoever can reach the store: it would protect nothing.
+  for (const [env, value] of [['SL_CHECKPOINT_KEY', config.checkpointKey], ['SL_CHECKPOINT_DIR', config.checkpointDir]] as const) {
+    if (value && config.dataDir && isInside(value, config.dataDir)) problems.push(`${env}=${JSON.stringify(value)}: must be outside SL_DATA_DIR (${config.dataDir}), where the store's writer cannot reach it`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
@@ -76,4 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function configTable(): string {
   const rows = (Object.values(SETTINGS) as Setting[]).map((s) => `| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default || '""'}\``} | ${s.description} |`);
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

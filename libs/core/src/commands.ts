@@ -32,7 +32,7 @@ export interface CommandResult {
 export interface CommandDefinition<P = any> {
   /** Imperative name, e.g. 'ReceiveComplaint'. */
   name: string;
-  capability: 'complaints' | 'repairs' | 'visits' | 'directory' | 'policies';
+  capability: 'complaints' | 'repairs' | 'visits' | 'directory' | 'policies' | 'alerts';
   /** Validates the payload; messages name the field and rule. */
   schema: ZodType;
   /** The stream the command writes to. */

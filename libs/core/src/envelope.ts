@@ -58,6 +58,11 @@ export interface NewEvent<E extends DomainEvent = DomainEvent> {
   schemaVersion: number;
   data: E['data'];
   metadata: EventMetadata;
+  /**
+   * Asks the store for the next readable case number in this series (`<project>-<yyyymm>`, see case-number.ts).
+   * Only honoured on the first event of a new stream; the store assigns it inside the append, so it never repeats.
+   */
+  caseNumberSeries?: string;
 }
 
 /** A stored event as read back from any adapter. */
@@ -79,6 +84,8 @@ export interface EventEnvelope<E extends DomainEvent = DomainEvent> {
   correlationId: string;
   causationId: string | null;
   commandId?: string;
+  /** Readable case number (`P01-202610-0042`) on the case-creating event, when the store assigned one. */
+  caseNumber?: string;
 }
 
 /** Stream ids are `<category>-<id>`, e.g. `repair-01J…`; the category is the aggregate kind. */

@@ -8,4 +8,5 @@ export * from './commands';
 export * from './decider';
 export * from './json-value';
 export * as schemas from './schemas';
+export * from './case-number';
 export * from './input-safety';

@@ -85,6 +85,7 @@ export const CODE_LABELS: Record<string, { zh: string; en: string }> = {
   letter: { zh: '信访', en: 'Letter' },
   // complaint causes
   subjective: { zh: '主观原因', en: 'Subjective' },
+  not_investigated: { zh: '未调查', en: 'Not investigated' },
   objective: { zh: '客观原因', en: 'Objective' },
   // breach report dimensions
   person: { zh: '责任人', en: 'Person' },

@@ -3,6 +3,7 @@ import { CommandHandler, EventBus, type ICommandHandler, type IQueryHandler, Que
 import type { CommandContext, CommandResult, EventEnvelope } from '@service-ledger/core';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { CommandPipeline } from './command-pipeline';
+import { type ProjectScope, requireCaseInScope } from './case-scope';
 import { loadCase } from './load-case';
 
 /**
@@ -54,6 +55,8 @@ export class GetCase {
   constructor(
     readonly streamId: string,
     readonly asOf?: Date,
+    /** The caller's projects: a case outside them answers exactly as one that does not exist (case-scope.ts). */
+    readonly scope: ProjectScope = '*',
   ) {}
 }
 
@@ -69,6 +72,7 @@ export class GetCaseHandler implements IQueryHandler<GetCase, CaseView> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute(query: GetCase): Promise<CaseView> {
+    await requireCaseInScope(this.store, query.streamId, query.scope);
     const { state, events } = await loadCase(this.store, query.streamId, query.asOf);
     const projectId = events[0]?.projectId ?? (await this.store.readStream(query.streamId, { toVersion: 1 }))[0]?.projectId;
     return { state, events, projectId };

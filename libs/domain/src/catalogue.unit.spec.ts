@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALERT_EVENT_TYPES } from '@service-ledger/alerts';
 import { COMPLAINT_EVENT_TYPES } from '@service-ledger/complaints';
 import { DIRECTORY_EVENT_TYPES } from '@service-ledger/directory';
 import { REPAIR_EVENT_TYPES } from '@service-ledger/repairs';
@@ -10,7 +11,7 @@ import { commandCatalogue } from './catalogue';
 const doc = readFileSync(join(__dirname, '..', 'EVENTS.md'), 'utf8');
 
 describe('event catalogue document', () => {
-  it.each([...COMPLAINT_EVENT_TYPES, ...REPAIR_EVENT_TYPES, ...VISITS_EVENT_TYPES, ...DIRECTORY_EVENT_TYPES, ...POLICY_EVENT_TYPES])('documents %s', (type) => {
+  it.each([...COMPLAINT_EVENT_TYPES, ...REPAIR_EVENT_TYPES, ...VISITS_EVENT_TYPES, ...DIRECTORY_EVENT_TYPES, ...POLICY_EVENT_TYPES, ...ALERT_EVENT_TYPES])('documents %s', (type) => {
     expect(doc).toContain(`| \`${type}\` |`);
   });
   it('names a command that exists for every event row', () => {

@@ -1,6 +1,6 @@
 import { FixedClock, ForbiddenError, newId, NotFoundError, ValidationError, WrongExpectedVersionError, DomainRuleViolation } from '@service-ledger/core';
 import { createEventStore, type EventStore, SqlEventStore } from '@service-ledger/event-store';
-import { complaintPayload, contextFor } from '@service-ledger/testing';
+import { complaintPayload, contextFor, registerProjects } from '@service-ledger/testing';
 import { CommandPipeline } from './command-pipeline';
 
 describe('command pipeline (on PGlite)', () => {
@@ -12,6 +12,7 @@ describe('command pipeline (on PGlite)', () => {
   beforeAll(async () => {
     store = await createEventStore({ kind: 'pglite' });
     pipeline = new CommandPipeline(store, clock);
+    await registerProjects(pipeline, ['p1', 'p2']);
   });
   afterAll(() => store.close());
 

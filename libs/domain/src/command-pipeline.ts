@@ -4,12 +4,15 @@ import {
   type Clock,
   type CommandContext,
   type CommandResult,
+  caseNumberSeries,
   type DomainCommand,
   DomainRuleViolation,
   type EventEnvelope,
+  type Role,
   ForbiddenError,
   jsonValue,
   NotFoundError,
+  NUMBERED_CATEGORIES,
   ServiceLedgerError,
   assertSafeInput,
   EARLIEST_YEAR,
@@ -68,24 +71,32 @@ const STATE_CACHE_SIZE = 10_000;
 export class CommandPipeline {
   private readonly states = new Map<string, StreamSnapshot>();
   private readonly active = new Map<string, StreamActivity>();
+  /** Projects' time zones (from their ProjectRegistered event), for the month of a case number. */
+  private readonly timeZones = new Map<string, string>();
   /** Projects seen registered (they are never removed), so a new case checks its project once per process. */
   private readonly registeredProjects = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock = systemClock,
+    /** Time zone of a project that was never registered (the configured default). */
+    private readonly defaultTimeZone = 'Asia/Shanghai',
   ) {}
 
-  async execute(name: string, rawPayload: unknown, ctx: CommandContext): Promise<CommandResult> {
+  /** The command by name, if this role may send it: 404 for an unknown name (shown truncated), 403 for a role. */
+  authorise(name: string, role: Role): DomainCommand {
     const command = findCommand(name);
     if (!command) throw new NotFoundError(`unknown command '${name.length > 64 ? `${name.slice(0, 64)}…` : name}'`);
+    if (!command.roles.includes(role)) throw new ForbiddenError(`role '${role}' may not ${name} (allowed: ${command.roles.join(', ')})`);
+    return command;
+  }
+
+  async execute(name: string, rawPayload: unknown, ctx: CommandContext): Promise<CommandResult> {
+    const command = this.authorise(name, ctx.actor.role);
     assertSafeInput(rawPayload, 'payload');
     const parsed = command.schema.safeParse(rawPayload);
     if (!parsed.success) throw zodToValidationError(parsed.error);
     const payload = parsed.data;
-    if (!command.roles.includes(ctx.actor.role)) {
-      throw new ForbiddenError(`role '${ctx.actor.role}' may not ${name} (allowed: ${command.roles.join(', ')})`);
-    }
     if (command.creates && ctx.expectedVersion !== undefined && ctx.expectedVersion !== 0) {
       throw ValidationError.field('expectedVersion', 'new_case', `${name} starts a new case: the expected version is 0`);
     }
@@ -137,10 +148,12 @@ export class CommandPipeline {
     const related = await this.related(command, payload, projectId);
     const policy = command.readsPolicy ? (await loadPolicyHistory(this.store, [projectId])).inForce(projectId, occurredAt) : undefined;
     const events = command.decide(payload, stream.state, { occurredAt, actor: ctx.actor, projectId, related, policy });
+    const series = command.creates && NUMBERED_CATEGORIES.includes(streamCategory(streamId)) ? caseNumberSeries(projectId, occurredAt, await this.timeZoneOf(projectId)) : undefined;
     const result = await this.appendOrExplain(
       command,
       streamId,
-      events.map((e) => ({
+      events.map((e, i) => ({
+        ...(i === 0 && series ? { caseNumberSeries: series } : {}),
         type: e.type,
         schemaVersion: e.schemaVersion,
         // JSON has no undefined: the data as it will read back keeps stored data, hashes and the cached state alike.
@@ -164,6 +177,16 @@ export class CommandPipeline {
     return result;
   }
 
+  private async timeZoneOf(projectId: string): Promise<string> {
+    let zone = this.timeZones.get(projectId);
+    if (!zone) {
+      const [registered] = await this.store.readStream(`project-${projectId}`, { toVersion: 1 });
+      zone = (registered?.data as { timeZone?: string } | undefined)?.timeZone ?? this.defaultTimeZone;
+      if (registered) this.timeZones.set(projectId, zone);
+    }
+    return zone;
+  }
+
   /** A new case whose id is taken is a rule, not a race: name it (e.g. 'project.already_exists' for RegisterProject). */
   private async appendOrExplain(command: DomainCommand, ...args: Parameters<EventStore['append']>): Promise<AppendResult> {
     try {
@@ -180,9 +203,11 @@ export class CommandPipeline {
   private async checkRegistered(projectId: string, streamId: string): Promise<void> {
     const projectStream = `${PROJECT_STREAM}-${projectId}`;
     if (streamId === projectStream || this.registeredProjects.has(projectId)) return;
-    if ((await this.store.readStream(projectStream, { toVersion: 1 })).length === 0) {
+    const [registered] = await this.store.readStream(projectStream, { toVersion: 1 });
+    if (!registered) {
       throw ValidationError.field('payload.projectId', 'registered_project', `project '${projectId}' is not registered`);
     }
+    this.timeZones.set(projectId, (registered.data as { timeZone?: string }).timeZone ?? this.defaultTimeZone);
     this.registeredProjects.add(projectId);
   }
 

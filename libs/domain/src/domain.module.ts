@@ -26,7 +26,8 @@ export class DomainModule {
         ExecuteCommandHandler,
         GetCaseHandler,
       ],
-      exports: [CqrsModule],
+      // The pipeline too: the commands controller authorises a command (role) before it reads the body.
+      exports: [CqrsModule, CommandPipeline],
     };
   }
 }

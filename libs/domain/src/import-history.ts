@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { ROLES, type Role, ServiceLedgerError } from '@service-ledger/core';
+import { assertSafeInput, ROLES, type Role, ServiceLedgerError } from '@service-ledger/core';
 import { CommandPipeline, zodToValidationError } from './command-pipeline';
 import type { EventStore } from '@service-ledger/event-store';
 
@@ -39,10 +39,12 @@ export async function importFile(store: EventStore, file: string, log: (line: st
       } catch {
         throw new Error('malformed JSON');
       }
+      // Before zod, whose record parsing would drop a '__proto__' key instead of refusing it.
+      assertSafeInput(json, 'line');
       const parsed = importLine.safeParse(json);
       if (!parsed.success) throw zodToValidationError(parsed.error, 'line');
       const l = parsed.data;
-      const result = await pipeline.execute(l.command, l.payload, {
+      const result = await pipeline.execute(l.command, (json as { payload: unknown }).payload, {
         commandId: l.commandId,
         occurredAt: l.occurredAt,
         actor: l.actor,

@@ -67,3 +67,30 @@ export function chainHash(prevHash: string | null, e: Omit<EventEnvelope, 'globa
     .update(canonicalEvent(e, dataJson))
     .digest('hex');
 }
+
+/**
+ * Global log link: sha256(previous log hash || seq || position || event hash). The sealer gives every event a dense
+ * sequence number in global order and chains them, so the log's head digest covers every event and its place: a
+ * deleted, inserted, reordered or rewritten event anywhere changes every digest after it.
+ */
+export function logHash(previous: string | null, seq: bigint | number | string, position: bigint | string, eventHash: string): string {
+  return createHash('sha256').update(`${previous ?? ''}\n${seq}\n${position}\n${eventHash}`).digest('hex');
+}
+
+/** A signed checkpoint of the global log: the log's first `seq` entries, ending at `position`, digest `logHash`. */
+export interface LogCheckpoint {
+  seq: string;
+  position: string;
+  logHash: string;
+  /** When the sealer signed it (ISO-8601 UTC). */
+  sealedAt: string;
+  /** Ed25519 signature (base64) over checkpointMessage, or null when the sealer has no key. */
+  signature: string | null;
+  /** sha256 of the signing public key (hex, first 16 chars), naming which key signed. */
+  keyId: string | null;
+}
+
+/** The exact bytes a checkpoint's signature covers. */
+export function checkpointMessage(c: Pick<LogCheckpoint, 'seq' | 'position' | 'logHash' | 'sealedAt'>): string {
+  return `service-ledger log checkpoint v1\nseq ${c.seq}\nposition ${c.position}\nlog ${c.logHash}\nsealed ${c.sealedAt}\n`;
+}

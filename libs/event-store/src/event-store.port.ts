@@ -73,6 +73,8 @@ export interface EventStore {
    * build the text where the data lives offer it for relays; callers fall back to readAll + serializeEnvelope.
    */
   readAllSerialized?(options?: ReadAllOptions): Promise<SerializedBatch>;
+  /** Optional: the stream of the case with this readable number (SQL stores; null when none). */
+  findStreamByCaseNumber?(caseNumber: string): Promise<string | null>;
   /** Durable, checkpointed catch-up + live subscription to the global log. */
   subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription;
   /** Stored checkpoint for a subscription (START when none). */

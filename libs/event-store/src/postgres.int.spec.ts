@@ -4,6 +4,8 @@ import { createTestDatabase } from '../../../test/support/postgres';
 import { createEventStore } from './create-event-store';
 import { START, type EventStore } from './event-store.port';
 import { SqlEventStore } from './sql/sql-event-store';
+import { SealedLog } from './sql/sealed-log';
+import { logHash } from './canonical';
 import { WrongExpectedVersionError } from '@service-ledger/core';
 import { runEventStoreContract, testEvent } from './testing/contract';
 
@@ -20,7 +22,7 @@ runEventStoreContract('postgres', () =>
     ? {
         open: async (upcasters) => {
           const store = await createEventStore({ kind: 'postgres', url: db!.url }, upcasters);
-          await (store as SqlEventStore).sql.exec('TRUNCATE sl_events, sl_streams, sl_checkpoints');
+          await (store as SqlEventStore).sql.exec('TRUNCATE sl_events, sl_streams, sl_checkpoints, sl_log, sl_log_checkpoints');
           return store;
         },
         reopen: (upcasters) => createEventStore({ kind: 'postgres', url: db!.url }, upcasters),
@@ -33,7 +35,7 @@ describe('postgres global log: the bigserial gap problem', () => {
   beforeEach(async () => {
     if (!available()) return;
     store = await createEventStore({ kind: 'postgres', url: db!.url });
-    await (store as SqlEventStore).sql.exec('TRUNCATE sl_events, sl_streams, sl_checkpoints');
+    await (store as SqlEventStore).sql.exec('TRUNCATE sl_events, sl_streams, sl_checkpoints, sl_log, sl_log_checkpoints');
   });
   afterEach(async () => store?.close());
 
@@ -119,6 +121,49 @@ describe('postgres: two processes appending to one stream', () => {
       const [head] = await a.sql.query<{ version: number; last_hash: string }>('SELECT version, last_hash FROM sl_streams WHERE stream_id = $1', [s]);
       expect(head).toEqual({ version: 4, last_hash: rows[3].hash });
     } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('postgres: the sealer numbers the global log behind concurrent writers', () => {
+  it('never seals past a transaction still open, and two sealers racing with many writers leave one dense chain in global order', async () => {
+    if (!available()) return;
+    const [a, b] = (await Promise.all([1, 2].map(() => createEventStore({ kind: 'postgres', url: db!.url })))) as SqlEventStore[];
+    await a.sql.exec('TRUNCATE sl_events, sl_streams, sl_checkpoints, sl_log, sl_log_checkpoints');
+    const slow = new Client({ connectionString: db!.url });
+    await slow.connect();
+    try {
+      await slow.query('BEGIN');
+      await slow.query(
+        `INSERT INTO sl_events (event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at,
+           actor_id, actor_role, project_id, correlation_id, hash) VALUES ($1, 'slow-1', 1, 'A', 1, '{}', now(), now(), 's', 'system', 'p', 'c', 'h')`,
+        [newId()],
+      );
+      await a.append('fast-1', [testEvent('B')], 'no_stream');
+      expect((await new SealedLog(a.sql).seal(100)).entries).toEqual([]); // B waits: A might still commit before it
+      await slow.query('COMMIT');
+      // Writers and two sealers at once: a sealer that loses the race rolls back (unique seq) and the other continues.
+      let writing = true;
+      const sealing = [a, b].map(async (s) => {
+        const log = new SealedLog(s.sql);
+        while (writing) await log.seal(7).catch((e: { code?: string }) => expect(e.code).toBe('23505'));
+      });
+      await Promise.all(Array.from({ length: 6 }, async (_, w) => {
+        for (let i = 0; i < 25; i++) await (i % 2 ? a : b).append(`w${w}-${i % 4}`, [testEvent('W'), testEvent('W')], 'any');
+      }));
+      writing = false;
+      await Promise.all(sealing);
+      while ((await new SealedLog(a.sql).seal(1000)).entries.length > 0);
+      const log = await a.sql.query<{ seq: string; position: string; event_hash: string; log_hash: string }>('SELECT seq::text AS seq, position::text AS position, event_hash, log_hash FROM sl_log ORDER BY sl_log.seq');
+      const order = await a.sql.query<{ position: string; hash: string }>('SELECT position::text AS position, hash FROM sl_events ORDER BY transaction_id, position');
+      expect(log.map((l) => l.position)).toEqual(order.map((e) => e.position));
+      expect(log.map((l) => l.seq)).toEqual(log.map((_, i) => String(i + 1)));
+      let digest: string | null = null;
+      for (const l of log) expect(l.log_hash).toBe((digest = logHash(digest, l.seq, l.position, l.event_hash)));
+      expect(log.map((l) => l.event_hash)).toEqual(order.map((e) => e.hash));
+    } finally {
+      await slow.end();
       await Promise.all([a.close(), b.close()]);
     }
   });

@@ -6,6 +6,13 @@ import {
 import { changeSummary, type ScoreWeights } from '@service-ledger/policies';
 import { ValidationError } from '@service-ledger/core';
 
+/** The audit anchor printed in the definitions sheet: the sealed log's head, with the signed checkpoint behind it. */
+export interface ExportAnchor {
+  position: string;
+  digest: string;
+  checkpoint?: { seq: string; position: string; logHash: string; sealedAt: string; signature: string | null; keyId: string | null };
+}
+
 export interface ExportRequest {
   month: string;
   project?: string;
@@ -13,7 +20,7 @@ export interface ExportRequest {
   /** For the "future month" check; defaults to now. */
   now?: Date;
   /** The audit's global digest at build time (`audit verify` head), printed so it can be kept outside the system. */
-  anchor?: { position: string; digest: string };
+  anchor?: ExportAnchor;
 }
 
 export interface KpiExport {
@@ -38,7 +45,7 @@ export interface KpiExport {
   generatedAt: string;
   /** Latest time an event about this month was recorded after the month closed (late entries), if any. */
   changedAfterCloseAt: string | null;
-  anchor: { position: string; digest: string } | null;
+  anchor: ExportAnchor | null;
 }
 
 /** Checks the month (YYYY-MM, not in the future) and the project, before anything is written. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Analytics } from '@service-ledger/analytics';
+import type { ExportAnchor } from './kpi-export';
 import { exportKpisToFiles } from './write';
 
 /** The next 1st-of-the-month at HH:mm local time strictly after `now`. */
@@ -29,14 +30,14 @@ export class MonthlyExportScheduler {
 
   constructor(
     private readonly db: Analytics,
-    private readonly options: { dir: string; at: string; timeZone: string; log?: (line: string) => void; anchor?: () => Promise<{ position: string; digest: string }>; observe?: (outcome: 'written' | 'failed', seconds: number) => void },
+    private readonly options: { dir: string; at: string; timeZone: string; log?: (line: string) => void; anchor?: () => Promise<ExportAnchor | null>; observe?: (outcome: 'written' | 'failed', seconds: number) => void },
   ) {}
 
   async runFor(month: string): Promise<string[]> {
     const started = Date.now();
     let files: string[];
     try {
-      const anchor = await this.options.anchor?.();
+      const anchor = (await this.options.anchor?.()) ?? undefined;
       files = await exportKpisToFiles(this.db, { month, timeZone: this.options.timeZone, anchor }, 'xlsx', join(this.options.dir, `kpi-${month}.xlsx`));
     } catch (error) {
       this.lastError = { month, message: (error as Error).message, at: new Date().toISOString() };

@@ -144,7 +144,7 @@ export function exportTables(e: KpiExport): Table[] {
       { key: 'hoursOver', zh: '超时（小时）', en: 'Hours over', width: 11, format: 'hours' },
     ],
     rows: e.breaches.map((b) => ({
-      projectId: b.projectId, ref: caseRef(b.caseType, b.projectId, b.caseId), clock: bilingual(b.clock), category: b.category ? bilingual(b.category) : '',
+      projectId: b.projectId, ref: b.caseNumber || caseRef(b.caseType, b.projectId, b.caseId), clock: bilingual(b.clock), category: b.category ? bilingual(b.category) : '',
       building: b.building, responsible: person(b.responsibleId, b.responsibleName), department: bilingual(b.department),
       deadline: localTime(b.deadline, zone(b.projectId)), metAt: localTime(b.metAt, zone(b.projectId)), open: b.open ? '是 yes' : '否 no',
       hoursOver: Math.round((b.overSeconds / 3600) * 100) / 100,
@@ -234,6 +234,7 @@ export function exportTables(e: KpiExport): Table[] {
         : [{ id: 'policy default', name: '政策版本\nPolicy version', numerator: 'built-in defaults (no policy change recorded): Monday–Friday 08:30–12:00 and 13:30–17:30, domain SLA limits, weights 40/40/20/−5', denominator: '—', month: e.month }]),
       { id: 'times', name: '时间\nTimes', numerator: `local time of each project (${[...new Set(e.projects.map((p) => p.timeZone))].join(', ') || e.timeZone}), to the minute; money in yuan (元)`, denominator: '—', month: '—' },
       ...(e.anchor ? [{ id: 'anchor', name: '审计锚点\nAudit anchor', numerator: `${e.anchor.position}:${e.anchor.digest}`, denominator: 'keep this line outside the system; `service-ledger audit verify --anchor <it>` later proves the history up to it is unchanged', month: e.month }] : []),
+      ...(e.anchor?.checkpoint ? [{ id: 'checkpoint', name: '签名检查点\nSigned checkpoint', numerator: `#${e.anchor.checkpoint.seq} at ${e.anchor.checkpoint.position}:${e.anchor.checkpoint.logHash}, sealed ${e.anchor.checkpoint.sealedAt}, key ${e.anchor.checkpoint.keyId ?? 'none (unsigned)'}`, denominator: `Ed25519 signature: ${e.anchor.checkpoint.signature ?? '—'}`, month: e.month }] : []),
       { id: 'source', name: '数据来源\nSource', numerator: `event-store position ${e.sourcePosition}; generated ${localTime(e.generatedAt, e.timeZone)} (${e.timeZone})`, denominator: e.changedAfterCloseAt ? `data about ${e.month} last changed after the month closed at ${localTime(e.changedAfterCloseAt, e.timeZone)}` : `no late entries after ${e.month} closed`, month: e.month },
     ],
   };

@@ -1,3 +1,4 @@
+import { maskPhonesInText, stripPersonalData } from '@service-ledger/auth';
 import type { EventEnvelope } from '@service-ledger/core';
 import { type SerializedEvent, serializeEnvelope } from '@service-ledger/event-store';
 
@@ -19,11 +20,41 @@ export function encodeEnvelope(e: EventEnvelope): KafkaMessageShape {
   return toMessage(serializeEnvelope(e));
 }
 
-/** A serialised event → Kafka message; the value is the envelope's JSON text as the store gave it. */
+/**
+ * What may leave the store on Kafka. Analytics need no personal data, and topics are kept for days on brokers the
+ * store's access control does not cover: owners' names, phones and ID numbers are removed from contact fields
+ * (`{ redacted: true }` stays), and phone numbers typed into free text are masked. Events without a contact or a
+ * phone-like digit run pass through untouched, without a decode.
+ */
+const MAY_HOLD_PERSONAL_DATA = /"(complainant|reporter|requester|visitor)"|\d{7}/;
+
+export function redactEnvelopeJson(json: string): string {
+  if (!MAY_HOLD_PERSONAL_DATA.test(json)) return json;
+  const envelope = JSON.parse(json) as Record<string, unknown>;
+  return JSON.stringify({ ...envelope, data: stripPersonalData(envelope.data) });
+}
+
+/** A dead letter is whatever arrived: redacted like an event when it is JSON, phones masked when it is not. */
+export function redactDeadLetter(value: Buffer | null): Buffer | null {
+  if (value === null) return null;
+  const text = value.toString('utf8');
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const record = parsed as Record<string, unknown>;
+      return Buffer.from(JSON.stringify('data' in record ? { ...record, data: stripPersonalData(record.data) } : stripPersonalData(record)));
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return Buffer.from(maskPhonesInText(text));
+}
+
+/** A serialised event → Kafka message: the envelope's JSON text as the store gave it, personal data removed. */
 export function toMessage(e: SerializedEvent): KafkaMessageShape {
   return {
     key: e.streamId,
-    value: e.json,
+    value: redactEnvelopeJson(e.json),
     headers: {
       'sl-type': e.type,
       'sl-schema-version': String(e.schemaVersion),

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@service-ledger/core';
 import type { Consumer, Producer } from 'kafkajs';
-import { decodeEnvelope, PoisonMessageError } from './codec';
+import { decodeEnvelope, PoisonMessageError, redactDeadLetter } from './codec';
 import { groupIdOf, type KafkaConfig, kafkaClient, topicsOf } from './kafka-config';
 
 export interface ConsumerOptions {
@@ -63,7 +63,7 @@ export class KafkaEventConsumer {
         if (poison.length) {
           await this.dlq.send({
             topic: this.topics.deadLetter,
-            messages: poison.map((p) => ({ key: p.key, value: p.value, headers: { 'x-dlq-reason': p.reason, 'x-original-topic': batch.topic, 'x-original-partition': String(batch.partition), 'x-original-offset': p.offset } })),
+            messages: poison.map((p) => ({ key: p.key, value: redactDeadLetter(p.value), headers: { 'x-dlq-reason': p.reason, 'x-original-topic': batch.topic, 'x-original-partition': String(batch.partition), 'x-original-offset': p.offset } })),
           });
           this.deadLettered += poison.length;
           this.options.onDeadLetter?.(poison.length);

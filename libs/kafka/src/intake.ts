@@ -1,5 +1,5 @@
 import type { Consumer, Producer } from 'kafkajs';
-import { PoisonMessageError } from './codec';
+import { PoisonMessageError, redactDeadLetter } from './codec';
 import { groupIdOf, type KafkaConfig, kafkaClient, topicsOf } from './kafka-config';
 
 /** What applying one command message gives back: published as is to `<prefix>.command-results`. */
@@ -55,7 +55,7 @@ export class CommandIntakeConsumer {
           await this.producer.send({
             topic: this.topics.commandsDeadLetter,
             acks: -1,
-            messages: [{ key: message.key, value: message.value, headers: { 'x-dlq-reason': error.reason, 'x-original-topic': topic, 'x-original-partition': String(partition), 'x-original-offset': message.offset } }],
+            messages: [{ key: message.key, value: redactDeadLetter(message.value), headers: { 'x-dlq-reason': error.reason, 'x-original-topic': topic, 'x-original-partition': String(partition), 'x-original-offset': message.offset } }],
           });
           this.options.onDeadLetter?.(error.reason);
           return;

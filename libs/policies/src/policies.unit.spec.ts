@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@service-ledger/core';
 import { evaluateCaseClocks } from '@service-ledger/sla';
-import { event as ev } from '@service-ledger/core';
+import { event } from '@service-ledger/core';
 import { given } from '@service-ledger/testing';
 import { changePolicySchema, PolicyHistory, policyCommands, type PolicySectionsInput } from './index';
 
@@ -104,7 +104,7 @@ describe('policy in force: versions and sections', () => {
 
 describe('ChangePolicy command', () => {
   it('numbers the changes of a scope and stores limits in libs/sla’s milliseconds', () => {
-    const [e] = given(ev('PolicyChanged', { scope: 'P1', change: 1 })).when('ChangePolicy', { projectId: 'P1', effectiveFrom: '2026-03-01T00:00:00+08:00', reason: 'new contract', sections: { sla: { urgentFix: 'PT12H' } } }).thenEvents();
+    const [e] = given(event('PolicyChanged', { scope: 'P1', change: 1 })).when('ChangePolicy', { projectId: 'P1', effectiveFrom: '2026-03-01T00:00:00+08:00', reason: 'new contract', sections: { sla: { urgentFix: 'PT12H' } } }).thenEvents();
     expect(e.data).toEqual({ scope: 'P1', change: 2, effectiveFrom: '2026-02-28T16:00:00.000Z', reason: 'new contract', sections: { sla: { urgentFixMs: 12 * H } } });
   });
   it.each([
@@ -128,9 +128,9 @@ describe('complaint topics follow the list in force', () => {
   const classify = (topic: string) => ({ complaintId: id, nature: 'valid', content: 'facilities', topic, reasonable: true, major: false });
   const topics = PolicyHistory.of([change(undefined, '2026-01-01T00:00:00Z', { complaintTopics: [{ code: 'lifts', zh: '电梯', en: 'Lifts' }, { code: 'parking', zh: '停车', en: 'Parking', retired: true }] })]).inForce('p1', new Date('2026-03-01T00:00:00Z'));
   it('a topic of the list is accepted; a retired or unknown one is refused naming payload.topic', () => {
-    given(ev('ComplaintReceived', { complaintId: id, firstResponderId: 'r1' })).when('ClassifyComplaint', classify('lifts'), { policy: topics }).then('ComplaintClassified');
+    given(event('ComplaintReceived', { complaintId: id, firstResponderId: 'r1' })).when('ClassifyComplaint', classify('lifts'), { policy: topics }).then('ComplaintClassified');
     for (const t of ['parking', 'cleaning']) {
-      expect(() => given(ev('ComplaintReceived', { complaintId: id, firstResponderId: 'r1' })).when('ClassifyComplaint', classify(t), { policy: topics }).thenEvents()).toThrow(
+      expect(() => given(event('ComplaintReceived', { complaintId: id, firstResponderId: 'r1' })).when('ClassifyComplaint', classify(t), { policy: topics }).thenEvents()).toThrow(
         expect.objectContaining({ issues: [expect.objectContaining({ field: 'payload.topic', rule: 'topic_not_in_list' })] }),
       );
     }

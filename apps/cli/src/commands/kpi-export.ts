@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { migrate } from '@service-ledger/analytics';
-import { verifyStore } from '@service-ledger/audit';
+import { latestCheckpointAnchor } from '@service-ledger/audit';
 import { loadConfig } from '@service-ledger/config';
 import { SqlEventStore } from '@service-ledger/event-store';
 import { CSV_SHEETS, exportKpisToFiles } from '@service-ledger/exports';
@@ -22,7 +22,7 @@ export function registerKpiExport(kpi: Command, fail: (e: unknown) => never): vo
     .option('--project <id>', 'only this project')
     .option('--format <xlsx|csv>', 'file format', 'xlsx')
     .option('--out <file>', 'output file (csv: the base name of the files)')
-    .option('--anchor', 'walk the event store and print the audit anchor (global digest) in the export')
+    .option('--anchor', 'print the latest signed checkpoint of the sealed log in the export (the audit anchor)')
     .action(async (opts: Opts) => {
       const config = loadConfig();
       try {
@@ -41,7 +41,8 @@ export function registerKpiExport(kpi: Command, fail: (e: unknown) => never): vo
           if (opts.anchor) {
             const store = await openStore(config);
             if (!(store instanceof SqlEventStore)) throw new Error('--anchor needs a SQL event store');
-            anchor = (await verifyStore(store)).head;
+            anchor = await latestCheckpointAnchor(store);
+            if (!anchor) throw new Error('--anchor: the log has no checkpoint yet (run `service-ledger audit seal`)');
             await store.close();
           }
           const files = await exportKpisToFiles(db, { month: opts.month, project: opts.project, timeZone: config.timeZone, anchor }, opts.format, out);

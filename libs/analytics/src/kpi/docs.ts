@@ -11,7 +11,9 @@ export function kpiDocument(): string {
     'Generated from `libs/analytics/src/kpi/definitions.ts` by `npm run kpi:docs`; a test fails when this file is stale.',
     'Months are calendar months in the configured time zone (default Asia/Shanghai). Filters: project, department,',
     'staff (first responder, handler or technician), month. Rates are numerator ÷ denominator; an empty denominator',
-    'gives no rate (shown as —), never 0 % or 100 %.',
+    'gives no rate (shown as —), never 0 % or 100 %. Each KPI\'s SQL is rendered from its definition by one builder',
+    '(`src/kpi/builder.ts`) for the KPI run, the export\'s grouped pass, the drill-down and the dashboard panels;',
+    '`npx service-ledger kpi sql <id> [--shape run|by-project|cases|panel]` prints it.',
     '',
   ];
   for (const group of ['repairs', 'complaints', 'visits'] as const) {

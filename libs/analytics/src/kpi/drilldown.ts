@@ -1,23 +1,35 @@
+import { NotFoundError, ValidationError } from '@service-ledger/core';
 import type { Analytics } from '../client';
-import { KPIS } from './definitions';
-import { type KpiFilters, kpiParams } from './run';
-import { NotFoundError } from '@service-ledger/core';
+import { renderKpi } from './builder';
+import { KPIS, type KpiDefinition } from './definitions';
+import { groupedKpiSql, type KpiFilters, kpiParams } from './run';
 
 /**
- * The case ids behind a KPI figure: the KPI's own SQL with each count turned into the list of case ids it counts,
- * so a dashboard number traces back to its cases and, through them, to their events.
+ * The case ids behind a KPI figure: the KPI rendered with each side as the list of case ids it counts, so a
+ * dashboard number traces back to its cases and, through them, to their events.
  */
-export function drilldownSql(sql: string): string {
-  return sql
-    .replace(/count\(\) - countIf\((.+?)\) AS numerator/s, 'groupArrayIf(case_id, NOT ($1)) AS numerator')
-    .replace(/countIf\(/g, 'groupArrayIf(case_id, ')
-    .replace(/count\(\)/g, 'groupArray(case_id)')
-    .replace(/sum\(JSONExtractUInt\(data, 'amount'\)\)/g, 'groupArray(case_id)');
+export function drilldownSql(kpi: KpiDefinition): string {
+  return renderKpi(kpi.id, kpi.query, { kind: 'case ids' });
 }
 
 export async function kpiCases(db: Analytics, kpiId: string, filters: KpiFilters): Promise<{ numerator: string[]; denominator: string[] }> {
   const kpi = KPIS.find((k) => k.id === kpiId);
   if (!kpi) throw new NotFoundError(`no KPI ${kpiId}`);
-  const [row] = await db.query<{ numerator: string[]; denominator: string[] }>(drilldownSql(kpi.sql), kpiParams(filters));
+  const [row] = await db.query<{ numerator: string[]; denominator: string[] }>(drilldownSql(kpi), kpiParams(filters));
   return { numerator: [...(row?.numerator ?? [])].sort(), denominator: [...(row?.denominator ?? [])].sort() };
+}
+
+/** The SQL texts a KPI runs as, by where they run. */
+export const KPI_SQL_SHAPES = ['run', 'by-project', 'cases'] as const;
+export type KpiSqlShape = (typeof KPI_SQL_SHAPES)[number];
+
+/**
+ * Exactly the SQL a KPI runs as (`service-ledger kpi sql <id>`): `run` — the KPI run of the API, CLI and exports;
+ * `by-project` — the monthly export's grouped pass; `cases` — the drill-down. Table names still as {{name}}.
+ */
+export function kpiSql(kpiId: string, shape: KpiSqlShape = 'run'): string {
+  const kpi = KPIS.find((k) => k.id === kpiId);
+  if (!kpi) throw new NotFoundError(`no KPI ${kpiId} (known: ${KPIS.map((k) => k.id).join(', ')})`);
+  if (!KPI_SQL_SHAPES.includes(shape)) throw ValidationError.field('shape', 'one_of', `must be one of ${KPI_SQL_SHAPES.join(', ')}`);
+  return shape === 'run' ? kpi.sql : shape === 'by-project' ? groupedKpiSql(kpi) : drilldownSql(kpi);
 }

@@ -36,8 +36,11 @@ describe('KPIs of every project in one grouped pass', () => {
     expect((await runKpisByProject(db, { month, project: 'NONE' })).project('NONE')).toEqual(await runKpis(db, { month, project: 'NONE' }));
   });
 
-  it('every KPI can be grouped; a definition that cannot is refused loudly', () => {
-    for (const kpi of KPIS) expect(groupedKpiSql(kpi)).toMatch(/GROUP BY GROUPING SETS \(\(project_id\), \(\)\)$/);
-    expect(() => groupedKpiSql({ ...KPIS[0], sql: 'SELECT (SELECT count() FROM {{cases}}) AS numerator, 1 AS denominator' })).toThrow(/cannot be grouped by project/);
+  it('the grouped pass is rendered from the same parts as the KPI run: the same figures and the same conditions', () => {
+    for (const kpi of KPIS) {
+      const grouped = groupedKpiSql(kpi);
+      expect(grouped).toMatch(/GROUP BY GROUPING SETS \(\(project_id\), \(\)\)$/);
+      expect(grouped).toContain(kpi.sql.slice('SELECT '.length));
+    }
   });
 });

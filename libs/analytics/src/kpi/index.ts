@@ -1,3 +1,4 @@
+export * from './builder';
 export * from './definitions';
 export * from './run';
 export * from './staff-scorecard';

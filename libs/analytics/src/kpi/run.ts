@@ -1,5 +1,6 @@
 import { ValidationError } from '@service-ledger/core';
 import type { Analytics } from '../client';
+import { renderKpi } from './builder';
 import { KPIS, type KpiDefinition } from './definitions';
 
 export interface KpiFilters {
@@ -55,14 +56,11 @@ export async function runKpis(db: Analytics, filters: KpiFilters): Promise<KpiVa
 }
 
 /**
- * A KPI's own SQL grouped by project, plus the row of all the projects it filters (`company` = 1): the same
- * conditions, so each row equals the KPI run with that project as filter.
+ * A KPI grouped by project, plus the row of all the projects it filters (`company` = 1): rendered from the same
+ * definition as the KPI run, so each row equals the KPI run with that project as filter.
  */
 export function groupedKpiSql(kpi: KpiDefinition): string {
-  if (!/^SELECT [\s\S]+ FROM \{\{\w+\}\} FINAL\s+WHERE /.test(kpi.sql) || /\b(GROUP BY|ORDER BY|LIMIT)\b/.test(kpi.sql)) {
-    throw new Error(`KPI '${kpi.id}' is not one SELECT over one table ending with its WHERE clause and cannot be grouped by project`);
-  }
-  return `SELECT project_id, grouping(project_id) AS company, ${kpi.sql.slice('SELECT '.length)} GROUP BY GROUPING SETS ((project_id), ())`;
+  return renderKpi(kpi.id, kpi.query, { kind: 'by project' });
 }
 
 export interface KpisByProject {

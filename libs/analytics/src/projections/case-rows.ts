@@ -41,7 +41,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   const status = (kind: string) => clocks.find((c) => c.clock === kind)?.status ?? '';
 
   const row: D = {
-    case_id: caseId, case_type: CASE_TYPES[category], project_id: first.projectId, building: '', status: 'open',
+    case_id: caseId, case_number: first.caseNumber ?? '', case_type: CASE_TYPES[category], project_id: first.projectId, building: '', status: 'open',
     opened_at: first.occurredAt, closed_at: null, first_responder_id: '', handler_id: '', department: '', channel: '', owner_ref: '',
     nature: '', communicative_kind: '', content: '', topic: '', major: 0, reasonable: null, cause: '', escalation: '', reopen_count: 0,
     first_reply_at: null, handled_at: null, repair_category: '', part: '', non_standard: 0, appointment_at: null, technician_id: '',
@@ -183,7 +183,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
 
   const owners = new Map(clocks.map((c) => [c.clock, clockOwner(c, row, { assigned, assessor, visits })]));
   const clockRows = clocks.map((c) => ({
-    case_id: caseId, clock: c.clock, case_type: row.case_type, project_id: first.projectId, category: row.repair_category || row.nature, responsible_id: owners.get(c.clock)!.staffId,
+    case_id: caseId, case_number: row.case_number, clock: c.clock, case_type: row.case_type, project_id: first.projectId, category: row.repair_category || row.nature, responsible_id: owners.get(c.clock)!.staffId,
     started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, status: c.status, breach_seconds: c.breachSeconds,
     paused_seconds: c.pausedSeconds, paused: c.paused ? 1 : 0, policy_version: c.policyVersion, version,
   }));

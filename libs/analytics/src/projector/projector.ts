@@ -1,9 +1,13 @@
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
 import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/domain';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
+import { projectAlert, projectVisitor } from '../projections/alert-rows';
 import type { Analytics } from '../client';
 import { CASE_CATEGORIES, type CasePolicy, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
+
+/** Streams besides cases folded from their whole history: staff, alerts (the dead-letter list) and the visitor register. */
+const OTHER_FOLDED = ['staff', 'alert', 'visitor'];
 
 /**
  * Event types and the schema version this projector understands (the current one: the store upcasts older ones on
@@ -120,7 +124,7 @@ export class Projector {
       } else known.push(sanitize(e));
     }
     const token = `${batch[0].globalPosition}-${batch[batch.length - 1].globalPosition}`;
-    const rows: Record<string, Row[]> = { events: known.map(rawRow), staff: [], projects: [], cases: [], sla_clocks: [], sla_clock_history: [], satisfaction: [], complaint_categories: [], staff_performance: [] };
+    const rows: Record<string, Row[]> = { events: known.map(rawRow), staff: [], projects: [], cases: [], sla_clocks: [], sla_clock_history: [], satisfaction: [], complaint_categories: [], staff_performance: [], alerts: [], visitors: [] };
 
     for (const e of known) {
       const d = e.data as Record<string, any>;
@@ -137,13 +141,22 @@ export class Projector {
       // Every delivery of the change re-evaluates (a redelivered batch must rewrite what its failed write lost).
       for (const id of await this.casesUnder(change)) reevaluated.add(id);
     }
-    const touched = [...new Set([...known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || streamCategory(s) === 'staff'), ...reevaluated])];
+    const touched = [...new Set([...known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || OTHER_FOLDED.includes(streamCategory(s))), ...reevaluated])];
     const histories = await this.histories(touched, known);
     for (const streamId of touched) {
       const events = histories.get(streamId)!;
       try {
         if (streamCategory(streamId) === 'staff') {
           rows.staff.push(staffRow(events));
+          continue;
+        }
+        if (streamCategory(streamId) === 'alert') {
+          rows.alerts.push(...projectAlert(events));
+          continue;
+        }
+        if (streamCategory(streamId) === 'visitor') {
+          const visitor = projectVisitor(events);
+          if (visitor) rows.visitors.push(visitor);
           continue;
         }
         const r = projectCase(events, this.casePolicy(history, events[0].projectId));
@@ -256,6 +269,7 @@ export class Projector {
 
 interface RawRow {
   event_id: string;
+  case_number?: string;
   stream_id: string;
   stream_version: number;
   position: string;
@@ -281,6 +295,7 @@ function rawRow(e: EventEnvelope): Row {
     event_id: e.eventId, stream_id: e.streamId, category, case_id: e.streamId.slice(category.length + 1), stream_version: e.streamVersion,
     position: e.globalPosition.toString(), type: e.type, schema_version: e.schemaVersion, occurred_at: chTime(e.occurredAt), recorded_at: chTime(e.recordedAt),
     actor_id: e.actor.staffId, actor_role: e.actor.role, project_id: e.projectId, correlation_id: e.correlationId, causation_id: e.causationId, data: JSON.stringify(e.data),
+    case_number: e.caseNumber ?? '',
   };
 }
 
@@ -289,6 +304,7 @@ function fromRaw(r: RawRow): EventEnvelope {
     eventId: r.event_id, streamId: r.stream_id, streamVersion: Number(r.stream_version), globalPosition: BigInt(r.position), type: r.type,
     schemaVersion: Number(r.schema_version), data: JSON.parse(r.data), occurredAt: isoTime(r.occurred_at), recordedAt: isoTime(r.recorded_at),
     actor: { staffId: r.actor_id, role: r.actor_role as EventEnvelope['actor']['role'] }, projectId: r.project_id, correlationId: r.correlation_id, causationId: r.causation_id,
+    ...(r.case_number ? { caseNumber: r.case_number } : {}),
   };
 }
 

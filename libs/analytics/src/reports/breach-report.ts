@@ -5,6 +5,8 @@ import { type KpiFilters, kpiParams } from '../kpi/run';
 export interface DecidedClock {
   projectId: string;
   caseId: string;
+  /** Readable case number ('' for cases opened before numbering). */
+  caseNumber: string;
   caseType: string;
   clock: string;
   /** Repair category (urgent/general) for repair clocks, complaint nature for complaint clocks. */
@@ -53,7 +55,7 @@ export interface BreachReport {
  */
 export async function decidedClocks(db: Analytics, filters: KpiFilters): Promise<DecidedClock[]> {
   const rows = await db.query<Record<string, string | number | null>>(
-    `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case_type AS case_type, c.clock AS clock, c.category AS category,
+    `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case_number AS case_number, c.case_type AS case_type, c.clock AS clock, c.category AS category,
         cs.building AS building, c.responsible_id AS responsible_id, s.name AS responsible_name,
         if(s.department != '', s.department, cs.department) AS department, toString(cs.opened_at) AS opened_at,
         toString(c.deadline) AS deadline, if(c.met_at IS NULL, NULL, toString(c.met_at)) AS met_at,
@@ -74,7 +76,7 @@ export async function decidedClocks(db: Analytics, filters: KpiFilters): Promise
   const utc = (s: string | number | null) => (s === null ? null : `${String(s).replace(' ', 'T')}Z`);
   return rows
     .map((r) => ({
-      projectId: String(r.project_id), caseId: String(r.case_id), caseType: String(r.case_type), clock: String(r.clock), category: String(r.category ?? ''),
+      projectId: String(r.project_id), caseId: String(r.case_id), caseNumber: String(r.case_number ?? ''), caseType: String(r.case_type), clock: String(r.clock), category: String(r.category ?? ''),
       building: String(r.building ?? ''), responsibleId: String(r.responsible_id ?? ''), responsibleName: String(r.responsible_name ?? ''),
       department: String(r.department ?? ''), openedAt: utc(r.opened_at)!, deadline: utc(r.deadline)!, metAt: utc(r.met_at),
       breached: Number(r.breached) === 1, open: Number(r.open) === 1, overSeconds: Number(r.over_seconds),

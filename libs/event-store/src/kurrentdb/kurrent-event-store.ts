@@ -56,6 +56,8 @@ export class KurrentEventStore implements EventStore {
   }
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    // caseNumberSeries is not honoured: no counter can move in the same write as this append, so cases stay unnumbered
+    // here rather than risk a repeated or skipped number (README: case numbers).
     // The pointer stream below is written after the events, so this check is not atomic with them (no transactions).
     const applied = events[0]?.metadata.commandId ? await this.findByCommandId(events[0].metadata.commandId) : [];
     if (applied.length > 0) return { nextExpectedVersion: applied[applied.length - 1].streamVersion, events: applied, duplicate: true };

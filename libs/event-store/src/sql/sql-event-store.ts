@@ -42,6 +42,7 @@ interface EventRow {
   command_id: string | null;
   hash: string | null;
   prev_hash: string | null;
+  case_number: string | null;
 }
 
 const EVENT_COLUMNS =
@@ -51,7 +52,15 @@ const EVENT_PARAM_TYPES = ['uuid', 'text', 'int', 'text', 'int', 'jsonb', 'times
 
 // Aliases shadow the real columns in ORDER BY, so every ORDER BY names sl_events.<column> explicitly.
 const COLUMNS =
-  'position::text AS position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at, actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash';
+  'position::text AS position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id, stream_version, type, schema_version, data, occurred_at, recorded_at, actor_id, actor_role, project_id, correlation_id, causation_id, command_id, hash, prev_hash, case_number';
+
+/**
+ * The next number of a case-number series ($1), as case-number.ts formats it. Upsert on the counter row: concurrent
+ * creators in one series queue on that row, and a rolled-back append takes its increment with it (no gaps).
+ */
+const NEXT_CASE_NUMBER = (series: string, from = '') => `INSERT INTO sl_case_counters (series, last_seq) SELECT ${series}, 1 ${from}
+    ON CONFLICT (series) DO UPDATE SET last_seq = sl_case_counters.last_seq + 1
+    RETURNING series || '-' || lpad(last_seq::text, greatest(4, length(last_seq::text)), '0') AS case_number`;
 
 /** `($1::uuid,…),(…)` for `count` events, 16 typed parameters each. */
 function valuesList(count: number): string {
@@ -71,6 +80,8 @@ function optimisticAppendSql(count: number, newStream: boolean): string {
   let sql = optimisticSql.get(key);
   if (sql) return sql;
   const n = count * 16;
+  // A new stream may ask for a case number ($n+5, null = none): numbered only once the head row went in.
+  const numbered = newStream ? `, numbered AS (${NEXT_CASE_NUMBER(`$${n + 5}::text`, `FROM head WHERE $${n + 5}::text IS NOT NULL`)})` : '';
   const head = newStream
     ? `INSERT INTO sl_streams (stream_id, version, last_hash) SELECT $${n + 1}::text, $${n + 2}::int, $${n + 3}::text FROM fresh RETURNING 1`
     : `UPDATE sl_streams SET version = $${n + 2}::int, last_hash = $${n + 3}::text
@@ -79,10 +90,11 @@ function optimisticAppendSql(count: number, newStream: boolean): string {
         RETURNING 1`;
   sql = `WITH fresh AS (
       SELECT 1 WHERE $${n + 4}::text IS NULL OR NOT EXISTS (SELECT 1 FROM sl_events WHERE command_id = $${n + 4}::text)),
-    head AS (${head})
-    INSERT INTO sl_events (${EVENT_COLUMNS})
-    SELECT * FROM (VALUES ${valuesList(count)}) AS v(${EVENT_COLUMNS}) WHERE EXISTS (SELECT 1 FROM head)
-    RETURNING position::text AS position`;
+    head AS (${head})${numbered}
+    INSERT INTO sl_events (${EVENT_COLUMNS}${newStream ? ', case_number' : ''})
+    SELECT *${newStream ? ', CASE WHEN v.stream_version = 1 THEN (SELECT case_number FROM numbered) END' : ''}
+    FROM (VALUES ${valuesList(count)}) AS v(${EVENT_COLUMNS}) WHERE EXISTS (SELECT 1 FROM head)
+    RETURNING position::text AS position, case_number`;
   optimisticSql.set(key, sql);
   return sql;
 }
@@ -105,8 +117,12 @@ const ENVELOPE_FIELDS = `'eventId', event_id, 'streamId', stream_id, 'streamVers
   'actor', json_build_object('staffId', actor_id, 'role', actor_role), 'projectId', project_id, 'correlationId', correlation_id,
   'causationId', causation_id`;
 /** The envelope as serializeEnvelope writes it; commandId only when there is one, as toEnvelope does. */
-const ENVELOPE_JSON = `(CASE WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS})
-        ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id) END)::text`;
+// The case number travels in the envelope only when the case has one (cases created before numbering have none).
+export const ENVELOPE_OBJECT = `(CASE WHEN case_number IS NULL THEN (CASE WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS})
+          ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id) END)
+        WHEN command_id IS NULL THEN json_build_object(${ENVELOPE_FIELDS}, 'caseNumber', case_number)
+        ELSE json_build_object(${ENVELOPE_FIELDS}, 'commandId', command_id, 'caseNumber', case_number) END)`;
+const ENVELOPE_JSON = `${ENVELOPE_OBJECT}::text`;
 /**
  * Two columns per event: the routing fields (and the checkpoint's transaction id) as a small JSON array, and the
  * envelope's text. Drivers pay per column decoded, so the fields a transport needs travel together.
@@ -213,7 +229,8 @@ export class SqlEventStore implements EventStore {
     const newStream = head.version === 0;
     params.push(streamId, head.version + events.length, lastHash, events[0].metadata.commandId ?? null);
     if (!newStream) params.push(head.version, head.hash);
-    const inserted = await this.sql.prepared<{ position: string }>(optimisticAppendSql(events.length, newStream), params).catch((error) => {
+    else params.push(events[0].caseNumberSeries ?? null);
+    const inserted = await this.sql.prepared<{ position: string; case_number: string | null }>(optimisticAppendSql(events.length, newStream), params).catch((error) => {
       if (isUniqueViolation(error)) return [];
       throw error;
     });
@@ -221,7 +238,10 @@ export class SqlEventStore implements EventStore {
       this.heads.delete(streamId);
       return null;
     }
-    inserted.forEach((r, i) => (stored[i].globalPosition = BigInt(r.position)));
+    inserted.forEach((r, i) => {
+      stored[i].globalPosition = BigInt(r.position);
+      if (r.case_number) stored[i].caseNumber = r.case_number;
+    });
     this.remember(streamId, head.version + events.length, lastHash);
     return { nextExpectedVersion: head.version + events.length, events: stored };
   }
@@ -251,6 +271,7 @@ export class SqlEventStore implements EventStore {
         }
         const inserted = await tx.query<{ position: string }>(`INSERT INTO sl_events (${EVENT_COLUMNS}) VALUES ${valuesList(events.length)} RETURNING position::text AS position`, params);
         inserted.forEach((r, i) => (stored[i].globalPosition = BigInt(r.position)));
+        if (!exists && events[0].caseNumberSeries) stored[0].caseNumber = await this.numberCase(tx, inserted[0].position, events[0].caseNumberSeries);
         this.remember(streamId, current + events.length, lastHash);
         return { nextExpectedVersion: current + events.length, events: stored };
       });
@@ -263,6 +284,13 @@ export class SqlEventStore implements EventStore {
       }
       throw error;
     }
+  }
+
+  /** The locked path's case number: the counter and the event row move in the append's transaction. */
+  private async numberCase(tx: SqlQueryable, position: string, series: string): Promise<string> {
+    const [{ case_number }] = await tx.query<{ case_number: string }>(NEXT_CASE_NUMBER('$1::text'), [series]);
+    await tx.query('UPDATE sl_events SET case_number = $1 WHERE position = $2::bigint', [case_number, position]);
+    return case_number;
   }
 
   private duplicateOf(previous: EventRow[]): AppendResult {
@@ -338,6 +366,11 @@ export class SqlEventStore implements EventStore {
   async findByCommandId(commandId: string): Promise<EventEnvelope[]> {
     const rows = await this.sql.prepared<EventRow>(BY_COMMAND, [commandId]);
     return rows.map((r) => this.toEnvelope(r));
+  }
+
+  async findStreamByCaseNumber(caseNumber: string): Promise<string | null> {
+    const rows = await this.sql.query<{ stream_id: string }>('SELECT stream_id FROM sl_events WHERE case_number = $1', [caseNumber]);
+    return rows[0]?.stream_id ?? null;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllBatch> {
@@ -431,6 +464,7 @@ export class SqlEventStore implements EventStore {
       correlationId: r.correlation_id,
       causationId: r.causation_id,
       ...(r.command_id ? { commandId: r.command_id } : {}),
+      ...(r.case_number ? { caseNumber: r.case_number } : {}),
     };
   }
 }

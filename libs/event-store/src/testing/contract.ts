@@ -83,6 +83,37 @@ export function runEventStoreContract(name: string, factory: () => ContractFacto
       expect(await store.readStream(`case-${newId()}`)).toEqual([]);
     });
 
+    it('numbers new cases per series inside the append: unique and gap-free under concurrent creation, none spent by a refused or repeated append', async () => {
+      const series = `P${newId().slice(-6)}-202610`;
+      const opened = (commandId?: string): NewEvent => ({ ...testEvent('CaseOpened', {}, commandId), caseNumberSeries: series });
+      const streams = Array.from({ length: 12 }, () => `case-${newId()}`);
+      const results = await Promise.all(streams.map((s) => store.append(s, [opened(), testEvent('Next')], 'no_stream')));
+      if (store.kind === 'kurrentdb') {
+        // KurrentDB has no counter it can move in the same write: its adapter leaves cases unnumbered (README).
+        expect(results.every((r) => r.events[0].caseNumber === undefined)).toBe(true);
+        return;
+      }
+      const numbers = results.map((r) => r.events[0].caseNumber!);
+      expect([...numbers].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `${series}-${String(i + 1).padStart(4, '0')}`));
+      expect(results.every((r) => r.events[1].caseNumber === undefined)).toBe(true);
+      // Read back the same on every read path.
+      const [first] = await store.readStream(streams[0]);
+      expect(first.caseNumber).toBe(numbers[0]);
+      const logged = (await drain(store)).filter((e) => e.streamVersion === 1 && streams.includes(e.streamId));
+      expect(logged.map((e) => e.caseNumber).sort()).toEqual([...numbers].sort());
+      // A refused append (the stream exists) and a retried command spend no number; the next case gets 13.
+      await expect(store.append(streams[0], [opened()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      const commandId = newId();
+      const s13 = `case-${newId()}`;
+      const r13 = await store.append(s13, [opened(commandId)], 'no_stream');
+      const again = await store.append(`case-${newId()}`, [opened(commandId)], 'no_stream');
+      expect(again.duplicate).toBe(true);
+      expect(r13.events[0].caseNumber).toBe(`${series}-0013`);
+      expect(again.events[0].caseNumber).toBe(`${series}-0013`);
+      // Without a series nothing is numbered.
+      expect((await store.append(`case-${newId()}`, [testEvent()], 'no_stream')).events[0].caseNumber).toBeUndefined();
+    });
+
     it('rejects every kind of wrong expected version with a typed error and appends nothing', async () => {
       const s = `case-${newId()}`;
       await expect(store.append(s, [testEvent()], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedVersionError);

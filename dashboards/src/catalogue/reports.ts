@@ -1,0 +1,86 @@
+import { kpiGroupedSql } from './kpi';
+import { clockStatusNow } from './helpers';
+import type { Panel } from './types';
+
+/**
+ * The report panels: the breach report by person, satisfaction per person with its counts, and complaint analytics
+ * (topic by month, places, causes, repeat complainants). Same definitions as libs/analytics/src/reports, which
+ * build the workbook sheets and the /api/reports reads.
+ */
+
+/** Clocks due in the range (deadline), decided (met, breached, or running past the deadline), with the time over. */
+const DECIDED_CLOCKS = `SELECT responsible_id, project_id, deadline, s,
+    if(status = 'running', greatest(0, dateDiff('second', deadline, now64(3))), toInt64(breach_seconds)) AS over
+  FROM (SELECT responsible_id, project_id, deadline, status, breach_seconds, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL)
+  WHERE s IN ('met', 'breached') AND $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id)`;
+
+export const breachesByPerson: Panel = {
+  id: 'breaches_by_person', viz: 'table', unit: 'count',
+  columns: ['responsible_id', 'name', 'breaches', 'clocks_due', 'breach_rate', 'avg_hours_over', 'max_hours_over'],
+  title: { zh: '超时分析（按责任人）', en: 'Breach report by person' },
+  description: {
+    zh: '截止时间在范围内的时限：超时数、到期数、超时率、平均与最长超时（小时），超时最多的在前。',
+    en: 'Clocks due in the range: breaches, clocks due, breach %, average and longest time over (hours), most breaches first.',
+  },
+  sql: `SELECT c.responsible_id AS responsible_id, any(st.name) AS name, countIf(c.s = 'breached') AS breaches, count() AS clocks_due,
+      round(countIf(c.s = 'breached') / count(), 4) AS breach_rate,
+      if(countIf(c.s = 'breached') = 0, NULL, round(avgIf(c.over, c.s = 'breached') / 3600, 1)) AS avg_hours_over,
+      if(countIf(c.s = 'breached') = 0, NULL, round(maxIf(c.over, c.s = 'breached') / 3600, 1)) AS max_hours_over
+    FROM (${DECIDED_CLOCKS}) AS c LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = c.responsible_id
+    WHERE c.responsible_id != '' GROUP BY c.responsible_id ORDER BY breaches DESC, breach_rate DESC, responsible_id LIMIT 20`,
+};
+
+export const satisfactionPeople: Panel = {
+  id: 'satisfaction_people', viz: 'table', unit: 'count', columns: ['responsible_id', 'name', 'satisfied', 'visits', 'satisfaction_rate'],
+  title: { zh: '个人满意度（满意/回访）', en: 'Satisfaction per person (satisfied / visited)' },
+  description: {
+    zh: '按负责的处理人或技工：满意次数、回访次数和满意率，最低的在前。每次回访都计入，包括后来重开的投诉上那次不满意的回访。',
+    en: 'Per responsible handler or technician: satisfied and visited counts and the rate, lowest first. Every visit counts, also an unsatisfied one on a complaint reopened later.',
+  },
+  sql: `SELECT v.responsible_id AS responsible_id, any(st.name) AS name, countIf(v.satisfied = 1) AS satisfied, count() AS visits,
+      round(countIf(v.satisfied = 1) / count(), 4) AS satisfaction_rate
+    FROM {{satisfaction}} AS v FINAL LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = v.responsible_id
+    WHERE v.case_type IN ('repair', 'complaint') AND v.responsible_id != '' AND $TIME(v.visited_at) AND $PROJECT(v.project_id)
+      AND $DEPARTMENT(v.department) AND $STAFF(v.responsible_id)
+    GROUP BY v.responsible_id ORDER BY satisfaction_rate, visits DESC, responsible_id LIMIT 30`,
+};
+
+export const topicsByMonth: Panel = {
+  id: 'complaint_topics_by_month', kpi: 'complaints_received', viz: 'timeseries', unit: 'count', columns: ['t', 'series', 'value'],
+  title: { zh: '投诉话题（按月）', en: 'Complaint topics per month' },
+  description: { zh: '每月受理的投诉，按话题。', en: 'Complaints received per month, per topic.' },
+  sql: `${kpiGroupedSql('complaints_received', { monthly: true, series: "if(topic = '', 'unclassified', topic)" })} ORDER BY t, series`,
+};
+
+export const complaintCauses: Panel = {
+  id: 'complaint_causes', kpi: 'complaints_received', viz: 'pie', unit: 'count', columns: ['label', 'value'],
+  title: { zh: '投诉原因', en: 'Complaint causes' },
+  description: { zh: '调查后的主观/客观原因（未调查的单列）。', en: 'Subjective or objective cause after investigation (not yet investigated apart).' },
+  sql: `${kpiGroupedSql('complaints_received', { label: "if(cause = '', 'not_investigated', cause)" })} ORDER BY value DESC, label`,
+};
+
+export const complaintPlaces: Panel = {
+  id: 'complaint_places', viz: 'table', unit: 'count', columns: ['project_id', 'building', 'unit', 'complaints'],
+  title: { zh: '投诉最多的楼栋与房号', en: 'Buildings and units with most complaints' },
+  description: { zh: '范围内受理的投诉，按楼栋和房号，前10名（房号为空是共用部位）。', en: 'Complaints received in the range by building and unit, top 10 (no unit: common parts).' },
+  sql: `SELECT project_id, JSONExtractString(data, 'location', 'building') AS building, JSONExtractString(data, 'location', 'unit') AS unit, count() AS complaints
+    FROM {{events}} FINAL WHERE type = 'ComplaintReceived' AND $TIME(occurred_at) AND $PROJECT(project_id)
+    GROUP BY project_id, building, unit ORDER BY complaints DESC, project_id, building, unit LIMIT 10`,
+};
+
+export const repeatComplainants: Panel = {
+  id: 'repeat_complainants', viz: 'table', unit: 'count', columns: ['project_id', 'owner_ref', 'repeat_complaints', 'last_complaint'],
+  title: { zh: '重复投诉业主（90天内）', en: 'Repeat complainants (within 90 days)' },
+  description: {
+    zh: '范围内的投诉中，同一业主编号（化名，不含姓名电话）在此前90天内已投诉过的次数。',
+    en: 'Complaints in the range whose owner ref (pseudonymous: no name or phone) had complained in the 90 days before, per owner.',
+  },
+  sql: `SELECT a.project_id AS project_id, a.owner_ref AS owner_ref, uniqExact(a.case_id) AS repeat_complaints,
+      formatDateTime(max(a.opened_at), '%Y-%m-%d', $TZ) AS last_complaint
+    FROM (SELECT case_id, project_id, owner_ref, opened_at FROM {{cases}} FINAL
+          WHERE case_type = 'complaint' AND owner_ref != '' AND $TIME(opened_at) AND $PROJECT(project_id)) AS a
+    INNER JOIN (SELECT case_id, project_id, owner_ref, opened_at FROM {{cases}} FINAL WHERE case_type = 'complaint' AND owner_ref != '') AS b
+      ON a.project_id = b.project_id AND a.owner_ref = b.owner_ref
+    WHERE b.case_id != a.case_id AND b.opened_at <= a.opened_at AND dateDiff('second', b.opened_at, a.opened_at) <= 90 * 86400
+    GROUP BY a.project_id, a.owner_ref ORDER BY repeat_complaints DESC, project_id, owner_ref LIMIT 20`,
+};

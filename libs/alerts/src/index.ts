@@ -1,0 +1,4 @@
+export * from './events';
+export * from './alert';
+export * from './commands';
+export * from './ladder';

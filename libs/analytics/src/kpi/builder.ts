@@ -1,0 +1,142 @@
+/**
+ * The one KPI SQL builder. A KPI is data (`KpiQuery`: source table, fixed conditions, the columns each filter
+ * applies to, the column that puts a row in a month, and what the numerator and the denominator count); every SQL
+ * text that computes it is rendered here from those parts: the KPI run for one month, the grouped pass over all
+ * projects (monthly export), the drill-down to case ids, and — through the dashboards' dialect — the panels.
+ * `service-ledger kpi sql <id>` prints what it renders.
+ */
+
+/** Which rows one side of the fraction counts. */
+export type KpiMeasure =
+  /** Rows meeting a condition (`true`: every row). */
+  | { count: string | true; window?: MonthWindow }
+  /** Every row except those meeting a condition (e.g. complaints minus those not replied to in time). */
+  | { countExcept: string; window?: MonthWindow }
+  /** The sum of an expression (an amount in fen). */
+  | { sum: string; window?: MonthWindow };
+
+/** A month condition of its own for one side (e.g. the rework rate's three-month warranty window). */
+export interface MonthWindow {
+  column: string;
+  /** Months ending with the KPI's month (1 = the month itself). */
+  months: number;
+}
+
+export interface KpiQuery {
+  source: 'cases' | 'satisfaction' | 'events';
+  /** Fixed conditions, ANDed (no parameters). */
+  where: string[];
+  /** The columns the common filters apply to; a filter without a column does not narrow this KPI. */
+  filters: { project: string; department?: string; staff: string[] };
+  /** The column whose month the KPI counts a row in (its "month of"); absent when each side has its own window. */
+  month?: string;
+  numerator: KpiMeasure;
+  denominator: KpiMeasure;
+}
+
+/**
+ * How filters and months are written: as ClickHouse query parameters (the API, exports and CLI), or in the
+ * dashboards' template language. A dialect that cannot express something throws (`null` result).
+ */
+export interface KpiDialect {
+  name: string;
+  inMonth(column: string): string;
+  /** The trailing window of `months` months ending with the KPI's month; null when the dialect has no month. */
+  inMonths(column: string, months: number): string | null;
+  project(column: string): string;
+  department(column: string): string;
+  /** The person filter against one or several columns. */
+  staff(columns: string[]): string;
+  timeZone: string;
+}
+
+/** The KPI run, export and drill-down: `{month:UInt32}` (YYYYMM), `{project}`, `{department}`, `{staff}` ('' = all), `{tz}`. */
+export const PARAMETERS: KpiDialect = {
+  name: 'query parameters',
+  inMonth: (column) => `toYYYYMM(${column}, {tz:String}) = {month:UInt32}`,
+  inMonths: (column, months) =>
+    months === 1
+      ? `toYYYYMM(${column}, {tz:String}) = {month:UInt32}`
+      : `toYYYYMM(${column}, {tz:String}) BETWEEN toYYYYMM(addMonths(toDate(concat(toString({month:UInt32}), '01')), -${months - 1})) AND {month:UInt32}`,
+  project: (column) => `({project:String} = '' OR ${column} = {project:String})`,
+  department: (column) => `({department:String} = '' OR ${column} = {department:String})`,
+  staff: (columns) => (columns.length === 1 ? `({staff:String} = '' OR ${columns[0]} = {staff:String})` : `({staff:String} = '' OR {staff:String} IN (${columns.join(', ')}))`),
+  timeZone: '{tz:String}',
+};
+
+/** The shapes a KPI is rendered in. */
+export type KpiShape =
+  /** One row (numerator, denominator). */
+  | { kind: 'figures' }
+  /** One row per project plus the row of all of them (`company` = 1), in one pass. */
+  | { kind: 'by project' }
+  /** The case ids each side counts (the drill-down behind a figure). */
+  | { kind: 'case ids' }
+  /** (numerator, denominator) per group of extra key columns, `[alias, expression]`. */
+  | { kind: 'grouped'; keys: [string, string][] };
+
+function aggregate(m: KpiMeasure, dialect: KpiDialect, id: string): string {
+  const window = m.window ? windowCondition(m.window, dialect, id) : null;
+  const and = (condition: string) => (window ? `(${condition}) AND ${window}` : condition);
+  if ('sum' in m) return window ? `sumIf(${m.sum}, ${window})` : `sum(${m.sum})`;
+  if ('countExcept' in m) return window ? `countIf(${window}) - countIf(${and(m.countExcept)})` : `count() - countIf(${m.countExcept})`;
+  if (m.count === true) return window ? `countIf(${window})` : 'count()';
+  return `countIf(${and(m.count)})`;
+}
+
+/** The drill-down lists the rows a side counts; a sum lists the rows summed. */
+function caseIds(m: KpiMeasure, dialect: KpiDialect, id: string): string {
+  const window = m.window ? windowCondition(m.window, dialect, id) : null;
+  const conditions = [
+    ...('count' in m && m.count !== true ? [m.count] : []),
+    // A row whose condition is NULL is not subtracted by count() - countIf(), so it is listed.
+    ...('countExcept' in m ? [`NOT ifNull(${m.countExcept}, 0)`] : []),
+    ...(window ? [window] : []),
+  ];
+  return conditions.length ? `groupArrayIf(case_id, ${conditions.map((c) => `(${c})`).join(' AND ')})` : 'groupArray(case_id)';
+}
+
+function windowCondition(w: MonthWindow, dialect: KpiDialect, id: string): string {
+  const sql = dialect.inMonths(w.column, w.months);
+  if (sql === null) throw new Error(`KPI '${id}' counts a ${w.months}-month window on ${w.column}: it cannot be rendered in ${dialect.name}`);
+  return sql;
+}
+
+/** The WHERE conditions: fixed ones, the filters, the month. */
+export function kpiConditions(id: string, q: KpiQuery, dialect: KpiDialect): string[] {
+  return [
+    ...q.where,
+    dialect.project(q.filters.project),
+    ...(q.filters.department ? [dialect.department(q.filters.department)] : []),
+    dialect.staff(q.filters.staff),
+    ...(q.month ? [dialect.inMonth(q.month)] : []),
+  ];
+}
+
+/** The SQL of one KPI in one shape and dialect. */
+export function renderKpi(id: string, q: KpiQuery, shape: KpiShape = { kind: 'figures' }, dialect: KpiDialect = PARAMETERS): string {
+  const from = `FROM {{${q.source}}} FINAL WHERE ${kpiConditions(id, q, dialect).join(' AND ')}`;
+  const figures =
+    shape.kind === 'case ids'
+      ? `${caseIds(q.numerator, dialect, id)} AS numerator, ${caseIds(q.denominator, dialect, id)} AS denominator`
+      : `${aggregate(q.numerator, dialect, id)} AS numerator, ${aggregate(q.denominator, dialect, id)} AS denominator`;
+  switch (shape.kind) {
+    case 'figures':
+    case 'case ids':
+      return `SELECT ${figures} ${from}`;
+    case 'by project':
+      return `SELECT ${q.filters.project} AS project_id, grouping(${q.filters.project}) AS company, ${figures} ${from} GROUP BY GROUPING SETS ((${q.filters.project}), ())`;
+    case 'grouped':
+      return `SELECT ${shape.keys.map(([alias, expr]) => `${expr} AS ${alias}`).join(', ')}, ${figures} ${from} GROUP BY ${shape.keys.map(([alias]) => alias).join(', ')}`;
+  }
+}
+
+/**
+ * A clock's status now. The projection stores each clock as of its case's last event (so that a replay is exact);
+ * a clock still running past its deadline is breached now, unless it is paused (its deadline moves while it is).
+ * The one definition of "breached now" in SQL: KPIs use it on the case table, panels on the clock table.
+ */
+export function clockStatusNow(columns: { status: string; deadline: string; paused?: string }): string {
+  const paused = columns.paused ? ` AND ${columns.paused} = 0` : '';
+  return `if(${columns.status} = 'running'${paused} AND ${columns.deadline} IS NOT NULL AND ${columns.deadline} < now64(3), 'breached', ${columns.status})`;
+}

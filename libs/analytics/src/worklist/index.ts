@@ -1,0 +1,3 @@
+export * from './case-list-query';
+export * from './case-list';
+export * from './visitor-register';

@@ -1,0 +1,325 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+// Relative, not the package index: this file runs in the verify worker, which must not load the database drivers.
+import { chainHash, type LogCheckpoint, logHash } from '../../event-store/src/canonical';
+import { CheckpointFolder, type CheckpointFile, signatureHolds } from './checkpoints';
+
+export type FindingKind = 'event' | 'stream' | 'log' | 'checkpoint' | 'time' | 'anchor';
+
+/** One thing that does not hold, located in the global order. */
+export interface Finding {
+  kind: FindingKind;
+  /** Global position of the event (or of the last event before the gap). */
+  position: string;
+  /** Entry number in the sealed log, when the finding is about a sealed entry. */
+  seq: string | null;
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  problem: string;
+}
+
+export interface VerifyInput {
+  /** Checkpoints read from the store (sl_log_checkpoints). */
+  storeCheckpoints: LogCheckpoint[];
+  /** The folder of checkpoint copies outside the store, if configured. */
+  checkpointDir?: string;
+  /** The trusted public key (PEM). Without it signatures cannot be checked and checkpoints only catch careless edits. */
+  publicKeyPem?: string;
+  anchor?: { position: string; digest: string };
+  /** How far recorded time may go backwards along the global order (concurrent commits, clock steps). */
+  timeToleranceMs: number;
+  /** The sealed head's (transaction id, position): an unsealed event before it was slipped in behind the sealer. */
+  sealedHead: { transactionId: string; position: string } | null;
+}
+
+export interface ConsistencyProof {
+  /** The anchor as given. */
+  anchor: { position: string; digest: string };
+  /** The anchor's entry in the sealed log, when its position is there. */
+  anchorSeq: string | null;
+  /** The digest at that entry recomputed from the log now. */
+  recomputed: string | null;
+  /** Current head: every entry from the anchor to here was chained from the anchor's digest. */
+  head: { seq: string; position: string; digest: string };
+  /** Signed checkpoints after the anchor that the recomputed chain matches. */
+  checkpointsAfter: number;
+  /** True when the log up to the anchor is unchanged and everything after it only extends it. */
+  onlyGrew: boolean;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  events: number;
+  streams: number;
+  /** Sealed log entries walked, and events the sealer has not reached yet (covered by their stream chains only). */
+  sealed: number;
+  unsealed: number;
+  /** First finding in global order. */
+  broken: Finding | null;
+  findings: Finding[];
+  /** The sealed log's head: anchor `<position>:<digest>` outside the system. */
+  head: { seq: string; position: string; digest: string };
+  checkpoints: { found: number; signed: number; trusted: boolean; keyId: string | null; lastSeq: string | null; notes: string[] };
+  anchorChecked: boolean;
+  proof: ConsistencyProof | null;
+  timeToleranceSeconds: number;
+}
+
+/** The digest of an empty log (no entries sealed yet). */
+export const EMPTY_DIGEST = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const MAX_FINDINGS = 100;
+
+type LogRow = [seq: string, position: string, txid: string, eventHash: string, logHash: string];
+type EventRow = [
+  txid: string, position: string, hash: string | null, prevHash: string | null, eventId: string, streamId: string, streamVersion: number, type: string,
+  schemaVersion: number, data: unknown, occurredMs: number, recordedMs: number, actorId: string, actorRole: string, projectId: string,
+  correlationId: string, causationId: string | null, commandId: string | null,
+];
+interface Envelope { eventId: string; streamId: string; streamVersion: number; recordedAt: string; [k: string]: unknown }
+
+const envelopeOf = (r: EventRow): Envelope => ({
+  eventId: r[4], streamId: r[5], streamVersion: r[6], type: r[7], schemaVersion: r[8], data: r[9],
+  occurredAt: new Date(r[10]).toISOString(), recordedAt: new Date(r[11]).toISOString(), actor: { staffId: r[12], role: r[13] },
+  projectId: r[14], correlationId: r[15], causationId: r[16], commandId: r[17] ?? undefined,
+});
+/** (transaction id, position) order, the global order every reader and the sealer use. */
+const before = (a: { txid: string; position: string }, b: { txid: string; position: string }) => {
+  const ta = BigInt(a.txid), tb = BigInt(b.txid);
+  return ta < tb || (ta === tb && BigInt(a.position) < BigInt(b.position));
+};
+
+/**
+ * Checks the store in one pass over the global order: every event against its stream's chain, every sealed entry
+ * against the global log chain, the chain against the signed checkpoints (in the store and in their folder outside
+ * it), recorded times along the order, and an outside anchor. Pure CPU work fed in batches: it runs in a worker.
+ */
+export class Verifier {
+  private readonly streams = new Map<string, { version: number; hash: string }>();
+  private readonly findings: (Finding & { order: number })[] = [];
+  private readonly key: KeyObject | null;
+  private readonly trusted: LogCheckpoint[];
+  private readonly bySeq = new Map<string, LogCheckpoint>();
+  private readonly folder: CheckpointFolder | null;
+  private readonly notes: string[] = [];
+  private events = 0;
+  private sealed = 0;
+  private unsealed = 0;
+  private seq = 0n;
+  private position = '0';
+  private digest: string | null = null;
+  private maxRecorded = { ms: -Infinity, position: '0' };
+  private cpIndex = 0;
+  private file: { from: bigint; to: bigint; entries: CheckpointFile['entries'] } | null = null;
+  private anchorSeq: string | null = null;
+  private anchorDigest: string | null = null;
+  private checkpointsAfterAnchor = 0;
+
+  constructor(private readonly input: VerifyInput) {
+    this.key = input.publicKeyPem ? createPublicKey(input.publicKeyPem) : null;
+    this.folder = input.checkpointDir ? new CheckpointFolder(input.checkpointDir) : null;
+    this.trusted = this.mergeCheckpoints(input.storeCheckpoints, this.folder?.list() ?? []);
+    for (const c of this.trusted) this.bySeq.set(c.seq, c);
+  }
+
+  private find(order: number, f: Finding): void {
+    if (this.findings.length < MAX_FINDINGS) this.findings.push({ ...f, order });
+  }
+
+  /** Store and folder copies by seq; with a key only those whose signature holds are trusted, the rest are findings. */
+  private mergeCheckpoints(store: LogCheckpoint[], folder: LogCheckpoint[]): LogCheckpoint[] {
+    const all = new Map<string, { store?: LogCheckpoint; folder?: LogCheckpoint }>();
+    for (const c of store) all.set(c.seq, { ...all.get(c.seq), store: c });
+    for (const c of folder) all.set(c.seq, { ...all.get(c.seq), folder: c });
+    const trusted: LogCheckpoint[] = [];
+    const at = (c: LogCheckpoint, problem: string): Finding => ({ kind: 'checkpoint', position: c.position, seq: c.seq, eventId: '', streamId: '', streamVersion: 0, problem });
+    for (const [seq, copies] of [...all].sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1))) {
+      const candidates = [copies.folder, copies.store].filter((c): c is LogCheckpoint => !!c);
+      if (!this.key) {
+        trusted.push(candidates[0]);
+        continue;
+      }
+      const good = candidates.filter((c) => signatureHolds(c, this.key!));
+      for (const c of candidates.filter((x) => !good.includes(x))) {
+        this.find(Number(seq), at(c, `checkpoint #${seq} ${c === copies.folder ? 'in the checkpoint folder' : 'in the store'} ${c.signature ? 'has a signature that does not verify with the trusted key (forged or altered checkpoint)' : 'is unsigned'}`));
+      }
+      if (good.length) trusted.push(good[0]);
+      if (good.length === 2 && JSON.stringify(good[0]) !== JSON.stringify(good[1])) this.find(Number(seq), at(good[1], `two different checkpoints #${seq} both signed by the trusted key (the key is exposed)`));
+    }
+    if (!this.key && trusted.length) this.notes.push('no trusted public key configured (SL_CHECKPOINT_PUBLIC_KEY): checkpoint signatures were not checked');
+    if (!this.folder) this.notes.push('no checkpoint folder configured (SL_CHECKPOINT_DIR): only the checkpoints in the store were used');
+    return trusted;
+  }
+
+  private logQueue: LogRow[] = [];
+  private eventQueue: EventRow[] = [];
+  private logDone = false;
+  private eventsDone = false;
+
+  /** One batch of one stream (SealedLog.readLog / readEvents), `done` on its last; merges as far as both allow. */
+  feed(stream: 'log' | 'events', rowsText: string, done: boolean): void {
+    const rows = rowsText ? JSON.parse(`[${rowsText}]`) : [];
+    if (stream === 'log') {
+      this.logQueue = this.logQueue.concat(rows);
+      this.logDone = done;
+    } else {
+      this.eventQueue = this.eventQueue.concat(rows);
+      this.eventsDone = done;
+    }
+    let li = 0;
+    let ei = 0;
+    for (;;) {
+      const l = this.logQueue[li];
+      const e = this.eventQueue[ei];
+      if ((!l && !this.logDone) || (!e && !this.eventsDone) || (!l && !e)) break;
+      const lk = l && { txid: l[2], position: l[1] };
+      const ek = e && { txid: e[0], position: e[1] };
+      if (l && e && lk!.txid === ek!.txid && lk!.position === ek!.position) {
+        this.sealedRow(l, e);
+        li += 1;
+        ei += 1;
+      } else if (l && (!e || before(lk!, ek!))) {
+        this.sealedRow(l, null);
+        li += 1;
+      } else {
+        this.eventOnly(e);
+        ei += 1;
+      }
+    }
+    this.logQueue = this.logQueue.slice(li);
+    this.eventQueue = this.eventQueue.slice(ei);
+  }
+
+  private sealedRow(row: LogRow, event: EventRow | null): void {
+    const [seqText, position, , logEventHash, storedLogHash] = row;
+    const seq = BigInt(seqText);
+    const order = Number(seq);
+    const envelope = event && envelopeOf(event);
+    const at = (kind: FindingKind, problem: string) =>
+      this.find(order, { kind, position, seq: seqText, eventId: envelope?.eventId ?? '', streamId: envelope?.streamId ?? '', streamVersion: envelope?.streamVersion ?? 0, problem });
+    if (seq !== this.seq + 1n) at('log', `log entry #${seq} follows #${this.seq}: entries #${this.seq + 1n}–#${seq - 1n} were deleted`);
+    this.seq = seq;
+    this.sealed += 1;
+    this.position = position;
+    this.digest = logHash(this.digest, seq, position, logEventHash);
+    if (storedLogHash !== this.digest) at('log', `log entry #${seq}'s stored digest does not follow from the entries before it (the log was edited)`);
+    this.checkFile(seq, position, logEventHash);
+    if (!event) at('log', `log entry #${seq} names position ${position}, which is no longer in the store at its place in the global order (the event was deleted or moved)`);
+    else {
+      if (event[2] !== logEventHash) at('event', `the event at position ${position} is not the one sealed as #${seq} (rewritten or replaced after sealing)`);
+      this.checkEvent(event, envelope!, order, seq);
+    }
+    const cp = this.bySeq.get(seqText);
+    if (cp) this.checkCheckpoint(cp, at);
+    if (this.input.anchor && position === this.input.anchor.position) {
+      this.anchorSeq = seqText;
+      this.anchorDigest = this.digest;
+      if (this.digest !== this.input.anchor.digest) at('anchor', `the log's digest at position ${position} (#${seq}) differs from the anchor: history up to it was rewritten`);
+    }
+  }
+
+  /** An event the log does not hold here: the unsealed tail, or (before the sealed head) one slipped in or moved. */
+  private eventOnly(event: EventRow): void {
+    const envelope = envelopeOf(event);
+    const position = event[1];
+    const head = this.input.sealedHead;
+    const behind = head && !before({ txid: head.transactionId, position: head.position }, { txid: event[0], position });
+    const order = behind ? Number(this.seq) + 0.5 : 2 ** 52 + this.unsealed;
+    if (behind) {
+      this.find(order, { kind: 'log', position, seq: null, eventId: envelope.eventId, streamId: envelope.streamId, streamVersion: envelope.streamVersion, problem: `event at position ${position} sits before the sealed head in the global order but is not in the sealed log there (inserted behind the sealer, or moved)` });
+    } else this.unsealed += 1;
+    this.checkEvent(event, envelope, order, null);
+  }
+
+  /** The per-stream chain (content hash, previous link, version) and time sanity. */
+  private checkEvent(row: EventRow, e: Envelope, order: number, seq: bigint | null): void {
+    const [, position, hash, prevHash] = row;
+    this.events += 1;
+    const at = (kind: FindingKind, problem: string) => this.find(order, { kind, position, seq: seq?.toString() ?? null, eventId: e.eventId, streamId: e.streamId, streamVersion: e.streamVersion, problem });
+    const previous = this.streams.get(e.streamId);
+    const expectedVersion = (previous?.version ?? 0) + 1;
+    if (e.streamVersion !== expectedVersion) at('stream', `stream version ${e.streamVersion} where ${expectedVersion} was expected (an event is missing, inserted or reordered)`);
+    else if ((prevHash ?? null) !== (previous?.hash ?? null)) at('stream', 'previous-hash link does not match the previous event of its stream (deleted, inserted or reordered event)');
+    else if (hash !== chainHash(prevHash ?? null, e as never)) at('event', 'hash does not match the event’s content (the event was altered)');
+    this.streams.set(e.streamId, { version: e.streamVersion, hash: hash ?? '' });
+    const recorded = row[11];
+    const tolerance = this.input.timeToleranceMs;
+    if (recorded < this.maxRecorded.ms - tolerance) {
+      at('time', `recorded at ${e.recordedAt}, ${Math.round((this.maxRecorded.ms - recorded) / 1000)} s before the event at position ${this.maxRecorded.position} earlier in the global order (backdated or inserted out of order; tolerance ${tolerance / 1000} s)`);
+    } else if (recorded > this.maxRecorded.ms) this.maxRecorded = { ms: recorded, position };
+    // A checkpoint bounds the recorded time of what it covers: those events existed when it was signed. (Events after
+    // it may be older than it: the sealer can run behind the writers.)
+    while (this.cpIndex < this.trusted.length && seq !== null && BigInt(this.trusted[this.cpIndex].seq) < seq) this.cpIndex += 1;
+    const covering = seq === null ? undefined : this.trusted[this.cpIndex];
+    if (covering && recorded > Date.parse(covering.sealedAt) + tolerance) at('time', `recorded at ${e.recordedAt}, after checkpoint #${covering.seq} that covers it was signed (${covering.sealedAt})`);
+  }
+
+  private checkCheckpoint(cp: LogCheckpoint, at: (kind: FindingKind, problem: string) => void): void {
+    if (cp.position !== this.position || cp.logHash !== this.digest) {
+      const previous = this.trusted[this.trusted.indexOf(cp) - 1];
+      at('checkpoint', `the log differs from signed checkpoint #${cp.seq} (${cp.sealedAt}): an entry in #${previous ? BigInt(previous.seq) + 1n : 1n}–#${cp.seq} was changed, inserted, removed or reordered`);
+    } else if (this.anchorSeq !== null) this.checkpointsAfterAnchor += 1;
+  }
+
+  /** Entries listed in the folder copy of the checkpoint covering `seq`: locates a rewrite that recomputed the log. */
+  private checkFile(seq: bigint, position: string, eventHash: string): void {
+    if (!this.folder) return;
+    if (!this.file || seq > this.file.to) {
+      this.file = null;
+      const cp = this.trusted.find((c) => BigInt(c.seq) >= seq);
+      const file = cp ? this.folder.read(cp.seq) : null;
+      if (!file) return;
+      // The listed entries must chain from the previous checkpoint's digest to this one's, or they are not evidence.
+      const previous = this.trusted[this.trusted.indexOf(cp!) - 1];
+      let digest = previous && BigInt(previous.seq) + 1n === BigInt(file.from) ? previous.logHash : BigInt(file.from) === 1n ? null : undefined;
+      if (digest === undefined) return;
+      let s = BigInt(file.from);
+      for (const [p, h] of file.entries) digest = logHash(digest, s++, p, h);
+      if (digest !== cp!.logHash || s - 1n !== BigInt(cp!.seq)) {
+        this.notes.push(`checkpoint file #${cp!.seq}: its entry list does not chain to its signed digest, ignored`);
+        return;
+      }
+      this.file = { from: BigInt(file.from), to: BigInt(cp!.seq), entries: file.entries };
+    }
+    if (seq < this.file.from) return;
+    const [p, h] = this.file.entries[Number(seq - this.file.from)];
+    // Located at the position the signed history had here: that is where the two differ.
+    if (p !== position || h !== eventHash) {
+      this.find(Number(seq), { kind: 'log', position: p, seq: seq.toString(), eventId: '', streamId: '', streamVersion: 0, problem: `log entry #${seq} is position ${position} with event hash ${eventHash.slice(0, 12)}…, but the checkpoint copy outside the store lists position ${p} with ${h.slice(0, 12)}… (rewritten, inserted or reordered here)` });
+    }
+  }
+
+  finish(heads: { stream_id: string; version: number; last_hash: string | null }[]): VerifyReport {
+    const end = 2 ** 53;
+    const last = this.trusted.at(-1);
+    if (last && BigInt(last.seq) > this.seq) {
+      this.find(Number(this.seq) + 1, { kind: 'log', position: this.position, seq: (this.seq + 1n).toString(), eventId: '', streamId: '', streamVersion: 0, problem: `the sealed log ends at #${this.seq} (position ${this.position}) but signed checkpoint #${last.seq} (${last.sealedAt}) covers up to position ${last.position}: entries #${this.seq + 1n}–#${last.seq} were deleted (truncated log)` });
+    }
+    // The streams table records each stream's head: a deleted last event or a deleted stream shows here too.
+    for (const h of heads) {
+      const seen = this.streams.get(h.stream_id);
+      if (!seen || seen.version !== h.version || seen.hash !== h.last_hash) {
+        this.find(end, { kind: 'stream', position: this.position, seq: null, eventId: '', streamId: h.stream_id, streamVersion: h.version, problem: `stream head is version ${h.version} but the log ends at ${seen?.version ?? 0} (events deleted from the end of the stream)` });
+      }
+    }
+    const anchor = this.input.anchor;
+    if (anchor && this.anchorSeq === null) this.find(end, { kind: 'anchor', position: anchor.position, seq: null, eventId: '', streamId: '', streamVersion: 0, problem: `anchor position ${anchor.position} is not in the sealed log (history was deleted, or the anchor predates sealing)` });
+    const findings = this.findings.sort((a, b) => a.order - b.order).map(({ order: _, ...f }) => f);
+    const head = { seq: this.seq.toString(), position: this.position, digest: this.digest ?? EMPTY_DIGEST };
+    return {
+      ok: findings.length === 0,
+      events: this.events,
+      streams: this.streams.size,
+      sealed: this.sealed,
+      unsealed: this.unsealed,
+      broken: findings[0] ?? null,
+      findings,
+      head,
+      checkpoints: { found: this.trusted.length, signed: this.trusted.filter((c) => c.signature).length, trusted: !!this.key, keyId: last?.keyId ?? null, lastSeq: last?.seq ?? null, notes: this.notes },
+      anchorChecked: this.anchorSeq !== null,
+      proof: anchor
+        ? { anchor, anchorSeq: this.anchorSeq, recomputed: this.anchorDigest, head, checkpointsAfter: this.checkpointsAfterAnchor, onlyGrew: findings.length === 0 }
+        : null,
+      timeToleranceSeconds: this.input.timeToleranceMs / 1000,
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Readable case numbers people can say on the phone and write on a form: `P01-202610-0042` is the 42nd case opened
+ * in project P01 in October 2026 (month in the project's time zone, of the case's business time). The store keeps
+ * one counter row per series and assigns the next number inside the append, so numbers are unique and gap-free per
+ * project and month; past 9999 the sequence simply grows a digit (`P01-202610-10000`).
+ */
+export const CASE_NUMBER = /^([A-Za-z0-9_-]{1,64})-(\d{6})-(\d{4,})$/;
+
+/** Stream categories that are cases and get a number (visitor log entries and master data do not). */
+export const NUMBERED_CATEGORIES: readonly string[] = ['complaint', 'repair', 'help', 'visit'];
+
+/** The series a case opened at `occurredAt` belongs to: `<projectId>-<yyyymm>` in the project's time zone. */
+export function caseNumberSeries(projectId: string, occurredAt: Date | string, timeZone: string): string {
+  const at = DateTime.fromJSDate(new Date(occurredAt), { zone: timeZone });
+  if (!at.isValid) throw new Error(`case number: invalid time zone '${timeZone}' or instant '${String(occurredAt)}'`);
+  return `${projectId}-${at.toFormat('yyyyMM')}`;
+}
+
+/** `series-0042` (at least four digits). The SQL store writes the same text (see its counter statement). */
+export function formatCaseNumber(series: string, sequence: number): string {
+  return `${series}-${String(sequence).padStart(4, '0')}`;
+}
+
+export function isCaseNumber(text: string): boolean {
+  return CASE_NUMBER.test(text);
+}

@@ -1,0 +1,146 @@
+import { type LogCheckpoint, logHash } from '../canonical';
+import type { SqlExecutor, SqlQueryable } from './executor';
+
+/** The sealed log's last entry: where the sealer continues and what the latest digest is. */
+export interface LogHead {
+  seq: bigint;
+  position: string;
+  transactionId: string;
+  logHash: string | null;
+}
+
+export const EMPTY_LOG: LogHead = { seq: 0n, position: '0', transactionId: '0', logHash: null };
+
+/** One batch of the verifier's walk, decoded in the verify worker. */
+export interface WalkBatch {
+  /** `[row,row,…]` without the brackets (see readLog, readEvents). */
+  rows: string;
+  count: number;
+  /** Paging key of the last row: the seq (log) or `txid:position` (events). */
+  last: string;
+}
+
+/**
+ * The sealed global log (sl_log) beside the per-stream chains. Appends never touch it: concurrent writers stay
+ * concurrent, and one sealer numbers the visible global log afterwards, in the order every reader sees
+ * (transaction id, position) and only below the visibility horizon, so nothing can later commit behind it.
+ */
+export class SealedLog {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async head(on: SqlQueryable = this.sql): Promise<LogHead> {
+    const rows = await on.query<{ seq: string; position: string; transaction_id: string; log_hash: string }>(
+      'SELECT seq::text AS seq, position::text AS position, transaction_id::text AS transaction_id, log_hash FROM sl_log ORDER BY sl_log.seq DESC LIMIT 1',
+    );
+    const r = rows[0];
+    return r ? { seq: BigInt(r.seq), position: r.position, transactionId: r.transaction_id, logHash: r.log_hash } : EMPTY_LOG;
+  }
+
+  /**
+   * Seals up to `limit` visible events after the head, in one transaction. Two sealers racing collide on the seq key
+   * and one rolls back, so the log stays one chain. Returns the entries sealed (position and event hash, in order).
+   */
+  async seal(limit: number): Promise<{ head: LogHead; entries: [position: string, eventHash: string][] }> {
+    return this.sql.transaction(async (tx) => {
+      const head = await this.head(tx);
+      const events = await tx.query<{ transaction_id: string; position: string; hash: string | null }>(
+        `SELECT transaction_id::text AS transaction_id, position::text AS position, hash FROM sl_events
+          WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY sl_events.transaction_id, sl_events.position LIMIT $3`,
+        [head.transactionId, head.position, limit],
+      );
+      if (events.length === 0) return { head, entries: [] };
+      let previous = head.logHash;
+      let seq = head.seq;
+      const cols: string[][] = [[], [], [], [], []];
+      for (const e of events) {
+        seq += 1n;
+        const eventHash = e.hash ?? '';
+        previous = logHash(previous, seq, e.position, eventHash);
+        cols[0].push(seq.toString());
+        cols[1].push(e.position);
+        cols[2].push(e.transaction_id);
+        cols[3].push(eventHash);
+        cols[4].push(previous);
+      }
+      await tx.query(
+        `INSERT INTO sl_log (seq, position, transaction_id, event_hash, log_hash)
+         SELECT s::bigint, p::bigint, t::xid8, e, l FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(s, p, t, e, l)`,
+        cols,
+      );
+      const last = events[events.length - 1];
+      return {
+        head: { seq, position: last.position, transactionId: last.transaction_id, logHash: previous },
+        entries: events.map((e) => [e.position, e.hash ?? '']),
+      };
+    });
+  }
+
+  /** Entries #from–#to as (position, event hash), for the checkpoint copies outside the store. */
+  async entries(from: bigint, to: bigint): Promise<[position: string, eventHash: string][]> {
+    const rows = await this.sql.query<{ position: string; event_hash: string }>(
+      'SELECT position::text AS position, event_hash FROM sl_log WHERE seq BETWEEN $1::bigint AND $2::bigint ORDER BY sl_log.seq',
+      [from.toString(), to.toString()],
+    );
+    return rows.map((r) => [r.position, r.event_hash]);
+  }
+
+  async checkpoints(): Promise<LogCheckpoint[]> {
+    const rows = await this.sql.query<{ seq: string; position: string; log_hash: string; sealed_at: string; signature: string | null; key_id: string | null }>(
+      'SELECT seq::text AS seq, position::text AS position, log_hash, sealed_at, signature, key_id FROM sl_log_checkpoints ORDER BY sl_log_checkpoints.seq',
+    );
+    return rows.map((r) => ({ seq: r.seq, position: r.position, logHash: r.log_hash, sealedAt: r.sealed_at, signature: r.signature, keyId: r.key_id }));
+  }
+
+  async addCheckpoint(c: LogCheckpoint): Promise<void> {
+    await this.sql.query(
+      'INSERT INTO sl_log_checkpoints (seq, position, log_hash, sealed_at, signature, key_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING',
+      [c.seq, c.position, c.logHash, c.sealedAt, c.signature, c.keyId],
+    );
+  }
+
+  /**
+   * The verifier's walk reads two sorted streams and the worker merges them on (transaction id, position): the log
+   * entries in seq order, and every stored event in global order. Two narrow index walks cost half of a join, and
+   * an event the log does not hold (or a log entry whose event is gone or moved) shows where the two part.
+   * Each batch is one text (`[row,…]` without the brackets) that this thread hands to the worker untouched. The
+   * aggregates take the rows in the ordered subquery's order (PostgreSQL feeds them as the subquery returns them;
+   * an ORDER BY inside string_agg would sort every batch again, a third of the read's cost).
+   * Log rows: `[seq, position, txid, eventHash, logHash]`.
+   */
+  async readLog(afterSeq: bigint, limit: number): Promise<WalkBatch> {
+    const rows = await this.sql.query<{ last: string | null; n: number; rows: string | null }>(
+      `SELECT max(seq)::text AS last, count(*)::int AS n, string_agg(row, ',') AS rows FROM (
+         SELECT seq, json_build_array(seq::text, position::text, transaction_id::text, event_hash, log_hash)::text AS row
+         FROM sl_log WHERE seq > $1::bigint ORDER BY sl_log.seq LIMIT $2) x`,
+      [afterSeq.toString(), limit],
+    );
+    const r = rows[0];
+    return { rows: r?.rows ?? '', count: r?.n ?? 0, last: r?.last ?? afterSeq.toString() };
+  }
+
+  /**
+   * Event rows in global order after `after` (txid:position), every committed one (no visibility horizon: verify
+   * checks what is stored): `[txid, position, hash, prevHash, eventId, streamId, streamVersion, type, schemaVersion,
+   * data, occurredAt ms, recordedAt ms, actorId, actorRole, projectId, correlationId, causationId, commandId]`.
+   */
+  async readEvents(after: string, limit: number): Promise<WalkBatch> {
+    const [txid, position] = after.split(':');
+    const rows = await this.sql.query<{ last: string | null; n: number; rows: string | null }>(
+      `SELECT max(k) AS last, count(*)::int AS n, string_agg(row, ',') AS rows FROM (
+         SELECT lpad(transaction_id::text, 20, '0') || ':' || lpad(position::text, 19, '0') AS k,
+           json_build_array(transaction_id::text, position::text, hash, prev_hash, event_id, stream_id, stream_version, type, schema_version, data,
+             round(date_part('epoch', occurred_at) * 1000)::bigint, round(date_part('epoch', recorded_at) * 1000)::bigint,
+             actor_id, actor_role, project_id, correlation_id, causation_id, command_id)::text AS row
+         FROM sl_events WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+         ORDER BY sl_events.transaction_id, sl_events.position LIMIT $3) x`,
+      [txid, position, limit],
+    );
+    const r = rows[0];
+    return { rows: r?.rows ?? '', count: r?.n ?? 0, last: r?.last ? r.last.split(':').map((x) => BigInt(x).toString()).join(':') : after };
+  }
+
+  async streamHeads(): Promise<{ stream_id: string; version: number; last_hash: string | null }[]> {
+    return this.sql.query('SELECT stream_id, version, last_hash FROM sl_streams ORDER BY stream_id');
+  }
+}

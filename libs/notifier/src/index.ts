@@ -1,0 +1,3 @@
+export * from './channels';
+export * from './notifier';
+export * from './dead-letters';
