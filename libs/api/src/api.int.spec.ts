@@ -3,6 +3,7 @@ import { newId } from '@service-ledger/core';
 import { commandCatalogue } from '@service-ledger/domain';
 import { complaintPayload } from '@service-ledger/testing';
 import { startTestApi } from '../../../test/support/api';
+import { registerProject } from '../../../test/support/projects';
 
 describe('HTTP API', () => {
   let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -14,6 +15,8 @@ describe('HTTP API', () => {
 
   beforeAll(async () => {
     api = await startTestApi();
+    // Cases start only in registered projects.
+    await registerProject(api.store, 'p1');
     http = request(api.app.getHttpServer());
     desk = api.token('receptionist');
   });

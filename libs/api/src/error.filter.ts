@@ -16,7 +16,8 @@ export class ErrorFilter implements ExceptionFilter {
       response.setHeader('Retry-After', String(error.retryAfterSeconds));
       this.logger.warn(`${error.message} (${(error.cause as Error | undefined)?.message ?? 'no detail'})`);
     } else if (status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
-    // A client that went away mid-body has nobody left to answer.
+    // A client that went away mid-body has nobody left to answer. Not `request.destroyed`: Node destroys every request
+    // stream once its body has been read (autoDestroy), so that test left every failed POST without an answer.
     if (response.headersSent || response.writableEnded || request.socket?.destroyed) return;
     response.status(status).json(body);
   }

@@ -47,6 +47,7 @@ export const RESPONSES: Record<string, Schema> = {
   'get /api/audit/cases/{id}/events': obj({ streamId: str(), events: arr(ref('EventEnvelope')) }),
   'get /api/audit/cases/{id}': { type: 'object', properties: { streamId: str(), asOf: { type: 'string', format: 'date-time' }, state: anyObject, events: arr(ref('EventEnvelope')) }, required: ['streamId', 'state', 'events'], additionalProperties: true },
   'get /api/audit/verify': { type: 'object', properties: { ok: { type: 'boolean' }, events: int, head: anyObject, problems: arr(anyObject) }, required: ['ok'], additionalProperties: true },
+  'get /api/audit/verify/{id}': { type: 'object', description: 'A verification job: its state and, once done, its report', additionalProperties: true },
   'get /api/audit/access-log': obj({ date: str(), entries: arr({ type: 'object', properties: { at: { type: 'string', format: 'date-time' }, actor: ref('Actor') }, additionalProperties: true }) }),
   'get /api/kpis': kpiAnswer({ kpis: arr(ref('KpiValue')) }, ['kpis']),
   'get /api/kpis/{id}/cases': { ...kpiAnswer({ kpi: str(), numerator: arr(str()), denominator: arr(str()) }, ['kpi']), additionalProperties: true },

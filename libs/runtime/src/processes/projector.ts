@@ -1,7 +1,7 @@
 import { type Analytics, KafkaEventSource, migrate, projectAll, Projector, StoreEventSource } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
 import { BrokerProbe, consumerGroupLag, ensureTopics, kafkaClient, topicsOf } from '@service-ledger/kafka';
-import { FailureTracker, type Logger } from '@service-ledger/telemetry';
+import { FailureTracker, type Logger, type Metrics } from '@service-ledger/telemetry';
 import { analyticsCheck, eventStoreCheck } from '../ops/checks';
 import { GlobalLogWatch } from '../ops/global-log-watch';
 import { observedProjector } from '../ops/observed-projector';
@@ -32,7 +32,7 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
     const kafka = { ...kafkaConfigOf(config, 'service-ledger-projector'), log: (level: 'error' | 'warn' | 'info' | 'debug', msg: string, extra: Record<string, unknown>) => log[level](extra, msg) };
     const broker = new FailureTracker('connecting to the Kafka brokers');
     health.add({ name: 'kafka', check: () => broker.result('down', { brokers: kafka.brokers }) });
-    if (migrated !== null) await rebuildIfEmpty(config, db, projector, log);
+    if (migrated !== null) await rebuildIfEmpty(config, db, projector, log, metrics);
     const source = new KafkaEventSource(kafka, 'projector', { onDeadLetter: (n) => metrics.kafka.deadLettered.inc({ source: 'events' }, n) });
     await untilConnected(
       `projector: Kafka ${kafka.brokers.join(',')}`,
@@ -128,7 +128,7 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
  * have dropped the beginning of history. Events the topic still holds arrive again afterwards; the projection is
  * idempotent. Without a shared store (SL_STORE=pglite is a local folder), only the topic can be read: said loudly.
  */
-async function rebuildIfEmpty(config: Config, db: Analytics, projector: Projector, log: Logger): Promise<void> {
+async function rebuildIfEmpty(config: Config, db: Analytics, projector: Projector, log: Logger, metrics: Metrics): Promise<void> {
   if ((await db.projectionPosition()).events > 0) return;
   if (config.store === 'pglite') {
     log.warn('projector: analytics is empty and no shared event store is configured (SL_STORE=postgres|kurrentdb): only what the Kafka topic still holds (7 days) can be projected; give the projector SL_STORE and its URL so it can rebuild from the store');
@@ -139,6 +139,7 @@ async function rebuildIfEmpty(config: Config, db: Analytics, projector: Projecto
     log.info(`projector: analytics database ${db.database} is empty: rebuilding from the ${config.store} event store before consuming Kafka`);
     const started = Date.now();
     const events = await projectAll(store, projector);
+    metrics.projector.position.set(Number(projector.stats.lastPosition));
     log.info({ events, seconds: Math.round((Date.now() - started) / 1000) }, `projector: rebuilt ${events} events from the store`);
   } finally {
     await store.close();
