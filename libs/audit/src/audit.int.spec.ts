@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ANALYTICS, type Analytics, KPIS, kpiCases, Projector, projectAll, runKpis } from '@service-ledger/analytics';
 import { newId } from '@service-ledger/core';
 import { createEventStore, SqlEventStore, type EventStore } from '@service-ledger/event-store';
-import { Scenario } from '@service-ledger/testing';
+import { registerProjects, Scenario } from '@service-ledger/testing';
 import { AnalyticsApiModule } from '@service-ledger/api';
 import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';
@@ -48,6 +48,8 @@ describe.each([
     const opened = await open();
     if (!opened) return;
     const store = opened.store as SqlEventStore;
+    // Registered first, so that both histories below append the same number of events.
+    await registerProjects(new Scenario(store).pipeline, ['p1']);
     await history(store);
     const sealer = new Sealer(store, { everyEvents: 5, everyMinutes: 60 });
     await sealer.sealOnce({ final: true });
