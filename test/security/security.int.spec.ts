@@ -240,8 +240,9 @@ describe('security', () => {
         const res = await call(op, `bearer ${f.token(role, companyWide ? '*' : ['P01'])}`);
         noLeak(res);
         // Reads answer 200, or 400 where the empty analytics store knows no project (exports); never 401 or 403.
-        // A GET whose path names a run or record that is not there (e.g. /api/audit/verify/{id}) may answer 404.
-        const ok = op.method === 'get' && /\{\w+\}/.test(op.path) && res.status === 404 && !/does not exist/.test(JSON.stringify(res.body)) ? true : op.method === 'post' ? res.status === 400 && res.body.issues?.length > 0 && (!op.path.startsWith('/api/commands/') || JSON.stringify(res.body).includes('body.commandId')) : res.status === 200 || (res.status === 400 && /unknown project/.test(JSON.stringify(res.body)));
+        // A path naming a run or alert that is not there (/api/audit/verify/{id}, /api/alerts/{id}/retry) may answer 404; a
+        // P01 case read by its own project must not.
+        const ok = /\{\w+\}/.test(op.path) && res.status === 404 && !/^\/api\/(audit\/)?cases\//.test(op.path) ? true : op.method === 'post' ? res.status === 400 && res.body.issues?.length > 0 && (!op.path.startsWith('/api/commands/') || JSON.stringify(res.body).includes('body.commandId')) : res.status === 200 || (res.status === 400 && /unknown project/.test(JSON.stringify(res.body)));
         if (!ok) throw new Error(`${role} on ${op.method} ${op.url}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       }
     });
