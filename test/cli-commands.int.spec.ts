@@ -47,7 +47,12 @@ describe('service-ledger commands', () => {
     expect(badConfig.stderr).toMatch(/SL_STORE="oracle"/);
   }, 120_000);
 
-  it('audit verify walks the store and prints the anchor; kpi export writes CSV files atomically', () => {
+  it('audit keygen writes a key pair; audit seal seals the log and signs its head; audit verify walks the store and prints the anchor; kpi export writes CSV files atomically', () => {
+    const keys = cli('audit', 'keygen', '--out', join(mkdtempSync(join(tmpdir(), 'sl-cli-keys-')), 'keys'));
+    expect(keys).toMatchObject({ code: 0, out: expect.stringMatching(/public key:[\s\S]*BEGIN PUBLIC KEY/) });
+    const sealed = cli('audit', 'seal');
+    expect(sealed.code).toBe(0);
+    expect(sealed.out).toMatch(/sealed [1-9]\d* events[\s\S]*checkpoint #\d+ at \d+:[0-9a-f]{64} UNSIGNED/);
     const verify = cli('audit', 'verify');
     expect(verify.code).toBe(0);
     expect(verify.out).toMatch(/every link holds/);

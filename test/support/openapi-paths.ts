@@ -80,6 +80,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/verify/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditController_verifyRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/access-log": {
         parameters: {
             query?: never;
@@ -248,6 +264,86 @@ export interface paths {
             cookie?: never;
         };
         get: operations["PoliciesController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CaseListController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlertsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{alertId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AlertsController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["VisitorsController_register"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{streamId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TimelineController_timeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1088,6 +1184,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/commands/RaiseAlert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The notifier records that a clock reached a threshold and whom it tells (once per clock and threshold).
+         * @description Roles: system, admin. Starts a new case.
+         */
+        post: operations["RaiseAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/RecordAlertDelivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The notifier records that a route received the alert, or that every try failed (dead letter).
+         * @description Roles: system, admin.
+         */
+        post: operations["RecordAlertDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commands/RetryAlertDelivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An admin puts an alert’s dead-lettered routes back in the queue.
+         * @description Roles: admin.
+         */
+        post: operations["RetryAlertDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1211,7 +1367,11 @@ export type $defs = Record<string, never>;
 export interface operations {
     CasesController_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 'true' to see personal data (unmask permission; logged) */
+                unmask?: "true" | "false";
+                asOf?: string;
+            };
             header?: never;
             path: {
                 streamId: string;
@@ -1285,7 +1445,10 @@ export interface operations {
     };
     CasesController_events: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 'true' to see personal data (unmask permission; logged) */
+                unmask?: "true" | "false";
+            };
             header?: never;
             path: {
                 streamId: string;
@@ -1509,7 +1672,7 @@ export interface operations {
     AuditController_verify: {
         parameters: {
             query?: {
-                /** @description <position>:<digest> from an earlier export */
+                /** @description <position>:<digest> from an earlier export or verify */
                 anchor?: string;
             };
             header?: never;
@@ -1537,6 +1700,70 @@ export interface operations {
                         [key: string]: unknown;
                     };
                 };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AuditController_verifyRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
             400: {
@@ -2378,6 +2605,442 @@ export interface operations {
             };
         };
     };
+    CaseListController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: string;
+                sort?: "deadline" | "age";
+                /** @description case number (or its start), case id, building, topic or content label */
+                q?: string;
+                /** @description opened before (YYYY-MM-DD inclusive, or ISO-8601) */
+                to?: string;
+                /** @description opened from (YYYY-MM-DD or ISO-8601) */
+                from?: string;
+                building?: string;
+                department?: string;
+                /** @description staff id of the handler, technician or first responder */
+                responsible?: string;
+                clockState?: "at_risk" | "breached" | "running" | "paused" | "none";
+                status?: string;
+                type?: "complaint" | "repair" | "help_request" | "courtesy_visit";
+                project?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rows: ({
+                            streamId?: string;
+                            caseId?: string;
+                            caseNumber?: string | null;
+                            caseType?: string;
+                            projectId?: string;
+                            status?: string;
+                            /** @description at_risk, breached, running, paused or none */
+                            clockState?: string;
+                            clock?: string | null;
+                            /** Format: date-time */
+                            deadline?: string | null;
+                            timeLeftSeconds?: number | null;
+                            responsibleId?: string;
+                            responsibleName?: string | null;
+                            building?: string;
+                            department?: string;
+                            /** Format: date-time */
+                            openedAt?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        total: number;
+                        nextCursor: string | null;
+                        /** Format: date-time */
+                        asOf: string;
+                        freshness: {
+                            position: string;
+                            /** Format: date-time */
+                            lastEventRecordedAt: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_list: {
+        parameters: {
+            query?: {
+                /** @description case stream id */
+                case?: string;
+                project?: string;
+                /** @description dead = the dead-letter list */
+                status?: "pending" | "delivered" | "dead" | "unrouted";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alerts: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alertId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        streamId?: string;
+                        version?: number;
+                        duplicate?: boolean;
+                        events?: {
+                            [key: string]: unknown;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Illegal in the current state (`rule`) or concurrent change (`streamId`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    VisitorsController_register: {
+        parameters: {
+            query?: {
+                /** @description a day in the project time zone (default today) */
+                date?: string;
+                project?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        date: string;
+                        timeZone: string;
+                        projects: string[];
+                        visitors: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    TimelineController_timeline: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601 instant (default now) */
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                streamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        streamId: string;
+                        caseNumber?: string | null;
+                        projectId?: string;
+                        /** Format: date-time */
+                        asOf: string;
+                        events: {
+                            [key: string]: unknown;
+                        }[];
+                        clocks: {
+                            [key: string]: unknown;
+                        }[];
+                        pauses: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     DashboardsController_catalogue: {
         parameters: {
             query?: never;
@@ -2561,6 +3224,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         projectId: string;
                         name: string;
@@ -2667,6 +3331,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         staffId: string;
                         name: string;
@@ -2770,6 +3435,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         staffId: string;
                         reason?: string;
@@ -2869,6 +3535,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -2982,6 +3649,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3090,6 +3758,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3193,6 +3862,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3296,6 +3966,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3398,6 +4069,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3500,6 +4172,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3606,6 +4279,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3709,6 +4383,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3808,6 +4483,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -3910,6 +4586,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -4010,6 +4687,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -4112,6 +4790,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         complaintId: string;
@@ -4212,6 +4891,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -4336,6 +5016,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -4437,6 +5118,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -4539,6 +5221,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -4638,6 +5321,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -4740,6 +5424,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -4839,6 +5524,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -4939,6 +5625,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5042,6 +5729,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5141,6 +5829,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5243,6 +5932,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5342,6 +6032,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5444,6 +6135,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5551,6 +6243,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5653,6 +6346,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5755,6 +6449,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5861,6 +6556,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         repairId: string;
@@ -5961,6 +6657,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         requestId: string;
@@ -6077,6 +6774,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         requestId: string;
@@ -6179,6 +6877,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         requestId: string;
@@ -6279,6 +6978,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         visitId: string;
@@ -6390,6 +7090,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         visitorId: string;
@@ -6500,6 +7201,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         /** Format: uuid */
                         visitorId: string;
@@ -6599,6 +7301,7 @@ export interface operations {
                     commandId: string;
                     /** Format: date-time */
                     occurredAt?: string;
+                    expectedVersion?: number;
                     payload: {
                         projectId?: string;
                         /** Format: date-time */
@@ -6663,6 +7366,324 @@ export interface operations {
                                 retired?: boolean;
                             }[];
                         };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Applied (or a retry of an applied commandId: duplicate=true, nothing appended) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandResult"];
+                };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Illegal in the current state (`rule`) or concurrent change (`streamId`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body over 256 kB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    RaiseAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Carried by the events (default: the commandId) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    commandId: string;
+                    /** Format: date-time */
+                    occurredAt?: string;
+                    expectedVersion?: number;
+                    payload: {
+                        alertId: string;
+                        projectId: string;
+                        caseStreamId: string;
+                        caseNumber: string | null;
+                        clock: string;
+                        /** @enum {string} */
+                        threshold: "warning" | "breach" | "major";
+                        /** @enum {string} */
+                        role: "receptionist" | "supervisor" | "technician" | "engineering_supervisor" | "project_manager" | "gm_office" | "auditor" | "hr" | "admin" | "system";
+                        /** Format: date-time */
+                        dueAt: string;
+                        message: string;
+                        routes: {
+                            name: string;
+                            /** @enum {string} */
+                            kind: "json" | "wecom" | "dingtalk";
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Applied (or a retry of an applied commandId: duplicate=true, nothing appended) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandResult"];
+                };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Illegal in the current state (`rule`) or concurrent change (`streamId`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body over 256 kB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    RecordAlertDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Carried by the events (default: the commandId) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    commandId: string;
+                    /** Format: date-time */
+                    occurredAt?: string;
+                    expectedVersion?: number;
+                    payload: {
+                        alertId: string;
+                        route: string;
+                        attempts: number;
+                        status?: number;
+                        error?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Applied (or a retry of an applied commandId: duplicate=true, nothing appended) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandResult"];
+                };
+            };
+            /** @description Invalid input: `issues[]` name the field and the rule (or malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Role not allowed on this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unknown case, or one outside the token's projects (indistinguishable on purpose) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Illegal in the current state (`rule`) or concurrent change (`streamId`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Request body over 256 kB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    RetryAlertDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Carried by the events (default: the commandId) */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    commandId: string;
+                    /** Format: date-time */
+                    occurredAt?: string;
+                    expectedVersion?: number;
+                    payload: {
+                        alertId: string;
+                        reason?: string;
                     };
                 };
             };

@@ -2,6 +2,7 @@ import { newId } from '@service-ledger/core';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { repairPayload, Scenario } from '@service-ledger/testing';
 import { testAnalytics } from '../../../test/support/chdb';
+import { registerProject } from '../../../test/support/projects';
 import type { Analytics } from './client';
 import { kpiDocument, KPIS, runKpis, staffScorecard } from './kpi';
 import { compareDatabases, dumpTable, projectAll, replay } from './projector/replay';
@@ -27,6 +28,7 @@ describe('analytics: projector and KPIs on chDB', () => {
   beforeAll(async () => {
     store = await createEventStore({ kind: 'pglite' });
     db = await testAnalytics('scenario');
+    await registerProject(store, 'p1');
     s = new Scenario(store);
 
     // Repairs

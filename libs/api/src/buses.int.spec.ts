@@ -5,6 +5,7 @@ import { newId } from '@service-ledger/core';
 import { EventAppended } from '@service-ledger/domain';
 import { complaintPayload } from '@service-ledger/testing';
 import { startTestApi } from '../../../test/support/api';
+import { registerProject } from '../../../test/support/projects';
 
 /** An in-process subscriber, as a notifier or a saga would be written. */
 @Injectable()
@@ -26,6 +27,7 @@ describe('the CQRS buses as seams of the HTTP API', () => {
 
   beforeAll(async () => {
     api = await startTestApi({ modules: [{ module: SubscriberModule }] });
+    await registerProject(api.store, 'p1');
     desk = api.token('receptionist');
   });
   afterAll(() => api.close());

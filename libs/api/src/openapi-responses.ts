@@ -57,6 +57,25 @@ export const RESPONSES: Record<string, Schema> = {
   'get /api/reports/complaints': { type: 'object', properties: { filters: anyObject }, required: ['filters'], additionalProperties: true },
   'get /api/policies': { type: 'object', properties: { history: arr(anyObject) }, required: ['history'], additionalProperties: true, description: 'The policy in force for the project at asOf, and its change history' },
   'get /api/dashboards': { type: 'object', properties: { principal: anyObject, timeZone: str(), filters: anyObject, labels: anyObject, dashboards: arr(anyObject) }, required: ['principal', 'timeZone', 'filters', 'dashboards'] },
+  'get /api/cases': {
+    type: 'object',
+    properties: {
+      rows: arr({ type: 'object', properties: { streamId: str(), caseId: str(), caseNumber: { type: 'string', nullable: true }, caseType: str(), projectId: str(), status: str(), clockState: str('at_risk, breached, running, paused or none'), clock: { type: 'string', nullable: true }, deadline: { type: 'string', format: 'date-time', nullable: true }, timeLeftSeconds: { type: 'integer', nullable: true }, responsibleId: str(), responsibleName: { type: 'string', nullable: true }, building: str(), department: str(), openedAt: { type: 'string', format: 'date-time' } }, additionalProperties: true }),
+      total: int,
+      nextCursor: { type: 'string', nullable: true },
+      asOf: { type: 'string', format: 'date-time' },
+      freshness: obj({ position: str(), lastEventRecordedAt: { type: 'string', format: 'date-time', nullable: true } }),
+    },
+    required: ['rows', 'total', 'nextCursor', 'asOf', 'freshness'],
+  },
+  'get /api/cases/{streamId}/timeline': {
+    type: 'object',
+    properties: { streamId: str(), caseNumber: { type: 'string', nullable: true }, projectId: str(), asOf: { type: 'string', format: 'date-time' }, events: arr(anyObject), clocks: arr(anyObject), pauses: arr(anyObject) },
+    required: ['streamId', 'asOf', 'events', 'clocks', 'pauses'],
+  },
+  'get /api/visitors': obj({ date: str(), timeZone: str(), projects: arr(str()), visitors: arr(anyObject) }),
+  'get /api/alerts': obj({ alerts: arr(anyObject) }),
+  'post /api/alerts/{alertId}/retry': { type: 'object', properties: { streamId: str(), version: int, duplicate: { type: 'boolean' }, events: arr(anyObject) }, additionalProperties: true },
   'get /api/dashboards/{dashboard}/panels/{panel}/data': obj({ dashboard: str(), panel: str(), filters: anyObject, columns: arr(anyObject), rows: arr(anyObject), projection: ref('ProjectionFreshness') }),
 };
 

@@ -19,7 +19,7 @@ describe('HTTP API: policies and what-if', () => {
     db = await testAnalytics('policies_api');
     api = await startTestApi({ modules: [AnalyticsApiModule.register({ timeZone: 'Asia/Shanghai' })], providers: [{ provide: ANALYTICS, useValue: db }] });
     http = request(api.app.getHttpServer());
-  });
+  }, 180_000);
   afterAll(async () => {
     await api.close();
     await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
@@ -37,7 +37,7 @@ describe('HTTP API: policies and what-if', () => {
     const ok = await send('ChangePolicy', change, api.token('gm_office', '*'), '2026-02-20T00:00:00+08:00');
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ streamId: 'policy-p1', version: 1, events: [{ type: 'PolicyChanged' }] });
-  });
+  }, 180_000);
 
   it('GET /api/policies shows the version in force, scoped by the token', async () => {
     const desk = api.token('receptionist');
@@ -51,7 +51,7 @@ describe('HTTP API: policies and what-if', () => {
     const badAsOf = await http.get('/api/policies?asOf=yesterday').set('Authorization', `Bearer ${desk}`);
     expect(badAsOf.status).toBe(400);
     expect(badAsOf.body.message).toMatch(/asOf/);
-  });
+  }, 180_000);
 
   it('POST /api/kpis/whatif compares a month under a proposal; bad input is a 400 naming the field', async () => {
     const id = newId();
@@ -68,5 +68,5 @@ describe('HTTP API: policies and what-if', () => {
     expect(res.status).toBe(200);
     const k = res.body.projects[0].kpis.find((x: { id: string }) => x.id === 'complaint_first_reply_half_day');
     expect(k).toMatchObject({ old: { numerator: 1, denominator: 1 }, new: { numerator: 0, denominator: 1 }, difference: -1 });
-  }, 60_000);
+  }, 180_000);
 });

@@ -13,13 +13,14 @@ describe('audit history: the policy version behind each clock', () => {
   beforeAll(async () => {
     store = await createEventStore({ kind: 'pglite' });
     s = new Scenario(store, new FixedClock(new Date('2026-04-01T00:00:00Z')));
+    await s.run('RegisterProject', { projectId: 'p1', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] }, '2026-01-01T00:00:00', 'admin', 'admin-1');
     const change = (sections: Record<string, unknown>, at: string) =>
       s.run('ChangePolicy', { projectId: 'p1', effectiveFrom: '2026-03-01T00:00:00+08:00', reason: 'desk hours', sections }, at, 'gm_office', 'gm-1');
     await change({ calendar: { week: { mon: day, tue: day, wed: day, thu: day, fri: day } } }, '2026-02-20T09:00:00');
     id = await s.complaint('2026-03-10T15:00:00');
     // A correction recorded on 20 March, effective from 1 March: the first reply within 2 working hours.
     await change({ sla: { halfWorkingDay: 'PT2H' } }, '2026-03-20T09:00:00');
-  });
+  }, 120_000);
   afterAll(() => store.close());
 
   it('as it stood before the correction: p1#1, half of 09:00–17:00 → Wed 11:00', async () => {

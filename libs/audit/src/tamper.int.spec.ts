@@ -3,7 +3,16 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainHash, checkpointMessage, createEventStore, logHash, type SqlEventStore } from '@service-ledger/event-store';
+import { newId } from '@service-ledger/core';
 import { Scenario } from '@service-ledger/testing';
+
+/** Cases start only in registered projects. */
+const registerP1 = (s: Scenario) =>
+  s.pipeline.execute('RegisterProject', { projectId: 'p1', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] }, {
+    commandId: newId(), actor: { staffId: 'admin-1', role: 'admin' }, projectScope: '*', occurredAt: '2026-01-01T00:00:00+08:00', correlationId: newId(), causationId: null,
+  }).catch((e: Error) => {
+    if (!/already.exists/.test(e.message)) throw e;
+  });
 import { CheckpointFolder, generateCheckpointKey, loadSigningKey } from './checkpoints';
 import { Sealer } from './sealer';
 import { verifyStore, type VerifyReport } from './verify';
@@ -29,6 +38,7 @@ beforeAll(async () => {
   publicKeyPem = key.publicPem;
   const store = await open(join(root, 'seed'));
   const s = new Scenario(store);
+  await registerP1(s);
   const repair = await s.repairToWork({ category: 'urgent', reported: '2026-03-10T10:00:00', arrived: '2026-03-10T11:00:00' });
   const complaint = await s.complaint('2026-03-11T10:00:00');
   await s.run('ReplyToComplainant', { complaintId: complaint, message: 'on it' }, '2026-03-11T11:00:00');

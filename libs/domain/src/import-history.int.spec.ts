@@ -47,6 +47,7 @@ describe('service-ledger import', () => {
     const id = newId();
     const day = [['09:00', '17:00']];
     const lines = [
+      { command: 'RegisterProject', commandId: newId(), occurredAt: '2025-01-01T00:00:00+08:00', actor: { staffId: 'admin-1', role: 'admin' }, payload: { projectId: 'p1', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] } },
       { command: 'ChangePolicy', commandId: newId(), occurredAt: '2025-01-01T00:00:00+08:00', actor: { staffId: 'gm-1', role: 'gm_office' },
         payload: { projectId: 'p1', effectiveFrom: '2025-01-01T00:00:00+08:00', reason: 'service centre hours', sections: { calendar: { week: { mon: day, tue: day, wed: day, thu: day, fri: day } } } } },
       { command: 'ChangePolicy', commandId: newId(), occurredAt: '2025-01-01T00:00:00+08:00', actor: { staffId: 'desk-1', role: 'receptionist' },
@@ -56,7 +57,7 @@ describe('service-ledger import', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sl-import-')), 'history.ndjson');
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
     const report = await importFile(store, file);
-    expect(report.failed).toEqual([{ line: 2, error: expect.stringMatching(/role 'receptionist' may not ChangePolicy/) }]);
+    expect(report.failed).toEqual([{ line: 3, error: expect.stringMatching(/role 'receptionist' may not ChangePolicy/) }]);
     const policy = await policyInForce(store, 'p1', new Date('2025-09-30T07:00:00Z'));
     expect(policy).toMatchObject({ version: 'p1#1', sla: { complaintFirstReplyWorkingMs: 4 * 3600_000 } });
     // 15:00 + 4 working hours on 09:00–17:00, over National Day (1–8 Oct 2025): 9 Oct 11:00.

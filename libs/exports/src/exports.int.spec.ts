@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { ANALYTICS, type Analytics, Projector, projectAll, replay } from '@service-ledger/analytics';
 import { createEventStore, type EventStore, type SqlEventStore } from '@service-ledger/event-store';
-import { verifyStore } from '@service-ledger/audit';
+import { generateCheckpointKey, latestCheckpointAnchor, loadSigningKey, Sealer, verifyStore } from '@service-ledger/audit';
 import { newId, ValidationError } from '@service-ledger/core';
 import { CommandPipeline } from '@service-ledger/domain';
 import { importFile } from '@service-ledger/domain';
@@ -100,16 +100,23 @@ describe('monthly KPI export', () => {
     expect(readdirSync(dir)).toEqual(['kpi.xlsx']);
   }, 30_000);
 
-  it('prints the audit anchor, which a later verify accepts', async () => {
-    const head = (await verifyStore(store as SqlEventStore)).head;
+  it('prints the latest signed checkpoint as the audit anchor, which a later verify accepts', async () => {
+    const keys = generateCheckpointKey(mkdtempSync(join(tmpdir(), 'sl-export-key-')));
+    await new Sealer(store as SqlEventStore, { everyEvents: 1000, everyMinutes: 60, key: loadSigningKey(keys.privatePath) }).sealOnce({ final: true });
+    const anchor = (await latestCheckpointAnchor(store as SqlEventStore))!;
     const dir = mkdtempSync(join(tmpdir(), 'sl-export-'));
-    const [file] = await exportKpisToFiles(db, { month: '2026-03', now: NOW, anchor: head }, 'xlsx', join(dir, 'kpi.xlsx'));
+    const [file] = await exportKpisToFiles(db, { month: '2026-03', now: NOW, anchor }, 'xlsx', join(dir, 'kpi.xlsx'));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const defs = wb.getWorksheet('定义 Definitions')!;
-    const row = defs.getRows(3, defs.rowCount - 2)!.find((r) => r.getCell(5).value === 'anchor')!;
+    const rows = defs.getRows(3, defs.rowCount - 2)!;
+    const row = rows.find((r) => r.getCell(5).value === 'anchor')!;
     const [position, digest] = String(row.getCell(2).value).split(':');
-    expect((await verifyStore(store as SqlEventStore, { anchor: { position, digest } })).anchorChecked).toBe(true);
+    const checkpoint = rows.find((r) => r.getCell(5).value === 'checkpoint')!;
+    expect(String(checkpoint.getCell(2).value)).toContain(`key ${keys.keyId}`);
+    expect(String(checkpoint.getCell(3).value)).toContain(anchor.checkpoint.signature!);
+    const report = await verifyStore(store as SqlEventStore, { anchor: { position, digest }, publicKeyPem: keys.publicPem });
+    expect(report).toMatchObject({ ok: true, anchorChecked: true, proof: { onlyGrew: true } });
   });
 
   it('writes one UTF-8 CSV with BOM per table, with a project column and rates to 4 decimals', async () => {

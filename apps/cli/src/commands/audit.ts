@@ -139,7 +139,8 @@ export function registerAuditCommands(program: Command, fail: (e: unknown) => ne
 
 function printReport(report: VerifyReport, seconds: number): void {
   console.log(`${report.events} events in ${report.streams} streams checked in ${seconds.toFixed(2)} s (${Math.round(report.events / seconds)} events/s)`);
-  console.log(`sealed log: ${report.sealed} entries, ${report.unsealed} events not sealed yet; head ${report.head.position}:${report.head.digest} (#${report.head.seq})`);
+  console.log(`sealed log: ${report.sealed} entries (head #${report.head.seq}), ${report.unsealed} events not sealed yet`);
+  console.log(`head: ${report.head.position}:${report.head.digest}`);
   const c = report.checkpoints;
   console.log(`checkpoints: ${c.found} (${c.signed} signed${c.keyId ? ` by ${c.keyId}` : ''}), last #${c.lastSeq ?? '—'}; signatures ${c.trusted ? 'checked against the trusted key' : 'NOT checked'}`);
   for (const note of c.notes) console.log(`  note: ${note}`);

@@ -4,6 +4,7 @@ import { createEventStore, type EventStore, type SqlEventStore, START } from '@s
 import { type MaterialLine, REPAIR_COMPLETED_VERSION } from '@service-ledger/repairs';
 import { Scenario } from '@service-ledger/testing';
 import { testAnalytics } from '../../../../test/support/chdb';
+import { registerProject } from '../../../../test/support/projects';
 import type { Analytics } from '../client';
 import { Projector } from './projector';
 import { compareDatabases, replay } from './replay';
@@ -31,6 +32,7 @@ describe('schema evolution: RepairCompleted version 1 and version 2 in one store
   beforeAll(async () => {
     const written = await createEventStore({ kind: 'pglite' }, eventUpcasters);
     stores.push(written);
+    await registerProject(written, 'p1');
     const scenario = new Scenario(written);
     for (const [i, category] of (['urgent', 'general', 'general', 'urgent'] as const).entries()) {
       const id = await scenario.repairToWork({ category, reported: `2026-03-0${i + 2}T09:00:00`, arrived: `2026-03-0${i + 2}T10:00:00` });

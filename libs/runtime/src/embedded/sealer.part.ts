@@ -1,6 +1,6 @@
 import { publicKeyPem, Sealer, sealerOptionsFrom } from '@service-ledger/audit';
 import { SqlEventStore } from '@service-ledger/event-store';
-import type { EmbeddedPart } from '../commands/start';
+import type { EmbeddedPart } from './part';
 
 /** The sealer: chains the global log behind the writers and signs checkpoints (SL_SEALER, SL_CHECKPOINT_*). */
 export const sealerPart: EmbeddedPart = {

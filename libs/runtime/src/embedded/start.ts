@@ -1,3 +1,4 @@
+import { verifyOptionsFrom } from '@service-ledger/audit';
 import type { INestApplication } from '@nestjs/common';
 import { DEMO_TOKEN_TTL, demoPrincipals } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
@@ -11,10 +12,11 @@ import type { EmbeddedPart } from './part';
 import { embeddedAnalytics, projectorPart } from './projector.part';
 import { notifierPart } from './notifier.part';
 import { schedulerPart } from './scheduler.part';
+import { sealerPart } from './sealer.part';
 import { seedPart } from './seed.part';
 
-/** The embedded process, in start order: sample data on first run, the projector catching up, the monthly export, alerts. */
-const embeddedParts: EmbeddedPart[] = [seedPart, projectorPart, schedulerPart(() => embeddedAnalytics!), notifierPart(() => embeddedAnalytics!)];
+/** The embedded process, in start order: sample data on first run, the sealer, the projector catching up, the monthly export, alerts. */
+const embeddedParts: EmbeddedPart[] = [seedPart, sealerPart, projectorPart, schedulerPart(() => embeddedAnalytics!), notifierPart(() => embeddedAnalytics!)];
 
 export interface Running {
   app: INestApplication;
@@ -38,7 +40,7 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
     modules.push(...(started.modules ?? []));
     providers.push(...(started.providers ?? []));
   }
-  const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers, metrics, health, metricsToken: config.metricsToken });
+  const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers, metrics, health, metricsToken: config.metricsToken, verify: verifyOptionsFrom(config) });
   await app.listen(config.port, config.host);
   const opsServer = config.opsPort !== undefined ? await startOpsServer({ host: config.opsHost, port: config.opsPort, health, metrics, metricsToken: config.metricsToken }) : null;
   if (opsServer) stops.unshift(() => opsServer.stop());

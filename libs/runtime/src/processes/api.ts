@@ -1,3 +1,4 @@
+import { verifyOptionsFrom } from '@service-ledger/audit';
 import type { INestApplication } from '@nestjs/common';
 import { ANALYTICS, type Analytics, migrate } from '@service-ledger/analytics';
 import { AnalyticsApiModule, createApp, DashboardsModule, Freshness } from '@service-ledger/api';
@@ -41,6 +42,7 @@ export async function startApiProcess(config: Config, options: { analytics?: Ana
     metrics,
     health,
     metricsToken: config.metricsToken,
+    verify: verifyOptionsFrom(config),
     modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone })],
     providers: [{ provide: ANALYTICS, useValue: db }, { provide: Freshness, useValue: freshness }],
   });

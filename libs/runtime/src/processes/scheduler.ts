@@ -1,20 +1,27 @@
 import { join, resolve } from 'node:path';
 import { type Analytics, migrate } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
+import { latestCheckpointAnchor, Sealer, sealerOptionsFrom } from '@service-ledger/audit';
+import { SqlEventStore } from '@service-ledger/event-store';
 import { MonthlyExportScheduler } from '@service-ledger/exports';
 import { FailureTracker } from '@service-ledger/telemetry';
 import { analyticsCheck } from '../ops/checks';
 import { openProcessOps, type RunningProcess } from '../ops/process';
 import { untilConnected } from '../ops/retry';
-import { openAnalytics } from '../open';
+import { openAnalytics, openStore } from '../open';
 
-/** The scheduler process: the monthly KPI export on the 1st of each month; /health shows the last run's failure. */
+/** The scheduler process: the monthly KPI export on the 1st of each month and the sealer; /health shows the last export's failure. */
 export async function startSchedulerProcess(config: Config, options: { analytics?: Analytics } = {}): Promise<RunningProcess & { scheduler: MonthlyExportScheduler }> {
   const ops = await openProcessOps(config, 'scheduler');
   const { log, metrics, health } = ops;
   const db = (options.analytics?.withDatabase(options.analytics.database) ?? openAnalytics(config)).instrument(metrics);
   const dir = config.exportDir ?? join(resolve(config.dataDir), 'exports');
+  // The sealer of the global log runs here in the distributed shape (SL_SEALER), beside the export that prints its
+  // latest signed checkpoint.
+  const store = config.sealer && config.store !== 'kurrentdb' ? await openStore(config) : null;
+  const sealer = store instanceof SqlEventStore ? new Sealer(store, { ...sealerOptionsFrom(config), log: (line) => log.info(line) }) : null;
   const scheduler = new MonthlyExportScheduler(db, {
+    anchor: store instanceof SqlEventStore ? () => latestCheckpointAnchor(store) : undefined,
     dir,
     at: config.exportCron,
     timeZone: config.timeZone,
@@ -29,6 +36,7 @@ export async function startSchedulerProcess(config: Config, options: { analytics
   let stopped = false;
   await untilConnected('scheduler: analytics', () => migrate(db), new FailureTracker(), log, () => stopped);
   scheduler.start();
+  sealer?.start(1000);
   // The scheduler's timers are unref'd (so the embedded process can exit): this one keeps the process alive.
   const keepAlive = setInterval(() => undefined, 3600_000);
   log.info(`scheduler: monthly KPI export on the 1st at ${config.exportCron} (${config.timeZone}) into ${dir}`);
@@ -39,6 +47,8 @@ export async function startSchedulerProcess(config: Config, options: { analytics
       stopped = true;
       scheduler.stop();
       clearInterval(keepAlive);
+      await sealer?.stop();
+      await store?.close();
       if (!options.analytics) await db.close();
       await ops.server.stop();
     },
