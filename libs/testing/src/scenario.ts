@@ -4,9 +4,9 @@ import type { EventStore } from '@service-ledger/event-store';
 import { complaintPayload, repairPayload } from './fixtures';
 
 /** Registers projects through the pipeline (cases start only in registered projects), skipping those already there. */
-export async function registerProjects(pipeline: CommandPipeline, projects: string[], occurredAt = '2020-01-01T00:00:00Z'): Promise<void> {
+export async function registerProjects(pipeline: CommandPipeline, projects: string[]): Promise<void> {
   for (const projectId of projects) {
-    const ctx: CommandContext = { commandId: newId(), actor: { staffId: 'system', role: 'system' }, projectScope: '*', occurredAt, correlationId: newId(), causationId: null };
+    const ctx: CommandContext = { commandId: newId(), actor: { staffId: 'system', role: 'system' }, projectScope: '*', occurredAt: '2020-01-01T00:00:00Z', correlationId: newId(), causationId: null };
     await pipeline.execute('RegisterProject', { projectId, name: `Project ${projectId}`, city: '上海', buildings: [{ building: '1', units: ['0101'] }] }, ctx).catch((e: { rule?: string }) => {
       if (e.rule !== 'project.already_exists') throw e;
     });
@@ -25,16 +25,16 @@ export class Scenario {
   }
 
   async run(name: string, payload: Record<string, unknown>, localTime: string, role: Role = 'receptionist', staffId = `${role}-1`, project = 'p1') {
-    await this.register(project, `${localTime}+08:00`);
+    await this.register(project);
     const ctx: CommandContext = { commandId: newId(), actor: { staffId, role }, projectScope: [project], occurredAt: `${localTime}+08:00`, correlationId: newId(), causationId: null };
     return this.pipeline.execute(name, payload, ctx);
   }
 
-  /** Cases start only in registered projects: the first use of a project registers it, at that step's time. */
-  private async register(project: string, at: string): Promise<void> {
+  /** Cases start only in registered projects: the first use of a project registers it (on 2020-01-01). */
+  private async register(project: string): Promise<void> {
     if (this.registered.has(project)) return;
     this.registered.add(project);
-    await registerProjects(this.pipeline, [project], at);
+    await registerProjects(this.pipeline, [project]);
   }
 
   /** A repair through dispatch, arrival, quote, acceptance and start; returns its id. */
