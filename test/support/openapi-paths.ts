@@ -2888,6 +2888,8 @@ export interface operations {
     VisitorsController_register: {
         parameters: {
             query?: {
+                /** @description 'true' to see visitors' names and phones (unmask permission; logged) */
+                unmask?: "true" | "false";
                 /** @description a day in the project time zone (default today) */
                 date?: string;
                 project?: string;
@@ -2964,6 +2966,8 @@ export interface operations {
     TimelineController_timeline: {
         parameters: {
             query?: {
+                /** @description 'true' to see personal data (unmask permission; logged) */
+                unmask?: "true" | "false";
                 /** @description ISO-8601 instant (default now) */
                 asOf?: string;
             };

@@ -159,8 +159,15 @@ describe('GET /api/cases: the worklist, from the analytics tables', () => {
       expect.objectContaining({ visitorId: v2, checkedOutAt: null, visitor: { name: '钱*', phone: '137****1234' } }),
     ]);
     const auditor = api.token('auditor', '*', 'auditor-1', ['unmask']);
-    const clear = await http.get('/api/visitors').query({ project: 'P4', date: '2026-11-20' }).set('Authorization', `Bearer ${auditor}`);
+    // Even an unmasking token sees masked names unless it asks, and every unmasked read is in the access log.
+    const masked = await http.get('/api/visitors').query({ project: 'P4', date: '2026-11-20' }).set('Authorization', `Bearer ${auditor}`);
+    expect(masked.body.visitors[0].visitor).toEqual({ name: '赵*', phone: '137****1234' });
+    const clear = await http.get('/api/visitors').query({ project: 'P4', date: '2026-11-20', unmask: 'true' }).set('Authorization', `Bearer ${auditor}`);
     expect(clear.body.visitors[0].visitor).toEqual({ name: '赵六', phone: '13700001234' });
+    const logged = (await api.store.readAll({ limit: 10_000 })).events.filter((e) => e.type === 'AuditAccessRecorded' && (e.data as { target: string }).target === 'visitors-2026-11-20');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ actor: { staffId: 'auditor-1' }, data: { what: 'case_read', unmasked: true } });
+    expect((await http.get('/api/visitors').query({ project: 'P4', date: '2026-11-20', unmask: 'true' }).set('Authorization', `Bearer ${desk}`)).status).toBe(403);
     expect((await http.get('/api/visitors').query({ project: 'P4', date: '2026-11-20' }).set('Authorization', `Bearer ${supervisor}`)).status).toBe(403);
     const bad = await http.get('/api/visitors').query({ project: 'P4', date: '20-11-2026' }).set('Authorization', `Bearer ${desk}`);
     expect(bad.status).toBe(400);

@@ -5,7 +5,9 @@ import { caseAsOf } from '@service-ledger/audit';
 import { type Clock, systemClock, ValidationError } from '@service-ledger/core';
 import { CLOCK, requireCaseInScope } from '@service-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+import { AccessLog } from '../access-log';
 import { CurrentPrincipal } from '../auth.guard';
+import { unmaskRequested } from '../cases.controller';
 
 const STREAM_ID = /^[a-z]+-[A-Za-z0-9_-]{1,64}$/;
 
@@ -19,12 +21,14 @@ const STREAM_ID = /^[a-z]+-[A-Za-z0-9_-]{1,64}$/;
 export class TimelineController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AccessLog) private readonly accessLog: AccessLog,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   @Get(':streamId/timeline')
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant (default now)' })
-  async timeline(@Param('streamId') streamId: string, @Query('asOf') asOfText: string | undefined, @CurrentPrincipal() principal: Principal) {
+  @ApiQuery({ name: 'unmask', required: false, description: "'true' to see personal data (unmask permission; logged)" })
+  async timeline(@Param('streamId') streamId: string, @Query('asOf') asOfText: string | undefined, @Query('unmask') unmaskParam: string | undefined, @CurrentPrincipal() principal: Principal) {
     if (!STREAM_ID.test(streamId)) throw ValidationError.field('streamId', 'format', 'must look like <category>-<id>, e.g. repair-0190…');
     const asOf = asOfText === undefined ? this.clock.now() : new Date(asOfText);
     if (Number.isNaN(asOf.getTime()) || (asOfText !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(asOfText))) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time');
@@ -33,7 +37,8 @@ export class TimelineController {
     const [first] = await this.store.readStream(streamId, { toVersion: 1 });
     // The same as-of view as the audit: clocks under the policy (limits, calendar) in force when each started.
     const { events, clocks } = await caseAsOf(this.store, streamId, asOf);
-    const unmask = principal.permissions.includes('unmask');
+    const unmask = unmaskRequested(unmaskParam, principal);
+    if (unmask) await this.accessLog.record(principal, 'case_read', { view: 'timeline', asOf: asOf.toISOString(), events: events.length }, streamId, true, first.projectId);
     const pauses: { from: string; to: string | null }[] = [];
     for (const e of events) {
       if (e.type === 'RepairPaused') pauses.push({ from: e.occurredAt, to: null });

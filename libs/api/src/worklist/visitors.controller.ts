@@ -6,12 +6,15 @@ import { type Clock, systemClock, ValidationError } from '@service-ledger/core';
 import { scopeProjects } from '@service-ledger/dashboards';
 import { CLOCK } from '@service-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+import { AccessLog } from '../access-log';
 import { AllowRoles, CurrentPrincipal } from '../auth.guard';
+import { unmaskRequested } from '../cases.controller';
 import { WORKLIST_TIME_ZONE } from './worklist.tokens';
 
 /**
- * 访客登记 register of one day: who (masked unless the token may unmask), whom they visited, in, out, why. The
- * register's rows come from the analytics table; the visitor's name is read from the event store and masked here.
+ * 访客登记 register of one day: who (masked; `?unmask=true` for a token that may unmask, written to the access log),
+ * whom they visited, in, out, why. The register's rows come from the analytics table; the visitor's name is read from
+ * the event store and masked here.
  */
 @ApiTags('visitors')
 @ApiBearerAuth()
@@ -21,6 +24,7 @@ export class VisitorsController {
     @Inject(ANALYTICS) private readonly db: Analytics,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(WORKLIST_TIME_ZONE) private readonly timeZone: string,
+    @Inject(AccessLog) private readonly accessLog: AccessLog,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
@@ -28,9 +32,10 @@ export class VisitorsController {
   @AllowRoles('receptionist', 'supervisor', 'project_manager', 'gm_office', 'auditor')
   @ApiQuery({ name: 'project', required: false, example: 'P01' })
   @ApiQuery({ name: 'date', required: false, example: '2026-11-20', description: 'a day in the project time zone (default today)' })
+  @ApiQuery({ name: 'unmask', required: false, description: "'true' to see visitors' names and phones (unmask permission; logged)" })
   async register(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
     for (const [key, value] of Object.entries(query)) {
-      if (key !== 'project' && key !== 'date') throw ValidationError.field(key, 'unknown_parameter', 'is not a visitor register parameter (use project, date)');
+      if (key !== 'project' && key !== 'date' && key !== 'unmask') throw ValidationError.field(key, 'unknown_parameter', 'is not a visitor register parameter (use project, date, unmask)');
       if (typeof value !== 'string') throw ValidationError.field(key, 'single_value', 'give one value');
     }
     const project = (query.project as string | undefined) ?? '';
@@ -38,7 +43,7 @@ export class VisitorsController {
     const day = registerDay(query.date as string | undefined, this.timeZone, this.clock.now());
     const projects = scopeProjects(principal, project);
     const rows = await visitorRegister(this.db, projects, day.from, day.to);
-    const unmask = principal.permissions.includes('unmask');
+    const unmask = unmaskRequested(query.unmask as string | undefined, principal);
     const withNames = await Promise.all(
       rows.map(async (r) => {
         const [checkIn] = await this.store.readStream(`visitor-${r.visitorId}`, { toVersion: 1 });
@@ -47,6 +52,7 @@ export class VisitorsController {
         return { ...r, visitor: shown ? { name: shown.name, phone: shown.phone } : null };
       }),
     );
+    if (unmask) await this.accessLog.record(principal, 'case_read', { view: 'visitor_register', date: day.date, visitors: rows.length }, `visitors-${day.date}`, true, project || '*');
     return { date: day.date, timeZone: this.timeZone, projects, visitors: withNames };
   }
 }
