@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { ANALYTICS, type Analytics, Projector } from '@service-ledger/analytics';
-import { AnalyticsApiModule, createApp } from '@service-ledger/api';
+import { AnalyticsApiModule, createApp, DashboardsModule } from '@service-ledger/api';
 import { TokenService } from '@service-ledger/auth';
 import { FixedClock, newId, type Role } from '@service-ledger/core';
 import { CLOCK, CommandPipeline } from '@service-ledger/domain';
@@ -50,7 +50,7 @@ describeBrowser('worklist, case timeline and visitor register pages in Debian Ch
     await run('ReceiveComplaint', complaintPayload(newId(), 'P01'), 'receptionist', '2026-11-20T09:30:00Z');
     await run('CheckInVisitor', { visitorId: newId(), projectId: 'P01', visitor: { name: '周九', phone: '13600001234', idDocumentNo: '110101199001011234' }, hostLocation: { building: '2', unit: '0501' }, purpose: '送货 delivery' }, 'receptionist', '2026-11-20T03:00:00Z');
     await new Projector(db).handle((await store.readAll({ limit: 1000 })).events);
-    app = await createApp({ store, tokens, clock, logLevel: 'silent', modules: [AnalyticsApiModule.register()], providers: [{ provide: ANALYTICS, useValue: db }, { provide: CLOCK, useValue: clock }] });
+    app = await createApp({ store, tokens, clock, logLevel: 'silent', modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }, { provide: CLOCK, useValue: clock }] });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
@@ -102,6 +102,19 @@ describeBrowser('worklist, case timeline and visitor register pages in Debian Ch
     await page.waitForFunction(() => document.querySelectorAll('[data-event]').length === 3);
     expect(await page.$$('[data-breach]')).toHaveLength(0);
     await page.screenshot({ path: join(artifacts, 'timeline-as-of.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a dashboard table row that names a case opens its timeline (the page finds the stream from the bare case id)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${base}/dashboards?token=${supervisor}#sla`);
+    const link = page.locator(`a.case-link[href="/dashboards/timeline?case=${repairId}"]`).first();
+    await link.waitFor({ timeout: 30_000 }).catch(async (e) => {
+      throw new Error(`${e.message}; links: ${JSON.stringify(await page.$$eval('a.case-link', (as) => as.map((a) => a.getAttribute('href'))))}; tables: ${await page.$$eval('table', (t) => t.length)}`);
+    });
+    await link.click();
+    await page.waitForFunction(() => document.body.dataset.loaded === 'true');
+    expect(await page.textContent('#summary')).toContain(`repair-${repairId}`);
     await page.close();
   });
 

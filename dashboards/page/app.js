@@ -201,6 +201,13 @@
         var x = r[c];
         var text = /_rate$/.test(c) ? format(x, 'percent') : CODE_COLUMNS.indexOf(c) >= 0 ? label(x) : x === null || x === undefined ? '—' : String(x);
         var td = el('td', c === 'state' && x === 'breached' ? 'red' : '', text);
+        if (c === 'case_id' && x) {
+          // Every row that names a case opens its timeline (same tab token; the page finds the case's stream).
+          var a = el('a', 'case-link', text);
+          a.href = '/dashboards/timeline?case=' + encodeURIComponent(String(x));
+          td.textContent = '';
+          td.appendChild(a);
+        }
         tr.appendChild(td);
       });
       body.appendChild(tr);
