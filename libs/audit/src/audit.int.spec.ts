@@ -177,13 +177,17 @@ describe('audit reads, drill-down and replay proof', () => {
   });
 
   it('the replay proof covers the whole store: events the live projection never saw are a difference, and their closed month is compared', async () => {
+    // Earlier tests registered projects the live projection has not seen; catch it up so that the one event below is
+    // the only difference (a project registered unseen would change every month's project list, rightly).
+    await projectAll(store, new Projector(db), 500);
     // Appended after the live projection caught up, never projected (a stopped projector, or rows slipped in by SQL).
     await new Scenario(store).complaint('2026-04-02T10:00:00');
     const proof = await proveReplay(store, db, { now: new Date('2026-11-24T00:00:00Z') });
     expect(proof.equal).toBe(false);
-    expect(proof.beyondLive).toBeGreaterThanOrEqual(1);
+    expect(proof.beyondLive).toBe(1);
     expect(proof.events).toBe((await store.readAll({ limit: 100_000 })).events.length);
-    expect(proof.months).toEqual([{ month: '2026-01', equal: true }, { month: '2026-03', equal: true }, { month: '2026-04', equal: false }]);
+    // 2020-01 is the month the test projects were registered in (Scenario registers them on 2020-01-01).
+    expect(proof.months).toEqual([{ month: '2020-01', equal: true }, { month: '2026-01', equal: true }, { month: '2026-03', equal: true }, { month: '2026-04', equal: false }]);
   });
 
   it('the replay proof says equal, and finds a live table that was changed', async () => {
@@ -191,7 +195,7 @@ describe('audit reads, drill-down and replay proof', () => {
     const proof = await proveReplay(store, db, { now: new Date('2026-11-24T00:00:00Z') });
     expect(proof.equal).toBe(true);
     for (const t of proof.tables) expect(t.checksumA).toMatch(/^\d+$/);
-    expect(proof).toMatchObject({ beyondLive: 0, months: [{ month: '2026-01', equal: true }, { month: '2026-03', equal: true }, { month: '2026-04', equal: true }] });
+    expect(proof).toMatchObject({ beyondLive: 0, months: [{ month: '2020-01', equal: true }, { month: '2026-01', equal: true }, { month: '2026-03', equal: true }, { month: '2026-04', equal: true }] });
     // Someone rewrites a live row (a newer version wins in ReplacingMergeTree).
     await db.command("INSERT INTO {{cases}} SELECT * REPLACE ('forged' AS status, version + 1 AS version) FROM {{cases}} FINAL WHERE case_type = 'repair'");
     const forged = await proveReplay(store, db, { now: new Date('2026-11-24T00:00:00Z') });
