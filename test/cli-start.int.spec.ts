@@ -43,7 +43,8 @@ describe('service-ledger start (embedded)', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const modes = execFileSync('find', [dataDir, '-printf', '%y %m\\n'], { encoding: 'utf8' }).trim().split('\n');
     expect(modes.length).toBeGreaterThan(100);
-    expect(modes.filter((m) => m !== 'd 700' && m !== 'f 600')).toEqual([]);
+    // Symbolic links (chDB's metadata) carry no permissions of their own on Linux: access is checked on their targets.
+    expect(modes.filter((m) => m !== 'd 700' && m !== 'f 600' && !m.startsWith('l '))).toEqual([]);
     // chDB is locked by the server: `kpi export` goes through its API instead of failing on the lock.
     const month = new Date(Date.now() - 40 * 86400_000).toISOString().slice(0, 7);
     const file = join(dataDir, 'kpi.xlsx');

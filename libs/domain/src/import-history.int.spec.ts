@@ -44,22 +44,23 @@ describe('service-ledger import', () => {
   });
 
   it('a history file can carry its own calendar: ChangePolicy lines are imported like any command', async () => {
+    // A project of the file's own (p1 is registered for every test): the file registers it, then sets its calendar.
     const id = newId();
     const day = [['09:00', '17:00']];
     const lines = [
-      { command: 'RegisterProject', commandId: newId(), occurredAt: '2025-01-01T00:00:00+08:00', actor: { staffId: 'admin-1', role: 'admin' }, payload: { projectId: 'p1', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] } },
+      { command: 'RegisterProject', commandId: newId(), occurredAt: '2025-01-01T00:00:00+08:00', actor: { staffId: 'admin-1', role: 'admin' }, payload: { projectId: 'p9', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] } },
       { command: 'ChangePolicy', commandId: newId(), occurredAt: '2025-01-01T00:00:00+08:00', actor: { staffId: 'gm-1', role: 'gm_office' },
-        payload: { projectId: 'p1', effectiveFrom: '2025-01-01T00:00:00+08:00', reason: 'service centre hours', sections: { calendar: { week: { mon: day, tue: day, wed: day, thu: day, fri: day } } } } },
+        payload: { projectId: 'p9', effectiveFrom: '2025-01-01T00:00:00+08:00', reason: 'service centre hours', sections: { calendar: { week: { mon: day, tue: day, wed: day, thu: day, fri: day } } } } },
       { command: 'ChangePolicy', commandId: newId(), occurredAt: '2025-01-01T00:00:00+08:00', actor: { staffId: 'desk-1', role: 'receptionist' },
-        payload: { projectId: 'p1', effectiveFrom: '2025-01-01T00:00:00+08:00', reason: 'not mine to set', sections: { sla: { urgentArrival: 'PT3H' } } } },
-      { command: 'ReceiveComplaint', commandId: newId(), occurredAt: '2025-09-30T15:00:00+08:00', actor: { staffId: 'desk-1', role: 'receptionist' }, payload: complaintPayload(id) },
+        payload: { projectId: 'p9', effectiveFrom: '2025-01-01T00:00:00+08:00', reason: 'not mine to set', sections: { sla: { urgentArrival: 'PT3H' } } } },
+      { command: 'ReceiveComplaint', commandId: newId(), occurredAt: '2025-09-30T15:00:00+08:00', actor: { staffId: 'desk-1', role: 'receptionist' }, payload: complaintPayload(id, 'p9') },
     ];
     const file = join(mkdtempSync(join(tmpdir(), 'sl-import-')), 'history.ndjson');
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
     const report = await importFile(store, file);
     expect(report.failed).toEqual([{ line: 3, error: expect.stringMatching(/role 'receptionist' may not ChangePolicy/) }]);
-    const policy = await policyInForce(store, 'p1', new Date('2025-09-30T07:00:00Z'));
-    expect(policy).toMatchObject({ version: 'p1#1', sla: { complaintFirstReplyWorkingMs: 4 * 3600_000 } });
+    const policy = await policyInForce(store, 'p9', new Date('2025-09-30T07:00:00Z'));
+    expect(policy).toMatchObject({ version: 'p9#1', sla: { complaintFirstReplyWorkingMs: 4 * 3600_000 } });
     // 15:00 + 4 working hours on 09:00–17:00, over National Day (1–8 Oct 2025): 9 Oct 11:00.
     expect(policy.calendar.addWorkingTime(new Date('2025-09-30T15:00:00+08:00'), policy.sla.complaintFirstReplyWorkingMs)).toEqual(new Date('2025-10-09T11:00:00+08:00'));
   });

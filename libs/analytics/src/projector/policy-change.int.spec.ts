@@ -34,7 +34,7 @@ describe('projector: a policy changed mid-month', () => {
     live = await testAnalytics('policy_change');
     projector = new Projector(live);
     s = new Scenario(store, new FixedClock(new Date('2026-04-01T00:00:00Z')));
-    await s.run('RegisterProject', { projectId: 'p1', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] }, '2026-01-01T00:00:00', 'admin', 'admin-1');
+    // The Scenario registers p1 on its first command (the project must exist before its policy or cases).
     // Before the change the project has the default hours (08:30–12:00, 13:30–17:30: half a day = 3 h 45 min).
     ids.a = await s.complaint('2026-03-10T15:00:00');
     await follow();
