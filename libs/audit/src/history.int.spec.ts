@@ -13,7 +13,7 @@ describe('audit history: the policy version behind each clock', () => {
   beforeAll(async () => {
     store = await createEventStore({ kind: 'pglite' });
     s = new Scenario(store, new FixedClock(new Date('2026-04-01T00:00:00Z')));
-    await s.run('RegisterProject', { projectId: 'p1', name: '翠湖花园', city: '杭州', buildings: [{ building: '1', units: ['0101'] }] }, '2026-01-01T00:00:00', 'admin', 'admin-1');
+    // The Scenario registers p1 on its first command (the project must exist before its policy or cases).
     const change = (sections: Record<string, unknown>, at: string) =>
       s.run('ChangePolicy', { projectId: 'p1', effectiveFrom: '2026-03-01T00:00:00+08:00', reason: 'desk hours', sections }, at, 'gm_office', 'gm-1');
     await change({ calendar: { week: { mon: day, tue: day, wed: day, thu: day, fri: day } } }, '2026-02-20T09:00:00');
