@@ -56,6 +56,17 @@ export function kafkaClient(c: KafkaConfig): Kafka {
 }
 
 /** Creates the topics the system needs (idempotent), with the configured partitions and retention. */
+/** Creates the topics with a short-lived admin connection of its own (each process does this once at start). */
+export async function ensureTopicsOnce(c: KafkaConfig): Promise<void> {
+  const admin = kafkaClient(c).admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, c);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function ensureTopics(admin: Admin, c: KafkaConfig): Promise<void> {
   const t = topicsOf(c);
   const existing = new Set(await admin.listTopics());

@@ -1,7 +1,7 @@
 import type { Config } from '@service-ledger/config';
 import { type Role } from '@service-ledger/core';
 import { applyIntakeMessage, CommandPipeline, MalformedCommandError, type ProducerIdentity } from '@service-ledger/domain';
-import { BrokerProbe, CommandIntakeConsumer, ensureTopics, kafkaClient, PoisonMessageError } from '@service-ledger/kafka';
+import { BrokerProbe, CommandIntakeConsumer, ensureTopicsOnce, PoisonMessageError } from '@service-ledger/kafka';
 import { errorMessage, FailureTracker } from '@service-ledger/telemetry';
 import { eventStoreCheck } from '../ops/checks';
 import { openProcessOps, type RunningProcess } from '../ops/process';
@@ -73,13 +73,7 @@ export async function startIntakeProcess(config: Config): Promise<RunningProcess
   const started = untilConnected(
     `intake: Kafka ${kafka.brokers.join(',')}`,
     async () => {
-      const admin = kafkaClient(kafka).admin();
-      await admin.connect();
-      try {
-        await ensureTopics(admin, kafka);
-      } finally {
-        await admin.disconnect();
-      }
+      await ensureTopicsOnce(kafka);
       await intake.start();
     },
     broker,

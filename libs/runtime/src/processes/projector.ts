@@ -1,6 +1,6 @@
 import { type Analytics, KafkaEventSource, migrate, projectAll, Projector, StoreEventSource } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
-import { BrokerProbe, consumerGroupLag, ensureTopics, kafkaClient, topicsOf } from '@service-ledger/kafka';
+import { BrokerProbe, consumerGroupLag, ensureTopicsOnce, kafkaClient, topicsOf } from '@service-ledger/kafka';
 import { FailureTracker, type Logger, type Metrics } from '@service-ledger/telemetry';
 import { analyticsCheck, eventStoreCheck } from '../ops/checks';
 import { GlobalLogWatch } from '../ops/global-log-watch';
@@ -37,13 +37,7 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
     await untilConnected(
       `projector: Kafka ${kafka.brokers.join(',')}`,
       async () => {
-        const admin = kafkaClient(kafka).admin();
-        await admin.connect();
-        try {
-          await ensureTopics(admin, kafka);
-        } finally {
-          await admin.disconnect();
-        }
+        await ensureTopicsOnce(kafka);
         const running = await source.start(observed.handle);
         stops.push(running.stop);
       },

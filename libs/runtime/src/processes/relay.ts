@@ -1,5 +1,5 @@
 import type { Config } from '@service-ledger/config';
-import { BrokerProbe, ensureTopics, kafkaClient, KafkaEventPublisher, startRelay, type Relay } from '@service-ledger/kafka';
+import { BrokerProbe, ensureTopicsOnce, KafkaEventPublisher, startRelay, type Relay } from '@service-ledger/kafka';
 import { DependencyUnavailableError } from '@service-ledger/core';
 import { correlationIdsOf, errorMessage, FailureTracker, secondsSince } from '@service-ledger/telemetry';
 import { eventStoreCheck } from '../ops/checks';
@@ -55,13 +55,7 @@ export async function startRelayProcess(config: Config, options: { pollIntervalM
   const connecting = untilConnected(
     `relay: Kafka ${kafka.brokers.join(',')}`,
     async () => {
-      const admin = kafkaClient(kafka).admin();
-      await admin.connect();
-      try {
-        await ensureTopics(admin, kafka);
-      } finally {
-        await admin.disconnect();
-      }
+      await ensureTopicsOnce(kafka);
       await publisher.connect();
     },
     broker,
