@@ -89,7 +89,7 @@ export function foldCourtesyVisit(events: CourtesyVisitEnvelope[], row: Courtesy
 }
 
 /** 访客登记 row: who checked the visitor in and out, whom they came to see; the visitor's identity stays in the store. */
-export function projectVisitor(events: VisitorEnvelope[]) {
+export function visitorRow(events: VisitorEnvelope[]) {
   const checkedIn = events.find((e) => e.type === 'VisitorCheckedIn');
   if (!checkedIn) return null;
   const d = checkedIn.data;
