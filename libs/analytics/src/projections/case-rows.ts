@@ -1,8 +1,8 @@
 import { type CaseFacts, type EventEnvelope, streamCategory } from '@service-ledger/core';
-import { type ComplaintClock, complaintClockOwner, complaintClocks, type ComplaintEnvelope, type ComplaintFacts, foldComplaint } from '@service-ledger/complaints';
-import { foldRepair, type RepairClock, repairClockOwner, repairClocks, type RepairEnvelope, type RepairFacts } from '@service-ledger/repairs';
+import { COMPLAINT_CLOCK_OWNERS, type ComplaintClock, complaintClockOwner, complaintClocks, type ComplaintEnvelope, type ComplaintFacts, foldComplaint } from '@service-ledger/complaints';
+import { foldRepair, REPAIR_CLOCK_OWNERS, type RepairClock, repairClockOwner, repairClocks, type RepairEnvelope, type RepairFacts } from '@service-ledger/repairs';
 import { type CaseType, type ClockCredit, type ClockKind, clockChanges, type ClockOwner, type ClockRules, type ClockSource, evaluateClocks, type SlaClock } from '@service-ledger/sla';
-import { type CourtesyVisitEnvelope, foldCourtesyVisit, foldHelpRequest, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/visits';
+import { type CourtesyVisitEnvelope, foldCourtesyVisit, foldHelpRequest, HELP_REQUEST_CLOCK_OWNERS, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/visits';
 
 /** The rules for one case's clocks, and the log position of the policy changes in force at an instant. */
 export interface CasePolicy {
@@ -157,15 +157,18 @@ function clockHistory(events: EventEnvelope[], rules: ClockRules, caseId: string
   });
 }
 
-/** Who answers for each clock, in words (KPI.md is generated from this; each capability's `…ClockOwner` implements it). */
+/**
+ * Who answers for each clock, in words, as each capability states them beside its `…ClockOwner` (KPI.md is generated
+ * from this). The follow-up visit is judged alike for complaints and repairs; the repairs' wording is the one shown.
+ */
 export const CLOCK_OWNERS: Record<ClockKind, string> = {
-  complaint_first_reply: 'first responder (首问负责: whoever received the complaint)',
-  complaint_promised_reply: 'responsible handler named at 定责, else whoever handled it; the first responder until one is named',
-  repair_arrival: 'technician dispatched',
-  repair_fix: 'technician dispatched',
-  repair_assessment: 'engineering supervisor who assessed (none named until assessed)',
-  help_answer: 'staff who answered; the first responder until answered',
-  follow_up_visit: 'visitor who made the visit; the first responder until visited',
+  complaint_first_reply: COMPLAINT_CLOCK_OWNERS.complaint_first_reply,
+  complaint_promised_reply: COMPLAINT_CLOCK_OWNERS.complaint_promised_reply,
+  repair_arrival: REPAIR_CLOCK_OWNERS.repair_arrival,
+  repair_fix: REPAIR_CLOCK_OWNERS.repair_fix,
+  repair_assessment: REPAIR_CLOCK_OWNERS.repair_assessment,
+  help_answer: HELP_REQUEST_CLOCK_OWNERS.help_answer,
+  follow_up_visit: REPAIR_CLOCK_OWNERS.follow_up_visit,
 };
 
 /** 1 when every decided clock a person answers for in the case was met, 0 when one was breached, null when none decided. */

@@ -94,6 +94,13 @@ export function foldComplaint(events: ComplaintEnvelope[], row: ComplaintCaseRow
   return facts;
 }
 
+/** Who answers for each of a complaint's clocks, in words (KPI.md); `complaintClockOwner` implements them. */
+export const COMPLAINT_CLOCK_OWNERS: Record<ComplaintClock, string> = {
+  complaint_first_reply: 'first responder (首问负责: whoever received the complaint)',
+  complaint_promised_reply: 'responsible handler named at 定责, else whoever handled it; the first responder until one is named',
+  follow_up_visit: 'visitor who made the visit; the first responder until visited',
+};
+
 /**
  * Who answers for a complaint's clocks (首问负责): the first reply → the first responder; the promised reply → the
  * handler named at 定责, else whoever handled it, the first responder until one is named; the follow-up visit → the

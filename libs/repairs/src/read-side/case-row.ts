@@ -109,6 +109,14 @@ export function foldRepair(events: RepairEnvelope[], row: RepairCaseRow): Repair
   return facts;
 }
 
+/** Who answers for each of a repair's clocks, in words (KPI.md); `repairClockOwner` implements them. */
+export const REPAIR_CLOCK_OWNERS: Record<RepairClock, string> = {
+  repair_arrival: 'technician dispatched',
+  repair_fix: 'technician dispatched',
+  repair_assessment: 'engineering supervisor who assessed (none named until assessed)',
+  follow_up_visit: 'visitor who made the visit; the first responder until visited',
+};
+
 /**
  * Who answers for a repair's clocks: arrival and fix → the technician dispatched (no one before dispatch); the
  * non-standard assessment → the engineering supervisor who assessed (no one before); the follow-up visit → the

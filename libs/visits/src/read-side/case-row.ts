@@ -42,6 +42,11 @@ export function foldHelpRequest(events: HelpRequestEnvelope[], row: HelpRequestC
   return facts;
 }
 
+/** Who answers for a help request's clock, in words (KPI.md); `helpRequestClockOwner` implements it. */
+export const HELP_REQUEST_CLOCK_OWNERS: Record<HelpRequestClock, string> = {
+  help_answer: 'staff who answered; the first responder until answered',
+};
+
 /** The help answer is charged to whoever answered; to the first responder until someone has. */
 export function helpRequestClockOwner(c: SlaClock<HelpRequestClock>, row: HelpRequestCaseRow): ClockOwner {
   switch (c.clock) {
