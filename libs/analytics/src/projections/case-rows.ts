@@ -67,19 +67,21 @@ const READ_SIDES: Record<string, CaseReadSide<EventEnvelope, ClockKind, CaseFact
   visit: readSide<CourtesyVisitEnvelope, never, CaseFacts>({ caseType: 'courtesy_visit', clocks: null, fold: foldCourtesyVisit }),
 };
 export const CASE_CATEGORIES = Object.keys(READ_SIDES);
+/** The read side of a stream category (own keys only: a category such as `constructor` names none). */
+const readSideOf = (category: string) => (Object.hasOwn(READ_SIDES, category) ? READ_SIDES[category] : undefined);
 
 /**
  * Every SLA clock of one case, as of an instant, by its capability's rules (none for a stream without clocks). The
  * audit's case-as-of and the projector use this one dispatch.
  */
 export function evaluateCaseClocks(events: EventEnvelope[], rules: ClockRules, asOf: Date): SlaClock[] {
-  const clocks = events.length ? READ_SIDES[streamCategory(events[0].streamId)]?.clocks : null;
+  const clocks = events.length ? readSideOf(streamCategory(events[0].streamId))?.clocks : null;
   return clocks ? evaluateClocks(clocks.source, clocks.caseType, events, rules, asOf) : [];
 }
 
 /** A case's clock history (`clockChanges` of libs/sla) by its capability's rules. */
 export function caseClockChanges(events: EventEnvelope[], rules: ClockRules) {
-  const clocks = events.length ? READ_SIDES[streamCategory(events[0].streamId)]?.clocks : null;
+  const clocks = events.length ? readSideOf(streamCategory(events[0].streamId))?.clocks : null;
   return clocks ? clockChanges(clocks.source, events, rules) : [];
 }
 
@@ -101,7 +103,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   const version = Math.max(Number(last.globalPosition), clocks.length ? policy.positionAt(latestStart) : 0);
   const status = (kind: string) => clocks.find((c) => c.clock === kind)?.status ?? '';
 
-  const side = READ_SIDES[category];
+  const side = readSideOf(category);
   if (!side) throw new Error(`no read side for stream category '${category}'`);
   const row: CaseRow = {
     case_id: caseId, case_number: first.caseNumber ?? '', case_type: side.caseType, project_id: first.projectId, building: '', status: 'open',
