@@ -1,4 +1,4 @@
-import { type Aggregate, typedAggregate } from '@service-ledger/core';
+import { type Aggregate, exhaustive, typedAggregate } from '@service-ledger/core';
 import type { MaterialVerdict, RepairCategory, RepairEvent } from './events';
 
 export type RepairStatus = 'reported' | 'dispatched' | 'on_site' | 'quoted' | 'quote_accepted' | 'quote_declined' | 'in_progress' | 'completed' | 'cancelled';
@@ -58,8 +58,11 @@ export const repairAggregate: Aggregate<RepairState> = typedAggregate<RepairStat
         return { ...state, paid: state.paid + e.data.amount };
       case 'RepairCancelled':
         return { ...state, status: 'cancelled', paused: false };
-      default:
+      // The follow-up visit decides nothing later commands check.
+      case 'RepairFollowUpVisited':
         return state;
+      default:
+        return exhaustive(e) ?? state;
     }
   },
 });
