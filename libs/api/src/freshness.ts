@@ -37,6 +37,14 @@ export class Freshness {
     return this.cached.value;
   }
 
+  /**
+   * The projector of this process has written a batch: the next answer reads the position again instead of the
+   * second-old one, so panel answers kept under the old position are not served for that second.
+   */
+  moved(): void {
+    this.cached = null;
+  }
+
   private async read(): Promise<ProjectionFreshness> {
     const [projected, head] = await Promise.all([this.db!.projectionPosition(), this.monitor?.head().catch(() => null) ?? null]);
     const behind = head === null ? null : Number(head > BigInt(projected.position) ? head - BigInt(projected.position) : 0n);

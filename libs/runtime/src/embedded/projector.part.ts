@@ -35,7 +35,10 @@ export const projectorPart: EmbeddedPart = {
         },
       });
       if (watch) ops.health.add(watch.start());
-      subscription = await new StoreEventSource(store, 'projector', 5000, 200).start(observed.handle);
+      subscription = await new StoreEventSource(store, 'projector', 5000, 200).start(async (events) => {
+        await observed.handle(events);
+        freshness.moved();
+      });
       log(`  Projector: following the event store into ${config.analytics === 'chdb' ? `chDB at ${analyticsDir(config)}` : config.clickhouseUrl}`);
     }
     return {
