@@ -28,7 +28,7 @@ describe('dashboard panel answers: cache and read limit', () => {
   const CLOSED = '?from=2026-08&to=2026-10';
   const data = (token: string, query = CLOSED, panel = PANEL) => request(app.getHttpServer()).get(`/api/dashboards/${panel}/data${query}`).set('Authorization', `Bearer ${token}`);
   const outcomes = async () => {
-    const m = await metrics.registry.getSingleMetric('sl_panel_cache_total')!.get();
+    const m = await metrics.analyticsReads.panelCache.get();
     return Object.fromEntries(m.values.map((v) => [v.labels.outcome, v.value])) as Record<string, number | undefined>;
   };
   const total = (rows: { value: string | number }[]) => rows.reduce((n, r) => n + Number(r.value), 0);
