@@ -18,7 +18,6 @@ export interface ProjectionFreshness {
 @Injectable()
 export class Freshness {
   private readonly monitor: GlobalLogMonitor | null;
-  private cached: { at: number; value: Promise<ProjectionFreshness> } | null = null;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -27,15 +26,33 @@ export class Freshness {
     this.monitor = store instanceof SqlEventStore ? new GlobalLogMonitor(store) : null;
   }
 
-  /** Cached for a second: a dashboard page asks once per panel. */
+  /**
+   * Cached for a second: a dashboard page asks once per panel. When the second is over, the next read starts a new
+   * one and, until it answers, callers get the last answer: under load every request of that moment would otherwise
+   * wait for the same position query.
+   */
   of(): Promise<ProjectionFreshness> {
     if (!this.cached || Date.now() - this.cached.at > 1000) {
+      const generation = this.generation;
       const value = this.read();
-      value.catch(() => (this.cached = null));
-      this.cached = { at: Date.now(), value };
+      const cached = { at: Date.now(), value, settled: false };
+      value.then(
+        (v) => {
+          cached.settled = true;
+          // A read that started before the projector moved must not become the "last" answer after it.
+          if (generation === this.generation) this.last = v;
+        },
+        () => this.cached === cached && (this.cached = null),
+      );
+      this.cached = cached;
     }
-    return this.cached.value;
+    return !this.cached.settled && this.last ? Promise.resolve(this.last) : this.cached.value;
   }
+
+  private cached: { at: number; value: Promise<ProjectionFreshness>; settled: boolean } | null = null;
+  /** The last position read, served while the next read runs (dropped when the projector says it moved). */
+  private last: ProjectionFreshness | null = null;
+  private generation = 0;
 
   /**
    * The projector of this process has written a batch: the next answer reads the position again instead of the
@@ -43,6 +60,8 @@ export class Freshness {
    */
   moved(): void {
     this.cached = null;
+    this.last = null;
+    this.generation++;
   }
 
   private async read(): Promise<ProjectionFreshness> {
