@@ -39,7 +39,7 @@ export async function bigDataset(o: BigDatasetOptions): Promise<BigDataset> {
   const marker = join(o.dir, 'big-dataset.json');
   const baseProjects = Math.min(o.projects, Math.max(1, o.baseProjects));
   const copies = Math.ceil(o.projects / baseProjects);
-  const sizes = { target: o.events, projects: o.projects, baseProjects, seed: 1, until: o.until.toISOString(), method: 'base slice × copies' };
+  const sizes = { target: o.events, projects: o.projects, baseProjects, seed: 1, until: o.until.toISOString(), method: 'base slice × copies, company-wide rows once' };
   if (existsSync(marker)) {
     const loaded = JSON.parse(readFileSync(marker, 'utf8'));
     if (JSON.stringify(loaded.sizes) === JSON.stringify(sizes)) {
@@ -77,7 +77,7 @@ export async function bigDataset(o: BigDatasetOptions): Promise<BigDataset> {
   if (copies > 1) await copyInside(db, copies, o.log);
   const copying = seconds(c);
   const [{ n }] = await db.query<{ n: string }>('SELECT toString(count()) AS n FROM {{events}}');
-  const [{ p }] = await db.query<{ p: string }>('SELECT toString(uniqExact(project_id)) AS p FROM {{events}}');
+  const [{ p }] = await db.query<{ p: string }>('SELECT toString(count()) AS p FROM {{projects}} FINAL');
   const events = Number(n);
   const load = { seconds: seconds(t0), generating, projecting, copying, baseEvents, copies, reused: false };
   o.log(`big dataset: ${events} events, ${p} projects in ${load.seconds.toFixed(0)} s (generate ${generating.toFixed(0)} s, project ${projecting.toFixed(0)} s, copy ×${copies} ${copying.toFixed(0)} s)`);
@@ -118,9 +118,13 @@ async function copyInside(db: Analytics, copies: number, log: (line: string) => 
       if (expr !== `\`${col.name}\``) renamed.push(col.name);
       return expr;
     });
+    // Company-wide rows (project '*' or none: policies and the like) exist once, not once per copy.
+    const where = cols.some((col) => col.name === 'project_id')
+      ? ` WHERE project_id NOT IN ('', '*')`
+      : ` WHERE notEmpty(project_ids) AND NOT has(project_ids, '*')`;
     const t = process.hrtime.bigint();
     await db.command(
-      `INSERT INTO {{${table}}} (${cols.map((col) => `\`${col.name}\``).join(', ')}) SELECT ${select.join(', ')} FROM {{${table}}} ARRAY JOIN range(1, ${copies}) AS copy_no`,
+      `INSERT INTO {{${table}}} (${cols.map((col) => `\`${col.name}\``).join(', ')}) SELECT ${select.join(', ')} FROM {{${table}}} ARRAY JOIN range(1, ${copies}) AS copy_no${where}`,
     );
     log(`big dataset: ${table} ×${copies} in ${seconds(t).toFixed(1)} s (renamed ${renamed.join(', ')})`);
   }

@@ -6,7 +6,7 @@
  */
 import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
 import { TokenService } from '@service-ledger/auth';
-import { createApp, DashboardsModule } from '@service-ledger/api';
+import { createApp, DashboardsModule, readsTheClock } from '@service-ledger/api';
 import { createEventStore } from '@service-ledger/event-store';
 import { DASHBOARDS, panelParams, parseFilters, toApiSql } from '@service-ledger/dashboards';
 import { spread } from './load';
@@ -40,7 +40,7 @@ export async function p4(db: Analytics, o: { until: Date; rounds: number; runs: 
   // The last 12 months, a closed range as the page asks for a past year; the baseline binds exactly what the API binds.
   const range = { from: '2025-12', to: '2026-11' };
   const params = panelParams(parseFilters(range, o.until, 'Asia/Shanghai'), [], 'Asia/Shanghai');
-  const panels = DASHBOARDS.flatMap((d) => d.panels.map((p) => ({ id: `${d.id}/${p.id}`, path: `${base}/api/dashboards/${d.id}/panels/${p.id}/data?from=${range.from}&to=${range.to}`, sql: toApiSql(p.sql, (t) => db.table(t)) })));
+  const panels = DASHBOARDS.flatMap((d) => d.panels.map((p) => ({ id: `${d.id}/${p.id}`, path: `${base}/api/dashboards/${d.id}/panels/${p.id}/data?from=${range.from}&to=${range.to}`, sql: toApiSql(p.sql, (t) => db.table(t)), keepable: !readsTheClock(p.sql) })));
   const figures = new Map(panels.map((p) => [p.id, { panel: p.id, api: [] as number[], raw: [] as number[] }]));
   const get = async (url: string) => {
     const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
@@ -87,7 +87,8 @@ export async function p4(db: Analytics, o: { until: Date; rounds: number; runs: 
   await cachedApp.listen(0, '127.0.0.1');
   const cachedBase = `http://127.0.0.1:${(cachedApp.getHttpServer().address() as { port: number }).port}`;
   const cached: number[] = [];
-  for (const p of panels) {
+  // Only the panels whose answers may be kept: the clock-reading ones are asked again every time.
+  for (const p of panels.filter((x) => x.keepable)) {
     const url = p.path.replace(base, cachedBase);
     await get(url);
     const t0 = process.hrtime.bigint();
@@ -120,6 +121,6 @@ export function p4Table(r: P4Result, events: number, projects: number): string[]
     lines.push(`| **all panels p${q}** | ${all.api[q].toFixed(1)} | ${all.raw[q].toFixed(1)} | raw ÷ API per run: ${(ratio.min * 100).toFixed(0)} / ${(ratio.median * 100).toFixed(0)} / ${(ratio.max * 100).toFixed(0)} % (min / median / max; target ≥ 91 %, overhead < 10 %) | ${q === 95 ? (r.panels.every((f) => pct(f.api, 95) < 150) ? 'every panel' : `${r.panels.filter((f) => pct(f.api, 95) >= 150).length} panels over`) : ''} |`);
   }
   const c = pcts(r.cached);
-  lines.push(`| **all panels, cache on, repeated request** | ${PCTS.map((q) => c[q].toFixed(1)).join(' / ')} | — | — | — |`);
+  lines.push(`| **the ${r.cached.length} clock-free panels, cache on, repeated request** | ${PCTS.map((q) => c[q].toFixed(1)).join(' / ')} | — | — | — |`);
   return lines;
 }

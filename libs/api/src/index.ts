@@ -8,3 +8,4 @@ export { AlertEventsModule } from './worklist/alert-events.module';
 export { Freshness, type ProjectionFreshness } from './freshness';
 export { AnalyticsGate, type AnalyticsGateOptions } from './analytics-gate';
 export { DASHBOARDS_CACHE_ENTRIES } from './dashboards/dashboards.tokens';
+export { readsTheClock } from './dashboards/panel-results';
