@@ -32,21 +32,8 @@ export class Freshness {
    * wait for the same position query.
    */
   of(): Promise<ProjectionFreshness> {
-    if (!this.cached || Date.now() - this.cached.at > 1000) {
-      const generation = this.generation;
-      const value = this.read();
-      const cached = { at: Date.now(), value, settled: false };
-      value.then(
-        (v) => {
-          cached.settled = true;
-          // A read that started before the projector moved must not become the "last" answer after it.
-          if (generation === this.generation) this.last = v;
-        },
-        () => this.cached === cached && (this.cached = null),
-      );
-      this.cached = cached;
-    }
-    return !this.cached.settled && this.last ? Promise.resolve(this.last) : this.cached.value;
+    if (!this.cached || Date.now() - this.cached.at > 1000) this.remember(this.read());
+    return !this.cached!.settled && this.last ? Promise.resolve(this.last) : this.cached!.value;
   }
 
   private cached: { at: number; value: Promise<ProjectionFreshness>; settled: boolean } | null = null;
@@ -54,14 +41,37 @@ export class Freshness {
   private last: ProjectionFreshness | null = null;
   private generation = 0;
 
+  private remember(value: Promise<ProjectionFreshness>): void {
+    const generation = this.generation;
+    const cached = { at: Date.now(), value, settled: false };
+    value.then(
+      (v) => {
+        cached.settled = true;
+        // A read that started before the projector moved must not become the "last" answer after it.
+        if (generation === this.generation) this.last = v;
+      },
+      () => this.cached === cached && (this.cached = null),
+    );
+    this.cached = cached;
+  }
+
   /**
-   * The projector of this process has written a batch: the next answer reads the position again instead of the
-   * second-old one, so panel answers kept under the old position are not served for that second.
+   * The projector of this process has written a batch ending at `projected` (its last event: the projector writes
+   * in log order, so that is the highest projected position). Answers use it at once, without asking analytics for
+   * its position — under write load that query would queue behind the projector's own inserts for every request.
+   * Without it, the next answer reads the position again.
    */
-  moved(): void {
-    this.cached = null;
-    this.last = null;
+  moved(projected?: { position: string; lastEventRecordedAt: string | null }): void {
     this.generation++;
+    this.last = null;
+    this.cached = null;
+    if (projected) this.remember(this.withHead(projected));
+  }
+
+  private async withHead(projected: { position: string; lastEventRecordedAt: string | null }): Promise<ProjectionFreshness> {
+    const head = (await this.monitor?.head().catch(() => null)) ?? null;
+    const behind = head === null ? null : Number(head > BigInt(projected.position) ? head - BigInt(projected.position) : 0n);
+    return { position: projected.position, lastEventRecordedAt: projected.lastEventRecordedAt, storeHead: head?.toString() ?? null, behind };
   }
 
   private async read(): Promise<ProjectionFreshness> {

@@ -65,9 +65,11 @@ describe('dashboard panel answers: cache and read limit', () => {
     const r = await new CommandPipeline(store).execute('ReceiveComplaint', complaintPayload(complaintId, 'P01'), contextFor('receptionist', 'P01-receptionist-1', '*', '2026-09-15T10:00:00+08:00'));
     await new Projector(db).handle(r.events);
     // As the embedded projector does after each batch (a separate API notices within about a second instead).
-    app.get(Freshness).moved();
+    const last = r.events[r.events.length - 1];
+    app.get(Freshness).moved({ position: last.globalPosition.toString(), lastEventRecordedAt: last.recordedAt.replace(/\.\d+Z$/, 'Z') });
     const before = await outcomes();
     const second = await data(gm).expect(200);
+    expect(second.body.projection.position).toBe(last.globalPosition.toString());
     expect(BigInt(second.body.projection.position)).toBeGreaterThan(BigInt(first.body.projection.position));
     expect(total(second.body.rows)).toBe(total(first.body.rows) + 1);
     expect(((await outcomes()).miss ?? 0) - (before.miss ?? 0)).toBe(1);
