@@ -52,17 +52,20 @@ export class PgliteExecutor implements SqlExecutor {
   }
 
   /**
-   * One unnamed statement through `execProtocolRaw`, its first data row cut out of the reply as bytes: PGlite's own
-   * parser would decode every text (the verifier's batches are megabytes, decoded again nowhere near this thread).
+   * One unnamed statement, its first data row cut out of the reply as bytes: PGlite's own parser would decode every
+   * text on this thread (the verifier's batches are megabytes, decoded in its worker).
    */
   queryBytes(sql: string, params: unknown[]): Promise<(Uint8Array | null)[] | null> {
     return this.exclusive(() =>
       this.db.runExclusive(async () => {
-        const reply = await this.db.execProtocolRaw(
+        // The stream variant hands over the raw output chunks; execProtocolRaw would also run PGlite's parser over
+        // them, decoding every text (most of this read's cost on the calling thread).
+        const chunks: Uint8Array[] = [];
+        await this.db.execProtocolRawStream(
           concat([protocol.serialize.parse({ text: sql }), protocol.serialize.bind({ values: params.map(toText) }), protocol.serialize.execute({}), protocol.serialize.sync()]),
-          { syncToFs: false },
+          { syncToFs: false, onRawData: (chunk) => chunks.push(chunk.slice()) },
         );
-        return firstRowBytes(reply);
+        return firstRowBytes(chunks.length === 1 ? chunks[0] : concat(chunks));
       }),
     );
   }
