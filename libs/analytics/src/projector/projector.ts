@@ -1,4 +1,5 @@
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
+import { type ProjectEnvelope, projectRow, type StaffEnvelope, staffRow } from '@service-ledger/directory';
 import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/domain';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
@@ -39,6 +40,8 @@ export interface ProjectedBatch {
   token: string;
   /** Cases re-evaluated because a policy change in the batch applies to clocks they already had. */
   reevaluated: string[];
+  /** The policy changes behind `reevaluated`: applied once their rows are written. */
+  policyChanges: string[];
   events: number;
   quarantined: number;
   lastPosition: bigint;
@@ -61,6 +64,11 @@ export class Projector {
    * restart or another instance knows them too): a change takes effect without a restart.
    */
   private policies: PolicyHistory | null = null;
+  /**
+   * Policy changes whose re-evaluation this projector has written. A change arrives on every Kafka partition (each
+   * instance must see it in order with its own cases), so an instance owning several partitions gets several copies.
+   */
+  private readonly appliedPolicyChanges = new Set<string>();
 
   constructor(
     readonly db: Analytics,
@@ -126,19 +134,18 @@ export class Projector {
     const token = `${batch[0].globalPosition}-${batch[batch.length - 1].globalPosition}`;
     const rows: Record<string, Row[]> = { events: known.map(rawRow), staff: [], projects: [], cases: [], sla_clocks: [], sla_clock_history: [], satisfaction: [], complaint_categories: [], staff_performance: [], alerts: [], visitors: [] };
 
-    for (const e of known) {
-      const d = e.data as Record<string, any>;
-      if (e.type === 'ProjectRegistered') {
-        rows.projects.push({ project_id: d.projectId, name: d.name, city: d.city, buildings: d.buildings.length, units: d.buildings.reduce((n: number, b: { units: string[] }) => n + b.units.length, 0), time_zone: d.timeZone, version: Number(e.globalPosition) });
-      }
-    }
+    for (const e of known) if (e.type === 'ProjectRegistered') rows.projects.push(projectRow(e as ProjectEnvelope));
     const history = await this.policyHistory();
     const reevaluated = new Set<string>();
+    const policyChanges: string[] = [];
     for (const e of known) {
       if (e.type !== 'PolicyChanged') continue;
       const change = changeFromEvent(e);
       history.add(change);
-      // Every delivery of the change re-evaluates (a redelivered batch must rewrite what its failed write lost).
+      // Re-evaluated on every delivery until a write of it has succeeded (a redelivered batch must rewrite what its
+      // failed write lost); the change's copies on this instance's other partitions then cost nothing.
+      if (this.appliedPolicyChanges.has(change.id)) continue;
+      policyChanges.push(change.id);
       for (const id of await this.casesUnder(change)) reevaluated.add(id);
     }
     const touched = [...new Set([...known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || OTHER_FOLDED.includes(streamCategory(s))), ...reevaluated])];
@@ -147,7 +154,7 @@ export class Projector {
       const events = histories.get(streamId)!;
       try {
         if (streamCategory(streamId) === 'staff') {
-          rows.staff.push(staffRow(events));
+          rows.staff.push(staffRow(streamId, events as StaffEnvelope[]));
           continue;
         }
         if (streamCategory(streamId) === 'alert') {
@@ -173,7 +180,7 @@ export class Projector {
       }
     }
     rows.quarantine = quarantine;
-    return { rows, token, reevaluated: [...reevaluated].map((s) => s.slice(s.indexOf('-') + 1)), events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition };
+    return { rows, token, reevaluated: [...reevaluated].map((s) => s.slice(s.indexOf('-') + 1)), policyChanges, events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition };
   }
 
   /** Writes a projected batch; batches must be written in the order they were projected, one at a time. */
@@ -183,7 +190,7 @@ export class Projector {
     return this.writing;
   }
 
-  private async writeRows({ rows, token, reevaluated, events, quarantined, lastPosition }: ProjectedBatch): Promise<void> {
+  private async writeRows({ rows, token, reevaluated, policyChanges, events, quarantined, lastPosition }: ProjectedBatch): Promise<void> {
     try {
       // The raw events go first: a crash after them but before the rest is repaired by the redelivered batch. The
       // derived tables are independent of each other, so chDB inserts them side by side.
@@ -202,6 +209,7 @@ export class Projector {
       throw error;
     }
     if (this.storedUpTo !== undefined && lastPosition > this.storedUpTo) this.storedUpTo = lastPosition;
+    for (const id of policyChanges) this.appliedPolicyChanges.add(id);
     this.stats.batches += 1;
     this.stats.events += events;
     this.stats.quarantined += quarantined;
@@ -316,13 +324,4 @@ function mergeByVersion(before: EventEnvelope[], added: EventEnvelope[]): EventE
 
 function quarantineRow(e: EventEnvelope, reason: string): Row {
   return { event_id: e.eventId, stream_id: e.streamId, type: e.type, schema_version: e.schemaVersion, position: e.globalPosition.toString(), reason, occurred_at: chTime(e.occurredAt) };
-}
-
-function staffRow(events: EventEnvelope[]): Row {
-  const reg = events.find((e) => e.type === 'StaffMemberRegistered');
-  const d = (reg?.data ?? {}) as Record<string, any>;
-  return {
-    staff_id: d.staffId ?? events[0].streamId.slice(6), name: d.name ?? '', role: d.role ?? '', department: d.department ?? '', project_ids: d.projectIds ?? [],
-    active: events.some((e) => e.type === 'StaffMemberLeft') ? 0 : 1, version: Number(events[events.length - 1].globalPosition),
-  };
 }
