@@ -43,6 +43,7 @@ export async function startApiProcess(config: Config, options: { analytics?: Ana
     health,
     metricsToken: config.metricsToken,
     verify: verifyOptionsFrom(config),
+    timeZone: config.timeZone,
     analyticsReads: { concurrency: config.analyticsReadConcurrency, queue: config.analyticsReadQueue },
     modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone, cacheEntries: config.panelCacheEntries })],
     providers: [{ provide: ANALYTICS, useValue: db }, { provide: Freshness, useValue: freshness }],
