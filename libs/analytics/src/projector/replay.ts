@@ -9,7 +9,7 @@ import { Projector, type ProjectorOptions } from './projector';
  * live subscription's batches: during catch-up a case's events are spread over weeks of the log, and a case that
  * spans several windows is folded (and its rows written, and later merged by chDB) once per window.
  */
-export const CATCH_UP_BATCH = 100_000;
+export const CATCH_UP_BATCH = 50_000;
 /** Events per read from the store: a window is read in these steps, each read overlapping the work on the last. */
 const CATCH_UP_READ = 20_000;
 
