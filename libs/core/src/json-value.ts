@@ -31,3 +31,31 @@ function copy(value: unknown): unknown {
   }
   return out;
 }
+
+/**
+ * Whether `value` already is what `jsonValue` would make of it: plain objects and arrays of strings, finite numbers
+ * (not -0), booleans and null, nothing undefined, no holes. Such data needs no copy; checking reads it once and
+ * allocates nothing, where copying builds every object again.
+ */
+export function isJsonValue(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isJsonValue(value[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) if (!isJsonValue((value as Record<string, unknown>)[key])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}

@@ -1,4 +1,4 @@
-import { jsonValue } from './json-value';
+import { isJsonValue, jsonValue } from './json-value';
 
 describe('jsonValue', () => {
   it('equals the JSON round trip for every kind of member', () => {
@@ -19,5 +19,17 @@ describe('jsonValue', () => {
     const out = jsonValue(input);
     out.list[0].a = 2;
     expect(input.list[0].a).toBe(1);
+  });
+});
+
+describe('isJsonValue', () => {
+  it('is true exactly when the JSON round trip gives the value back unchanged', () => {
+    const plain: unknown[] = [{ a: 1, c: null, d: 'x', e: [1, { g: [] }], h: { i: { j: true } } }, ['два', 0, -1.5, false], 'text', 42, null, Object.assign(Object.create(null), { a: 1 })];
+    const not: unknown[] = [{ b: undefined }, [1, undefined], [1, , 3], { n: NaN }, { zero: -0 }, { inf: Infinity }, { when: new Date(0) }, { fn: () => 1 }, { nested: { toJSON: () => 1 } }, { s: Symbol('s') }, { big: 1n }, new (class Point { x = 1 })(), undefined];
+    for (const sample of plain) {
+      expect(isJsonValue(sample)).toBe(true);
+      expect(JSON.parse(JSON.stringify(sample))).toEqual(sample);
+    }
+    for (const sample of not) expect(isJsonValue(sample)).toBe(false);
   });
 });

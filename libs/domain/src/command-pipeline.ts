@@ -10,6 +10,7 @@ import {
   type EventEnvelope,
   type Role,
   ForbiddenError,
+  isJsonValue,
   jsonValue,
   NotFoundError,
   NUMBERED_CATEGORIES,
@@ -157,7 +158,8 @@ export class CommandPipeline {
         type: e.type,
         schemaVersion: e.schemaVersion,
         // JSON has no undefined: the data as it will read back keeps stored data, hashes and the cached state alike.
-        data: jsonValue(e.data),
+        // Decisions usually produce plain JSON already, which is checked (no allocation) rather than copied.
+        data: isJsonValue(e.data) ? e.data : jsonValue(e.data),
         metadata: {
           occurredAt: occurredAt.toISOString(),
           actor: ctx.actor,

@@ -1,6 +1,7 @@
 import type { EventStore } from '@service-ledger/event-store';
 import { seededFixture } from '../../../../test/support/chdb';
 import type { Analytics } from '../client';
+import { migrate } from '../schema';
 import { Projector } from './projector';
 import { compareDatabases, projectAll, replay } from './replay';
 import { StoreEventSource } from './source';
@@ -43,6 +44,29 @@ describe('projector: ClickHouse unavailable mid-batch', () => {
     await replay(store, fresh);
     const report = await compareDatabases(db, fresh);
     expect(report.tables.filter((t) => t.rowsA !== t.rowsB || t.checksumA !== t.checksumB)).toEqual([]);
+  }, 120_000);
+
+  it('a failed clock-history write makes the projector write whole histories again (it remembers what it wrote per case)', async () => {
+    const target = db.withDatabase(`${db.database}_history_failure`);
+    await migrate(target);
+    let historyWrites = 0;
+    // The history insert of the third batch fails once; every other table of that batch is written.
+    const failing = Object.assign(Object.create(target) as Analytics, {
+      insert: async (...args: Parameters<Analytics['insert']>) => {
+        if (args[0] === 'sla_clock_history' && ++historyWrites === 3) throw new Error('ClickHouse unavailable');
+        return target.insert(...args);
+      },
+    });
+    const projector = new Projector(failing);
+    const running = await new StoreEventSource(store, 'history-failure-test', 100, 20).start((events) => projector.handle(events));
+    await running.caughtUp;
+    await running.stop();
+    expect(historyWrites).toBeGreaterThan(3);
+    const fresh = db.withDatabase(`${db.database}_history_failure_replay`);
+    await replay(store, fresh);
+    const report = await compareDatabases(target, fresh);
+    expect(report.tables.filter((t) => t.rowsA !== t.rowsB || t.checksumA !== t.checksumB)).toEqual([]);
+    for (const d of [target, fresh]) await d.command(`DROP DATABASE \`${d.database}\``);
   }, 120_000);
 
   it('catch-up stops with the write error, although the next batch was already being read and projected', async () => {

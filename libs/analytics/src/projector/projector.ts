@@ -34,6 +34,18 @@ export interface ProjectorStats {
 
 type Row = Record<string, unknown>;
 
+/** A case's history as this projector holds it, and how much of its clock history it has written already. */
+interface CachedStream {
+  events: EventEnvelope[];
+  /**
+   * Every `sla_clock_history` row of this case with a version (event position) up to here is written, or is being
+   * written by an earlier batch whose write has not failed. A clock change is a function of the case's events up to
+   * that event and of the rules in force at the clock's start, so an older row never changes unless a policy change
+   * re-evaluates the case (which rewrites its whole history). 0: nothing known, write everything.
+   */
+  historyUpTo: number;
+}
+
 /** A batch folded into rows per table, ready to be written. */
 export interface ProjectedBatch {
   rows: Record<string, Row[]>;
@@ -45,6 +57,8 @@ export interface ProjectedBatch {
   events: number;
   quarantined: number;
   lastPosition: bigint;
+  /** The projector's write generation when this batch was folded (see `writtenGeneration`). */
+  generation: number;
 }
 
 /**
@@ -54,7 +68,12 @@ export interface ProjectedBatch {
  */
 export class Projector {
   readonly stats: ProjectorStats = { batches: 0, events: 0, quarantined: 0, lastPosition: 0n };
-  private readonly cache = new Map<string, EventEnvelope[]>();
+  private readonly cache = new Map<string, CachedStream>();
+  /**
+   * Bumped whenever a write fails: every `historyUpTo` is forgotten then (the redelivered batch writes whole
+   * histories again), and a projection that began before the failure does not record what it left out.
+   */
+  private writtenGeneration = 0;
   /** No stored raw event has a higher position (undefined: not known, ask ClickHouse). */
   private storedUpTo: bigint | undefined;
   /** The last write started, so that reading histories back waits for it. */
@@ -148,10 +167,21 @@ export class Projector {
       policyChanges.push(change.id);
       for (const id of await this.casesUnder(change)) reevaluated.add(id);
     }
-    const touched = [...new Set([...known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || OTHER_FOLDED.includes(streamCategory(s))), ...reevaluated])];
+    const touchedSet = new Set<string>();
+    for (const e of known) {
+      if (touchedSet.has(e.streamId)) continue;
+      const category = streamCategory(e.streamId);
+      if (CASE_CATEGORIES.includes(category) || OTHER_FOLDED.includes(category)) touchedSet.add(e.streamId);
+    }
+    for (const id of reevaluated) touchedSet.add(id);
+    const touched = [...touchedSet];
+    const generation = this.writtenGeneration;
     const histories = await this.histories(touched, known);
+    // What this batch's history rows will have covered, recorded once the batch is folded (see CachedStream).
+    const covered: [CachedStream, number][] = [];
     for (const streamId of touched) {
-      const events = histories.get(streamId)!;
+      const cached = histories.get(streamId)!;
+      const events = cached.events;
       try {
         if (streamCategory(streamId) === 'staff') {
           rows.staff.push(staffRow(streamId, events as StaffEnvelope[]));
@@ -169,7 +199,11 @@ export class Projector {
         const r = projectCase(events, this.casePolicy(history, events[0].projectId));
         rows.cases.push(r.case);
         rows.sla_clocks.push(...r.clocks);
-        rows.sla_clock_history.push(...r.clockHistory);
+        // Only clock changes this projector has not written yet: a case folded again for a later event repeats every
+        // earlier change, identical to the row already stored. A re-evaluated case's history is deleted and rewritten.
+        const upTo = reevaluated.has(streamId) ? 0 : cached.historyUpTo;
+        for (const h of r.clockHistory) if ((h.version as number) > upTo) rows.sla_clock_history.push(h);
+        covered.push([cached, Number(events[events.length - 1].globalPosition)]);
         rows.satisfaction.push(...r.satisfaction);
         if (r.complaintCategory) rows.complaint_categories.push(r.complaintCategory);
         rows.staff_performance.push(...r.staff);
@@ -179,13 +213,16 @@ export class Projector {
         this.cache.delete(streamId);
       }
     }
+    if (generation === this.writtenGeneration) for (const [cached, upTo] of covered) cached.historyUpTo = Math.max(cached.historyUpTo, upTo);
     rows.quarantine = quarantine;
-    return { rows, token, reevaluated: [...reevaluated].map((s) => s.slice(s.indexOf('-') + 1)), policyChanges, events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition };
+    return { rows, token, reevaluated: [...reevaluated].map((s) => s.slice(s.indexOf('-') + 1)), policyChanges, events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition, generation };
   }
 
   /** Writes a projected batch; batches must be written in the order they were projected, one at a time. */
   write(projected: ProjectedBatch | null): Promise<void> {
     if (!projected) return Promise.resolve();
+    // Folded before a write failed, it left out clock history that the failed write may have lost.
+    if (projected.generation !== this.writtenGeneration) return Promise.reject(new Error('batch projected before a failed write: project it again'));
     this.writing = this.writeRows(projected);
     return this.writing;
   }
@@ -204,8 +241,11 @@ export class Projector {
       const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
       if (failed) throw failed.reason;
     } catch (error) {
-      // Some of the batch may be stored: ask ClickHouse again rather than trust the high-water mark.
+      // Some of the batch may be stored: ask ClickHouse again rather than trust the high-water mark, and write whole
+      // clock histories again (this batch's, and any batch projected meanwhile, may be lost).
       this.storedUpTo = undefined;
+      this.writtenGeneration += 1;
+      for (const cached of this.cache.values()) cached.historyUpTo = 0;
       throw error;
     }
     if (this.storedUpTo !== undefined && lastPosition > this.storedUpTo) this.storedUpTo = lastPosition;
@@ -217,8 +257,8 @@ export class Projector {
   }
 
   /** Full history of each touched stream: cache or ClickHouse, merged with the batch (deduplicated by version). */
-  private async histories(streamIds: string[], batch: EventEnvelope[]): Promise<Map<string, EventEnvelope[]>> {
-    const result = new Map<string, EventEnvelope[]>();
+  private async histories(streamIds: string[], batch: EventEnvelope[]): Promise<Map<string, CachedStream>> {
+    const result = new Map<string, CachedStream>();
     const byStream = new Map<string, EventEnvelope[]>();
     for (const e of batch) {
       const list = byStream.get(e.streamId);
@@ -230,7 +270,10 @@ export class Projector {
       // Positions grow with stream versions, so a stream that starts in this batch above everything stored has no
       // stored history: during catch-up that is nearly every new case, and asking ClickHouse would cost the most.
       const storedUpTo = await this.highWaterMark();
-      missing = missing.filter((s) => !byStream.get(s)?.some((e) => e.streamVersion === 1 && e.globalPosition > storedUpTo));
+      missing = missing.filter((s) => {
+        const first = byStream.get(s)?.[0];
+        return !(first && first.streamVersion === 1 && first.globalPosition > storedUpTo);
+      });
     }
     // A write still in flight may hold the events we are about to read back.
     if (missing.length > 0) await this.writing.catch(() => undefined);
@@ -239,19 +282,27 @@ export class Projector {
       const chunk = missing.slice(i, i + 2000);
       const rows = await this.db.query<RawRow>('SELECT * FROM {{events}} FINAL WHERE stream_id IN {ids:Array(String)} ORDER BY stream_id, stream_version', { ids: chunk });
       for (const r of rows) {
-        const list = stored.get(r.stream_id) ?? [];
-        list.push(fromRaw(r));
-        stored.set(r.stream_id, list);
+        const list = stored.get(r.stream_id);
+        if (list) list.push(fromRaw(r));
+        else stored.set(r.stream_id, [fromRaw(r)]);
       }
     }
     for (const id of streamIds) {
-      const before = this.cache.get(id) ?? stored.get(id) ?? [];
+      const cached = this.cache.get(id);
       const added = byStream.get(id) ?? [];
-      // Usually the batch just continues the history; a redelivered or reordered batch is merged by version.
-      const continues = added.every((e, i) => e.streamVersion > (i === 0 ? (before[before.length - 1]?.streamVersion ?? 0) : added[i - 1].streamVersion));
-      const events = continues ? before.concat(added) : mergeByVersion(before, added);
-      result.set(id, events);
-      this.remember(id, events);
+      let entry: CachedStream;
+      if (cached) {
+        // Usually the batch just continues the history (appended in place: the cache owns the array); a redelivered
+        // or reordered batch is merged by version.
+        if (continues(cached.events, added)) for (const e of added) cached.events.push(e);
+        else cached.events = mergeByVersion(cached.events, added);
+        entry = cached;
+      } else {
+        const before = stored.get(id) ?? [];
+        entry = { events: continues(before, added) ? before.concat(added) : mergeByVersion(before, added), historyUpTo: 0 };
+      }
+      result.set(id, entry);
+      this.remember(id, entry);
     }
     return result;
   }
@@ -266,11 +317,11 @@ export class Projector {
     return this.storedUpTo;
   }
 
-  private remember(id: string, events: EventEnvelope[]): void {
+  private remember(id: string, entry: CachedStream): void {
     const limit = this.options.cacheSize ?? 50_000;
     if (limit <= 0) return;
     this.cache.delete(id);
-    this.cache.set(id, events);
+    this.cache.set(id, entry);
     if (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
   }
 }
@@ -314,6 +365,16 @@ function fromRaw(r: RawRow): EventEnvelope {
     actor: { staffId: r.actor_id, role: r.actor_role as EventEnvelope['actor']['role'] }, projectId: r.project_id, correlationId: r.correlation_id, causationId: r.causation_id,
     ...(r.case_number ? { caseNumber: r.case_number } : {}),
   };
+}
+
+/** Whether `added` (in batch order) follows `before` version by version, with nothing delivered twice. */
+function continues(before: EventEnvelope[], added: EventEnvelope[]): boolean {
+  let last = before.length ? before[before.length - 1].streamVersion : 0;
+  for (const e of added) {
+    if (e.streamVersion <= last) return false;
+    last = e.streamVersion;
+  }
+  return true;
 }
 
 function mergeByVersion(before: EventEnvelope[], added: EventEnvelope[]): EventEnvelope[] {

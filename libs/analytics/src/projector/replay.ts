@@ -1,33 +1,47 @@
+import type { EventEnvelope } from '@service-ledger/core';
 import { START, type EventStore } from '@service-ledger/event-store';
 import type { Analytics } from '../client';
 import { migrate, PROJECTION_TABLES } from '../schema';
 import { Projector, type ProjectorOptions } from './projector';
 
 /**
- * Events per catch-up batch. Larger than the live subscription's: a case spread over fewer batches is folded and
- * written fewer times, and chDB creates (and later merges) fewer parts.
+ * Events per catch-up window: each window's touched cases are folded once and written once. Much larger than the
+ * live subscription's batches: during catch-up a case's events are spread over weeks of the log, and a case that
+ * spans several windows is folded (and its rows written, and later merged by chDB) once per window.
  */
-export const CATCH_UP_BATCH = 20_000;
+export const CATCH_UP_BATCH = 50_000;
+/** Events per read from the store: a window is read in these steps, each read overlapping the work on the last. */
+const CATCH_UP_READ = 20_000;
 
 /**
- * Feeds the whole global log (up to `untilPosition`, if given) through a projector, batch by batch. chDB writes off
- * the JavaScript thread, so while one batch is written the next is read from the store and projected.
+ * Feeds the whole global log (up to `untilPosition`, if given) through a projector, window by window (`batchSize`
+ * events, read from the store in steps of at most CATCH_UP_READ). chDB writes off the JavaScript thread, so while one
+ * window is written the next is read from the store and projected.
  */
 export async function projectAll(store: EventStore, projector: Projector, batchSize = CATCH_UP_BATCH, untilPosition?: bigint): Promise<number> {
   // A promise in flight fails while another is awaited: mark it handled now, it is still awaited (and thrown) below.
   const inFlight = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
+  const readSize = Math.min(batchSize, CATCH_UP_READ);
   let events = 0;
   let writing: Promise<void> = Promise.resolve();
-  let next = inFlight(store.readAll({ after: START, limit: batchSize }));
-  for (;;) {
-    const batch = await next;
-    if (batch.events.length === 0) break;
-    next = inFlight(store.readAll({ after: batch.checkpoint, limit: batchSize }));
-    const wanted = untilPosition === undefined ? batch.events : batch.events.filter((e) => e.globalPosition <= untilPosition);
-    const projected = await projector.project(wanted);
+  let next = inFlight(store.readAll({ after: START, limit: readSize }));
+  for (let ended = false; !ended; ) {
+    let window: EventEnvelope[] = [];
+    while (window.length < batchSize) {
+      const batch = await next;
+      if (batch.events.length === 0) {
+        ended = true;
+        break;
+      }
+      next = inFlight(store.readAll({ after: batch.checkpoint, limit: readSize }));
+      const wanted = untilPosition === undefined ? batch.events : batch.events.filter((e) => e.globalPosition <= untilPosition);
+      window = window.length === 0 ? wanted : window.concat(wanted);
+    }
+    if (window.length === 0) continue;
+    const projected = await projector.project(window);
     await writing;
     writing = inFlight(projector.write(projected));
-    events += wanted.length;
+    events += window.length;
   }
   await writing;
   return events;

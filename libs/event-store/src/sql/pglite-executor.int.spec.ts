@@ -42,4 +42,23 @@ describe('PGlite executor: prepared statements', () => {
     await rolledBack;
     expect(await sql.query('SELECT id FROM t')).toEqual([{ id: 3 }]);
   });
+
+  it('orders prepared statements, queries and transactions as they were called, whichever runs at once', async () => {
+    const insert = 'INSERT INTO t (id, note) VALUES ($1, $2)';
+    const calls: Promise<unknown>[] = [];
+    for (let id = 1; id <= 30; id++) {
+      if (id % 10 === 0) calls.push(sql.transaction(async (tx) => tx.query('UPDATE t SET note = $1 WHERE id < $2', [`tx${id}`, id])));
+      else if (id % 7 === 0) calls.push(sql.query("SELECT count(*)::int AS n FROM t WHERE note LIKE 'p%'"));
+      calls.push(sql.prepared(insert, [id, `p${id}`]));
+    }
+    const results = await Promise.all(calls);
+    // Each count saw exactly the prepared inserts called before it, and each transaction updated exactly those rows.
+    expect(results.filter((r): r is { n: number }[] => Array.isArray(r) && r.length === 1 && 'n' in (r[0] as object)).map((r) => r[0].n)).toEqual([6, 4, 1, 8]);
+    expect(await sql.query('SELECT note, count(*)::int AS n FROM t GROUP BY note ORDER BY note')).toEqual([{ note: 'p30', n: 1 }, { note: 'tx30', n: 29 }]);
+  });
+
+  it('a prepared statement with a syntax error is refused, and the connection stays usable', async () => {
+    await expect(sql.prepared('SELEC 1', [])).rejects.toMatchObject({ code: '42601' });
+    expect(await sql.prepared('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
+  });
 });

@@ -1,13 +1,20 @@
 import { type messages, PGlite, protocol, types } from '@electric-sql/pglite';
 import { type SqlExecutor, type SqlQueryable, StatementNames } from './executor';
 
-/** PGlite is one connection: its transactions are serialised, which is exactly what the store needs. */
+/**
+ * PGlite is one connection: its transactions are serialised, which is exactly what the store needs. Every call on
+ * it goes through this executor's own queue (`exclusive`), so PGlite's query lock is never contended and prepared
+ * statements skip it: they run the wire protocol synchronously (`execProtocolRawSync`), at once when nothing is
+ * queued.
+ */
 export class PgliteExecutor implements SqlExecutor {
   private readonly statements = new StatementNames();
   /** Result columns of each statement parsed on this connection (learnt once, with Describe). */
   private readonly columns = new Map<string, Column[]>();
-  /** Orders `prepared` calls and transactions: a prepared statement must never run inside someone's open transaction. */
+  /** Orders every call: a prepared statement must never run inside someone's open transaction or query. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Calls queued or running; 0 means the connection is idle and a prepared statement may run right away. */
+  private pending = 0;
 
   private constructor(private readonly db: PGlite) {}
 
@@ -21,34 +28,44 @@ export class PgliteExecutor implements SqlExecutor {
     return new PgliteExecutor(db);
   }
 
-  async query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.db.query<R>(sql, params)).rows;
+  query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.exclusive(async () => (await this.db.query<R>(sql, params)).rows);
   }
 
   /**
    * PGlite's `query` parses, describes and plans on every call, in six protocol round trips into the WASM engine, each
-   * through its own message bookkeeping. A named statement is parsed and described once; each call is then one
-   * Bind/Execute/Sync buffer through `execProtocolRaw`, read with the protocol parser. Scalar parameters only.
+   * through its own message bookkeeping and locks. A named statement is parsed and described once; each call is then
+   * one Bind/Execute/Sync buffer through `execProtocolRawSync`, read with the protocol parser. Scalar parameters only.
    */
   prepared<R>(sql: string, params: unknown[]): Promise<R[]> {
-    return this.exclusive(() =>
-      this.db.runExclusive(async () => {
-        const name = this.statements.nameOf(sql);
-        let columns = this.columns.get(name);
-        if (!columns) {
-          const parsed = await this.db.execProtocol(concat([protocol.serialize.parse({ name, text: sql }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]));
-          const description = parsed.messages.find((m): m is messages.RowDescriptionMessage => m.name === 'rowDescription');
-          columns = description?.fields.map((f) => ({ name: f.name, type: f.dataTypeID })) ?? [];
-          this.columns.set(name, columns);
-        }
-        // Memory and Node file systems (the only ones a server opens) write through: there is nothing to sync.
-        const reply = await this.db.execProtocolRaw(
-          concat([protocol.serialize.bind({ statement: name, values: params.map(toText) }), protocol.serialize.execute({}), protocol.serialize.sync()]),
-          { syncToFs: false },
-        );
-        return readRows<R>(reply, columns);
-      }),
-    );
+    if (this.pending > 0) return this.exclusive(async () => this.runPrepared<R>(sql, params));
+    try {
+      return Promise.resolve(this.runPrepared<R>(sql, params));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** One prepared statement, start to end without yielding: only called while no other call is running. */
+  private runPrepared<R>(sql: string, params: unknown[]): R[] {
+    if (this.db.closed) throw new Error('PGlite is closed');
+    const name = this.statements.nameOf(sql);
+    let columns = this.columns.get(name);
+    if (!columns) {
+      const reply = this.db.execProtocolRawSync(concat([protocol.serialize.parse({ name, text: sql }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]));
+      let description: messages.RowDescriptionMessage | undefined;
+      let error: messages.DatabaseError | undefined;
+      new protocol.Parser().parse(reply, (message) => {
+        if (message.name === 'rowDescription') description = message as messages.RowDescriptionMessage;
+        else if (message.name === 'error') error ??= message as messages.DatabaseError;
+      });
+      if (error) throw error;
+      columns = description?.fields.map((f) => ({ name: f.name, type: f.dataTypeID })) ?? [];
+      this.columns.set(name, columns);
+    }
+    // Memory and Node file systems (the only ones a server opens) write through: there is nothing to sync.
+    const reply = this.db.execProtocolRawSync(concat([protocol.serialize.bind({ statement: name, values: params.map(toText) }), protocol.serialize.execute({}), protocol.serialize.sync()]));
+    return readRows<R>(reply, columns);
   }
 
   /**
@@ -77,16 +94,22 @@ export class PgliteExecutor implements SqlExecutor {
   }
 
   async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
+    await this.exclusive(() => this.db.exec(sql));
   }
 
   async close(): Promise<void> {
-    if (!this.db.closed) await this.db.close();
+    await this.exclusive(async () => {
+      if (!this.db.closed) await this.db.close();
+    });
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending += 1;
     const run = this.tail.then(fn, fn);
-    this.tail = run.catch(() => undefined);
+    const done = () => {
+      this.pending -= 1;
+    };
+    this.tail = run.then(done, done);
     return run;
   }
 }
