@@ -208,12 +208,13 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
 
 export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine', 'alerts', 'visitors', 'event_facts'] as const;
 
-export async function migrate(db: Analytics): Promise<void> {
+/** Applies every migration not yet applied; `through` stops after that one (tests of an upgrade from an older version). */
+export async function migrate(db: Analytics, options: { through?: number } = {}): Promise<void> {
   await db.command(`CREATE DATABASE IF NOT EXISTS \`${db.database}\``);
   await db.command(`CREATE TABLE IF NOT EXISTS {{schema_migrations}} (id UInt32, name String, applied_at DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree ORDER BY id`);
   const applied = new Set((await db.query<{ id: number }>('SELECT id FROM {{schema_migrations}} FINAL')).map((r) => Number(r.id)));
   for (const m of MIGRATIONS) {
-    if (applied.has(m.id)) continue;
+    if (applied.has(m.id) || m.id > (options.through ?? Infinity)) continue;
     for (const statement of m.statements) await db.command(statement);
     await db.insert('schema_migrations', [{ id: m.id, name: m.name, applied_at: new Date().toISOString() }]);
   }
