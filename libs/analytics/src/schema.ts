@@ -2,9 +2,19 @@ import type { Analytics } from './client';
 
 /**
  * Versioned migrations, applied in order and recorded in `schema_migrations`. The same SQL runs on chDB and on a
- * ClickHouse server. Every projection table is a ReplacingMergeTree keyed by what makes a row unique, with the
- * case's last global position as version, so delivering an event twice or replaying all history gives the same
- * rows (read with FINAL). No table holds owner names, phones or ID numbers.
+ * ClickHouse server. Every projection table is a ReplacingMergeTree whose sorting key ends with what makes a row
+ * unique, with the case's last global position as version, so delivering an event twice or replaying all history
+ * gives the same rows (read with FINAL). No table holds owner names, phones or ID numbers.
+ *
+ * Design (migration 5): panels, KPI runs and exports filter by project and a month or time range, so the large
+ * tables are partitioned by month and sorted by (project, time, unique key), on instants that never move for a
+ * row: a case's opening (its first event), a visit, a complaint's receipt, a credit's case receipt. A clock's start
+ * moves when its case reopens or a policy change re-evaluates it, so clocks are placed by their case's opening.
+ * Moving instants (completion, closure, clock start and deadline) get min/max skip indexes, which ClickHouse applies
+ * under FINAL exactly (`use_skip_indexes_if_final_exact_mode`). With the partition column in the key, FINAL merges
+ * each selected partition on its own and skips single-part partitions (`enable_automatic_decision_for_merging_
+ * across_partitions_for_final`). Changing a key means recreating a table: such a migration drops and recreates the
+ * tables, `events` included, and the projector replays the store into them when it finds `events` empty.
  */
 /** Rows replaced by a higher version of the same key: re-projecting a case or a clock overwrites its row. */
 const replacingMergeTree = (versionColumn = 'version') => `ENGINE = ReplacingMergeTree(${versionColumn})`;
