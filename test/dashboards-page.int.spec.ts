@@ -1,23 +1,17 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { ANALYTICS, type Analytics, Projector, projectAll } from '@service-ledger/analytics';
+import { type Analytics, Projector, projectAll } from '@service-ledger/analytics';
 import { Scenario } from '@service-ledger/testing';
 import { TokenService } from '@service-ledger/auth';
 import type { EventStore } from '@service-ledger/event-store';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AnalyticsApiModule, createApp, DashboardsModule } from '@service-ledger/api';
+import type { Browser, Page } from 'playwright-core';
 import { DASHBOARDS, VALUE_LABELS } from '@service-ledger/dashboards';
 import { TEST_SECRET } from './support/api';
+import { describeInBrowser, launchChromium, servePages } from './support/browser';
 import { sampleCompany } from './support/sample';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') throw new Error(`Debian chromium is required in CI (${CHROMIUM}); run infra/test-deps.sh`);
-if (!hasChromium) console.warn(`\n*** SKIPPING dashboard page tests: ${CHROMIUM} not installed (apt-get install chromium) ***\n`);
-const describeBrowser = hasChromium ? describe : describe.skip;
-
-describeBrowser('built-in /dashboards page in Debian Chromium', () => {
+describeInBrowser('dashboard page')('built-in /dashboards page in Debian Chromium', () => {
   let store: EventStore;
   let db: Analytics;
   let app: INestApplication;
@@ -37,10 +31,8 @@ describeBrowser('built-in /dashboards page in Debian Chromium', () => {
     await s.run('ClassifyComplaint', { complaintId: major, nature: 'valid', content: 'sudden_event', topic: 'water', reasonable: true, major: true }, '2026-10-12T10:20:00', 'supervisor', 'P01-supervisor-1', 'P01');
     await s.run('ReportMajorComplaint', { complaintId: major, place: '3栋', symptoms: '整栋停水', handlingPlan: '抢修人员已到场' }, '2026-10-12T10:30:00', 'supervisor', 'P01-supervisor-1', 'P01');
     await projectAll(store, new Projector(db));
-    app = await createApp({ store, tokens, logLevel: 'silent', modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    ({ app, base } = await servePages({ store, db, tokens }));
+    browser = await launchChromium();
     mkdirSync(artifacts, { recursive: true });
     mkdirSync(screenshots, { recursive: true });
   }, 240_000);

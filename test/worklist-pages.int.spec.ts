@@ -1,26 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { ANALYTICS, type Analytics, Projector } from '@service-ledger/analytics';
-import { AnalyticsApiModule, createApp, DashboardsModule } from '@service-ledger/api';
+import { type Analytics, Projector } from '@service-ledger/analytics';
 import { TokenService } from '@service-ledger/auth';
 import { FixedClock, newId, type Role } from '@service-ledger/core';
-import { CLOCK, CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/domain';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { complaintPayload, contextFor, repairPayload } from '@service-ledger/testing';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { TEST_SECRET } from './support/api';
+import { describeInBrowser, launchChromium, servePages } from './support/browser';
 import { testAnalytics } from './support/chdb';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') throw new Error(`Debian chromium is required in CI (${CHROMIUM}); run infra/test-deps.sh`);
-if (!hasChromium) console.warn(`\n*** SKIPPING worklist page tests: ${CHROMIUM} not installed (apt-get install chromium) ***\n`);
-const describeBrowser = hasChromium ? describe : describe.skip;
 
 const NOW = new Date('2026-11-20T10:00:00.000Z');
 
-describeBrowser('worklist, case timeline and visitor register pages in Debian Chromium', () => {
+describeInBrowser('worklist page')('worklist, case timeline and visitor register pages in Debian Chromium', () => {
   let store: EventStore;
   let db: Analytics;
   let app: INestApplication;
@@ -50,10 +44,8 @@ describeBrowser('worklist, case timeline and visitor register pages in Debian Ch
     await run('ReceiveComplaint', complaintPayload(newId(), 'P01'), 'receptionist', '2026-11-20T09:30:00Z');
     await run('CheckInVisitor', { visitorId: newId(), projectId: 'P01', visitor: { name: '周九', phone: '13600001234', idDocumentNo: '110101199001011234' }, hostLocation: { building: '2', unit: '0501' }, purpose: '送货 delivery' }, 'receptionist', '2026-11-20T03:00:00Z');
     await new Projector(db).handle((await store.readAll({ limit: 1000 })).events);
-    app = await createApp({ store, tokens, clock, logLevel: 'silent', modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }, { provide: CLOCK, useValue: clock }] });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    ({ app, base } = await servePages({ store, db, tokens, clock }));
+    browser = await launchChromium();
     mkdirSync(artifacts, { recursive: true });
   }, 240_000);
 

@@ -114,8 +114,15 @@ export function grafanaDashboard(d: Dashboard): Record<string, unknown> {
     .withVariable(variable('department', '部门 Department', VARIABLE_QUERIES.department))
     .withVariable(variable('staff', '员工 Person', VARIABLE_QUERIES.staff));
   for (const p of d.panels) b.withPanel(panel(p) as never);
+  return laidOut(b);
+}
+
+/**
+ * The built dashboard with its panels laid out left to right in rows of 24 columns and numbered (Grafana needs
+ * unique panel ids): the business dashboards and the operations dashboard share it.
+ */
+export function laidOut(b: DashboardBuilder): Record<string, unknown> {
   const json = b.build() as unknown as { panels: { id?: number; gridPos?: { x: number; y: number; w: number; h: number } }[] };
-  // Lay panels out left to right in rows of 24 columns and number them (Grafana needs unique panel ids).
   let [x, y, rowHeight] = [0, 0, 0];
   json.panels.forEach((p, i) => {
     const { w, h } = p.gridPos!;

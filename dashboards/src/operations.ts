@@ -2,6 +2,7 @@ import { DashboardBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@graf
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { laidOut } from './grafana';
 
 /** The Prometheus that scrapes every process's /metrics (provisioned under this uid). */
 export const PROMETHEUS = { type: 'prometheus', uid: 'service-ledger-prometheus' };
@@ -55,15 +56,5 @@ export function operationsDashboard(): Record<string, unknown> {
     p.queries.forEach((q, i) => builder.withTarget(new DataqueryBuilder().refId(String.fromCharCode(65 + i)).datasource(PROMETHEUS).expr(q.expr).legendFormat(q.legend)));
     b.withPanel(builder as never);
   }
-  const json = b.build() as unknown as { panels: { id?: number; gridPos?: { x: number; y: number; w: number; h: number } }[] };
-  let [x, y, rowHeight] = [0, 0, 0];
-  json.panels.forEach((p, i) => {
-    const { w, h } = p.gridPos!;
-    if (x + w > 24) [x, y, rowHeight] = [0, y + rowHeight, 0];
-    p.id = i + 1;
-    p.gridPos = { x, y, w, h };
-    x += w;
-    rowHeight = Math.max(rowHeight, h);
-  });
-  return json as unknown as Record<string, unknown>;
+  return laidOut(b);
 }

@@ -6,7 +6,6 @@ import { fail } from './commands/fail';
 import { registerImportCommand } from './commands/import';
 import { registerKpiCommands } from './commands/kpi';
 import { registerPolicyCommands } from './commands/policy';
-import { registerReplayCommand } from './commands/replay';
 import { registerSeedCommand } from './commands/seed';
 import { registerSetupCommands } from './commands/setup';
 import { registerStartCommand } from './commands/start';
@@ -17,7 +16,6 @@ const program = new Command('service-ledger').description('Service Ledger: event
 registerStartCommand(program);
 registerImportCommand(program);
 registerSeedCommand(program);
-registerReplayCommand(program);
 registerKpiCommands(program);
 registerPolicyCommands(program);
 registerAuditCommands(program, fail);

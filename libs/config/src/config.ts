@@ -37,6 +37,8 @@ export const SETTINGS = {
   kafkaBrokers: { env: 'SL_KAFKA_BROKERS', description: 'Comma-separated Kafka brokers (distributed shape: relay and projector)', schema: z.string().optional() },
   kafkaTopicPrefix: { env: 'SL_KAFKA_TOPIC_PREFIX', default: 'service-ledger', description: 'Prefix of the Kafka topics', schema: z.string().regex(/^[A-Za-z0-9._-]+$/) },
   kafkaPartitions: { env: 'SL_KAFKA_PARTITIONS', default: '6', description: 'Partitions of the events topic', schema: int(1, 1000) },
+  kafkaReplicationFactor: { env: 'SL_KAFKA_REPLICATION_FACTOR', default: '1', description: 'Replicas of each topic when this deployment creates them (3 on a production cluster; at most the number of brokers)', schema: int(1, 16) },
+  kafkaRetentionHours: { env: 'SL_KAFKA_RETENTION_HOURS', default: '168', description: 'How long topics keep messages when this deployment creates them; projections are rebuilt from the store, never from the topic', schema: int(1, 87600) },
   opsHost: { env: 'SL_OPS_HOST', default: '127.0.0.1', description: 'Address of the ops listener (GET /health, GET /metrics) of the relay, projector, scheduler and, when SL_OPS_PORT is set, the API', schema: z.string().min(1) },
   opsPort: { env: 'SL_OPS_PORT', description: 'Port of the ops listener; relay, projector and scheduler default to 9464 (give each process on one host its own), the API opens one only when set (0 = any free port)', schema: int(0, 65535).optional() },
   metricsToken: { env: 'SL_METRICS_TOKEN', description: 'Bearer token /metrics requires (≥ 16 chars). Unset: the API port does not serve /metrics at all, only the loopback ops listener does', schema: z.string().min(16).optional() },

@@ -20,6 +20,12 @@ export type IntakeOutcome =
 /** A message that is not a command at all (no JSON object, no usable commandId): it goes to the dead-letter topic. */
 export class MalformedCommandError extends Error {}
 
+/**
+ * The largest message the intake reads: the API's request body limit (256 KiB), so a command the API would refuse
+ * cannot come in through Kafka instead, and a huge message is not parsed at all.
+ */
+export const MAX_INTAKE_MESSAGE_BYTES = 256 * 1024;
+
 const commandIdOnly = z.object({ commandId: z.uuid(), command: z.string().max(100).optional() });
 
 /**
@@ -29,6 +35,7 @@ const commandIdOnly = z.object({ commandId: z.uuid(), command: z.string().max(10
  * (the message is retried); every other refusal is an outcome with the rule and the field.
  */
 export async function applyIntakeMessage(pipeline: CommandPipeline, producer: ProducerIdentity, value: string, correlationId?: string): Promise<IntakeOutcome> {
+  if (Buffer.byteLength(value, 'utf8') > MAX_INTAKE_MESSAGE_BYTES) throw new MalformedCommandError(`message larger than ${MAX_INTAKE_MESSAGE_BYTES / 1024} KiB (the API's body limit)`);
   let json: unknown;
   try {
     json = JSON.parse(value);

@@ -111,30 +111,32 @@ export function registerAuditCommands(program: Command, fail: (e: unknown) => ne
         fail(error);
       }
     });
-  audit
-    .command('replay')
-    .option('--into <database>', 'fresh ClickHouse database for the proof (default <live>_proof)')
-    .description('Rebuild every projection into a fresh database and compare it with the live tables and every closed month’s KPI export')
-    .action(async (opts: { into?: string }) => {
-      try {
-        const config = loadConfig();
-        const store = await openStore(config);
-        const live = openAnalytics(config);
-        await migrate(live);
-        const proof = await proveReplay(store, live, { target: opts.into, timeZone: config.timeZone });
-        await new AccessLogWriter(store).record(operator(), { what: 'audit_replay', target: '', unmasked: false, details: { equal: proof.equal, events: proof.events, beyondLive: proof.beyondLive, months: proof.months.length } });
-        console.log(`replayed ${proof.events} events (the whole store)`);
-        if (proof.beyondLive) console.log(`DIFFERS ${proof.beyondLive} events in the store were never projected into the live tables (positions ${proof.beyondLiveSample.join(', ')}${proof.beyondLive > 10 ? ', …' : ''})`);
-        for (const t of proof.tables) console.log(`${t.rowsA === t.rowsB && t.checksumA === t.checksumB ? 'equal  ' : 'DIFFERS'} table ${t.table.padEnd(22)} live ${t.rowsA} rows (${t.checksumA}), replay ${t.rowsB} rows (${t.checksumB})`);
-        for (const m of proof.months) console.log(`${m.equal ? 'equal  ' : 'DIFFERS'} KPI export ${m.month}`);
-        console.log(proof.equal ? 'EQUAL: the dashboards and exports follow from the history' : 'DIFFERENT: see the lines marked DIFFERS');
-        await store.close();
-        await live.close();
-        process.exit(proof.equal ? 0 : 3);
-      } catch (error) {
-        fail(error);
-      }
-    });
+  const replayProof = async (opts: { into?: string }) => {
+    try {
+      const config = loadConfig();
+      const store = await openStore(config);
+      const live = openAnalytics(config);
+      await migrate(live);
+      const started = Date.now();
+      const proof = await proveReplay(store, live, { target: opts.into, timeZone: config.timeZone });
+      await new AccessLogWriter(store).record(operator(), { what: 'audit_replay', target: '', unmasked: false, details: { equal: proof.equal, events: proof.events, beyondLive: proof.beyondLive, months: proof.months.length } });
+      console.log(`replayed ${proof.events} events (the whole store) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (proof.beyondLive) console.log(`DIFFERS ${proof.beyondLive} events in the store were never projected into the live tables (positions ${proof.beyondLiveSample.join(', ')}${proof.beyondLive > 10 ? ', …' : ''})`);
+      for (const t of proof.tables) console.log(`${t.rowsA === t.rowsB && t.checksumA === t.checksumB ? 'equal  ' : 'DIFFERS'} table ${t.table.padEnd(22)} live ${t.rowsA} rows (${t.checksumA}), replay ${t.rowsB} rows (${t.checksumB})`);
+      for (const m of proof.months) console.log(`${m.equal ? 'equal  ' : 'DIFFERS'} KPI export ${m.month}`);
+      console.log(proof.equal ? 'EQUAL: the dashboards and exports follow from the history' : 'DIFFERENT: see the lines marked DIFFERS');
+      await store.close();
+      await live.close();
+      process.exit(proof.equal ? 0 : 3);
+    } catch (error) {
+      fail(error);
+    }
+  };
+  const replayDescription = 'Rebuild every projection from the whole store into a fresh database and compare it with the live tables and every closed month’s KPI export (exit 3 when anything differs; stop the server first when it uses chDB)';
+  const intoHelp = 'fresh ClickHouse database for the proof (default <live>_proof)';
+  audit.command('replay').option('--into <database>', intoHelp).description(replayDescription).action(replayProof);
+  // The same command at the top level, where earlier versions had a second, weaker replay: one proof, one report.
+  program.command('replay').option('--into <database>', intoHelp).description(`${replayDescription}; the same as \`audit replay\``).action(replayProof);
 }
 
 function printReport(report: VerifyReport, seconds: number): void {

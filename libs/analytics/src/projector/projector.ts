@@ -39,6 +39,8 @@ export interface ProjectedBatch {
   token: string;
   /** Cases re-evaluated because a policy change in the batch applies to clocks they already had. */
   reevaluated: string[];
+  /** The policy changes behind `reevaluated`: applied once their rows are written. */
+  policyChanges: string[];
   events: number;
   quarantined: number;
   lastPosition: bigint;
@@ -61,6 +63,11 @@ export class Projector {
    * restart or another instance knows them too): a change takes effect without a restart.
    */
   private policies: PolicyHistory | null = null;
+  /**
+   * Policy changes whose re-evaluation this projector has written. A change arrives on every Kafka partition (each
+   * instance must see it in order with its own cases), so an instance owning several partitions gets several copies.
+   */
+  private readonly appliedPolicyChanges = new Set<string>();
 
   constructor(
     readonly db: Analytics,
@@ -135,11 +142,15 @@ export class Projector {
     }
     const history = await this.policyHistory();
     const reevaluated = new Set<string>();
+    const policyChanges: string[] = [];
     for (const e of known) {
       if (e.type !== 'PolicyChanged') continue;
       const change = changeFromEvent(e);
       history.add(change);
-      // Every delivery of the change re-evaluates (a redelivered batch must rewrite what its failed write lost).
+      // Re-evaluated on every delivery until a write of it has succeeded (a redelivered batch must rewrite what its
+      // failed write lost); the change's copies on this instance's other partitions then cost nothing.
+      if (this.appliedPolicyChanges.has(change.id)) continue;
+      policyChanges.push(change.id);
       for (const id of await this.casesUnder(change)) reevaluated.add(id);
     }
     const touched = [...new Set([...known.map((e) => e.streamId).filter((s) => CASE_CATEGORIES.includes(streamCategory(s)) || OTHER_FOLDED.includes(streamCategory(s))), ...reevaluated])];
@@ -174,7 +185,7 @@ export class Projector {
       }
     }
     rows.quarantine = quarantine;
-    return { rows, token, reevaluated: [...reevaluated].map((s) => s.slice(s.indexOf('-') + 1)), events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition };
+    return { rows, token, reevaluated: [...reevaluated].map((s) => s.slice(s.indexOf('-') + 1)), policyChanges, events: batch.length, quarantined: quarantine.length, lastPosition: batch[batch.length - 1].globalPosition };
   }
 
   /** Writes a projected batch; batches must be written in the order they were projected, one at a time. */
@@ -184,7 +195,7 @@ export class Projector {
     return this.writing;
   }
 
-  private async writeRows({ rows, token, reevaluated, events, quarantined, lastPosition }: ProjectedBatch): Promise<void> {
+  private async writeRows({ rows, token, reevaluated, policyChanges, events, quarantined, lastPosition }: ProjectedBatch): Promise<void> {
     try {
       // The raw events go first: a crash after them but before the rest is repaired by the redelivered batch. The
       // derived tables are independent of each other, so chDB inserts them side by side.
@@ -203,6 +214,7 @@ export class Projector {
       throw error;
     }
     if (this.storedUpTo !== undefined && lastPosition > this.storedUpTo) this.storedUpTo = lastPosition;
+    for (const id of policyChanges) this.appliedPolicyChanges.add(id);
     this.stats.batches += 1;
     this.stats.events += events;
     this.stats.quarantined += quarantined;
