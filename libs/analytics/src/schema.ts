@@ -147,14 +147,14 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
         causation_id Nullable(String), data String, case_number String DEFAULT ''
       ) ${replacingMergeTree('position')} ORDER BY (stream_id, stream_version)`,
       // The few event types panels and KPIs count straight from the log (payments, complaint places, policy changes),
-      // copied on insert into a table sorted by project and time. Its rows replace like the source's (same key, same
-      // version), so an event delivered twice is still one row.
+      // copied on insert into a table sorted by project and time, with the case id for the KPI drill-down. Its rows
+      // replace like the source's (same key, same version), so an event delivered twice is still one row.
       `CREATE TABLE {{event_facts}} (
-        event_id UUID, stream_id String, stream_version UInt32, position UInt64, type LowCardinality(String), project_id LowCardinality(String),
+        event_id UUID, stream_id String, case_id String, stream_version UInt32, position UInt64, type LowCardinality(String), project_id LowCardinality(String),
         occurred_at ${INSTANT}, recorded_at ${INSTANT}, actor_id String, actor_role LowCardinality(String), data String
       ) ${replacingMergeTree('position')} PARTITION BY toYYYYMM(occurred_at) ORDER BY (project_id, type, occurred_at, event_id)`,
       `CREATE MATERIALIZED VIEW {{event_facts_feed}} TO {{event_facts}} AS
-        SELECT event_id, stream_id, stream_version, position, type, project_id, occurred_at, recorded_at, actor_id, actor_role, data FROM {{events}}
+        SELECT event_id, stream_id, case_id, stream_version, position, type, project_id, occurred_at, recorded_at, actor_id, actor_role, data FROM {{events}}
         WHERE type IN (${FACT_TYPES.map((t) => `'${t}'`).join(', ')})`,
       `CREATE TABLE {{cases}} (
         case_id String, case_type LowCardinality(String), project_id LowCardinality(String), building String,
