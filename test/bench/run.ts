@@ -5,11 +5,18 @@
  *   BENCH_ONLY=P1,P4       only these workloads (all when unset)
  *   BENCH_EVENTS           size of the store-backed dataset for P2, P3, P5, P7 (default 200000)
  *   BENCH_COMMANDS         commands through the pipeline for P1 (default 8000: 4 projects' first 3 months)
- *   BENCH_BIG_EVENTS       at least this many events in the big dataset for P4 and P6 (default 10000000): generated
- *                          in memory and fed straight into the projector (no store), the load timed and printed
- *   BENCH_BIG_PROJECTS     projects in the big dataset (default 200); each is scaled up to reach BENCH_BIG_EVENTS
+ *   BENCH_BIG_EVENTS       at least this many events in the big dataset for P4 and P6 (default 10000000)
+ *   BENCH_BIG_PROJECTS     projects in the big dataset (default 200)
+ *   BENCH_BIG_BASE_PROJECTS projects really generated and projected (default 20); ClickHouse copies them, renamed,
+ *                          up to BENCH_BIG_PROJECTS (see big-dataset.ts)
  *   BENCH_CHDB_DIR         chDB data directory; when given it is kept, and a big dataset already loaded there with
  *                          the same sizes is reused. Otherwise a temporary directory is used and deleted at the end.
+ *   BENCH_P4_ROUNDS        requests per panel and side for P4 (default 21, split over BENCH_RUNS runs)
+ *   BENCH_RUNS             runs behind each min / median / max ratio (default 3)
+ *   BENCH_LOAD_SECONDS     length of each L load run (default 30)
+ *   BENCH_L1_CLIENTS       concurrent readers (default 50); BENCH_L2_CLIENTS concurrent writers (default 200)
+ *   BENCH_LOAD_PORT        the L server's port on 127.0.0.1 (default 3400)
+ *   BENCH_LOAD_DIR         the L server's scratch folder; kept and reused (seeded store, chDB) when given
  */
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
@@ -27,8 +34,9 @@ import { bulkEvents, generateHistory } from '@service-ledger/seed';
 import { CommandPipeline } from '@service-ledger/domain';
 import { TokenService } from '@service-ledger/auth';
 import { toMessage, ensureTopics, kafkaClient, KafkaEventConsumer, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
-import { createApp, AnalyticsApiModule, DashboardsModule } from '@service-ledger/api';
-import { DASHBOARDS, panelParams, parseFilters, toApiSql } from '@service-ledger/dashboards';
+import { bigDataset } from './big-dataset';
+import { p4, p4Table, type P4Result } from './p4';
+import { loadTable, loadWorkloads, type LoadRow } from './load';
 
 interface Row {
   id: string;
@@ -46,6 +54,9 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 8000);
 const BIG_EVENTS = Number(process.env.BENCH_BIG_EVENTS ?? 10_000_000);
 const BIG_PROJECTS = Number(process.env.BENCH_BIG_PROJECTS ?? 200);
+const BIG_BASE_PROJECTS = Number(process.env.BENCH_BIG_BASE_PROJECTS ?? 20);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const P4_ROUNDS = Number(process.env.BENCH_P4_ROUNDS ?? 21);
 /** chDB binds one data directory per process: both datasets live in it, as databases `bench` and `big`. */
 const CHDB_DIR = process.env.BENCH_CHDB_DIR ?? mkdtempSync(join(tmpdir(), 'sl-bench-chdb-'));
 /** BENCH_ONLY=P1,P2 runs only those workloads (all when unset). */
@@ -132,55 +143,6 @@ async function dataset(): Promise<{ store: SqlEventStore; db: Analytics; loaded:
   return { store, db, loaded, projects };
 }
 
-/**
- * The big dataset for P4 and P6: BENCH_BIG_PROJECTS projects over 12 months, each scaled up so the history holds
- * at least BENCH_BIG_EVENTS events, generated in bounded memory and fed straight into the projector in large
- * batches (P4 and P6 query the projected tables, not the store). Reused when BENCH_CHDB_DIR already holds it.
- */
-async function bigDataset(): Promise<{ db: Analytics; events: number; projects: number }> {
-  const db = Analytics.open({ kind: 'chdb', path: CHDB_DIR, database: 'big' });
-  const marker = join(CHDB_DIR, 'big-dataset.json');
-  const sizes = { target: BIG_EVENTS, projects: BIG_PROJECTS, seed: 1, until: until.toISOString() };
-  if (existsSync(marker)) {
-    const loaded = JSON.parse(readFileSync(marker, 'utf8'));
-    if (JSON.stringify(loaded.sizes) === JSON.stringify(sizes)) {
-      log(`big dataset: reusing ${loaded.events} events, ${BIG_PROJECTS} projects in ${CHDB_DIR} (loaded in ${loaded.seconds.toFixed(0)} s)`);
-      return { db, events: loaded.events, projects: BIG_PROJECTS };
-    }
-  }
-  await db.command('DROP DATABASE IF EXISTS `big`');
-  await migrate(db);
-  // A project of scale 1 has about 7000 events a year; the margin keeps the total above the target.
-  const scale = Math.max(1, BIG_EVENTS / (BIG_PROJECTS * 6500));
-  const projector = new Projector(db, { cacheSize: 300_000 });
-  // 10 000 events a batch measured fastest: smaller batches pay per-insert overhead, larger ones re-scan the batch.
-  const gen = bulkEvents({ projects: BIG_PROJECTS, months: 12, seed: 1, until, scale }, 10_000);
-  let events = 0;
-  let generating = 0;
-  let projecting = 0;
-  const t0 = process.hrtime.bigint();
-  for (let next = 1_000_000; ; ) {
-    const g = process.hrtime.bigint();
-    const r = gen.next();
-    generating += seconds(g);
-    if (r.done) break;
-    const p = process.hrtime.bigint();
-    await projector.handle(r.value);
-    projecting += seconds(p);
-    events += r.value.length;
-    if (events >= next) {
-      log(`big dataset: ${events} events in ${seconds(t0).toFixed(0)} s (generate ${generating.toFixed(0)} s, project ${projecting.toFixed(0)} s)`);
-      next += 1_000_000;
-    }
-  }
-  const total = seconds(t0);
-  log(`big dataset: ${events} events, ${BIG_PROJECTS} projects (scale ${scale.toFixed(2)}), 12 months loaded in ${total.toFixed(0)} s: generate ${generating.toFixed(0)} s, project ${projecting.toFixed(0)} s (${(events / projecting).toFixed(0)} events/s)`);
-  if (events < BIG_EVENTS) log(`big dataset: WARNING ${events} events, fewer than BENCH_BIG_EVENTS=${BIG_EVENTS}`);
-  record({ id: 'load', workload: `big dataset: generate ${events} events and project them into chDB`, figure: total, unit: 's', baseline: 'projection alone', baselineFigure: projecting, ratio: projecting / total, target: 'report', note: `${BIG_PROJECTS} projects × 12 months, scale ${scale.toFixed(2)}; generation ${generating.toFixed(0)} s` });
-  writeFileSync(marker, JSON.stringify({ sizes, events, seconds: total, generating, projecting }));
-  return { db, events, projects: BIG_PROJECTS };
-}
-
 async function p2(store: EventStore, db: Analytics, loaded: number) {
   const projector = new Projector(db, { cacheSize: 100_000 });
   const t0 = process.hrtime.bigint();
@@ -197,44 +159,6 @@ async function p2(store: EventStore, db: Analytics, loaded: number) {
   }
   const raw = loaded / seconds(t1);
   record({ id: 'P2', workload: `projection catch-up of ${loaded} events into chDB`, figure: rate, unit: 'events/s', baseline: 'raw chDB insert of the same rows (store read included)', baselineFigure: raw, ratio: rate / raw, target: '≥ 60 %', note: 'projector folds every case, evaluates SLA clocks and writes 9 tables' });
-}
-
-async function api(store: EventStore, db: Analytics) {
-  const tokens = new TokenService('bench-secret-bench-secret-bench-secret-0000');
-  const app = await createApp({ store, tokens, logLevel: 'silent', modules: [AnalyticsApiModule.register(), DashboardsModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  return { app, base, token: tokens.issue({ staffId: 'bench', role: 'gm_office', projects: '*', permissions: [] }) };
-}
-
-async function p4(db: Analytics, events: number) {
-  // The API's event store is only for its own bookkeeping here: the panels read the big projected dataset.
-  const store = await createEventStore({ kind: 'pglite' });
-  const { app, base, token } = await api(store, db);
-  const apiTimes: number[] = [];
-  const sqlTimes: number[] = [];
-  // The last 12 months, as the page asks by default; the baseline binds exactly the parameters the API binds.
-  const range = { from: '2025-12', to: '2026-11' };
-  const params = panelParams(parseFilters(range, until, 'Asia/Shanghai'), [], 'Asia/Shanghai');
-  for (let round = 0; round < 5; round++) {
-    for (const d of DASHBOARDS) {
-      for (const p of d.panels) {
-        let t0 = process.hrtime.bigint();
-        const res = await fetch(`${base}/api/dashboards/${d.id}/panels/${p.id}/data?from=${range.from}&to=${range.to}`, { headers: { Authorization: `Bearer ${token}` } });
-        if (!res.ok) throw new Error(`P4: ${d.id}/${p.id} answered ${res.status}: ${await res.text()}`);
-        await res.json();
-        apiTimes.push(seconds(t0) * 1000);
-        t0 = process.hrtime.bigint();
-        await db.query(toApiSql(p.sql, (t) => db.table(t)), params);
-        sqlTimes.push(seconds(t0) * 1000);
-      }
-    }
-  }
-  for (const q of [50, 95, 99]) {
-    record({ id: `P4 p${q}`, workload: `dashboard panel via the API (${events} events)`, figure: pct(apiTimes, q), unit: 'ms', baseline: 'same SQL straight on chDB', baselineFigure: pct(sqlTimes, q), ratio: pct(sqlTimes, q) / pct(apiTimes, q), target: 'overhead < 20 % (ratio ≥ 83 %)' });
-  }
-  await app.close();
-  await store.close();
 }
 
 /** P5: command accepted → visible in a KPI query, with the projector following the store as in npm start. */
@@ -427,10 +351,28 @@ async function main() {
     if (want('P7')) await p7(store);
     await store.close();
   }
+  let p4Result: P4Result | null = null;
+  let big: Awaited<ReturnType<typeof bigDataset>> | null = null;
   if (['P4', 'P6'].some(want)) {
-    const big = await bigDataset();
-    if (want('P4')) await p4(big.db, big.events);
+    big = await bigDataset({ dir: CHDB_DIR, events: BIG_EVENTS, projects: BIG_PROJECTS, baseProjects: BIG_BASE_PROJECTS, until, log });
+    if (!big.load.reused) {
+      record({ id: 'load', workload: `big dataset: ${big.load.baseEvents} events generated and projected, copied ×${big.load.copies} in ClickHouse → ${big.events} events`, figure: big.load.seconds, unit: 's', baseline: 'projection of the base slice alone', baselineFigure: big.load.projecting, ratio: big.load.projecting / big.load.seconds, target: 'report', note: `generation ${big.load.generating.toFixed(0)} s, copy ${big.load.copying.toFixed(0)} s` });
+    }
+    if (want('P4')) p4Result = await p4(big.db, { until, rounds: P4_ROUNDS, runs: RUNS, log });
     if (want('P6')) await p6(big.db, big.projects);
+  }
+  let loadRows: LoadRow[] = [];
+  if (['L1', 'L2', 'L3'].some(want)) {
+    loadRows = await loadWorkloads({
+      want,
+      seconds: Number(process.env.BENCH_LOAD_SECONDS ?? 30),
+      runs: RUNS,
+      readers: Number(process.env.BENCH_L1_CLIENTS ?? 50),
+      writers: Number(process.env.BENCH_L2_CLIENTS ?? 200),
+      port: Number(process.env.BENCH_LOAD_PORT ?? 3400),
+      dir: process.env.BENCH_LOAD_DIR,
+      log,
+    });
   }
   if (!process.env.BENCH_CHDB_DIR) rmSync(CHDB_DIR, { recursive: true, force: true });
   const result = {
@@ -438,14 +380,19 @@ async function main() {
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
     versions: { node: process.version, ...Object.fromEntries(['chdb', '@electric-sql/pglite', 'kafkajs', '@clickhouse/client', '@nestjs/core'].map((p) => [p, JSON.parse(readFileSync(join('node_modules', p, 'package.json'), 'utf8')).version])) },
     commit,
-    sizes: { events: EVENTS, commands: COMMANDS, bigEvents: BIG_EVENTS, bigProjects: BIG_PROJECTS, only: ONLY },
+    sizes: { events: EVENTS, commands: COMMANDS, bigEvents: BIG_EVENTS, bigProjects: BIG_PROJECTS, bigBaseProjects: BIG_BASE_PROJECTS, runs: RUNS, only: ONLY },
     rows,
+    big: big ? { events: big.events, projects: big.projects, load: big.load } : undefined,
+    p4: p4Result ?? undefined,
+    load: loadRows.length ? loadRows : undefined,
   };
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(join('bench-results', 'latest.json'), JSON.stringify(result, null, 2));
   console.log('| id | workload | figure | baseline (same run) | ratio | target |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.id} | ${r.workload} | ${r.figure.toFixed(1)} ${r.unit} | ${r.baseline}: ${r.baselineFigure.toFixed(1)} ${r.unit} | ${(r.ratio * 100).toFixed(0)} % | ${r.target} |`);
+  if (p4Result && big) console.log(['', ...p4Table(p4Result, big.events, big.projects)].join('\n'));
+  if (loadRows.length) console.log(['', 'L — the embedded server (npm start) under HTTP load, autocannon in its own process', '', ...loadTable(loadRows)].join('\n'));
   console.log(`\n${result.machine.cores} cores, ${result.machine.memoryGiB} GiB, node ${process.version}, commit ${result.commit.slice(0, 10)}; JSON in bench-results/latest.json`);
   process.exit(0);
 }

@@ -1267,7 +1267,7 @@ export interface components {
             /** @example 400 */
             statusCode: number;
             /**
-             * @description validation_failed, malformed_json, unauthorized, forbidden, not_found, rule_violated, concurrency_conflict, payload_too_large, dependency_unavailable, internal_error
+             * @description validation_failed, malformed_json, unauthorized, forbidden, not_found, rule_violated, concurrency_conflict, payload_too_large, dependency_unavailable, overloaded, internal_error
              * @example validation_failed
              */
             error: string;
@@ -1432,7 +1432,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1505,7 +1505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1578,7 +1578,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1658,7 +1658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1737,7 +1737,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1806,7 +1806,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1882,7 +1882,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1985,7 +1985,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2063,7 +2063,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2143,7 +2143,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2219,7 +2219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2291,7 +2291,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2367,7 +2367,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2447,7 +2447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2523,7 +2523,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2599,7 +2599,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2714,7 +2714,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2789,7 +2789,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2874,7 +2874,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2952,7 +2952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3039,7 +3039,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3118,7 +3118,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3205,7 +3205,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3312,7 +3312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3416,7 +3416,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3516,7 +3516,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3630,7 +3630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3739,7 +3739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3843,7 +3843,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3947,7 +3947,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4050,7 +4050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4153,7 +4153,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4260,7 +4260,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4364,7 +4364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4464,7 +4464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4567,7 +4567,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4668,7 +4668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4771,7 +4771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,7 +4872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4997,7 +4997,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5099,7 +5099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5202,7 +5202,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5302,7 +5302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5405,7 +5405,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5505,7 +5505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5606,7 +5606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5710,7 +5710,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5810,7 +5810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5913,7 +5913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6013,7 +6013,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6116,7 +6116,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6224,7 +6224,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6327,7 +6327,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6430,7 +6430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6537,7 +6537,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6638,7 +6638,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6755,7 +6755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6858,7 +6858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6959,7 +6959,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7071,7 +7071,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7182,7 +7182,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7282,7 +7282,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7443,7 +7443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7558,7 +7558,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7661,7 +7661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7761,7 +7761,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds */
+            /** @description A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
-import type { Aggregate, EventEnvelope } from '@service-ledger/core';
-import type { AlertRaised } from './events';
+import { type Aggregate, exhaustive, typedAggregate } from '@service-ledger/core';
+import type { AlertEvent, AlertRaised } from './events';
 
 export type RouteStatus = 'pending' | 'delivered' | 'dead';
 
@@ -9,24 +9,23 @@ export interface AlertState {
 }
 
 /** One alert's life: raised for some routes, each delivered or dead-lettered, dead ones retried by an admin. */
-export const alertAggregate: Aggregate<AlertState> = {
+export const alertAggregate: Aggregate<AlertState> = typedAggregate<AlertState, AlertEvent>({
   initialState: () => ({ raised: null, routes: {} }),
-  evolve: (state, e: EventEnvelope) => {
-    const d = e.data as Record<string, any>;
+  evolve: (state, e): AlertState => {
     switch (e.type) {
       case 'AlertRaised':
-        return { raised: d as AlertRaised['data'], routes: Object.fromEntries((d.routes as { name: string }[]).map((r) => [r.name, { status: 'pending' as const, attempts: 0 }])) };
+        return { raised: e.data, routes: Object.fromEntries(e.data.routes.map((r) => [r.name, { status: 'pending' as const, attempts: 0 }])) };
       case 'AlertDelivered':
-        return { ...state, routes: { ...state.routes, [d.route]: { status: 'delivered', attempts: d.attempts } } };
+        return { ...state, routes: { ...state.routes, [e.data.route]: { status: 'delivered', attempts: e.data.attempts } } };
       case 'AlertDeliveryFailed':
-        return { ...state, routes: { ...state.routes, [d.route]: { status: 'dead', attempts: d.attempts, error: d.error } } };
+        return { ...state, routes: { ...state.routes, [e.data.route]: { status: 'dead', attempts: e.data.attempts, error: e.data.error } } };
       case 'AlertRetryRequested':
-        return { ...state, routes: { ...state.routes, ...Object.fromEntries((d.routes as string[]).map((r) => [r, { ...state.routes[r], status: 'pending' as const }])) } };
+        return { ...state, routes: { ...state.routes, ...Object.fromEntries(e.data.routes.map((r) => [r, { ...state.routes[r], status: 'pending' as const }])) } };
       default:
-        return state;
+        return exhaustive(e) ?? state;
     }
   },
-};
+});
 
 export function pendingRoutes(state: AlertState): string[] {
   return Object.entries(state.routes).filter(([, r]) => r.status === 'pending').map(([name]) => name);

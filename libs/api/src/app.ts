@@ -20,6 +20,7 @@ import { correlationIdOf } from './commands.controller';
 import { AccessLog } from './access-log';
 import { type ApiVerifyOptions, AuditVerifyJobs, VERIFY_OPTIONS } from './verify-jobs';
 import { hardenHttp } from './http-hardening';
+import { AnalyticsGate, type AnalyticsGateOptions } from './analytics-gate';
 import { setupOpenApi } from './openapi';
 
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface AppDeps {
   health?: Health;
   /** Bearer token for /metrics on the API port; without it the API port does not serve metrics. */
   metricsToken?: string;
+  /** How many analytics reads run at once and how many may wait (then 503 + Retry-After); see AnalyticsGate. */
+  analyticsReads?: AnalyticsGateOptions;
 }
 
 /** Builds the Nest application for tests, the embedded start and the distributed API alike. */
@@ -53,6 +56,7 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
     { provide: Health, useValue: health },
     { provide: METRICS_TOKEN, useValue: deps.metricsToken ?? null },
     Freshness,
+    { provide: AnalyticsGate, useValue: new AnalyticsGate(deps.analyticsReads, metrics) },
     AccessLog,
     { provide: VERIFY_OPTIONS, useValue: deps.verify ?? {} },
     AuditVerifyJobs,

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DependencyUnavailableError, DomainRuleViolation, ServiceLedgerError, UnsupportedMediaTypeError, ValidationError, WrongExpectedVersionError } from '@service-ledger/core';
+import { DependencyUnavailableError, DomainRuleViolation, OverloadedError, ServiceLedgerError, UnsupportedMediaTypeError, ValidationError, WrongExpectedVersionError } from '@service-ledger/core';
 import type { Request, Response } from 'express';
 
 /** One JSON error shape for every failure; never a stack trace or an SQL message. */
@@ -15,6 +15,9 @@ export class ErrorFilter implements ExceptionFilter {
       // Nothing was changed: the client should retry, and /health names the dependency.
       response.setHeader('Retry-After', String(error.retryAfterSeconds));
       this.logger.warn(`${error.message} (${(error.cause as Error | undefined)?.message ?? 'no detail'})`);
+    } else if (error instanceof OverloadedError) {
+      // Load shedding, not a fault: the caller retries after the queue has drained (no stack in the log).
+      response.setHeader('Retry-After', String(error.retryAfterSeconds));
     } else if (status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     // A client that went away mid-body has nobody left to answer. Not `request.destroyed`: Node destroys every request
     // stream once its body has been read (autoDestroy), so that test left every failed POST without an answer.

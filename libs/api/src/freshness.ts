@@ -18,7 +18,6 @@ export interface ProjectionFreshness {
 @Injectable()
 export class Freshness {
   private readonly monitor: GlobalLogMonitor | null;
-  private cached: { at: number; value: Promise<ProjectionFreshness> } | null = null;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -27,14 +26,52 @@ export class Freshness {
     this.monitor = store instanceof SqlEventStore ? new GlobalLogMonitor(store) : null;
   }
 
-  /** Cached for a second: a dashboard page asks once per panel. */
+  /**
+   * Cached for a second: a dashboard page asks once per panel. When the second is over, the next read starts a new
+   * one and, until it answers, callers get the last answer: under load every request of that moment would otherwise
+   * wait for the same position query.
+   */
   of(): Promise<ProjectionFreshness> {
-    if (!this.cached || Date.now() - this.cached.at > 1000) {
-      const value = this.read();
-      value.catch(() => (this.cached = null));
-      this.cached = { at: Date.now(), value };
-    }
-    return this.cached.value;
+    if (!this.cached || Date.now() - this.cached.at > 1000) this.remember(this.read());
+    return !this.cached!.settled && this.last ? Promise.resolve(this.last) : this.cached!.value;
+  }
+
+  private cached: { at: number; value: Promise<ProjectionFreshness>; settled: boolean } | null = null;
+  /** The last position read, served while the next read runs (dropped when the projector says it moved). */
+  private last: ProjectionFreshness | null = null;
+  private generation = 0;
+
+  private remember(value: Promise<ProjectionFreshness>): void {
+    const generation = this.generation;
+    const cached = { at: Date.now(), value, settled: false };
+    value.then(
+      (v) => {
+        cached.settled = true;
+        // A read that started before the projector moved must not become the "last" answer after it.
+        if (generation === this.generation) this.last = v;
+      },
+      () => this.cached === cached && (this.cached = null),
+    );
+    this.cached = cached;
+  }
+
+  /**
+   * The projector of this process has written a batch ending at `projected` (its last event: the projector writes
+   * in log order, so that is the highest projected position). Answers use it at once, without asking analytics for
+   * its position — under write load that query would queue behind the projector's own inserts for every request.
+   * Without it, the next answer reads the position again.
+   */
+  moved(projected?: { position: string; lastEventRecordedAt: string | null }): void {
+    this.generation++;
+    this.last = null;
+    this.cached = null;
+    if (projected) this.remember(this.withHead(projected));
+  }
+
+  private async withHead(projected: { position: string; lastEventRecordedAt: string | null }): Promise<ProjectionFreshness> {
+    const head = (await this.monitor?.head().catch(() => null)) ?? null;
+    const behind = head === null ? null : Number(head > BigInt(projected.position) ? head - BigInt(projected.position) : 0n);
+    return { position: projected.position, lastEventRecordedAt: projected.lastEventRecordedAt, storeHead: head?.toString() ?? null, behind };
   }
 
   private async read(): Promise<ProjectionFreshness> {

@@ -6,3 +6,6 @@ export { DASHBOARDS_TIME_ZONE } from './dashboards/dashboards.tokens';
 export { routeAccess, type RouteAccess } from './route-access';
 export { AlertEventsModule } from './worklist/alert-events.module';
 export { Freshness, type ProjectionFreshness } from './freshness';
+export { AnalyticsGate, type AnalyticsGateOptions } from './analytics-gate';
+export { DASHBOARDS_CACHE_ENTRIES } from './dashboards/dashboards.tokens';
+export { readsTheClock } from './dashboards/panel-results';

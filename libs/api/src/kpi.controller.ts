@@ -8,6 +8,7 @@ import { ForbiddenError, ValidationError } from '@service-ledger/core';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
 import { AccessLog } from './access-log';
 import { Freshness } from './freshness';
+import { AnalyticsGate } from './analytics-gate';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -38,6 +39,7 @@ export class KpiController {
     @Inject(REPORTS_TIME_ZONE) private readonly timeZone: string,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
     @Inject(Freshness) private readonly freshness: Freshness,
+    @Inject(AnalyticsGate) private readonly gate: AnalyticsGate,
   ) {}
 
   @Get('kpis')
@@ -47,7 +49,7 @@ export class KpiController {
   @ApiQuery({ name: 'staff', required: false })
   async kpis(@Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
-    return { filters, kpis: await runKpis(this.db, { ...filters, timeZone: this.timeZone }), projection: await this.freshness.of() };
+    return { filters, kpis: await this.gate.run(() => runKpis(this.db, { ...filters, timeZone: this.timeZone })), projection: await this.freshness.of() };
   }
 
   /** Drill-down: the case ids behind a KPI's numerator and denominator. */
@@ -56,7 +58,7 @@ export class KpiController {
   @ApiQuery({ name: 'project', required: false })
   async cases(@Param('id') id: string, @Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
-    return { kpi: id, filters, ...(await kpiCases(this.db, id, { ...filters, timeZone: this.timeZone })), projection: await this.freshness.of() };
+    return { kpi: id, filters, ...(await this.gate.run(() => kpiCases(this.db, id, { ...filters, timeZone: this.timeZone }))), projection: await this.freshness.of() };
   }
 
   @Get('staff/scorecard')

@@ -96,5 +96,5 @@ export const ERROR_RESPONSES: Record<string, string> = {
   '404': 'Unknown case, or one outside the token\'s projects (indistinguishable on purpose)',
   '409': 'Illegal in the current state (`rule`) or concurrent change (`streamId`)',
   '413': 'Request body over 256 kB',
-  '503': 'A dependency (event store, analytics) is unavailable: nothing changed; retry after `Retry-After` seconds',
+  '503': 'A dependency (event store, analytics) is unavailable, or too many analytics reads are waiting (`overloaded`): nothing changed; retry after `Retry-After` seconds',
 };

@@ -22,7 +22,7 @@ export class ErrorIssueDto {
 /** Every error response: 400, 401, 403, 404, 409, 413, 503. */
 export class ErrorDto {
   @ApiProperty({ example: 400 }) statusCode!: number;
-  @ApiProperty({ example: 'validation_failed', description: 'validation_failed, malformed_json, unauthorized, forbidden, not_found, rule_violated, concurrency_conflict, payload_too_large, dependency_unavailable, internal_error' })
+  @ApiProperty({ example: 'validation_failed', description: 'validation_failed, malformed_json, unauthorized, forbidden, not_found, rule_violated, concurrency_conflict, payload_too_large, dependency_unavailable, overloaded, internal_error' })
   error!: string;
   @ApiProperty() message!: string;
   @ApiPropertyOptional({ type: [ErrorIssueDto], description: 'validation_failed: the fields and rules broken' }) issues?: ErrorIssueDto[];

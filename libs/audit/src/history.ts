@@ -2,7 +2,8 @@ import { type EventEnvelope, isCaseNumber, NotFoundError, ValidationError } from
 import { loadCase } from '@service-ledger/domain';
 import type { EventStore } from '@service-ledger/event-store';
 import { changeView, FRONT_DESK_DEPARTMENT, loadPolicyHistory, PolicyHistory, type PolicyChange } from '@service-ledger/policies';
-import { evaluateCaseClocks, type SlaClock } from '@service-ledger/sla';
+import { evaluateCaseClocks } from '@service-ledger/analytics';
+import type { SlaClock } from '@service-ledger/sla';
 
 const CATEGORIES = ['complaint', 'repair', 'help', 'visit', 'visitor', 'project', 'staff', 'access'];
 

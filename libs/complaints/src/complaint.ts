@@ -1,5 +1,4 @@
-import type { EventEnvelope } from '@service-ledger/core';
-import type { Aggregate } from '@service-ledger/core';
+import { type Aggregate, exhaustive, typedAggregate } from '@service-ledger/core';
 import type { ComplaintEvent, EscalationLevel } from './events';
 import { ESCALATION_LEVELS } from './events';
 
@@ -23,13 +22,12 @@ export interface ComplaintState {
 
 export const stepIndex = (s: ComplaintStep | null): number => (s === null ? -1 : COMPLAINT_STEPS.indexOf(s));
 
-export const complaintAggregate: Aggregate<ComplaintState> = {
+export const complaintAggregate: Aggregate<ComplaintState> = typedAggregate<ComplaintState, ComplaintEvent>({
   initialState: () => ({ exists: false, step: null, major: false, majorReported: false, majorAnalysed: false, escalation: null, reopenCount: 0, replies: 0 }),
-  evolve(state, envelope: EventEnvelope): ComplaintState {
-    const e = envelope as unknown as ComplaintEvent;
+  evolve(state, e): ComplaintState {
     switch (e.type) {
       case 'ComplaintReceived':
-        return { ...state, exists: true, step: 'received', receivedAt: envelope.occurredAt, firstResponderId: e.data.firstResponderId };
+        return { ...state, exists: true, step: 'received', receivedAt: e.occurredAt, firstResponderId: e.data.firstResponderId };
       case 'ComplaintClassified':
         return { ...state, step: stepIndex(state.step) < 1 ? 'classified' : state.step, major: e.data.major };
       case 'ComplaintInvestigated':
@@ -56,9 +54,9 @@ export const complaintAggregate: Aggregate<ComplaintState> = {
       case 'MajorComplaintAnalysed':
         return { ...state, majorAnalysed: true };
       default:
-        return state;
+        return exhaustive(e) ?? state;
     }
   },
-};
+});
 
 export const escalationRank = (l: EscalationLevel | null): number => (l === null ? -1 : ESCALATION_LEVELS.indexOf(l));

@@ -66,7 +66,7 @@ export interface NewEvent<E extends DomainEvent = DomainEvent> {
 }
 
 /** A stored event as read back from any adapter. */
-export interface EventEnvelope<E extends DomainEvent = DomainEvent> {
+export interface EventEnvelope<E extends DomainEvent<string, unknown> = DomainEvent> {
   /** UUIDv7. */
   eventId: string;
   streamId: string;
@@ -87,6 +87,18 @@ export interface EventEnvelope<E extends DomainEvent = DomainEvent> {
   /** Readable case number (`P01-202610-0042`) on the case-creating event, when the store assigned one. */
   caseNumber?: string;
 }
+
+/**
+ * One envelope per member of an event union, so `switch (e.type)` narrows `e.data` to that event's payload
+ * (`EventEnvelope<ComplaintEvent>` pairs any type with any payload). Read sides fold arrays of these.
+ */
+export type EnvelopeOf<E extends DomainEvent<string, unknown>> = E extends DomainEvent<string, unknown> ? EventEnvelope<E> : never;
+
+/** A type guard for one member of an envelope union: `events.filter(ofType('RepairPaused'))` keeps its payload type. */
+export const ofType =
+  <T extends string>(type: T) =>
+  <E extends { type: string }>(e: E): e is Extract<E, { type: T }> =>
+    e.type === type;
 
 /** Stream ids are `<category>-<id>`, e.g. `repair-01J…`; the category is the aggregate kind. */
 export function streamCategory(streamId: string): string {

@@ -96,3 +96,18 @@ export class DependencyUnavailableError extends ServiceLedgerError {
  * 'no_stream' (must not exist), 'stream_exists', or 'any'.
  */
 export type ExpectedVersion = number | 'no_stream' | 'stream_exists' | 'any';
+
+/**
+ * The process is busy with as many analytics reads as it will queue: nothing was done, retrying shortly is right.
+ * HTTP 503 with Retry-After. Commands never get it: they do not wait behind reads.
+ */
+export class OverloadedError extends ServiceLedgerError {
+  readonly httpStatus = 503;
+  readonly code = 'overloaded';
+  constructor(
+    readonly retryAfterSeconds = 1,
+    message = 'too many analytics reads are waiting; retry shortly',
+  ) {
+    super(message);
+  }
+}

@@ -10,3 +10,4 @@ export * from './json-value';
 export * as schemas from './schemas';
 export * from './case-number';
 export * from './input-safety';
+export * from './read-side';

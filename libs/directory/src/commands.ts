@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { type Aggregate, type DomainCommand, ensure, event, ROLES, type Role, schemas as field } from '@service-ledger/core';
-import { PROJECT_STREAM, STAFF_STREAM } from './events';
+import { type Aggregate, type DomainCommand, ensure, event, ROLES, type Role, schemas as field, typedAggregate } from '@service-ledger/core';
+import { PROJECT_STREAM, type ProjectRegistered, STAFF_STREAM, type StaffMemberLeft, type StaffMemberRegistered } from './events';
 
 export interface ProjectState {
   exists: boolean;
@@ -9,14 +9,14 @@ export interface StaffState {
   exists: boolean;
   left: boolean;
 }
-const projectAggregate: Aggregate<ProjectState> = {
+const projectAggregate: Aggregate<ProjectState> = typedAggregate<ProjectState, ProjectRegistered>({
   initialState: () => ({ exists: false }),
   evolve: (state, e) => (e.type === 'ProjectRegistered' ? { exists: true } : state),
-};
-const staffAggregate: Aggregate<StaffState> = {
+});
+const staffAggregate: Aggregate<StaffState> = typedAggregate<StaffState, StaffMemberRegistered | StaffMemberLeft>({
   initialState: () => ({ exists: false, left: false }),
   evolve: (state, e) => (e.type === 'StaffMemberRegistered' ? { ...state, exists: true } : e.type === 'StaffMemberLeft' ? { ...state, left: true } : state),
-};
+});
 
 const ADMINS: readonly Role[] = ['admin', 'system'];
 const staffRoles = ROLES.filter((r) => r !== 'system') as [Role, ...Role[]];

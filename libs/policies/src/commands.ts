@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Aggregate, type DomainCommand, ensure, event, schemas as field } from '@service-ledger/core';
+import { type Aggregate, type DomainCommand, ensure, event, schemas as field, typedAggregate } from '@service-ledger/core';
 import type { SlaPolicy } from '@service-ledger/sla';
 import { policySections, type SlaSection } from './document';
 import { COMPANY_PROJECT, COMPANY_SCOPE, type PolicyChanged, policyStream, type StoredSections } from './events';
@@ -8,10 +8,10 @@ export interface PolicyScopeState {
   changes: number;
 }
 
-const policyAggregate: Aggregate<PolicyScopeState> = {
+const policyAggregate: Aggregate<PolicyScopeState> = typedAggregate<PolicyScopeState, PolicyChanged>({
   initialState: () => ({ changes: 0 }),
-  evolve: (state, e) => (e.type === 'PolicyChanged' ? { changes: (e.data as PolicyChanged['data']).change } : state),
-};
+  evolve: (state, e) => (e.type === 'PolicyChanged' ? { changes: e.data.change } : state),
+});
 
 const SLA_NAMES: Record<keyof SlaSection, keyof SlaPolicy> = {
   urgentArrival: 'urgentArrivalMs', urgentFix: 'urgentFixMs', generalFix: 'generalFixMs', assessment: 'assessmentMs', helpAnswer: 'helpAnswerMs',

@@ -1,5 +1,6 @@
+import { complaintClocks, type ComplaintEnvelope } from '@service-ledger/complaints';
 import type { EventEnvelope } from '@service-ledger/core';
-import { evaluateCaseClocks } from '@service-ledger/sla';
+import { evaluateClocks } from '@service-ledger/sla';
 import { event } from '@service-ledger/core';
 import { given } from '@service-ledger/testing';
 import { changePolicySchema, PolicyHistory, policyCommands, type PolicySectionsInput } from './index';
@@ -25,13 +26,13 @@ function change(projectId: string | undefined, effectiveFrom: string, sections: 
   };
 }
 
-function complaint(projectId: string, receivedAt: string): EventEnvelope[] {
-  return [{ type: 'ComplaintReceived', schemaVersion: 1, data: { complaintId: 'c1', firstResponderId: 'desk' }, eventId: 'x', streamId: 'complaint-c1', streamVersion: 1, globalPosition: 100n, occurredAt: receivedAt, recordedAt: receivedAt, actor: { staffId: 'desk', role: 'receptionist' }, projectId, correlationId: 'c', causationId: null }];
+function complaint(projectId: string, receivedAt: string): ComplaintEnvelope[] {
+  return [{ type: 'ComplaintReceived', schemaVersion: 1, data: { complaintId: 'c1', firstResponderId: 'desk' } as Extract<ComplaintEnvelope, { type: 'ComplaintReceived' }>['data'], eventId: 'x', streamId: 'complaint-c1', streamVersion: 1, globalPosition: 100n, occurredAt: receivedAt, recordedAt: receivedAt, actor: { staffId: 'desk', role: 'receptionist' }, projectId, correlationId: 'c', causationId: null }];
 }
 
 const history = PolicyHistory.of([change('NINE', '2025-01-01T00:00:00+08:00', { calendar: { week: nineToFive } }), change('SAT', '2025-01-01T00:00:00+08:00', { calendar: { week: saturdayMorning } })]);
 const firstReplyDeadline = (projectId: string, received: string) => {
-  const clocks = evaluateCaseClocks(complaint(projectId, iso(received)), (start) => {
+  const clocks = evaluateClocks(complaintClocks, 'complaint', complaint(projectId, iso(received)), (start) => {
     const p = history.inForce(projectId, start);
     return { policy: p.sla, calendar: p.calendar, version: p.version };
   }, local('2025-12-31T00:00:00'));

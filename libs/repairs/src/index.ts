@@ -3,3 +3,4 @@ export * from './commands';
 export * from './repair';
 export * from './warranty';
 export * from './upcasters';
+export * from './read-side';

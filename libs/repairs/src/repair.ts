@@ -1,4 +1,4 @@
-import type { Aggregate, EventEnvelope } from '@service-ledger/core';
+import { type Aggregate, exhaustive, typedAggregate } from '@service-ledger/core';
 import type { MaterialVerdict, RepairCategory, RepairEvent } from './events';
 
 export type RepairStatus = 'reported' | 'dispatched' | 'on_site' | 'quoted' | 'quote_accepted' | 'quote_declined' | 'in_progress' | 'completed' | 'cancelled';
@@ -22,13 +22,12 @@ export interface RepairState {
 
 export const OPEN: readonly RepairStatus[] = ['reported', 'dispatched', 'on_site', 'quoted', 'quote_accepted', 'quote_declined', 'in_progress'];
 
-export const repairAggregate: Aggregate<RepairState> = {
+export const repairAggregate: Aggregate<RepairState> = typedAggregate<RepairState, RepairEvent>({
   initialState: () => ({ exists: false, status: null, nonStandard: false, total: 0, paid: 0, paused: false, ownerAccepted: false, materials: {} }),
-  evolve(state, envelope: EventEnvelope): RepairState {
-    const e = envelope as unknown as RepairEvent;
+  evolve(state, e): RepairState {
     switch (e.type) {
       case 'RepairReported':
-        return { ...state, exists: true, status: 'reported', category: e.data.category, nonStandard: e.data.nonStandard, reportedAt: envelope.occurredAt };
+        return { ...state, exists: true, status: 'reported', category: e.data.category, nonStandard: e.data.nonStandard, reportedAt: e.occurredAt };
       case 'RepairDispatched':
         return { ...state, status: 'dispatched', technicianId: e.data.technicianId };
       case 'RepairAssessed':
@@ -52,15 +51,18 @@ export const repairAggregate: Aggregate<RepairState> = {
       case 'RepairReclassified':
         return { ...state, category: e.data.to };
       case 'RepairCompleted':
-        return { ...state, status: 'completed', completedAt: envelope.occurredAt, total: e.data.total };
+        return { ...state, status: 'completed', completedAt: e.occurredAt, total: e.data.total };
       case 'RepairAcceptedByOwner':
         return { ...state, ownerAccepted: true };
       case 'RepairPaymentReceived':
         return { ...state, paid: state.paid + e.data.amount };
       case 'RepairCancelled':
         return { ...state, status: 'cancelled', paused: false };
-      default:
+      // The follow-up visit decides nothing later commands check.
+      case 'RepairFollowUpVisited':
         return state;
+      default:
+        return exhaustive(e) ?? state;
     }
   },
-};
+});

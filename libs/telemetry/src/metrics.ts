@@ -82,6 +82,18 @@ export class Metrics {
     }));
   }
 
+  /** The API's analytics reads: the panel result cache and the limit on concurrent queries (outcomes are a fixed set). */
+  get analyticsReads() {
+    return this.group('analyticsReads', (registers) => ({
+      panelCache: new Counter({ name: 'sl_panel_cache_total', help: 'Panel data requests by cache outcome: hit, miss (queried and kept), shared (joined an identical query in flight), uncacheable (open range or a clock-dependent panel)', labelNames: ['outcome'], registers }),
+      panelCacheEntries: new Gauge({ name: 'sl_panel_cache_entries', help: 'Panel results held in the cache', registers }),
+      running: new Gauge({ name: 'sl_analytics_reads_running', help: 'Analytics reads of the API running now', registers }),
+      waiting: new Gauge({ name: 'sl_analytics_reads_waiting', help: 'Analytics reads of the API queued for a free slot', registers }),
+      rejected: new Counter({ name: 'sl_analytics_reads_rejected_total', help: 'Analytics reads answered 503 because the queue was full', registers }),
+      wait: new Histogram({ name: 'sl_analytics_read_wait_seconds', help: 'Time an analytics read waited for a slot', buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers }),
+    }));
+  }
+
   get kafka() {
     return this.group('kafka', (registers) => ({
       deadLettered: new Counter({ name: 'sl_dead_lettered_messages_total', help: 'Messages sent to a dead-letter topic, by the topic they came from', labelNames: ['source'], registers }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { type Aggregate, type DecideContext, defineCommand, type DomainCommand, ensure, event, FRONT_DESK, type Role, schemas as field } from '@service-ledger/core';
-import { COURTESY_VISIT_STREAM, HELP_CATEGORIES, HELP_REQUEST_KINDS, HELP_REQUEST_STREAM, VISITOR_STREAM } from './events';
+import { type Aggregate, type DecideContext, defineCommand, type DomainCommand, ensure, event, FRONT_DESK, type Role, schemas as field, typedAggregate } from '@service-ledger/core';
+import { COURTESY_VISIT_STREAM, type CourtesyVisitEvent, HELP_CATEGORIES, HELP_REQUEST_KINDS, HELP_REQUEST_STREAM, type HelpRequestEvent, VISITOR_STREAM, type VisitorEvent } from './events';
 
 export interface HelpRequestState {
   exists: boolean;
@@ -8,7 +8,7 @@ export interface HelpRequestState {
   referred: boolean;
   answered: boolean;
 }
-export const helpRequestAggregate: Aggregate<HelpRequestState> = {
+export const helpRequestAggregate: Aggregate<HelpRequestState> = typedAggregate<HelpRequestState, HelpRequestEvent>({
   initialState: () => ({ exists: false, referred: false, answered: false }),
   evolve: (state, e) =>
     e.type === 'HelpRequestReceived'
@@ -18,24 +18,24 @@ export const helpRequestAggregate: Aggregate<HelpRequestState> = {
         : e.type === 'HelpRequestAnswered'
           ? { ...state, answered: true }
           : state,
-};
+});
 
 export interface VisitorState {
   exists: boolean;
   checkedOut: boolean;
 }
-export const visitorAggregate: Aggregate<VisitorState> = {
+export const visitorAggregate: Aggregate<VisitorState> = typedAggregate<VisitorState, VisitorEvent>({
   initialState: () => ({ exists: false, checkedOut: false }),
   evolve: (state, e) => (e.type === 'VisitorCheckedIn' ? { ...state, exists: true } : e.type === 'VisitorCheckedOut' ? { ...state, checkedOut: true } : state),
-};
+});
 
 export interface CourtesyVisitState {
   exists: boolean;
 }
-export const courtesyVisitAggregate: Aggregate<CourtesyVisitState> = {
+export const courtesyVisitAggregate: Aggregate<CourtesyVisitState> = typedAggregate<CourtesyVisitState, CourtesyVisitEvent>({
   initialState: () => ({ exists: false }),
   evolve: (state, e) => (e.type === 'CourtesyVisitRecorded' ? { exists: true } : state),
-};
+});
 
 /** A visits command (help requests, courtesy visits, the visitor log); the front desk unless `roles` says otherwise. */
 function define<S extends z.ZodType, St>(

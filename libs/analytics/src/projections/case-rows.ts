@@ -1,5 +1,8 @@
-import type { EventEnvelope } from '@service-ledger/core';
-import { type ClockRules, clockChanges, evaluateCaseClocks, type SlaClock } from '@service-ledger/sla';
+import { type CaseFacts, type EventEnvelope, streamCategory } from '@service-ledger/core';
+import { COMPLAINT_CLOCK_OWNERS, type ComplaintClock, complaintClockOwner, complaintClocks, type ComplaintEnvelope, type ComplaintFacts, foldComplaint } from '@service-ledger/complaints';
+import { foldRepair, REPAIR_CLOCK_OWNERS, type RepairClock, repairClockOwner, repairClocks, type RepairEnvelope, type RepairFacts } from '@service-ledger/repairs';
+import { type CaseType, type ClockCredit, type ClockKind, clockChanges, type ClockOwner, type ClockRules, type ClockSource, evaluateClocks, type SlaClock } from '@service-ledger/sla';
+import { type CourtesyVisitEnvelope, foldCourtesyVisit, foldHelpRequest, HELP_REQUEST_CLOCK_OWNERS, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/visits';
 
 /** The rules for one case's clocks, and the log position of the policy changes in force at an instant. */
 export interface CasePolicy {
@@ -10,7 +13,7 @@ export interface CasePolicy {
 
 /** Rows of every projection table that one case produces. */
 export interface CaseRows {
-  case: Record<string, unknown>;
+  case: CaseRow;
   clocks: Record<string, unknown>[];
   clockHistory: Record<string, unknown>[];
   satisfaction: Record<string, unknown>[];
@@ -18,9 +21,69 @@ export interface CaseRows {
   staff: Record<string, unknown>[];
 }
 
-type D = Record<string, any>;
-const CASE_TYPES: Record<string, string> = { complaint: 'complaint', repair: 'repair', help: 'help_request', visit: 'courtesy_visit' };
-export const CASE_CATEGORIES = Object.keys(CASE_TYPES);
+/**
+ * A row of the `cases` table before its clock columns (schema.ts). Each capability's read side decides its own
+ * columns (`ComplaintCaseRow`, `RepairCaseRow`, …): passing this row to its fold checks that they agree.
+ */
+export type CaseRow = {
+  case_id: string; case_number: string; case_type: string; project_id: string; building: string; status: string;
+  opened_at: string; closed_at: string | null; first_responder_id: string; handler_id: string; department: string; channel: string; owner_ref: string;
+  nature: string; communicative_kind: string; content: string; topic: string; major: number; reasonable: number | null; cause: string; escalation: string; reopen_count: number;
+  first_reply_at: string | null; handled_at: string | null; repair_category: string; part: string; non_standard: number; appointment_at: string | null; technician_id: string;
+  arrived_at: string | null; completed_at: string | null; quote_declined: number; paused_for_parts: number; material_cost: number; labour_cost: number; total_fee: number; paid: number;
+  rework_of: string; rework_of_technician: string; help_kind: string; help_category: string; referred: number; answered_at: string | null; follow_up_count: number;
+  last_satisfied: number | null; owner_satisfied: number | null; version: number;
+  [clockColumn: `${string}_deadline` | `${string}_status`]: string | null;
+};
+
+/**
+ * A capability's read side as the projector uses it: its case type, its clock rules (none for a courtesy visit), the
+ * fold of its events into the row, and who answers for each of its clocks. Each is typed by the capability's own
+ * event union and clock kinds.
+ */
+interface CaseReadSide<Ev, K extends ClockKind, F extends CaseFacts> {
+  caseType: string;
+  clocks: { caseType: CaseType; source: ClockSource<Ev, K>; owner: (c: SlaClock<K>, row: CaseRow, facts: F) => ClockOwner } | null;
+  fold: (events: Ev[], row: CaseRow) => F;
+}
+
+/**
+ * The one place a stored history becomes a capability's typed events: a stream's category names its capability, and
+ * every event of such a stream belongs to that capability's union (the projector has quarantined unknown types).
+ */
+const readSide = <Ev, K extends ClockKind, F extends CaseFacts>(r: CaseReadSide<Ev, K, F>) => r as unknown as CaseReadSide<EventEnvelope, ClockKind, CaseFacts>;
+
+/** Each case's read side by its stream category. */
+const READ_SIDES: Record<string, CaseReadSide<EventEnvelope, ClockKind, CaseFacts>> = {
+  complaint: readSide<ComplaintEnvelope, ComplaintClock, ComplaintFacts>({
+    caseType: 'complaint', clocks: { caseType: 'complaint', source: complaintClocks, owner: complaintClockOwner }, fold: foldComplaint,
+  }),
+  repair: readSide<RepairEnvelope, RepairClock, RepairFacts>({
+    caseType: 'repair', clocks: { caseType: 'repair', source: repairClocks, owner: repairClockOwner }, fold: foldRepair,
+  }),
+  help: readSide<HelpRequestEnvelope, HelpRequestClock, CaseFacts>({
+    caseType: 'help_request', clocks: { caseType: 'help_request', source: helpRequestClocks, owner: helpRequestClockOwner }, fold: foldHelpRequest,
+  }),
+  visit: readSide<CourtesyVisitEnvelope, never, CaseFacts>({ caseType: 'courtesy_visit', clocks: null, fold: foldCourtesyVisit }),
+};
+export const CASE_CATEGORIES = Object.keys(READ_SIDES);
+/** The read side of a stream category (own keys only: a category such as `constructor` names none). */
+const readSideOf = (category: string) => (Object.hasOwn(READ_SIDES, category) ? READ_SIDES[category] : undefined);
+
+/**
+ * Every SLA clock of one case, as of an instant, by its capability's rules (none for a stream without clocks). The
+ * audit's case-as-of and the projector use this one dispatch.
+ */
+export function evaluateCaseClocks(events: EventEnvelope[], rules: ClockRules, asOf: Date): SlaClock[] {
+  const clocks = events.length ? readSideOf(streamCategory(events[0].streamId))?.clocks : null;
+  return clocks ? evaluateClocks(clocks.source, clocks.caseType, events, rules, asOf) : [];
+}
+
+/** A case's clock history (`clockChanges` of libs/sla) by its capability's rules. */
+export function caseClockChanges(events: EventEnvelope[], rules: ClockRules) {
+  const clocks = events.length ? readSideOf(streamCategory(events[0].streamId))?.clocks : null;
+  return clocks ? clockChanges(clocks.source, events, rules) : [];
+}
 
 /**
  * Folds one case's (sanitised) history into its rows. Deterministic: the same events give the same rows, whether
@@ -40,8 +103,10 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   const version = Math.max(Number(last.globalPosition), clocks.length ? policy.positionAt(latestStart) : 0);
   const status = (kind: string) => clocks.find((c) => c.clock === kind)?.status ?? '';
 
-  const row: D = {
-    case_id: caseId, case_number: first.caseNumber ?? '', case_type: CASE_TYPES[category], project_id: first.projectId, building: '', status: 'open',
+  const side = readSideOf(category);
+  if (!side) throw new Error(`no read side for stream category '${category}'`);
+  const row: CaseRow = {
+    case_id: caseId, case_number: first.caseNumber ?? '', case_type: side.caseType, project_id: first.projectId, building: '', status: 'open',
     opened_at: first.occurredAt, closed_at: null, first_responder_id: '', handler_id: '', department: '', channel: '', owner_ref: '',
     nature: '', communicative_kind: '', content: '', topic: '', major: 0, reasonable: null, cause: '', escalation: '', reopen_count: 0,
     first_reply_at: null, handled_at: null, repair_category: '', part: '', non_standard: 0, appointment_at: null, technician_id: '',
@@ -49,125 +114,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
     rework_of: '', rework_of_technician: '', help_kind: '', help_category: '', referred: 0, answered_at: null, follow_up_count: 0,
     last_satisfied: null, owner_satisfied: null, version,
   };
-  const satisfaction: D[] = [];
-  const visit = (e: EventEnvelope, responsible: string) => {
-    const d = e.data as D;
-    visits.push({ at: e.occurredAt, visitor: d.visitorStaffId });
-    row.follow_up_count += 1;
-    row.last_satisfied = d.satisfied ? 1 : 0;
-    satisfaction.push({
-      visit_id: d.visitId, case_id: caseId, case_type: row.case_type, project_id: first.projectId, visited_at: e.occurredAt, method: d.method,
-      satisfied: d.satisfied ? 1 : 0, remarks: d.remarks ?? '', visitor_id: d.visitorStaffId, responsible_id: responsible, department: row.department, version,
-    });
-  };
-
-  const workers = new Set<string>(); // everyone who was the case's handler or technician at some point
-  let assigned = ''; // 定责: the responsible handler named at assignment
-  let assessor = '';
-  const visits: { at: string; visitor: string }[] = [];
-  for (const e of events) {
-    const d = e.data as D;
-    switch (e.type) {
-      case 'ComplaintReceived':
-        Object.assign(row, { building: d.location?.building ?? '', channel: d.channel, owner_ref: d.ownerRef, first_responder_id: d.firstResponderId, department: 'customer_service' });
-        break;
-      case 'ComplaintClassified':
-        Object.assign(row, { nature: d.nature, communicative_kind: d.communicativeKind ?? '', content: d.content, topic: d.topic, major: d.major ? 1 : 0, reasonable: d.reasonable ? 1 : 0 });
-        break;
-      case 'ComplaintInvestigated':
-        row.cause = d.cause;
-        break;
-      case 'RepairAssessed':
-        assessor = d.assessorId;
-        break;
-      case 'ComplaintResponsibilityAssigned':
-        assigned = d.responsibleStaffId ?? '';
-        row.department = d.department;
-        if (d.responsibleStaffId) row.handler_id = d.responsibleStaffId;
-        break;
-      case 'ComplaintRepliedToOwner':
-        row.first_reply_at ??= e.occurredAt;
-        break;
-      case 'ComplaintHandled':
-        Object.assign(row, { status: 'handled', handled_at: e.occurredAt, handler_id: d.handledById, closed_at: e.occurredAt });
-        row.first_reply_at ??= e.occurredAt;
-        break;
-      case 'ComplaintFollowUpVisited':
-        visit(e, row.handler_id);
-        break;
-      case 'ComplaintReopened':
-        Object.assign(row, { status: 'reopened', reopen_count: row.reopen_count + 1, closed_at: null });
-        break;
-      case 'ComplaintReviewed':
-        row.status = 'reviewed';
-        break;
-      case 'ComplaintArchived':
-        row.status = 'archived';
-        break;
-      case 'ComplaintEscalated':
-        row.escalation = d.level;
-        break;
-      case 'RepairReported':
-        Object.assign(row, {
-          building: d.location?.building ?? '', channel: d.channel, owner_ref: d.ownerRef, first_responder_id: d.firstResponderId, department: 'engineering',
-          repair_category: d.category, part: d.part, non_standard: d.nonStandard ? 1 : 0, appointment_at: d.appointmentAt ?? null,
-          rework_of: d.reworkOf?.repairId ?? '', rework_of_technician: d.reworkOf?.technicianId ?? '',
-        });
-        break;
-      case 'RepairDispatched':
-        Object.assign(row, { technician_id: d.technicianId, handler_id: d.technicianId, status: 'dispatched' });
-        break;
-      case 'TechnicianArrived':
-        row.arrived_at ??= e.occurredAt;
-        row.status = 'on_site';
-        break;
-      case 'RepairQuoted':
-        Object.assign(row, { material_cost: d.materialCost, labour_cost: d.labourCost, total_fee: d.total });
-        break;
-      case 'RepairQuoteDeclined':
-        Object.assign(row, { quote_declined: 1, status: 'quote_declined' });
-        break;
-      case 'RepairWorkStarted':
-        row.status = 'in_progress';
-        break;
-      case 'RepairPaused':
-        if (d.reason === 'parts_on_order') row.paused_for_parts = 1;
-        break;
-      case 'RepairReclassified':
-        row.repair_category = d.to;
-        break;
-      case 'RepairCompleted':
-        Object.assign(row, { status: 'completed', completed_at: e.occurredAt, closed_at: e.occurredAt, material_cost: d.materialCost, labour_cost: d.labourCost, total_fee: d.total });
-        break;
-      case 'RepairAcceptedByOwner':
-        row.owner_satisfied = d.satisfied ? 1 : 0;
-        break;
-      case 'RepairPaymentReceived':
-        row.paid += d.amount;
-        break;
-      case 'RepairFollowUpVisited':
-        visit(e, row.technician_id);
-        break;
-      case 'RepairCancelled':
-        Object.assign(row, { status: 'cancelled', closed_at: e.occurredAt });
-        break;
-      case 'HelpRequestReceived':
-        Object.assign(row, { help_kind: d.kind, help_category: d.category, channel: d.channel, owner_ref: d.ownerRef, first_responder_id: d.firstResponderId, building: d.location?.building ?? '', department: 'customer_service' });
-        break;
-      case 'HelpRequestReferred':
-        row.referred = 1;
-        break;
-      case 'HelpRequestAnswered':
-        Object.assign(row, { status: 'answered', answered_at: e.occurredAt, closed_at: e.occurredAt, handler_id: d.answeredById });
-        break;
-      case 'CourtesyVisitRecorded':
-        Object.assign(row, { status: 'visited', closed_at: e.occurredAt, building: d.location?.building ?? '', owner_ref: d.ownerRef, first_responder_id: d.visitorStaffId, handler_id: d.visitorStaffId, department: 'customer_service' });
-        visit({ ...e, data: { ...d, visitId: caseId } }, d.visitorStaffId);
-        break;
-    }
-    const worker = row.case_type === 'repair' ? row.technician_id : row.handler_id;
-    if (worker) workers.add(worker);
-  }
+  const facts = side.fold(events, row);
   // A clock still running is judged at query time against its deadline (null while paused: the deadline moves).
   const deadline = (kind: string) => {
     const c = clocks.find((x) => x.clock === kind);
@@ -179,9 +126,12 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
     first_reply_status: status('complaint_first_reply'), promised_reply_status: status('complaint_promised_reply'), arrival_status: status('repair_arrival'),
     fix_status: status('repair_fix'), assessment_status: status('repair_assessment'), help_answer_status: status('help_answer'), follow_up_status: status('follow_up_visit'),
   });
-  for (const s of satisfaction) s.department = row.department;
+  const satisfaction = facts.visits.map((v) => ({
+    visit_id: v.visitId, case_id: caseId, case_type: row.case_type, project_id: first.projectId, visited_at: v.at, method: v.method,
+    satisfied: v.satisfied ? 1 : 0, remarks: v.remarks, visitor_id: v.visitorId, responsible_id: v.responsibleId, department: row.department, version,
+  }));
 
-  const owners = new Map(clocks.map((c) => [c.clock, clockOwner(c, row, { assigned, assessor, visits })]));
+  const owners = new Map(clocks.map((c) => [c.clock, side.clocks!.owner(c, row, facts)]));
   const clockRows = clocks.map((c) => ({
     case_id: caseId, case_number: row.case_number, clock: c.clock, case_type: row.case_type, project_id: first.projectId, opened_at: row.opened_at, category: row.repair_category || row.nature, responsible_id: owners.get(c.clock)!.staffId,
     started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, status: c.status, breach_seconds: c.breachSeconds,
@@ -197,65 +147,31 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
       complaint_id: caseId, project_id: first.projectId, received_at: first.occurredAt, nature: row.nature, communicative_kind: row.communicative_kind,
       content: row.content, topic: row.topic, major: row.major, reasonable: row.reasonable, cause: row.cause, version,
     } : null,
-    staff: staffCredits(row, clocks, owners, version, workers, new Set(row.case_type === 'courtesy_visit' ? [] : visits.map((v) => v.visitor))),
+    staff: staffCredits(row, clocks, owners, version, facts.workers, new Set(row.case_type === 'courtesy_visit' ? [] : facts.visits.map((v) => v.visitorId))),
   };
 }
 
 /** One row each time a clock's status, deadline or met time changes, so breaches stay on record. */
-function clockHistory(events: EventEnvelope[], rules: ClockRules, caseId: string, projectId: string): D[] {
-  return clockChanges(events, rules).map((c) => {
+function clockHistory(events: EventEnvelope[], rules: ClockRules, caseId: string, projectId: string): Record<string, unknown>[] {
+  return caseClockChanges(events, rules).map((c) => {
     const e = events[c.index];
     return { case_id: caseId, clock: c.clock, version: Number(e.globalPosition), project_id: projectId, status: c.status, deadline: c.deadline, met_at: c.metAt, breach_seconds: c.breachSeconds, changed_at: e.occurredAt };
   });
 }
 
-/** Who answers for each clock, in words (KPI.md is generated from this; `clockOwner` implements it). */
-export const CLOCK_OWNERS: Record<SlaClock['clock'], string> = {
-  complaint_first_reply: 'first responder (首问负责: whoever received the complaint)',
-  complaint_promised_reply: 'responsible handler named at 定责, else whoever handled it; the first responder until one is named',
-  repair_arrival: 'technician dispatched',
-  repair_fix: 'technician dispatched',
-  repair_assessment: 'engineering supervisor who assessed (none named until assessed)',
-  help_answer: 'staff who answered; the first responder until answered',
-  follow_up_visit: 'visitor who made the visit; the first responder until visited',
-};
-
-/** Which credit of the staff scorecard a clock's outcome counts for. */
-export type ClockCredit = 'first_responder' | 'handler' | 'assessor' | 'visitor';
-export interface ClockOwner {
-  staffId: string;
-  credit: ClockCredit;
-}
-
 /**
- * Who answers for each clock (首问负责): the first reply → the first responder; the promised reply → the responsible
- * handler named at assignment (else whoever handled it); repair arrival and fix → the technician; the non-standard
- * assessment → the engineering supervisor who assessed; help answer → who answered; the follow-up visit → the visitor
- * who made it. Until someone has taken a clock over, the first responder answers for it (a complaint or help request
- * stays theirs until handed over); an urgent repair not yet dispatched or an assessment not yet made names no one.
+ * Who answers for each clock, in words, as each capability states them beside its `…ClockOwner` (KPI.md is generated
+ * from this). The follow-up visit is judged alike for complaints and repairs; the repairs' wording is the one shown.
  */
-export function clockOwner(c: SlaClock, row: D, facts: { assigned: string; assessor: string; visits: { at: string; visitor: string }[] }): ClockOwner {
-  const firstResponder: ClockOwner = { staffId: row.first_responder_id, credit: 'first_responder' };
-  switch (c.clock) {
-    case 'complaint_first_reply':
-      return firstResponder;
-    case 'complaint_promised_reply': {
-      const handler = facts.assigned || row.handler_id;
-      return handler ? { staffId: handler, credit: 'handler' } : firstResponder;
-    }
-    case 'repair_arrival':
-    case 'repair_fix':
-      return { staffId: row.technician_id, credit: 'handler' };
-    case 'repair_assessment':
-      return { staffId: facts.assessor, credit: 'assessor' };
-    case 'help_answer':
-      return row.handler_id ? { staffId: row.handler_id, credit: 'handler' } : firstResponder;
-    case 'follow_up_visit': {
-      const visit = c.metAt ? facts.visits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
-      return visit ? { staffId: visit.visitor, credit: 'visitor' } : firstResponder;
-    }
-  }
-}
+export const CLOCK_OWNERS: Record<ClockKind, string> = {
+  complaint_first_reply: COMPLAINT_CLOCK_OWNERS.complaint_first_reply,
+  complaint_promised_reply: COMPLAINT_CLOCK_OWNERS.complaint_promised_reply,
+  repair_arrival: REPAIR_CLOCK_OWNERS.repair_arrival,
+  repair_fix: REPAIR_CLOCK_OWNERS.repair_fix,
+  repair_assessment: REPAIR_CLOCK_OWNERS.repair_assessment,
+  help_answer: HELP_REQUEST_CLOCK_OWNERS.help_answer,
+  follow_up_visit: REPAIR_CLOCK_OWNERS.follow_up_visit,
+};
 
 /** 1 when every decided clock a person answers for in the case was met, 0 when one was breached, null when none decided. */
 function onTimeOf(clocks: SlaClock[], owners: Map<string, ClockOwner>, staffId: string, credit: ClockCredit): number | null {
@@ -266,12 +182,12 @@ function onTimeOf(clocks: SlaClock[], owners: Map<string, ClockOwner>, staffId: 
 /**
  * 首问负责制: the first responder is credited with receiving and following up; the handler or technician with the
  * work; the assessor and the visitor with their own clocks. Each credit's on-time covers only the clocks that person
- * answers for (`clockOwner`); satisfaction is the last follow-up visit, credited to the handler; a rework is
+ * answers for (the capability's `…ClockOwner`); satisfaction is the last follow-up visit, credited to the handler; a rework is
  * attributed to the original order's technician.
  */
-function staffCredits(row: D, clocks: SlaClock[], owners: Map<string, ClockOwner>, version: number, workers: Set<string>, visitors: Set<string>): D[] {
+function staffCredits(row: CaseRow, clocks: SlaClock[], owners: Map<string, ClockOwner>, version: number, workers: Set<string>, visitors: Set<string>): Record<string, unknown>[] {
   const base = { case_id: row.case_id, case_type: row.case_type, project_id: row.project_id, received_at: row.opened_at, closed_at: row.closed_at, satisfied: row.last_satisfied, version };
-  const credits: D[] = [];
+  const credits: Record<string, unknown>[] = [];
   if (row.first_responder_id) credits.push({ ...base, staff_id: row.first_responder_id, credit: 'first_responder', on_time: onTimeOf(clocks, owners, row.first_responder_id, 'first_responder') });
   const worker = row.case_type === 'repair' ? row.technician_id : row.handler_id;
   const credited = worker && row.closed_at && row.status !== 'cancelled' ? worker : '';

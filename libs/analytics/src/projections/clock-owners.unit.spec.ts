@@ -40,4 +40,9 @@ describe('who answers for which clock (首问负责)', () => {
     // The assessment took 20 min (limit 15): the supervisor's credit is late; the technician's clocks were met.
     expect(credits(rows)).toEqual([['desk-A', 'first_responder', null], ['tech-T', 'handler', 1], ['eng-S', 'assessor', 0]]);
   });
+  it('a stream whose category has no read side is refused by name (so the projector quarantines it), even `constructor-…`', () => {
+    for (const streamId of ['constructor-x1', 'parcel-x1']) {
+      expect(() => projectCase(caseOf(streamId, ['2026-03-10T10:00:00', 'ComplaintReceived', { firstResponderId: 'desk-A' }, 'desk-A']), policy)).toThrow(/no read side for stream category/);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
+import { type ProjectEnvelope, projectRow, type StaffEnvelope, staffRow } from '@service-ledger/directory';
 import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/domain';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
@@ -134,12 +135,7 @@ export class Projector {
     const token = `${batch[0].globalPosition}-${batch[batch.length - 1].globalPosition}`;
     const rows: Record<string, Row[]> = { events: known.map(rawRow), staff: [], projects: [], cases: [], sla_clocks: [], sla_clock_history: [], satisfaction: [], complaint_categories: [], staff_performance: [], alerts: [], visitors: [] };
 
-    for (const e of known) {
-      const d = e.data as Record<string, any>;
-      if (e.type === 'ProjectRegistered') {
-        rows.projects.push({ project_id: d.projectId, name: d.name, city: d.city, buildings: d.buildings.length, units: d.buildings.reduce((n: number, b: { units: string[] }) => n + b.units.length, 0), time_zone: d.timeZone, version: Number(e.globalPosition) });
-      }
-    }
+    for (const e of known) if (e.type === 'ProjectRegistered') rows.projects.push(projectRow(e as ProjectEnvelope));
     const history = await this.policyHistory();
     const reevaluated = new Set<string>();
     const policyChanges: string[] = [];
@@ -159,7 +155,7 @@ export class Projector {
       const events = histories.get(streamId)!;
       try {
         if (streamCategory(streamId) === 'staff') {
-          rows.staff.push(staffRow(events));
+          rows.staff.push(staffRow(streamId, events as StaffEnvelope[]));
           continue;
         }
         if (streamCategory(streamId) === 'alert') {
@@ -329,13 +325,4 @@ function mergeByVersion(before: EventEnvelope[], added: EventEnvelope[]): EventE
 
 function quarantineRow(e: EventEnvelope, reason: string): Row {
   return { event_id: e.eventId, stream_id: e.streamId, type: e.type, schema_version: e.schemaVersion, position: e.globalPosition.toString(), reason, occurred_at: chTime(e.occurredAt) };
-}
-
-function staffRow(events: EventEnvelope[]): Row {
-  const reg = events.find((e) => e.type === 'StaffMemberRegistered');
-  const d = (reg?.data ?? {}) as Record<string, any>;
-  return {
-    staff_id: d.staffId ?? events[0].streamId.slice(6), name: d.name ?? '', role: d.role ?? '', department: d.department ?? '', project_ids: d.projectIds ?? [],
-    active: events.some((e) => e.type === 'StaffMemberLeft') ? 0 : 1, version: Number(events[events.length - 1].globalPosition),
-  };
 }

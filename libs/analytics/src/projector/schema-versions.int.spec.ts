@@ -50,7 +50,8 @@ describe('schema evolution: RepairCompleted version 1 and version 2 in one store
     stores.push(current, mixed);
     await sql(current).importNewStreams(history);
     await sql(mixed).importNewStreams(old);
-  }, 60_000);
+    // Three PGlite stores start here (a WASM PostgreSQL each, several seconds apiece on a busy 2-core machine).
+  }, 180_000);
 
   afterAll(async () => {
     for (const db of dbs) await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);

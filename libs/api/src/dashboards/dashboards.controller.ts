@@ -8,8 +8,11 @@ import { inScope, type Principal } from '@service-ledger/auth';
 import { NotFoundError, ValidationError } from '@service-ledger/core';
 import { COLUMN_LABELS, DASHBOARDS, filtersOf, findDashboard, findPanel, panelParams, parseFilters, scopeProjects, toApiSql, VALUE_LABELS } from '@service-ledger/dashboards';
 import { AllowRoles, CurrentPrincipal, Public } from '../auth.guard';
-import { DASHBOARDS_TIME_ZONE } from './dashboards.tokens';
-import { Freshness } from '../freshness';
+import { DASHBOARDS_CACHE_ENTRIES, DASHBOARDS_TIME_ZONE } from './dashboards.tokens';
+import { Freshness, type ProjectionFreshness } from '../freshness';
+import { AnalyticsGate } from '../analytics-gate';
+import { Metrics } from '../metrics';
+import { PanelResults, readsTheClock } from './panel-results';
 
 /** The page's files live in the repository's dashboards/page (found from source or from dist/). */
 function findPageDir(): string {
@@ -24,6 +27,18 @@ const ASSETS: Record<string, [string, string]> = {
   'app.js': [join(PAGE_DIR, 'app.js'), 'application/javascript'],
   'style.css': [join(PAGE_DIR, 'style.css'), 'text/css'],
 };
+/** Panels whose SQL reads the clock: their answers are shared while running, never kept. */
+const CLOCK_PANELS = new Set(DASHBOARDS.flatMap((d) => d.panels.filter((p) => readsTheClock(p.sql)).map((p) => `${d.id}/${p.id}`)));
+
+interface PanelAnswer {
+  dashboard: string;
+  panel: string;
+  filters: { from: string; to: string; projects: string[]; department: string; staff: string };
+  columns: string[];
+  rows: Record<string, unknown>[];
+  projection: ProjectionFreshness;
+}
+
 const READERS = ['receptionist', 'supervisor', 'technician', 'engineering_supervisor', 'project_manager', 'gm_office', 'hr', 'auditor'] as const;
 
 /** The built-in dashboard page and the data behind it: the same panel catalogue as Grafana, read with the user's token. */
@@ -34,7 +49,14 @@ export class DashboardsController {
     @Inject(ANALYTICS) private readonly db: Analytics,
     @Inject(DASHBOARDS_TIME_ZONE) private readonly timeZone: string,
     @Inject(Freshness) private readonly freshness: Freshness,
-  ) {}
+    @Inject(AnalyticsGate) private readonly gate: AnalyticsGate,
+    @Inject(DASHBOARDS_CACHE_ENTRIES) cacheEntries: number,
+    @Inject(Metrics) metrics: Metrics,
+  ) {
+    this.answers = new PanelResults<PanelAnswer>(cacheEntries, metrics);
+  }
+
+  private readonly answers: PanelResults<PanelAnswer>;
 
   @Public()
   @Get('dashboards')
@@ -60,8 +82,10 @@ export class DashboardsController {
   @ApiBearerAuth()
   @AllowRoles(...READERS)
   async catalogue(@CurrentPrincipal() principal: Principal) {
-    const projects = await this.db.query<{ project_id: string; name: string }>('SELECT project_id, name FROM {{projects}} FINAL ORDER BY project_id');
-    const staff = await this.db.query<{ staff_id: string; name: string; department: string; project_ids: string[] }>('SELECT staff_id, name, department, project_ids FROM {{staff}} FINAL ORDER BY staff_id');
+    const [projects, staff] = await this.gate.run(async () => [
+      await this.db.query<{ project_id: string; name: string }>('SELECT project_id, name FROM {{projects}} FINAL ORDER BY project_id'),
+      await this.db.query<{ staff_id: string; name: string; department: string; project_ids: string[] }>('SELECT staff_id, name, department, project_ids FROM {{staff}} FINAL ORDER BY staff_id'),
+    ] as const);
     const visibleStaff = staff.filter((s) => s.project_ids.some((p) => inScope(principal, p)));
     return {
       principal: { staffId: principal.staffId, role: principal.role, projects: principal.projects },
@@ -90,18 +114,29 @@ export class DashboardsController {
     if (!findDashboard(dashboardId)) throw new NotFoundError(`no dashboard '${dashboardId.slice(0, 64)}'`);
     const panel = findPanel(dashboardId, panelId);
     if (!panel) throw new NotFoundError(`no panel '${panelId.slice(0, 64)}' on dashboard '${dashboardId}'`);
-    const filters = parseFilters(query, new Date(), this.timeZone);
+    const now = new Date();
+    const filters = parseFilters(query, now, this.timeZone);
     const projects = scopeProjects(principal, filters.project);
-    await this.assertKnown(filters);
-    const rows = await this.db.query<Record<string, unknown>>(toApiSql(panel.sql, (t) => this.db.table(t)), panelParams(filters, projects, this.timeZone));
-    return {
-      dashboard: dashboardId,
-      panel: panel.id,
-      filters: { from: filters.from.toISOString(), to: filters.to.toISOString(), projects, department: filters.department, staff: filters.staff },
-      columns: panel.columns,
-      rows,
-      projection: await this.freshness.of(),
-    };
+    // The position first: an answer kept under it may hold a little more than it (events projected while the query
+    // ran), never less, and the next position makes it unreachable.
+    const projection = await this.freshness.of();
+    const keep = filters.to.getTime() <= now.getTime() && !CLOCK_PANELS.has(`${dashboardId}/${panel.id}`);
+    const scope = principal.projects === '*' ? '*' : [...principal.projects].sort();
+    const key = JSON.stringify([dashboardId, panel.id, filters.from.toISOString(), filters.to.toISOString(), filters.project, filters.department, filters.staff, [...projects].sort(), scope, projection.position]);
+    return this.answers.get(key, keep, () =>
+      this.gate.run(async () => {
+        await this.assertKnown(filters);
+        const rows = await this.db.query<Record<string, unknown>>(toApiSql(panel.sql, (t) => this.db.table(t)), panelParams(filters, projects, this.timeZone));
+        return {
+          dashboard: dashboardId,
+          panel: panel.id,
+          filters: { from: filters.from.toISOString(), to: filters.to.toISOString(), projects, department: filters.department, staff: filters.staff },
+          columns: panel.columns,
+          rows,
+          projection,
+        };
+      }),
+    );
   }
 
   /** A value nobody has is a typo, not an empty chart: say which filter is wrong. */

@@ -36,7 +36,12 @@ export const projectorPart: EmbeddedPart = {
       });
       if (watch) ops.health.add(watch.start());
       if (await restartIfEmpty(store, db, 'projector')) log('  Projector: the analytics tables are empty (new, or recreated by an upgrade): rebuilding them from the whole event store');
-      subscription = await new StoreEventSource(store, 'projector', 5000, 200).start(observed.handle);
+      subscription = await new StoreEventSource(store, 'projector', 5000, 200).start(async (events) => {
+        await observed.handle(events);
+        const last = events[events.length - 1];
+        // In the form analytics gives it (whole seconds), so an answer looks the same whichever way it was learnt.
+        if (last) freshness.moved({ position: last.globalPosition.toString(), lastEventRecordedAt: last.recordedAt.replace(/\.\d+Z$/, 'Z') });
+      });
       log(`  Projector: following the event store into ${config.analytics === 'chdb' ? `chDB at ${analyticsDir(config)}` : config.clickhouseUrl}`);
     }
     return {

@@ -1,10 +1,12 @@
 import { BusinessCalendar } from '@service-ledger/calendar';
 import type { EventEnvelope } from '@service-ledger/core';
-import { clockChanges, evaluateCaseClocks, type SlaClock } from './clocks';
-import { defaultSlaPolicy } from './policy';
+import { defaultSlaPolicy, fixedRules, type SlaClock } from '@service-ledger/sla';
+import { caseClockChanges, evaluateCaseClocks } from './case-rows';
 
 const calendar = new BusinessCalendar();
 const policy = defaultSlaPolicy();
+/** Each capability's clock rules (libs/complaints, libs/repairs, libs/visits), judged by libs/sla, through the projector's dispatch. */
+const clockChanges = (events: EventEnvelope[], p: typeof policy, c: BusinessCalendar) => caseClockChanges(events, fixedRules(p, c));
 const T0 = Date.parse('2026-03-10T02:00:00Z'); // Tuesday 10:00 in Shanghai
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 const H = 3600;
@@ -16,7 +18,7 @@ function stream(streamId: string, ...events: [number, string, Record<string, unk
   }));
 }
 const clock = (clocks: SlaClock[], kind: string) => clocks.find((c) => c.clock === kind)!;
-const evaluate = (events: EventEnvelope[], asOfSeconds = 30 * 24 * H) => evaluateCaseClocks(events, policy, calendar, new Date(T0 + asOfSeconds * 1000));
+const evaluate = (events: EventEnvelope[], asOfSeconds = 30 * 24 * H) => evaluateCaseClocks(events, fixedRules(policy, calendar), new Date(T0 + asOfSeconds * 1000));
 const urgent = (extra: Record<string, unknown> = {}) => [0, 'RepairReported', { category: 'urgent', nonStandard: false, ...extra }] as [number, string, Record<string, unknown>];
 
 describe('SLA clocks', () => {
@@ -80,8 +82,8 @@ describe('SLA clocks', () => {
   });
   it('running vs breached as of an instant', () => {
     const events = stream('repair-1', urgent());
-    expect(clock(evaluateCaseClocks(events, policy, calendar, new Date(T0 + 2 * H * 1000)), 'repair_arrival').status).toBe('running');
-    expect(clock(evaluateCaseClocks(events, policy, calendar, new Date(T0 + (2 * H + 1) * 1000)), 'repair_arrival')).toMatchObject({ status: 'breached', breachSeconds: 1 });
+    expect(clock(evaluateCaseClocks(events, fixedRules(policy, calendar), new Date(T0 + 2 * H * 1000)), 'repair_arrival').status).toBe('running');
+    expect(clock(evaluateCaseClocks(events, fixedRules(policy, calendar), new Date(T0 + (2 * H + 1) * 1000)), 'repair_arrival')).toMatchObject({ status: 'breached', breachSeconds: 1 });
   });
   it('warning at 75 % of the allowed time', () => {
     expect(clock(evaluate(stream('repair-1', urgent())), 'repair_arrival').warningAt).toBe(at(1.5 * H));
@@ -120,7 +122,7 @@ describe('SLA clocks', () => {
     const expected: [number, string, string, string, string | null, number][] = [];
     const last = new Map<string, string>();
     events.forEach((e, i) => {
-      for (const c of evaluateCaseClocks(events.slice(0, i + 1), policy, calendar, new Date(e.occurredAt))) {
+      for (const c of evaluateCaseClocks(events.slice(0, i + 1), fixedRules(policy, calendar), new Date(e.occurredAt))) {
         const key = `${c.status}|${c.deadline}|${c.metAt}`;
         if (last.get(c.clock) === key) continue;
         last.set(c.clock, key);

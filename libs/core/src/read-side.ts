@@ -1,0 +1,34 @@
+import type { VisitMethod } from './values';
+
+/**
+ * A follow-up visit as a case's read side records it (libs/complaints, libs/repairs, libs/visits): the satisfaction
+ * table's row and the visitor's credit are made from it.
+ */
+export interface VisitRecord {
+  visitId: string;
+  at: string;
+  method: VisitMethod;
+  satisfied: boolean;
+  remarks: string;
+  visitorId: string;
+  /** Who the visit judges: the handler of a complaint, the technician of a repair, the visitor of a courtesy visit. */
+  responsibleId: string;
+}
+
+/** What a case's read side learns from its events besides the row's columns, for the staff scorecard. */
+export interface CaseFacts {
+  /** Follow-up visits in order. */
+  visits: VisitRecord[];
+  /** Everyone who was the case's handler (or technician) at some point. */
+  workers: Set<string>;
+}
+
+/**
+ * The default branch of a switch that must name every member of a union (`switch (e.type)` in a read side): a member
+ * left out is a compile error, as `value` is then not `never`. At run time it returns, so an event of a type the union
+ * does not know (the projector quarantines those first) is skipped rather than stopping the fold.
+ */
+export function exhaustive(value: never): never;
+export function exhaustive(_value: unknown): undefined {
+  return undefined;
+}

@@ -1,0 +1,107 @@
+import { type CaseFacts, exhaustive } from '@service-ledger/core';
+import type { ClockOwner, SlaClock } from '@service-ledger/sla';
+import type { CourtesyVisitEnvelope, HelpRequestClock, HelpRequestEnvelope, VisitorEnvelope } from './clocks';
+
+/** The columns of a case row that a help request's events decide (libs/analytics owns the whole row and its table). */
+export interface HelpRequestCaseRow {
+  status: string;
+  building: string;
+  channel: string;
+  owner_ref: string;
+  first_responder_id: string;
+  handler_id: string;
+  department: string;
+  closed_at: string | null;
+  help_kind: string;
+  help_category: string;
+  referred: number;
+  answered_at: string | null;
+}
+
+/** Folds a help request's events into its row's columns; every event type is decided here. */
+export function foldHelpRequest(events: HelpRequestEnvelope[], row: HelpRequestCaseRow): CaseFacts {
+  const facts: CaseFacts = { visits: [], workers: new Set() };
+  for (const e of events) {
+    switch (e.type) {
+      case 'HelpRequestReceived': {
+        const d = e.data;
+        Object.assign(row, { help_kind: d.kind, help_category: d.category, channel: d.channel, owner_ref: d.ownerRef, first_responder_id: d.firstResponderId, building: d.location?.building ?? '', department: 'customer_service' });
+        break;
+      }
+      case 'HelpRequestReferred':
+        row.referred = 1;
+        break;
+      case 'HelpRequestAnswered':
+        Object.assign(row, { status: 'answered', answered_at: e.occurredAt, closed_at: e.occurredAt, handler_id: e.data.answeredById });
+        break;
+      default:
+        exhaustive(e);
+    }
+    if (row.handler_id) facts.workers.add(row.handler_id);
+  }
+  return facts;
+}
+
+/** Who answers for a help request's clock, in words (KPI.md); `helpRequestClockOwner` implements it. */
+export const HELP_REQUEST_CLOCK_OWNERS: Record<HelpRequestClock, string> = {
+  help_answer: 'staff who answered; the first responder until answered',
+};
+
+/** The help answer is charged to whoever answered; to the first responder until someone has. */
+export function helpRequestClockOwner(c: SlaClock<HelpRequestClock>, row: HelpRequestCaseRow): ClockOwner {
+  switch (c.clock) {
+    case 'help_answer':
+      return row.handler_id ? { staffId: row.handler_id, credit: 'handler' } : { staffId: row.first_responder_id, credit: 'first_responder' };
+    default:
+      return exhaustive(c.clock);
+  }
+}
+
+/** The columns of a case row that a courtesy visit decides. */
+export interface CourtesyVisitCaseRow {
+  case_id: string;
+  status: string;
+  building: string;
+  owner_ref: string;
+  first_responder_id: string;
+  handler_id: string;
+  department: string;
+  closed_at: string | null;
+  follow_up_count: number;
+  last_satisfied: number | null;
+}
+
+/** A courtesy visit is its own case: visited (and closed) when recorded, with one visit judged against the visitor. */
+export function foldCourtesyVisit(events: CourtesyVisitEnvelope[], row: CourtesyVisitCaseRow): CaseFacts {
+  const facts: CaseFacts = { visits: [], workers: new Set() };
+  for (const e of events) {
+    switch (e.type) {
+      case 'CourtesyVisitRecorded': {
+        const d = e.data;
+        Object.assign(row, { status: 'visited', closed_at: e.occurredAt, building: d.location?.building ?? '', owner_ref: d.ownerRef, first_responder_id: d.visitorStaffId, handler_id: d.visitorStaffId, department: 'customer_service' });
+        // The visit's id is the case's: one visit per courtesy-visit case.
+        facts.visits.push({ visitId: row.case_id, at: e.occurredAt, method: d.method, satisfied: d.satisfied, remarks: d.remarks ?? '', visitorId: d.visitorStaffId, responsibleId: d.visitorStaffId });
+        row.follow_up_count += 1;
+        row.last_satisfied = d.satisfied ? 1 : 0;
+        break;
+      }
+      default:
+        exhaustive(e.type);
+    }
+    if (row.handler_id) facts.workers.add(row.handler_id);
+  }
+  return facts;
+}
+
+/** 访客登记 row: who checked the visitor in and out, whom they came to see; the visitor's identity stays in the store. */
+export function visitorRow(events: VisitorEnvelope[]) {
+  const checkedIn = events.find((e) => e.type === 'VisitorCheckedIn');
+  if (!checkedIn) return null;
+  const d = checkedIn.data;
+  const out = events.find((e) => e.type === 'VisitorCheckedOut');
+  return {
+    visitor_id: d.visitorId, project_id: checkedIn.projectId, building: d.hostLocation?.building ?? '', unit: d.hostLocation?.unit ?? '', purpose: d.purpose,
+    checked_in_at: checkedIn.occurredAt, checked_out_at: out?.occurredAt ?? null, checked_in_by: d.checkedInById, checked_out_by: out?.data.checkedOutById ?? '',
+    version: Number(events[events.length - 1].globalPosition),
+  };
+}
