@@ -8,7 +8,7 @@ import { CLOCK, DomainModule } from '@service-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './auth.guard';
-import { AuditController } from './audit.controller';
+import { AUDIT_TIME_ZONE, AuditController } from './audit.controller';
 import { CasesController } from './cases.controller';
 import { CommandsController } from './commands.controller';
 import { ErrorFilter } from './error.filter';
@@ -34,6 +34,8 @@ export interface AppDeps {
   providers?: Provider[];
   /** Checkpoint folder, trusted public key and time tolerance for `GET /api/audit/verify` (from the configuration). */
   verify?: ApiVerifyOptions;
+  /** SL_TIMEZONE: where the audit's as-of view reads working hours and policy dates (default Asia/Shanghai). */
+  timeZone?: string;
   /** This process's metrics (default: a fresh registry). */
   metrics?: Metrics;
   /** This process's health checks (default: the event store alone). */
@@ -60,6 +62,7 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
     AccessLog,
     { provide: VERIFY_OPTIONS, useValue: deps.verify ?? {} },
     AuditVerifyJobs,
+    { provide: AUDIT_TIME_ZONE, useValue: deps.timeZone ?? 'Asia/Shanghai' },
     ...(deps.providers ?? []),
   ];
 

@@ -10,6 +10,9 @@ import { AllowRoles, CurrentPrincipal } from './auth.guard';
 import { unmaskRequested } from './cases.controller';
 import { AuditVerifyJobs } from './verify-jobs';
 
+/** Zone in which working hours and policy dates are read for the as-of view (SL_TIMEZONE). */
+export const AUDIT_TIME_ZONE = Symbol('AUDIT_TIME_ZONE');
+
 function companyWide(principal: Principal): void {
   if (principal.projects !== '*') throw new ForbiddenError('verify walks every project: it needs a company-wide token');
 }
@@ -41,6 +44,7 @@ export class AuditController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
     @Inject(AuditVerifyJobs) private readonly verifyJobs: AuditVerifyJobs,
+    @Inject(AUDIT_TIME_ZONE) private readonly timeZone: string,
   ) {}
 
   @Get('cases/:id/events')
@@ -59,7 +63,7 @@ export class AuditController {
     const unmask = unmaskRequested(unmaskParam, principal);
     if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(asOf) || !instantInRange(asOf))) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time between 2000 and 2100');
     const streamId = await this.resolveInScope(id, principal);
-    const result = await caseAsOf(this.store, streamId, asOf ? new Date(asOf) : new Date());
+    const result = await caseAsOf(this.store, streamId, asOf ? new Date(asOf) : new Date(), { timeZone: this.timeZone });
     await this.accessLog.record(principal, 'case_state', { asOf: result.asOf }, streamId, unmask, result.events[0]?.projectId);
     return { ...result, state: unmask ? result.state : maskPersonalData(result.state), events: result.events.map((e) => view(e, unmask)) };
   }

@@ -15,6 +15,7 @@ import { AnalyticsApiModule } from '@service-ledger/api';
 import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';
 import { createTestDatabase } from '../../../test/support/postgres';
+import { caseAsOf } from './history';
 import { proveReplay } from './replay-proof';
 import { Sealer } from './sealer';
 import { verifyStore } from './verify';
@@ -137,6 +138,22 @@ describe('audit reads, drill-down and replay proof', () => {
     expect(early.body.clocks.find((c: { clock: string }) => c.clock === 'repair_arrival').status).toBe('running');
     const later = await get(`/api/audit/cases/repair-${ids.repair}?asOf=2026-03-10T12:30:00%2B08:00`, auditor);
     expect(later.body.clocks.find((c: { clock: string }) => c.clock === 'repair_arrival')).toMatchObject({ status: 'breached', breachSeconds: 1800 });
+  });
+
+  it('the as-of view reads working hours and policy dates in the configured zone (SL_TIMEZONE), not a fixed one', async () => {
+    const other = await startTestApi({ store, timeZone: 'America/New_York', projects: [] });
+    try {
+      const at = '2026-03-20T00:00:00Z';
+      const deadlines = (r: { clocks: { clock: string; deadline: string | null }[] }) => r.clocks.map((c) => [c.clock, c.deadline]);
+      const res = await request(other.app.getHttpServer()).get(`/api/audit/cases/complaint-${ids.complaint}?asOf=${at}`).set('Authorization', `Bearer ${other.token('auditor', '*')}`);
+      expect(res.status).toBe(200);
+      const inZone = await caseAsOf(store, `complaint-${ids.complaint}`, new Date(at), { timeZone: 'America/New_York' });
+      expect(deadlines(res.body)).toEqual(deadlines(inZone));
+      // The zone matters for this case: Shanghai's working day gives other deadlines.
+      expect(deadlines(inZone)).not.toEqual(deadlines(await caseAsOf(store, `complaint-${ids.complaint}`, new Date(at), { timeZone: 'Asia/Shanghai' })));
+    } finally {
+      await other.app.close();
+    }
   });
 
   it('bad input: unknown ids, malformed or too-early instants, non-auditor tokens', async () => {

@@ -87,7 +87,17 @@ export class CheckpointFolder {
       .filter((f) => FILE.test(f))
       .sort()
       .map((f) => {
-        const { seq, position, logHash, sealedAt, signature, keyId } = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as CheckpointFile;
+        // write() puts the entries last: the head alone is parsed (a copy holds thousands of entries); a file laid
+        // out otherwise is parsed whole.
+        const text = readFileSync(join(this.dir, f), 'utf8');
+        const cut = text.indexOf(',"entries":');
+        let parsed: CheckpointFile;
+        try {
+          parsed = JSON.parse(cut < 0 ? text : `${text.slice(0, cut)}}`) as CheckpointFile;
+        } catch {
+          parsed = JSON.parse(text) as CheckpointFile;
+        }
+        const { seq, position, logHash, sealedAt, signature, keyId } = parsed;
         return { seq, position, logHash, sealedAt, signature, keyId };
       });
   }

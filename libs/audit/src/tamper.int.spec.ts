@@ -79,7 +79,7 @@ async function rechainStream(store: SqlEventStore, stream: string): Promise<void
 /** …and the global log after it: entries renumbered and rechained, the store's checkpoints given the new digests. */
 async function rechainLog(sql: Sql): Promise<void> {
   await sql.query('DELETE FROM sl_log');
-  const rows = await sql.query<{ position: string; hash: string; t: string }>('SELECT position::text AS position, hash, transaction_id::text AS t FROM sl_events ORDER BY transaction_id, position');
+  const rows = await sql.query<{ position: string; hash: string; t: string }>('SELECT position::text AS position, hash, transaction_id::text AS t FROM sl_events ORDER BY sl_events.transaction_id, sl_events.position');
   let prev: string | null = null;
   for (const [i, r] of rows.entries()) {
     prev = logHash(prev, i + 1, r.position, r.hash);

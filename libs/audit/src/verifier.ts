@@ -72,21 +72,56 @@ const MAX_FINDINGS = 100;
 type LogRow = [seq: string, position: string, txid: string, eventHash: string, logHash: string];
 type EventRow = [
   txid: string, position: string, hash: string | null, prevHash: string | null, eventId: string, streamId: string, streamVersion: number, type: string,
-  schemaVersion: number, data: unknown, occurredMs: number, recordedMs: number, actorId: string, actorRole: string, projectId: string,
-  correlationId: string, causationId: string | null, commandId: string | null,
+  schemaVersion: number, occurredMs: number, recordedMs: number, actorId: string, actorRole: string, projectId: string,
+  correlationId: string, causationId: string | null, commandId: string | null, data: unknown,
 ];
 interface Envelope { eventId: string; streamId: string; streamVersion: number; recordedAt: string; [k: string]: unknown }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** A free-text field as SealedLog writes it: a JSON string, or `null`. Most hold no escape and need no parser. */
+const text = (f: string): string | null => (f === 'null' ? null : f.indexOf('\\') < 0 ? f.slice(1, -1) : (JSON.parse(f) as string));
+
+/**
+ * One batch of SealedLog.readLog / readEvents: a line per row, `fields` tab-separated fields each (the event's data
+ * last, parsed as JSON). A line of another shape means the text was not what the read wrote: refused, not guessed.
+ */
+export function parseWalkRows(rowsText: string, stream: 'log' | 'events'): (LogRow | EventRow)[] {
+  const rows: (LogRow | EventRow)[] = [];
+  const fields = stream === 'log' ? 5 : 18;
+  let i = 0;
+  while (i < rowsText.length) {
+    let end = rowsText.indexOf('\n', i);
+    if (end < 0) end = rowsText.length;
+    const f: string[] = [];
+    let k = i;
+    for (let n = 1; n < fields; n++) {
+      const tab = rowsText.indexOf('\t', k);
+      if (tab < 0 || tab > end) throw new Error(`verify: a ${stream} row has fewer than ${fields} fields: ${rowsText.slice(i, Math.min(end, i + 200))}`);
+      f.push(rowsText.slice(k, tab));
+      k = tab + 1;
+    }
+    const last = rowsText.slice(k, end);
+    if (last.includes('\t')) throw new Error(`verify: a ${stream} row has more than ${fields} fields: ${rowsText.slice(i, Math.min(end, i + 200))}`);
+    if (stream === 'log') rows.push([f[0], f[1], f[2], text(f[3]) ?? '', text(last) ?? ''] as LogRow);
+    else {
+      rows.push([f[0], f[1], text(f[2]), text(f[3]), f[4], text(f[5])!, Number(f[6]), text(f[7])!, Number(f[8]), Number(f[9]), Number(f[10]),
+        text(f[11])!, text(f[12])!, text(f[13])!, text(f[14])!, text(f[15]), text(f[16]), JSON.parse(last)] as EventRow);
+    }
+    i = end + 1;
+  }
+  return rows;
+}
+
 const envelopeOf = (r: EventRow): Envelope => ({
-  eventId: r[4], streamId: r[5], streamVersion: r[6], type: r[7], schemaVersion: r[8], data: r[9],
-  occurredAt: new Date(r[10]).toISOString(), recordedAt: new Date(r[11]).toISOString(), actor: { staffId: r[12], role: r[13] },
-  projectId: r[14], correlationId: r[15], causationId: r[16], commandId: r[17] ?? undefined,
+  eventId: r[4], streamId: r[5], streamVersion: r[6], type: r[7], schemaVersion: r[8], data: r[17],
+  occurredAt: new Date(r[9]).toISOString(), recordedAt: new Date(r[10]).toISOString(), actor: { staffId: r[11], role: r[12] },
+  projectId: r[13], correlationId: r[14], causationId: r[15], commandId: r[16] ?? undefined,
 });
+/** Decimal texts without leading zeros (PostgreSQL's output) compare as numbers: by length, then by digits. */
+const less = (a: string, b: string) => a.length < b.length || (a.length === b.length && a < b);
 /** (transaction id, position) order, the global order every reader and the sealer use. */
-const before = (a: { txid: string; position: string }, b: { txid: string; position: string }) => {
-  const ta = BigInt(a.txid), tb = BigInt(b.txid);
-  return ta < tb || (ta === tb && BigInt(a.position) < BigInt(b.position));
-};
+const before = (aTxid: string, aPosition: string, bTxid: string, bPosition: string) =>
+  less(aTxid, bTxid) || (aTxid === bTxid && less(aPosition, bPosition));
 
 /**
  * Checks the store in one pass over the global order: every event against its stream's chain, every sealed entry
@@ -109,7 +144,10 @@ export class Verifier {
   private digest: string | null = null;
   private maxRecorded = { ms: -Infinity, position: '0' };
   private cpIndex = 0;
-  private file: { from: bigint; to: bigint; entries: CheckpointFile['entries'] } | null = null;
+  private file: { from: bigint; entries: CheckpointFile['entries']; cp: LogCheckpoint; previous: LogCheckpoint | undefined; chains: boolean | null } | null = null;
+  private fileTo = 0n;
+  private fileIndex = 0;
+  private readonly trustedSeqs: bigint[];
   private anchorSeq: string | null = null;
   private anchorDigest: string | null = null;
   private checkpointsAfterAnchor = 0;
@@ -119,6 +157,7 @@ export class Verifier {
     this.folder = input.checkpointDir ? new CheckpointFolder(input.checkpointDir) : null;
     this.trusted = this.mergeCheckpoints(input.storeCheckpoints, this.folder?.list() ?? []);
     for (const c of this.trusted) this.bySeq.set(c.seq, c);
+    this.trustedSeqs = this.trusted.map((c) => BigInt(c.seq));
   }
 
   private find(order: number, f: Finding): void {
@@ -156,28 +195,28 @@ export class Verifier {
   private eventsDone = false;
 
   /** One batch of one stream (SealedLog.readLog / readEvents), `done` on its last; merges as far as both allow. */
-  feed(stream: 'log' | 'events', rowsText: string, done: boolean): void {
-    const rows = rowsText ? JSON.parse(`[${rowsText}]`) : [];
+  feed(stream: 'log' | 'events', batch: string | Uint8Array, done: boolean): void {
+    const rows = parseWalkRows(typeof batch === 'string' ? batch : utf8.decode(batch), stream);
     if (stream === 'log') {
-      this.logQueue = this.logQueue.concat(rows);
+      this.logQueue = this.logQueue.length ? this.logQueue.concat(rows as LogRow[]) : (rows as LogRow[]);
       this.logDone = done;
     } else {
-      this.eventQueue = this.eventQueue.concat(rows);
+      this.eventQueue = this.eventQueue.length ? this.eventQueue.concat(rows as EventRow[]) : (rows as EventRow[]);
       this.eventsDone = done;
     }
+    const logs = this.logQueue;
+    const events = this.eventQueue;
     let li = 0;
     let ei = 0;
     for (;;) {
-      const l = this.logQueue[li];
-      const e = this.eventQueue[ei];
+      const l = logs[li];
+      const e = events[ei];
       if ((!l && !this.logDone) || (!e && !this.eventsDone) || (!l && !e)) break;
-      const lk = l && { txid: l[2], position: l[1] };
-      const ek = e && { txid: e[0], position: e[1] };
-      if (l && e && lk!.txid === ek!.txid && lk!.position === ek!.position) {
+      if (l && e && l[2] === e[0] && l[1] === e[1]) {
         this.sealedRow(l, e);
         li += 1;
         ei += 1;
-      } else if (l && (!e || before(lk!, ek!))) {
+      } else if (l && (!e || before(l[2], l[1], e[0], e[1]))) {
         this.sealedRow(l, null);
         li += 1;
       } else {
@@ -185,8 +224,8 @@ export class Verifier {
         ei += 1;
       }
     }
-    this.logQueue = this.logQueue.slice(li);
-    this.eventQueue = this.eventQueue.slice(ei);
+    this.logQueue = li ? logs.slice(li) : logs;
+    this.eventQueue = ei ? events.slice(ei) : events;
   }
 
   private sealedRow(row: LogRow, event: EventRow | null): void {
@@ -222,7 +261,7 @@ export class Verifier {
     const envelope = envelopeOf(event);
     const position = event[1];
     const head = this.input.sealedHead;
-    const behind = head && !before({ txid: head.transactionId, position: head.position }, { txid: event[0], position });
+    const behind = head && !before(head.transactionId, head.position, event[0], position);
     const order = behind ? Number(this.seq) + 0.5 : 2 ** 52 + this.unsealed;
     if (behind) {
       this.find(order, { kind: 'log', position, seq: null, eventId: envelope.eventId, streamId: envelope.streamId, streamVersion: envelope.streamVersion, problem: `event at position ${position} sits before the sealed head in the global order but is not in the sealed log there (inserted behind the sealer, or moved)` });
@@ -241,14 +280,14 @@ export class Verifier {
     else if ((prevHash ?? null) !== (previous?.hash ?? null)) at('stream', 'previous-hash link does not match the previous event of its stream (deleted, inserted or reordered event)');
     else if (hash !== chainHash(prevHash ?? null, e as never)) at('event', 'hash does not match the event’s content (the event was altered)');
     this.streams.set(e.streamId, { version: e.streamVersion, hash: hash ?? '' });
-    const recorded = row[11];
+    const recorded = row[10];
     const tolerance = this.input.timeToleranceMs;
     if (recorded < this.maxRecorded.ms - tolerance) {
       at('time', `recorded at ${e.recordedAt}, ${Math.round((this.maxRecorded.ms - recorded) / 1000)} s before the event at position ${this.maxRecorded.position} earlier in the global order (backdated or inserted out of order; tolerance ${tolerance / 1000} s)`);
     } else if (recorded > this.maxRecorded.ms) this.maxRecorded = { ms: recorded, position };
     // A checkpoint bounds the recorded time of what it covers: those events existed when it was signed. (Events after
     // it may be older than it: the sealer can run behind the writers.)
-    while (this.cpIndex < this.trusted.length && seq !== null && BigInt(this.trusted[this.cpIndex].seq) < seq) this.cpIndex += 1;
+    while (this.cpIndex < this.trusted.length && seq !== null && this.trustedSeqs[this.cpIndex] < seq) this.cpIndex += 1;
     const covering = seq === null ? undefined : this.trusted[this.cpIndex];
     if (covering && recorded > Date.parse(covering.sealedAt) + tolerance) at('time', `recorded at ${e.recordedAt}, after checkpoint #${covering.seq} that covers it was signed (${covering.sealedAt})`);
   }
@@ -260,32 +299,45 @@ export class Verifier {
     } else if (this.anchorSeq !== null) this.checkpointsAfterAnchor += 1;
   }
 
-  /** Entries listed in the folder copy of the checkpoint covering `seq`: locates a rewrite that recomputed the log. */
+  /**
+   * Entries listed in the folder copy of the checkpoint covering `seq`: locates a rewrite that recomputed the log.
+   * Compared entry by entry as the walk passes; whether the copy chains to its signed digest (without that it is no
+   * evidence) is worked out only when an entry differs: a log that matches its copies costs no second chain.
+   */
   private checkFile(seq: bigint, position: string, eventHash: string): void {
     if (!this.folder) return;
-    if (!this.file || seq > this.file.to) {
+    if (seq > this.fileTo) {
       this.file = null;
-      const cp = this.trusted.find((c) => BigInt(c.seq) >= seq);
+      while (this.fileIndex < this.trusted.length && this.trustedSeqs[this.fileIndex] < seq) this.fileIndex += 1;
+      const cp = this.trusted[this.fileIndex];
+      // Past the last checkpoint no copy exists yet; a missing copy is looked for once, not for every entry.
+      this.fileTo = cp ? this.trustedSeqs[this.fileIndex] : 1n << 62n;
       const file = cp ? this.folder.read(cp.seq) : null;
-      if (!file) return;
-      // The listed entries must chain from the previous checkpoint's digest to this one's, or they are not evidence.
-      const previous = this.trusted[this.trusted.indexOf(cp!) - 1];
-      let digest = previous && BigInt(previous.seq) + 1n === BigInt(file.from) ? previous.logHash : BigInt(file.from) === 1n ? null : undefined;
-      if (digest === undefined) return;
-      let s = BigInt(file.from);
-      for (const [p, h] of file.entries) digest = logHash(digest, s++, p, h);
-      if (digest !== cp!.logHash || s - 1n !== BigInt(cp!.seq)) {
-        this.notes.push(`checkpoint file #${cp!.seq}: its entry list does not chain to its signed digest, ignored`);
-        return;
-      }
-      this.file = { from: BigInt(file.from), to: BigInt(cp!.seq), entries: file.entries };
+      if (!file || !/^\d{1,19}$/.test(file.from) || !Array.isArray(file.entries)) return;
+      this.file = { from: BigInt(file.from), entries: file.entries, cp: cp!, previous: this.trusted[this.fileIndex - 1], chains: null };
     }
-    if (seq < this.file.from) return;
-    const [p, h] = this.file.entries[Number(seq - this.file.from)];
+    const f = this.file;
+    if (!f || f.chains === false || seq < f.from) return;
+    const entry = f.entries[Number(seq - f.from)];
+    if (entry && entry[0] === position && entry[1] === eventHash) return;
+    if (f.chains === null) f.chains = this.fileChains(f);
+    if (!f.chains) return;
+    const [p, h] = entry;
     // Located at the position the signed history had here: that is where the two differ.
-    if (p !== position || h !== eventHash) {
-      this.find(Number(seq), { kind: 'log', position: p, seq: seq.toString(), eventId: '', streamId: '', streamVersion: 0, problem: `log entry #${seq} is position ${position} with event hash ${eventHash.slice(0, 12)}…, but the checkpoint copy outside the store lists position ${p} with ${h.slice(0, 12)}… (rewritten, inserted or reordered here)` });
+    this.find(Number(seq), { kind: 'log', position: p, seq: seq.toString(), eventId: '', streamId: '', streamVersion: 0, problem: `log entry #${seq} is position ${position} with event hash ${eventHash.slice(0, 12)}…, but the checkpoint copy outside the store lists position ${p} with ${h.slice(0, 12)}… (rewritten, inserted or reordered here)` });
+  }
+
+  /** The listed entries must chain from the previous checkpoint's digest to this one's, or they are not evidence. */
+  private fileChains(f: NonNullable<Verifier['file']>): boolean {
+    const { cp, previous } = f;
+    let digest = previous && BigInt(previous.seq) + 1n === f.from ? previous.logHash : f.from === 1n ? null : undefined;
+    let s = f.from;
+    if (digest !== undefined) for (const [p, h] of f.entries) digest = logHash(digest, s++, p, h);
+    if (digest === undefined || digest !== cp.logHash || s - 1n !== BigInt(cp.seq)) {
+      this.notes.push(`checkpoint file #${cp.seq}: its entry list does not chain to its signed digest, ignored`);
+      return false;
     }
+    return true;
   }
 
   finish(heads: { stream_id: string; version: number; last_hash: string | null }[]): VerifyReport {

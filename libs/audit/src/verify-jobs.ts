@@ -41,7 +41,8 @@ export class VerifyJobs<Requester = unknown> {
     this.jobs.set(job.id, job);
     for (const old of this.jobs.values()) if (this.jobs.size > this.keep && old.status !== 'running') this.jobs.delete(old.id);
     const t0 = process.hrtime.bigint();
-    const run = verifyStore(this.store, { ...this.options, anchor, onProgress: (walked, total) => (job.progress = { walked, total }) })
+    // Small reads: each holds the event loop (PGlite runs in this thread) while requests wait.
+    const run = verifyStore(this.store, { batchSize: 2000, ...this.options, anchor, onProgress: (walked, total) => (job.progress = { walked, total }) })
       .then((report) => Object.assign(job, { status: 'done', report }))
       .catch((e: Error) => Object.assign(job, { status: 'failed', error: e.message }))
       .then(() => {

@@ -8,6 +8,7 @@ import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { AccessLog } from '../access-log';
 import { CurrentPrincipal } from '../auth.guard';
 import { unmaskRequested } from '../cases.controller';
+import { WORKLIST_TIME_ZONE } from './worklist.tokens';
 
 const STREAM_ID = /^[a-z]+-[A-Za-z0-9_-]{1,64}$/;
 
@@ -22,6 +23,7 @@ export class TimelineController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
+    @Inject(WORKLIST_TIME_ZONE) private readonly timeZone: string,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
@@ -36,7 +38,7 @@ export class TimelineController {
     await requireCaseInScope(this.store, streamId, principal.projects);
     const [first] = await this.store.readStream(streamId, { toVersion: 1 });
     // The same as-of view as the audit: clocks under the policy (limits, calendar) in force when each started.
-    const { events, clocks } = await caseAsOf(this.store, streamId, asOf);
+    const { events, clocks } = await caseAsOf(this.store, streamId, asOf, { timeZone: this.timeZone });
     const unmask = unmaskRequested(unmaskParam, principal);
     if (unmask) await this.accessLog.record(principal, 'case_read', { view: 'timeline', asOf: asOf.toISOString(), events: events.length }, streamId, true, first.projectId);
     const pauses: { from: string; to: string | null }[] = [];

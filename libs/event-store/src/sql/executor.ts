@@ -12,6 +12,11 @@ export interface SqlExecutor extends SqlQueryable {
   prepared<R = Record<string, unknown>>(sql: string, params: unknown[]): Promise<R[]>;
   /** Runs `fn` in one transaction on one connection; rolls back on throw. */
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /**
+   * The first row's column values as raw UTF-8 bytes (null for SQL NULL), undecoded: for a large text handed to a
+   * worker thread as a transferable buffer. Engines that decode anyway (pg) leave it out; callers fall back to query.
+   */
+  queryBytes?(sql: string, params: unknown[]): Promise<(Uint8Array | null)[] | null>;
   /** Runs a multi-statement script (schema). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

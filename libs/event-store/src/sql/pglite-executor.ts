@@ -51,6 +51,25 @@ export class PgliteExecutor implements SqlExecutor {
     );
   }
 
+  /**
+   * One unnamed statement, its first data row cut out of the reply as bytes: PGlite's own parser would decode every
+   * text on this thread (the verifier's batches are megabytes, decoded in its worker).
+   */
+  queryBytes(sql: string, params: unknown[]): Promise<(Uint8Array | null)[] | null> {
+    return this.exclusive(() =>
+      this.db.runExclusive(async () => {
+        // The stream variant hands over the raw output chunks; execProtocolRaw would also run PGlite's parser over
+        // them, decoding every text (most of this read's cost on the calling thread).
+        const chunks: Uint8Array[] = [];
+        await this.db.execProtocolRawStream(
+          concat([protocol.serialize.parse({ text: sql }), protocol.serialize.bind({ values: params.map(toText) }), protocol.serialize.execute({}), protocol.serialize.sync()]),
+          { syncToFs: false, onRawData: (chunk) => chunks.push(chunk.slice()) },
+        );
+        return firstRowBytes(chunks.length === 1 ? chunks[0] : concat(chunks));
+      }),
+    );
+  }
+
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     return this.exclusive(() =>
       this.db.transaction(async (tx) => fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows })),
@@ -100,6 +119,31 @@ function readRows<R>(reply: Uint8Array, columns: Column[]): R[] {
   });
   if (error) throw error;
   return rows;
+}
+
+/** The first DataRow's fields as byte slices (copies: each may be transferred), or null without one; errors thrown. */
+function firstRowBytes(reply: Uint8Array): (Uint8Array | null)[] | null {
+  const view = new DataView(reply.buffer, reply.byteOffset, reply.byteLength);
+  for (let at = 0; at + 5 <= reply.length; ) {
+    const type = reply[at];
+    const length = view.getInt32(at + 1);
+    if (type === 0x45 /* E */) {
+      readRows(reply, []);
+      throw new Error('PGlite returned an error it could not parse');
+    }
+    if (type === 0x44 /* D */) {
+      const fields: (Uint8Array | null)[] = [];
+      let f = at + 7;
+      for (let i = view.getInt16(at + 5); i > 0; i--) {
+        const n = view.getInt32(f);
+        fields.push(n < 0 ? null : reply.slice(f + 4, f + 4 + n));
+        f += 4 + Math.max(n, 0);
+      }
+      return fields;
+    }
+    at += 1 + length;
+  }
+  return null;
 }
 
 /** Text-format parameter values, as `query` would send them for scalars. */

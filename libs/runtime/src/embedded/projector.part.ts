@@ -45,7 +45,7 @@ export const projectorPart: EmbeddedPart = {
       log(`  Projector: following the event store into ${config.analytics === 'chdb' ? `chDB at ${analyticsDir(config)}` : config.clickhouseUrl}`);
     }
     return {
-      modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone })],
+      modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone, cacheEntries: config.panelCacheEntries })],
       providers: [{ provide: ANALYTICS, useValue: db }, { provide: Freshness, useValue: freshness }],
       async stop() {
         watch?.stop();

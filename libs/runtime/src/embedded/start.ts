@@ -40,7 +40,7 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
     modules.push(...(started.modules ?? []));
     providers.push(...(started.providers ?? []));
   }
-  const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers, metrics, health, metricsToken: config.metricsToken, verify: verifyOptionsFrom(config) });
+  const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers, metrics, health, metricsToken: config.metricsToken, verify: verifyOptionsFrom(config), timeZone: config.timeZone, analyticsReads: { concurrency: config.analyticsReadConcurrency, queue: config.analyticsReadQueue } });
   await app.listen(config.port, config.host);
   const opsServer = config.opsPort !== undefined ? await startOpsServer({ host: config.opsHost, port: config.opsPort, health, metrics, metricsToken: config.metricsToken }) : null;
   if (opsServer) stops.unshift(() => opsServer.stop());

@@ -43,7 +43,9 @@ export async function startApiProcess(config: Config, options: { analytics?: Ana
     health,
     metricsToken: config.metricsToken,
     verify: verifyOptionsFrom(config),
-    modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone })],
+    timeZone: config.timeZone,
+    analyticsReads: { concurrency: config.analyticsReadConcurrency, queue: config.analyticsReadQueue },
+    modules: [AnalyticsApiModule.register({ timeZone: config.timeZone }), DashboardsModule.register({ timeZone: config.timeZone, cacheEntries: config.panelCacheEntries })],
     providers: [{ provide: ANALYTICS, useValue: db }, { provide: Freshness, useValue: freshness }],
   });
   await app.listen(config.port, config.host);
