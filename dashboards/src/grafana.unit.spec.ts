@@ -72,7 +72,7 @@ describe('Grafana dashboards as code', () => {
       for (const p of d.panels) {
         const sql: string = p.targets[0].rawSql;
         expect(sql).not.toMatch(/\{\{|\{\w+:(String|DateTime64|Array)|\$(TIME|PROJECT|DEPARTMENT|STAFF|TZ)\b/);
-        for (const m of sql.matchAll(/\$__(\w+)/g)) expect(['timeFilter', 'conditionalAll']).toContain(m[1]);
+        for (const m of sql.matchAll(/\$__(\w+)/g)) expect(['timeFilter', 'fromTime', 'toTime', 'conditionalAll']).toContain(m[1]);
         for (const m of sql.matchAll(/\$\{?(\w+)/g)) if (!m[1].startsWith('__')) expect(vars).toContain(m[1]);
       }
     }

@@ -13,6 +13,14 @@ describe('panel SQL templates', () => {
     );
   });
 
+  it('extend the range back for $TIME_LOOKBACK (what rows in the range are compared with), in both renderings', () => {
+    const t = 'SELECT 1 FROM {{cases}} WHERE $TIME_LOOKBACK(opened_at, 90)';
+    expect(toApiSql(t, (x) => x)).toBe("SELECT 1 FROM cases WHERE opened_at >= {from:DateTime64(3, 'UTC')} - toIntervalDay(90) AND opened_at < {to:DateTime64(3, 'UTC')}");
+    expect(toGrafanaSql(t, 'db')).toBe('SELECT 1 FROM db.cases WHERE opened_at >= $__fromTime - toIntervalDay(90) AND opened_at <= $__toTime');
+    expect(filtersOf(t).time).toBe(false);
+    expect(() => toApiSql('SELECT $TIME_LOOKBACK(opened_at, x)', (x) => x)).toThrow(/whole number of days/);
+  });
+
   it('render for Grafana with the ClickHouse plugin’s macros and multi-value variables', () => {
     expect(toGrafanaSql(T, 'service_ledger')).toBe(
       "SELECT count() AS value FROM service_ledger.cases WHERE $__timeFilter(opened_at) AND $__conditionalAll(project_id IN (${project:singlequote}), $project) AND $__conditionalAll(department IN (${department:singlequote}), $department) AND $__conditionalAll(hasAny([handler_id, technician_id], [${staff:singlequote}]), $staff) AND toStartOfMonth(opened_at, 'Asia/Shanghai') > '2000-01-01'",

@@ -11,8 +11,9 @@ import type { Panel } from './types';
 /** Clocks due in the range (deadline), decided (met, breached, or running past the deadline), with the time over. */
 const DECIDED_CLOCKS = `SELECT responsible_id, project_id, deadline, s,
     if(status = 'running', greatest(0, dateDiff('second', deadline, now64(3))), toInt64(breach_seconds)) AS over
-  FROM (SELECT responsible_id, project_id, deadline, status, breach_seconds, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL)
-  WHERE s IN ('met', 'breached') AND $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id)`;
+  FROM (SELECT responsible_id, project_id, deadline, status, breach_seconds, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL
+        WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+  WHERE s IN ('met', 'breached')`;
 
 export const breachesByPerson: Panel = {
   id: 'breaches_by_person', viz: 'table', unit: 'count',
@@ -64,7 +65,7 @@ export const complaintPlaces: Panel = {
   title: { zh: '投诉最多的楼栋与房号', en: 'Buildings and units with most complaints' },
   description: { zh: '范围内受理的投诉，按楼栋和房号，前10名（房号为空是共用部位）。', en: 'Complaints received in the range by building and unit, top 10 (no unit: common parts).' },
   sql: `SELECT project_id, JSONExtractString(data, 'location', 'building') AS building, JSONExtractString(data, 'location', 'unit') AS unit, count() AS complaints
-    FROM {{events}} FINAL WHERE type = 'ComplaintReceived' AND $TIME(occurred_at) AND $PROJECT(project_id)
+    FROM {{event_facts}} FINAL WHERE type = 'ComplaintReceived' AND $TIME(occurred_at) AND $PROJECT(project_id)
     GROUP BY project_id, building, unit ORDER BY complaints DESC, project_id, building, unit LIMIT 10`,
 };
 
@@ -79,7 +80,8 @@ export const repeatComplainants: Panel = {
       formatDateTime(max(a.opened_at), '%Y-%m-%d', $TZ) AS last_complaint
     FROM (SELECT case_id, project_id, owner_ref, opened_at FROM {{cases}} FINAL
           WHERE case_type = 'complaint' AND owner_ref != '' AND $TIME(opened_at) AND $PROJECT(project_id)) AS a
-    INNER JOIN (SELECT case_id, project_id, owner_ref, opened_at FROM {{cases}} FINAL WHERE case_type = 'complaint' AND owner_ref != '') AS b
+    INNER JOIN (SELECT case_id, project_id, owner_ref, opened_at FROM {{cases}} FINAL
+          WHERE case_type = 'complaint' AND owner_ref != '' AND $TIME_LOOKBACK(opened_at, 90) AND $PROJECT(project_id)) AS b
       ON a.project_id = b.project_id AND a.owner_ref = b.owner_ref
     WHERE b.case_id != a.case_id AND b.opened_at <= a.opened_at AND dateDiff('second', b.opened_at, a.opened_at) <= 90 * 86400
     GROUP BY a.project_id, a.owner_ref ORDER BY repeat_complaints DESC, project_id, owner_ref LIMIT 20`,

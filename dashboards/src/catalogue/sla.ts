@@ -32,8 +32,8 @@ export const onTimeByClock: Panel = {
     en: 'Clocks started in the range: met ÷ decided (met or breached; a running clock past its deadline counts as breached).',
   },
   sql: `SELECT clock AS label, ${rate("countIf(s = 'met')", "countIf(s IN ('met', 'breached'))")} AS value
-    FROM (SELECT clock, ${clockStatusNow} AS s, started_at, project_id, responsible_id FROM {{sla_clocks}} FINAL)
-    WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY label ORDER BY label`,
+    FROM (SELECT clock, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+    GROUP BY label ORDER BY label`,
 };
 
 export const atRiskNow: Panel = {
@@ -49,8 +49,8 @@ export const breachTrend: Panel = {
   title: { zh: '超时趋势（按周）', en: 'Breaches per week' },
   description: { zh: '按截止时间所在周统计的超时数，分时限。', en: 'Breached clocks by the week their deadline passed, per clock.' },
   sql: `SELECT toStartOfWeek(deadline, 1, $TZ) AS t, clock AS series, count() AS value
-    FROM (SELECT clock, deadline, project_id, responsible_id, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL)
-    WHERE s = 'breached' AND $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY t, series ORDER BY t, series`,
+    FROM (SELECT clock, deadline, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+    WHERE s = 'breached' GROUP BY t, series ORDER BY t, series`,
 };
 
 export const worstProjects: Panel = {
@@ -58,8 +58,8 @@ export const worstProjects: Panel = {
   title: { zh: '超时率最高的项目', en: 'Worst projects' },
   description: { zh: '各项目已判定时限中超时的比例（全部时限）。', en: 'Share of decided clocks that were breached, per project (all clocks).' },
   sql: `SELECT project_id AS label, ${rate("countIf(s = 'breached')", "countIf(s IN ('met', 'breached'))")} AS value
-    FROM (SELECT project_id, started_at, responsible_id, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL)
-    WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY label ORDER BY value DESC LIMIT 10`,
+    FROM (SELECT project_id, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+    GROUP BY label ORDER BY value DESC LIMIT 10`,
 };
 
 export const worstBuildings: Panel = {

@@ -8,12 +8,12 @@ const weights = DEFAULT_WEIGHTS;
 /**
  * The score weights of a project in force at the end of the month, as `weightsForMonth` picks them: the project's own
  * latest change that sets weights (by effective instant, then log position), else the company's, else the defaults.
- * The changes are the PolicyChanged events the projector stored.
+ * The changes are the PolicyChanged events the projector stored (copied into `event_facts`).
  */
 const WEIGHT_CHANGES = `(SELECT groupArray((JSONExtractString(data, 'scope'), parseDateTime64BestEffort(JSONExtractString(data, 'effectiveFrom'), 3, 'UTC'), position,
     (JSONExtractFloat(data, 'sections', 'scoreWeights', 'onTime'), JSONExtractFloat(data, 'sections', 'scoreWeights', 'satisfaction'),
      JSONExtractFloat(data, 'sections', 'scoreWeights', 'volume'), JSONExtractFloat(data, 'sections', 'scoreWeights', 'reworkPenalty'))))
-  FROM {{events}} FINAL WHERE type = 'PolicyChanged' AND JSONHas(data, 'sections', 'scoreWeights'))`;
+  FROM {{event_facts}} FINAL WHERE type = 'PolicyChanged' AND JSONHas(data, 'sections', 'scoreWeights'))`;
 const WEIGHTS_IN_FORCE = `arrayLast(x -> 1, arrayConcat([(toFloat64(${weights.onTime}), toFloat64(${weights.satisfaction}), toFloat64(${weights.volume}), toFloat64(${weights.reworkPenalty}))],
     arrayMap(x -> x.4, arraySort(x -> (x.1 = project_id, x.2, x.3),
       arrayFilter(x -> (x.1 = project_id OR x.1 = 'company') AND x.2 < toDateTime64(toDateTime(addMonths(month, 1), $TZ), 3), ${WEIGHT_CHANGES})))))`;

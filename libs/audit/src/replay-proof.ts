@@ -47,8 +47,9 @@ export async function proveReplay(store: EventStore, live: Analytics, options: {
 }
 
 async function closedMonths(db: Analytics, now: Date, tz: string): Promise<string[]> {
+  // DISTINCT months: an event stored twice changes nothing, so no FINAL over the whole log.
   const rows = await db.query<{ m: string }>(
-    `SELECT DISTINCT formatDateTime(occurred_at, '%Y-%m', {tz:String}) AS m FROM {{events}} FINAL
+    `SELECT DISTINCT formatDateTime(occurred_at, '%Y-%m', {tz:String}) AS m FROM {{events}}
      WHERE toYYYYMM(occurred_at, {tz:String}) < toYYYYMM(toDateTime64({now:String}, 3, 'UTC'), {tz:String}) ORDER BY m`,
     { tz, now: now.toISOString().replace('T', ' ').replace('Z', '') },
   );

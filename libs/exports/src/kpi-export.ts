@@ -82,11 +82,12 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
   const breaches = await breachReport(db, filters);
   const satisfaction = await satisfactionByPerson(db, filters);
   const complaints = await complaintAnalytics(db, filters);
+  // A maximum and an "is there any" do not change when an event is stored twice: no FINAL over the whole log.
   const [meta] = await db.query<{ position: string; late: string | null }>(
     `SELECT toString(max(position)) AS position,
         if(countIf(toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}) = 0, NULL,
            toString(maxIf(recorded_at, toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}))) AS late
-     FROM {{events}} FINAL`,
+     FROM {{events}}`,
     { month, tz },
   );
   return {

@@ -155,12 +155,15 @@ export class Notifier {
 
   private async dueClocks(now: Date): Promise<Candidate[]> {
     const since = new Date(now.getTime() - this.options.lookbackMs);
-    // Aliases must not shadow the columns the WHERE compares (ClickHouse resolves aliases there too).
+    // Aliases must not shadow the columns the WHERE compares (ClickHouse resolves aliases there too). A warning comes
+    // before its deadline, so either threshold in the window means a deadline since `since`: that condition alone lets
+    // the deadline's skip index pass over the months of long-settled clocks.
     const rows = await this.db.query<{ case_id: string; case_type: string; project_id: string; case_number: string; clock: string; warning_text: string; deadline_text: string; responsible_id: string }>(
       `SELECT case_id, case_type, project_id, case_number, clock, toString(warning_at) AS warning_text, toString(deadline) AS deadline_text, responsible_id
        FROM {{sla_clocks}} FINAL
        WHERE met_at IS NULL AND status IN ('running', 'breached') AND paused = 0
          AND ((warning_at BETWEEN {since:DateTime64(3)} AND {now:DateTime64(3)}) OR (deadline BETWEEN {since:DateTime64(3)} AND {now:DateTime64(3)}))
+         AND deadline >= {since:DateTime64(3)}
        ORDER BY deadline, case_id, clock`,
       { since: chTime(since), now: chTime(now) },
     );

@@ -23,7 +23,8 @@ export interface MonthWindow {
 }
 
 export interface KpiQuery {
-  source: 'cases' | 'satisfaction' | 'events';
+  /** `event_facts`: the few event types counted straight from the log, sorted by project and time (schema.ts). */
+  source: 'cases' | 'satisfaction' | 'event_facts';
   /** Fixed conditions, ANDed (no parameters). */
   where: string[];
   /** The columns the common filters apply to; a filter without a column does not narrow this KPI. */

@@ -85,12 +85,13 @@ const DEFINITIONS: Definition[] = [
   {
     id: 'first_time_fix', zh: '一次修复率', en: 'First-time fix rate', group: 'repairs', kind: 'rate',
     numerator: 'completed orders fixed on the first visit (no pause for parts) and never reworked', denominator: 'orders completed', month: 'completion',
-    query: cases('repair', ['completed_at IS NOT NULL'], 'completed_at', { count: "paused_for_parts = 0 AND case_id NOT IN (SELECT rework_of FROM {{cases}} FINAL WHERE rework_of != '')" }),
+    // An order's rework_of is set by its first event and never changes, so the set of reworked orders needs no FINAL.
+    query: cases('repair', ['completed_at IS NOT NULL'], 'completed_at', { count: "paused_for_parts = 0 AND case_id NOT IN (SELECT rework_of FROM {{cases}} WHERE rework_of != '')" }),
   },
   {
     id: 'fees_collected', zh: '维修收费', en: 'Repair fees collected (fen)', group: 'repairs', kind: 'amount',
     numerator: 'sum of payments received at the service centre', denominator: '—', month: 'payment',
-    query: { source: 'events', where: ["type = 'RepairPaymentReceived'"], filters: { project: 'project_id', staff: ['actor_id'] }, month: 'occurred_at', numerator: { sum: "JSONExtractUInt(data, 'amount')" }, denominator: { count: true } },
+    query: { source: 'event_facts', where: ["type = 'RepairPaymentReceived'"], filters: { project: 'project_id', staff: ['actor_id'] }, month: 'occurred_at', numerator: { sum: "JSONExtractUInt(data, 'amount')" }, denominator: { count: true } },
   },
   {
     id: 'complaints_received', zh: '投诉量', en: 'Complaints received', group: 'complaints', kind: 'count',

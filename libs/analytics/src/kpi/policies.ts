@@ -21,7 +21,7 @@ interface RawPolicyRow {
  */
 export async function policyHistoryOf(db: Analytics, timeZone?: string): Promise<PolicyHistory> {
   const rows = await db.query<RawPolicyRow>(
-    "SELECT event_id, stream_id, stream_version, toString(position) AS position, toString(occurred_at) AS occurred_at, actor_id, actor_role, project_id, data FROM {{events}} FINAL WHERE type = 'PolicyChanged' ORDER BY position",
+    "SELECT event_id, stream_id, stream_version, toString(position) AS position, toString(occurred_at) AS occurred_at, actor_id, actor_role, project_id, data FROM {{event_facts}} FINAL WHERE type = 'PolicyChanged' ORDER BY position",
   );
   const history = new PolicyHistory(timeZone);
   for (const r of rows) {

@@ -49,7 +49,8 @@ export async function whatIf(store: EventStore, live: Analytics, req: WhatIfRequ
   const parsed = policySections.safeParse(req.policy);
   if (!parsed.success) throw zodToValidationError(parsed.error, 'policy');
   const { start } = monthBounds(req.month, req.timeZone);
-  const [head] = await live.query<{ p: string }>('SELECT toString(max(position)) AS p FROM {{events}} FINAL');
+  // A duplicate event row has the same position: the maximum needs no FINAL.
+  const [head] = await live.query<{ p: string }>('SELECT toString(max(position)) AS p FROM {{events}}');
   const position = BigInt(head?.p ?? '0');
   const scope = req.project ?? 'company';
   const effectiveFrom = new Date(start).toISOString();

@@ -98,7 +98,8 @@ export class Projector {
   async policyHistory(): Promise<PolicyHistory> {
     if (!this.policies) {
       await this.writing.catch(() => undefined);
-      const rows = await this.db.query<RawRow>("SELECT * FROM {{events}} FINAL WHERE type = 'PolicyChanged' ORDER BY position");
+      // Policy streams are `policy-<scope>`: the prefix reads a few granules of the stream-sorted table, not all of it.
+      const rows = await this.db.query<RawRow>("SELECT * FROM {{events}} FINAL WHERE startsWith(stream_id, 'policy-') AND type = 'PolicyChanged' ORDER BY position");
       const history = new PolicyHistory(this.options.timeZone);
       for (const r of rows) history.add(changeFromEvent(fromRaw(r)));
       for (const c of this.options.proposed ?? []) history.add(c);

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@service-ledger/core';
-import type { EventStore, Subscription } from '@service-ledger/event-store';
+import { type EventStore, START, type Subscription } from '@service-ledger/event-store';
+import type { Analytics } from '../client';
 import type { Projector } from './projector';
 
 /**
@@ -26,4 +27,16 @@ export class StoreEventSource implements EventSource {
 
 export async function runProjector(projector: Projector, source: EventSource) {
   return source.start((events) => projector.handle(events));
+}
+
+/**
+ * A subscription whose analytics tables are empty starts again from the beginning of the log: a new or deleted chDB
+ * folder, or a migration that recreated the tables with another design (schema.ts), is rebuilt by replaying the
+ * whole store rather than left holding only what arrives from now on. Returns whether it restarted.
+ */
+export async function restartIfEmpty(store: EventStore, db: Analytics, subscriptionId = 'projector'): Promise<boolean> {
+  if ((await db.projectionPosition()).events > 0) return false;
+  if ((await store.readCheckpoint(subscriptionId)) === START) return false;
+  await store.storeCheckpoint(subscriptionId, START);
+  return true;
 }

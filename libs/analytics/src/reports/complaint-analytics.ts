@@ -27,10 +27,10 @@ export async function complaintAnalytics(db: Analytics, filters: KpiFilters, opt
      GROUP BY project_id, month, topic ORDER BY project_id, month, complaints DESC, topic`,
     params,
   );
-  // Units are read from the sanitised event (location is not personal data); the cases table keeps only the building.
+  // Units are read from the sanitised event (location is not personal data) in `event_facts`; the cases table keeps only the building.
   const places = await db.query<{ project_id: string; building: string; unit: string; complaints: string }>(
     `SELECT project_id, JSONExtractString(data, 'location', 'building') AS building, JSONExtractString(data, 'location', 'unit') AS unit, count() AS complaints
-     FROM {{events}} FINAL
+     FROM {{event_facts}} FINAL
      WHERE type = 'ComplaintReceived' AND toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND ({project:String} = '' OR project_id = {project:String})
      GROUP BY project_id, building, unit
      ORDER BY project_id, complaints DESC, building, unit
@@ -43,13 +43,16 @@ export async function complaintAnalytics(db: Analytics, filters: KpiFilters, opt
      GROUP BY project_id, cause, content ORDER BY project_id, complaints DESC, cause, content`,
     params,
   );
+  // The earlier complaint (b) is in the same project and at most the window before the month: only those months are read.
   const pairs = await db.query<{ project_id: string; owner_ref: string; a: string; a_at: string; a_topic: string; b: string; b_at: string; b_topic: string }>(
     `SELECT a.project_id AS project_id, a.owner_ref AS owner_ref, a.case_id AS a, toString(a.opened_at) AS a_at, a.topic AS a_topic,
         b.case_id AS b, toString(b.opened_at) AS b_at, b.topic AS b_topic
      FROM (SELECT case_id, project_id, owner_ref, opened_at, topic FROM {{cases}} FINAL
            WHERE case_type = 'complaint' AND owner_ref != '' AND toYYYYMM(opened_at, {tz:String}) = {month:UInt32}
              AND ({project:String} = '' OR project_id = {project:String})) AS a
-     INNER JOIN (SELECT case_id, project_id, owner_ref, opened_at, topic FROM {{cases}} FINAL WHERE case_type = 'complaint' AND owner_ref != '') AS b
+     INNER JOIN (SELECT case_id, project_id, owner_ref, opened_at, topic FROM {{cases}} FINAL WHERE case_type = 'complaint' AND owner_ref != ''
+           AND ({project:String} = '' OR project_id = {project:String}) AND toYYYYMM(opened_at, {tz:String}) <= {month:UInt32}
+           AND opened_at >= toDateTime64(toDate(concat(toString({month:UInt32}), '01')), 3, {tz:String}) - toIntervalSecond({window:UInt32})) AS b
        ON a.project_id = b.project_id AND a.owner_ref = b.owner_ref
      WHERE a.case_id != b.case_id AND b.opened_at <= a.opened_at AND dateDiff('second', b.opened_at, a.opened_at) <= {window:UInt32}`,
     params,

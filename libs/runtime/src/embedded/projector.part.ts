@@ -1,4 +1,4 @@
-import { ANALYTICS, type Analytics, migrate, Projector, StoreEventSource } from '@service-ledger/analytics';
+import { ANALYTICS, type Analytics, migrate, Projector, restartIfEmpty, StoreEventSource } from '@service-ledger/analytics';
 import { AnalyticsApiModule, DashboardsModule, Freshness } from '@service-ledger/api';
 import { analyticsCheck } from '../ops/checks';
 import { GlobalLogWatch } from '../ops/global-log-watch';
@@ -35,6 +35,7 @@ export const projectorPart: EmbeddedPart = {
         },
       });
       if (watch) ops.health.add(watch.start());
+      if (await restartIfEmpty(store, db, 'projector')) log('  Projector: the analytics tables are empty (new, or recreated by an upgrade): rebuilding them from the whole event store');
       subscription = await new StoreEventSource(store, 'projector', 5000, 200).start(async (events) => {
         await observed.handle(events);
         const last = events[events.length - 1];

@@ -1,4 +1,4 @@
-import { type Analytics, KafkaEventSource, migrate, projectAll, Projector, StoreEventSource } from '@service-ledger/analytics';
+import { type Analytics, KafkaEventSource, migrate, projectAll, Projector, restartIfEmpty, StoreEventSource } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
 import { BrokerProbe, consumerGroupLag, ensureTopicsOnce, kafkaClient, topicsOf } from '@service-ledger/kafka';
 import { FailureTracker, type Logger, type Metrics } from '@service-ledger/telemetry';
@@ -97,6 +97,7 @@ export async function startProjectorProcess(config: Config, options: { lagInterv
       },
     });
     if (watch) health.add(watch.start());
+    if (await restartIfEmpty(store, db, 'projector')) log.info(`projector: analytics database ${db.database} is empty (new, or recreated by an upgrade): rebuilding from the ${config.store} event store`);
     const running = await new StoreEventSource(store, 'projector').start(observed.handle);
     stops.push(async () => {
       await running.stop();
