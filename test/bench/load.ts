@@ -9,7 +9,7 @@
  * which is the HTTP "raw". Each pair runs BENCH_RUNS times; ratios are given as min / median / max.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenService } from '@service-ledger/auth';
@@ -110,6 +110,8 @@ function load(job: LoadJob): Promise<LoadFigures> {
 export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
   const rows: LoadRow[] = [];
   const scratch = o.dir ?? mkdtempSync(join(tmpdir(), 'sl-bench-load-'));
+  // A given folder is kept and reused; the first run creates it (the server's log is written into it).
+  mkdirSync(scratch, { recursive: true });
   const dataDir = join(scratch, 'data');
   const tokens = new TokenService(SECRET);
   const reader = tokens.issue({ staffId: 'bench-gm', role: 'gm_office', projects: '*', permissions: [] }, '8h');
