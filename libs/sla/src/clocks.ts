@@ -1,4 +1,4 @@
-import type { DomainEvent, EventEnvelope } from '@service-ledger/core';
+import type { CaseFacts, DomainEvent, EventEnvelope } from '@service-ledger/core';
 import type { BusinessCalendar } from '@service-ledger/calendar';
 import type { SlaPolicy } from './policy';
 
@@ -223,4 +223,13 @@ export type ClockCredit = 'first_responder' | 'handler' | 'assessor' | 'visitor'
 export interface ClockOwner {
   staffId: string;
   credit: ClockCredit;
+}
+
+/** Who answers for the follow-up visit clock, in words (KPI.md): the same for every case type that has one. */
+export const FOLLOW_UP_VISIT_OWNER = 'visitor who made the visit; the first responder until visited';
+
+/** The follow-up visit clock is charged to the visitor whose visit stopped it; to the first responder until then. */
+export function followUpVisitOwner(c: { metAt: string | null }, facts: CaseFacts, firstResponderId: string): ClockOwner {
+  const visit = c.metAt ? facts.visits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
+  return visit ? { staffId: visit.visitorId, credit: 'visitor' } : { staffId: firstResponderId, credit: 'first_responder' };
 }

@@ -1,5 +1,5 @@
 import { type CaseFacts, exhaustive } from '@service-ledger/core';
-import type { ClockOwner, SlaClock } from '@service-ledger/sla';
+import { type ClockOwner, FOLLOW_UP_VISIT_OWNER, followUpVisitOwner, type SlaClock } from '@service-ledger/sla';
 import type { ComplaintClock, ComplaintEnvelope } from './clocks';
 
 /** The columns of a case row that a complaint's events decide (libs/analytics owns the whole row and its table). */
@@ -98,7 +98,7 @@ export function foldComplaint(events: ComplaintEnvelope[], row: ComplaintCaseRow
 export const COMPLAINT_CLOCK_OWNERS: Record<ComplaintClock, string> = {
   complaint_first_reply: 'first responder (首问负责: whoever received the complaint)',
   complaint_promised_reply: 'responsible handler named at 定责, else whoever handled it; the first responder until one is named',
-  follow_up_visit: 'visitor who made the visit; the first responder until visited',
+  follow_up_visit: FOLLOW_UP_VISIT_OWNER,
 };
 
 /**
@@ -116,14 +116,8 @@ export function complaintClockOwner(c: SlaClock<ComplaintClock>, row: ComplaintC
       return handler ? { staffId: handler, credit: 'handler' } : firstResponder;
     }
     case 'follow_up_visit':
-      return visitorOf(c, facts) ?? firstResponder;
+      return followUpVisitOwner(c, facts, row.first_responder_id);
     default:
       return exhaustive(c.clock);
   }
-}
-
-/** The visitor whose visit stopped a follow-up clock. */
-function visitorOf(c: SlaClock, facts: CaseFacts): ClockOwner | undefined {
-  const visit = c.metAt ? facts.visits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
-  return visit ? { staffId: visit.visitorId, credit: 'visitor' } : undefined;
 }

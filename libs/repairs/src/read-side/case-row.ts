@@ -1,5 +1,5 @@
 import { type CaseFacts, exhaustive } from '@service-ledger/core';
-import type { ClockOwner, SlaClock } from '@service-ledger/sla';
+import { type ClockOwner, FOLLOW_UP_VISIT_OWNER, followUpVisitOwner, type SlaClock } from '@service-ledger/sla';
 import type { RepairClock, RepairEnvelope } from './clocks';
 
 /** The columns of a case row that a repair's events decide (libs/analytics owns the whole row and its table). */
@@ -114,7 +114,7 @@ export const REPAIR_CLOCK_OWNERS: Record<RepairClock, string> = {
   repair_arrival: 'technician dispatched',
   repair_fix: 'technician dispatched',
   repair_assessment: 'engineering supervisor who assessed (none named until assessed)',
-  follow_up_visit: 'visitor who made the visit; the first responder until visited',
+  follow_up_visit: FOLLOW_UP_VISIT_OWNER,
 };
 
 /**
@@ -129,10 +129,8 @@ export function repairClockOwner(c: SlaClock<RepairClock>, row: RepairCaseRow, f
       return { staffId: row.technician_id, credit: 'handler' };
     case 'repair_assessment':
       return { staffId: facts.assessor, credit: 'assessor' };
-    case 'follow_up_visit': {
-      const visit = c.metAt ? facts.visits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
-      return visit ? { staffId: visit.visitorId, credit: 'visitor' } : { staffId: row.first_responder_id, credit: 'first_responder' };
-    }
+    case 'follow_up_visit':
+      return followUpVisitOwner(c, facts, row.first_responder_id);
     default:
       return exhaustive(c.clock);
   }
