@@ -93,10 +93,10 @@ export function slicesOf(rows: Record<string, unknown>[]): Slice[] {
 /** Recomputes the given slices of every aggregate fed by `source`. */
 export async function refreshAggregates(db: Analytics, source: Aggregate['source'], slices: Slice[]): Promise<void> {
   if (slices.length === 0) return;
-  const params = { slices, projects: [...new Set(slices.map((s) => s[0]))], months: [...new Set(slices.map((s) => s[1]))] };
-  // The single tuple condition is exact; the two lists let ClickHouse prune by sorting key and partition.
+  // 'project/YYYYMM' (project ids have no '/'): exact; the two lists let ClickHouse prune by sorting key and partition.
+  const params = { slices: slices.map(([p, m]) => `${p}/${m}`), projects: [...new Set(slices.map((s) => s[0]))], months: [...new Set(slices.map((s) => s[1]))] };
   const inSlices = (project: string, month: string) =>
-    `${project} IN {projects:Array(String)} AND ${month} IN {months:Array(UInt32)} AND (${project}, ${month}) IN {slices:Array(Tuple(String, UInt32))}`;
+    `${project} IN {projects:Array(String)} AND ${month} IN {months:Array(UInt32)} AND concat(${project}, '/', toString(${month})) IN {slices:Array(String)}`;
   for (const a of AGGREGATES.filter((x) => x.source === source)) {
     const keys = a.keys.map(([n]) => n);
     const columns = ['project_id', 'opened_month', ...keys, ...a.measures.map(([n]) => n), 'source_rows', 'version'];
