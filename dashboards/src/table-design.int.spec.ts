@@ -1,4 +1,4 @@
-import { AGGREGATES, type Analytics, backfillAggregateSql, KPIS, renderKpi } from '@service-ledger/analytics';
+import { AGGREGATES, type Analytics, backfillAggregateSql, KPIS, PROJECTION_POSITION_SQL, renderKpi } from '@service-ledger/analytics';
 import { testAnalytics } from '../../test/support/chdb';
 import { DASHBOARDS, type Panel } from './catalogue';
 import { panelParams } from './filters';
@@ -120,6 +120,10 @@ describe('table design: one project and one month read a small share of every la
     const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
     expect(reads.filter((r) => r.table === 'sla_clocks').every((r) => r.granules <= 0)).toBe(true);
     expect(reads.map((r) => r.table)).toContain('sla_breaches_monthly');
+  });
+
+  it('the projection position every panel answer carries is read from the log’s summary per part, not the log', async () => {
+    expect((await explain(PROJECTION_POSITION_SQL, {})).map((r) => r.table)).toEqual(['position_high_water']);
   });
 
   it.each(KPIS.map((k) => [k.id] as const))('KPI %s for one project and one month (the export and the API)', async (id) => {
