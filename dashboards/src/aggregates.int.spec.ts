@@ -13,6 +13,7 @@ import { toApiSql, toGrafanaSql } from './sql';
  * cutting months (aggregate plus source), another time zone (source only), and with each filter.
  */
 const clockStatusNow = clockStatusNowOf({ status: 'status', deadline: 'deadline', paused: 'paused' });
+const rate = (num: string, den: string) => `if(${den} = 0, NULL, round(${num} / ${den}, 4))`;
 const FORMER: Record<string, string> = {
   breaches_by_person: `SELECT c.responsible_id AS responsible_id, any(st.name) AS name, countIf(c.s = 'breached') AS breaches, count() AS clocks_due,
       round(countIf(c.s = 'breached') / count(), 4) AS breach_rate,
@@ -24,6 +25,12 @@ const FORMER: Record<string, string> = {
             WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
       WHERE s IN ('met', 'breached')) AS c LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = c.responsible_id
     WHERE c.responsible_id != '' GROUP BY c.responsible_id ORDER BY breaches DESC, breach_rate DESC, responsible_id LIMIT 20`,
+  on_time_by_clock: `SELECT clock AS label, ${rate("countIf(s = 'met')", "countIf(s IN ('met', 'breached'))")} AS value
+    FROM (SELECT clock, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+    GROUP BY label ORDER BY label`,
+  worst_projects: `SELECT project_id AS label, ${rate("countIf(s = 'breached')", "countIf(s IN ('met', 'breached'))")} AS value
+    FROM (SELECT project_id, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+    GROUP BY label ORDER BY value DESC LIMIT 10`,
   repair_timeliness_trend: `SELECT * FROM (${['repair_timeliness', 'urgent_on_site_2h', 'urgent_fixed_24h', 'general_fixed_72h'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
   complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
 };

@@ -49,6 +49,21 @@ export const AGGREGATES: Aggregate[] = [
       ['running_deadlines', "Array(DateTime64(3, 'UTC'))", "arraySort(groupArrayIf(deadline, status = 'running' AND paused = 0))", '[]'],
     ],
   },
+  {
+    // on_time_by_clock, worst_projects: clocks by the month they started in, per clock and person answering for them.
+    table: 'sla_clocks_started_monthly',
+    source: 'sla_clocks',
+    keys: [
+      ['start_month', 'Date', `toStartOfMonth(started_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['clock', 'LowCardinality(String)', 'clock'],
+      ['responsible_id', 'String', 'responsible_id'],
+    ],
+    measures: [
+      ['met', 'UInt64', "countIf(status = 'met')", '0'],
+      ['breached', 'UInt64', "countIf(status = 'breached')", '0'],
+      ['running_deadlines', "Array(DateTime64(3, 'UTC'))", "arraySort(groupArrayIf(deadline, status = 'running' AND paused = 0))", '[]'],
+    ],
+  },
 ];
 
 export const AGGREGATE_TABLES = AGGREGATES.map((a) => a.table);
