@@ -118,7 +118,7 @@ describe('table design: one project and one month read a small share of every la
     expect(Number(rows) / Number(clocks)).toBeLessThan(0.1);
   });
 
-  it.each(['breaches_by_person', 'on_time_by_clock', 'worst_projects'])('%s over whole months reads its aggregate and none of the clocks', async (id) => {
+  it.each(['breaches_by_person', 'on_time_by_clock', 'worst_projects', 'breach_trend'])('%s over whole months reads its aggregate and none of the clocks', async (id) => {
     const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === id)!;
     const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
     expect(reads.filter((r) => r.table === 'sla_clocks').every((r) => r.granules <= 0)).toBe(true);

@@ -63,9 +63,17 @@ export const breachTrend: Panel = {
   id: 'breach_trend', viz: 'timeseries', unit: 'count', columns: ['t', 'series', 'value'],
   title: { zh: '超时趋势（按周）', en: 'Breaches per week' },
   description: { zh: '按截止时间所在周统计的超时数，分时限。', en: 'Breached clocks by the week their deadline passed, per clock.' },
-  sql: `SELECT toStartOfWeek(deadline, 1, $TZ) AS t, clock AS series, count() AS value
-    FROM (SELECT clock, deadline, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
-    WHERE s = 'breached' GROUP BY t, series ORDER BY t, series`,
+  // Whole months from the weekly aggregate (a week across a month's end is in two rows, one per month), the rest of
+  // the range from the clocks; running clocks count once past their deadline.
+  sql: `SELECT t, series, sum(n) AS value FROM (
+      SELECT due_week AS t, clock AS series, sum(breached + arrayCount(d -> d < now64(3), running_deadlines)) AS n
+      FROM {{sla_breaches_weekly}} FINAL WHERE $WHOLE_MONTHS(due_month) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY t, series
+      UNION ALL
+      SELECT toStartOfWeek(deadline, 1, $TZ) AS t, clock AS series, count() AS n
+      FROM (SELECT clock, deadline, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL
+            WHERE $TIME_OUTSIDE_WHOLE_MONTHS(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+      WHERE s = 'breached' GROUP BY t, series)
+    GROUP BY t, series HAVING value > 0 ORDER BY t, series`,
 };
 
 export const worstProjects: Panel = {

@@ -25,6 +25,8 @@ export interface Aggregate {
   table: string;
   /** The projection table summed; both are sliced by project and the UTC month of `opened_at`. */
   source: 'sla_clocks';
+  /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
+  where?: string;
   /** Group columns after the slice: name, type, expression over the source row. */
   keys: [string, string, string][];
   /** Aggregated columns: name, type, aggregate expression, its value for a group that no longer has rows. */
@@ -64,6 +66,23 @@ export const AGGREGATES: Aggregate[] = [
       ['running_deadlines', "Array(DateTime64(3, 'UTC'))", "arraySort(groupArrayIf(deadline, status = 'running' AND paused = 0))", '[]'],
     ],
   },
+  {
+    // breach_trend: clocks breached, or running and so breached once past their deadline, by the week (and month) of
+    // their deadline, per clock and person. Only those clocks: the rest never counts in a breach trend.
+    table: 'sla_breaches_weekly',
+    source: 'sla_clocks',
+    where: "status = 'breached' OR (status = 'running' AND paused = 0)",
+    keys: [
+      ['due_month', 'Date', `toStartOfMonth(deadline, '${AGGREGATE_TIME_ZONE}')`],
+      ['due_week', 'Date', `toStartOfWeek(deadline, 1, '${AGGREGATE_TIME_ZONE}')`],
+      ['clock', 'LowCardinality(String)', 'clock'],
+      ['responsible_id', 'String', 'responsible_id'],
+    ],
+    measures: [
+      ['breached', 'UInt64', "countIf(status = 'breached')", '0'],
+      ['running_deadlines', "Array(DateTime64(3, 'UTC'))", "arraySort(groupArrayIf(deadline, status = 'running'))", '[]'],
+    ],
+  },
 ];
 
 export const AGGREGATE_TABLES = AGGREGATES.map((a) => a.table);
@@ -77,12 +96,22 @@ export function createAggregateSql(a: Aggregate): string {
     ENGINE = ReplacingMergeTree(version) ORDER BY (project_id, ${a.keys.map(([n]) => n).join(', ')}, opened_month)`;
 }
 
+/**
+ * Each slice's version: its newest source row, over all its rows (also those an aggregate's `where` leaves out, so a
+ * group emptied by a clock leaving it is written with a version above the group's old one).
+ */
+function sliceVersionsSql(a: Aggregate, slices: string): string {
+  return `SELECT project_id, toYYYYMM(opened_at) AS opened_month, max(version) AS version FROM {{${a.source}}} FINAL WHERE ${slices} GROUP BY project_id, opened_month`;
+}
+
 /** The aggregate rows of the slices meeting `slices` (a condition on the source's project_id and opened_at), from the source's final state. */
 function freshSql(a: Aggregate, slices: string): string {
-  return `SELECT project_id, toYYYYMM(opened_at) AS opened_month, ${a.keys.map(([n, , e]) => `${e} AS ${n}`).join(', ')},
-      ${a.measures.map(([n, , e]) => `${e} AS ${n}`).join(', ')}, count() AS source_rows,
-      max(max(version)) OVER (PARTITION BY project_id, opened_month) AS version
-    FROM {{${a.source}}} FINAL WHERE ${slices} GROUP BY project_id, opened_month, ${a.keys.map(([n]) => n).join(', ')}`;
+  const keys = a.keys.map(([n]) => n);
+  return `SELECT g.project_id AS project_id, g.opened_month AS opened_month, ${[...keys, ...a.measures.map(([n]) => n), 'source_rows'].map((c) => `g.${c} AS ${c}`).join(', ')}, v.version AS version
+    FROM (SELECT project_id, toYYYYMM(opened_at) AS opened_month, ${a.keys.map(([n, , e]) => `${e} AS ${n}`).join(', ')},
+            ${a.measures.map(([n, , e]) => `${e} AS ${n}`).join(', ')}, count() AS source_rows
+          FROM {{${a.source}}} FINAL WHERE ${slices}${a.where ? ` AND (${a.where})` : ''} GROUP BY project_id, opened_month, ${keys.join(', ')}) AS g
+    INNER JOIN (${sliceVersionsSql(a, slices)}) AS v ON v.project_id = g.project_id AND v.opened_month = g.opened_month`;
 }
 
 /** Fills an aggregate from its whole source (the migration that adds it, on an installation with history). */
@@ -122,8 +151,7 @@ export async function refreshAggregates(db: Analytics, source: Aggregate['source
       UNION ALL
       SELECT old.project_id, old.opened_month, ${keys.map((k) => `old.${k}`).join(', ')}, ${a.measures.map(([n, , , zero]) => `${zero} AS ${n}`).join(', ')}, 0 AS source_rows, v.version
       FROM {{${a.table}}} AS old FINAL
-      INNER JOIN (SELECT project_id, opened_month, max(version) AS version FROM fresh GROUP BY project_id, opened_month) AS v
-        ON v.project_id = old.project_id AND v.opened_month = old.opened_month
+      INNER JOIN (${sliceVersionsSql(a, inSlices('project_id', 'toYYYYMM(opened_at)'))}) AS v ON v.project_id = old.project_id AND v.opened_month = old.opened_month
       WHERE old.${LIVE_AGGREGATE_ROWS} AND ${inSlices('old.project_id', 'old.opened_month')}
         AND (old.project_id, old.opened_month, ${keys.map((k) => `old.${k}`).join(', ')}) NOT IN (SELECT project_id, opened_month, ${keys.join(', ')} FROM fresh)`,
       params,
