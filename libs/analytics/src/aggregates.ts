@@ -141,7 +141,8 @@ export async function refreshAggregates(db: Analytics, source: Aggregate['source
   const params = { slices: slices.map(([p, m]) => `${p}/${m}`), projects: [...new Set(slices.map((s) => s[0]))], months: [...new Set(slices.map((s) => s[1]))] };
   const inSlices = (project: string, month: string) =>
     `${project} IN {projects:Array(String)} AND ${month} IN {months:Array(UInt32)} AND concat(${project}, '/', toString(${month})) IN {slices:Array(String)}`;
-  for (const a of AGGREGATES.filter((x) => x.source === source)) {
+  // Independent of each other: chDB runs them side by side, off the JavaScript thread.
+  const refreshed = AGGREGATES.filter((x) => x.source === source).map(async (a) => {
     const keys = a.keys.map(([n]) => n);
     const columns = ['project_id', 'opened_month', ...keys, ...a.measures.map(([n]) => n), 'source_rows', 'version'];
     await db.command(
@@ -156,5 +157,8 @@ export async function refreshAggregates(db: Analytics, source: Aggregate['source
         AND (old.project_id, old.opened_month, ${keys.map((k) => `old.${k}`).join(', ')}) NOT IN (SELECT project_id, opened_month, ${keys.join(', ')} FROM fresh)`,
       params,
     );
-  }
+  });
+  // Every refresh has ended before the batch is reported failed, so a retry never overlaps one still running.
+  const failed = (await Promise.allSettled(refreshed)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
