@@ -1,7 +1,7 @@
 import type { VisitMethod } from './values';
 
 /**
- * A follow-up visit as a case's read side records it (libs/complaints, libs/repairs, libs/visits): the satisfaction
+ * A follow-up visit as a case's read side records it (libs/complaints, libs/repairs; libs/courtesy-visits records the courtesy visit itself alike): the satisfaction
  * table's row and the visitor's credit are made from it.
  */
 export interface VisitRecord {

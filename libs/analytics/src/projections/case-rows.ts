@@ -1,8 +1,9 @@
 import { type CaseFacts, type EventEnvelope, streamCategory } from '@service-ledger/core';
 import { COMPLAINT_CLOCK_OWNERS, type ComplaintClock, complaintClockOwner, complaintClocks, type ComplaintEnvelope, type ComplaintFacts, foldComplaint } from '@service-ledger/complaints';
+import { type CourtesyVisitEnvelope, foldCourtesyVisit } from '@service-ledger/courtesy-visits';
+import { foldHelpRequest, HELP_REQUEST_CLOCK_OWNERS, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/help-requests';
 import { foldRepair, REPAIR_CLOCK_OWNERS, type RepairClock, repairClockOwner, repairClocks, type RepairEnvelope, type RepairFacts } from '@service-ledger/repairs';
 import { type CaseType, type ClockCredit, type ClockKind, clockChanges, type ClockOwner, type ClockRules, type ClockSource, evaluateClocks, type SlaClock } from '@service-ledger/sla';
-import { type CourtesyVisitEnvelope, foldCourtesyVisit, foldHelpRequest, HELP_REQUEST_CLOCK_OWNERS, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/visits';
 
 /** The rules for one case's clocks, and the log position of the policy changes in force at an instant. */
 export interface CasePolicy {

@@ -1,9 +1,7 @@
-import type { Channel, DomainEvent, Location, PersonalContact, VisitMethod } from '@service-ledger/core';
+import type { Channel, DomainEvent, Location, PersonalContact } from '@service-ledger/core';
 
-/** Stream categories owned by this capability. */
+/** Stream category of a help request: `help-<requestId>`. */
 export const HELP_REQUEST_STREAM = 'help';
-export const COURTESY_VISIT_STREAM = 'visit';
-export const VISITOR_STREAM = 'visitor';
 
 /**
  * Categories of reception visits, inquiries and help requests (来访, 问询, 求助):
@@ -42,47 +40,4 @@ export type HelpRequestAnswered = DomainEvent<'HelpRequestAnswered', { answer: s
 
 export type HelpRequestEvent = HelpRequestReceived | HelpRequestReferred | HelpRequestAnswered;
 
-/** Regular or ad-hoc courtesy visit to an owner (not tied to a case). */
-export type CourtesyVisitRecorded = DomainEvent<
-  'CourtesyVisitRecorded',
-  {
-    visitId: string;
-    kind: 'regular' | 'ad_hoc';
-    method: VisitMethod;
-    location: Location;
-    ownerRef: string;
-    satisfied: boolean;
-    remarks?: string;
-    visitorStaffId: string;
-  }
->;
-
-export type CourtesyVisitEvent = CourtesyVisitRecorded;
-
-/** 访客登记: checked in after showing ID, checked out at the desk. */
-export type VisitorCheckedIn = DomainEvent<
-  'VisitorCheckedIn',
-  {
-    visitorId: string;
-    /** Personal data: event store only. */
-    visitor: PersonalContact & { idDocumentNo: string };
-    hostLocation: Location;
-    purpose: string;
-    checkedInById: string;
-  }
->;
-
-export type VisitorCheckedOut = DomainEvent<'VisitorCheckedOut', { checkedOutById: string }>;
-
-export type VisitorEvent = VisitorCheckedIn | VisitorCheckedOut;
-
-export type VisitsEvent = HelpRequestEvent | CourtesyVisitEvent | VisitorEvent;
-
-export const VISITS_EVENT_TYPES: readonly VisitsEvent['type'][] = [
-  'HelpRequestReceived',
-  'HelpRequestReferred',
-  'HelpRequestAnswered',
-  'CourtesyVisitRecorded',
-  'VisitorCheckedIn',
-  'VisitorCheckedOut',
-];
+export const HELP_REQUEST_EVENT_TYPES: readonly HelpRequestEvent['type'][] = ['HelpRequestReceived', 'HelpRequestReferred', 'HelpRequestAnswered'];
