@@ -1,6 +1,12 @@
 import type { Channel, DomainEvent, Location, PersonalContact } from '@service-ledger/core';
 
-/** Stream category of a help request: `help-<requestId>`. */
+/** A help request as a case of the read side: `cases.case_type`, its clocks' case type, the worklist's `type`. */
+export const HELP_REQUEST_CASE_TYPE = 'help_request';
+/**
+ * Stream category of a help request: `help-<requestId>`. Stored stream ids never change, so the category keeps the
+ * short name it was first written with; everywhere else the concept is a help request (`HELP_REQUEST_CASE_TYPE`), and
+ * the read side maps one to the other (`caseStreamId` in libs/analytics; the table in libs/domain/EVENTS.md).
+ */
 export const HELP_REQUEST_STREAM = 'help';
 
 /**

@@ -1,7 +1,7 @@
 import { type CaseFacts, type EventEnvelope, streamCategory } from '@service-ledger/core';
 import { COMPLAINT_CLOCK_OWNERS, type ComplaintClock, complaintClockOwner, complaintClocks, type ComplaintEnvelope, type ComplaintFacts, foldComplaint } from '@service-ledger/complaints';
-import { type CourtesyVisitEnvelope, foldCourtesyVisit } from '@service-ledger/courtesy-visits';
-import { foldHelpRequest, HELP_REQUEST_CLOCK_OWNERS, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/help-requests';
+import { COURTESY_VISIT_CASE_TYPE, COURTESY_VISIT_STREAM, type CourtesyVisitEnvelope, foldCourtesyVisit } from '@service-ledger/courtesy-visits';
+import { foldHelpRequest, HELP_REQUEST_CASE_TYPE, HELP_REQUEST_CLOCK_OWNERS, HELP_REQUEST_STREAM, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/help-requests';
 import { foldRepair, REPAIR_CLOCK_OWNERS, type RepairClock, repairClockOwner, repairClocks, type RepairEnvelope, type RepairFacts } from '@service-ledger/repairs';
 import { type CaseType, type ClockCredit, type ClockKind, clockChanges, type ClockOwner, type ClockRules, type ClockSource, evaluateClocks, type SlaClock } from '@service-ledger/sla';
 
@@ -62,12 +62,23 @@ const READ_SIDES: Record<string, CaseReadSide<EventEnvelope, ClockKind, CaseFact
   repair: readSide<RepairEnvelope, RepairClock, RepairFacts>({
     caseType: 'repair', clocks: { caseType: 'repair', source: repairClocks, owner: repairClockOwner }, fold: foldRepair,
   }),
-  help: readSide<HelpRequestEnvelope, HelpRequestClock, CaseFacts>({
-    caseType: 'help_request', clocks: { caseType: 'help_request', source: helpRequestClocks, owner: helpRequestClockOwner }, fold: foldHelpRequest,
+  [HELP_REQUEST_STREAM]: readSide<HelpRequestEnvelope, HelpRequestClock, CaseFacts>({
+    caseType: HELP_REQUEST_CASE_TYPE, clocks: { caseType: HELP_REQUEST_CASE_TYPE, source: helpRequestClocks, owner: helpRequestClockOwner }, fold: foldHelpRequest,
   }),
-  visit: readSide<CourtesyVisitEnvelope, never, CaseFacts>({ caseType: 'courtesy_visit', clocks: null, fold: foldCourtesyVisit }),
+  [COURTESY_VISIT_STREAM]: readSide<CourtesyVisitEnvelope, never, CaseFacts>({ caseType: COURTESY_VISIT_CASE_TYPE, clocks: null, fold: foldCourtesyVisit }),
 };
 export const CASE_CATEGORIES = Object.keys(READ_SIDES);
+
+/** Stream category by case type: the inverse of READ_SIDES (a help request's stream is `help-…`, its case type `help_request`). */
+const CATEGORY_OF_CASE_TYPE = new Map(Object.entries(READ_SIDES).map(([category, side]) => [side.caseType, category]));
+
+/**
+ * The stream id of a case named by a row (`case_type`, `case_id`): how the worklist, the notifier and a policy change
+ * get back from the tables to the store. An unknown case type is taken as its own category.
+ */
+export function caseStreamId(caseType: string, caseId: string): string {
+  return `${CATEGORY_OF_CASE_TYPE.get(caseType) ?? caseType}-${caseId}`;
+}
 /** The read side of a stream category (own keys only: a category such as `constructor` names none). */
 const readSideOf = (category: string) => (Object.hasOwn(READ_SIDES, category) ? READ_SIDES[category] : undefined);
 
