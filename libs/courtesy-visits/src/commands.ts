@@ -14,7 +14,7 @@ export const courtesyVisitCommands: DomainCommand[] = [
   defineCommand({
     name: 'RecordCourtesyVisit',
     summary: 'A regular or ad-hoc courtesy visit to an owner.',
-    capability: 'visits',
+    capability: 'courtesy-visits',
     aggregate: courtesyVisitAggregate,
     streamId: (p) => `${COURTESY_VISIT_STREAM}-${p.visitId}`,
     roles: FRONT_DESK,

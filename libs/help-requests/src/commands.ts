@@ -22,7 +22,7 @@ export const helpRequestAggregate: Aggregate<HelpRequestState> = typedAggregate<
 
 /** What every help request command shares: its stream `help-<requestId>`, answered by the front desk. */
 const helpRequest = {
-  capability: 'visits',
+  capability: 'help-requests',
   aggregate: helpRequestAggregate,
   streamId: (p: { requestId: string }) => `${HELP_REQUEST_STREAM}-${p.requestId}`,
   roles: FRONT_DESK,

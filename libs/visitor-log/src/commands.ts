@@ -13,7 +13,7 @@ export const visitorAggregate: Aggregate<VisitorState> = typedAggregate<VisitorS
 
 /** What every visitor log command shares: the visitor's stream `visitor-<visitorId>`, kept by the front desk. */
 const visitorEntry = {
-  capability: 'visits',
+  capability: 'visitor-log',
   aggregate: visitorAggregate,
   streamId: (p: { visitorId: string }) => `${VISITOR_STREAM}-${p.visitorId}`,
   roles: FRONT_DESK,
