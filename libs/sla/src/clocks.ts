@@ -230,6 +230,6 @@ export const FOLLOW_UP_VISIT_OWNER = 'visitor who made the visit; the first resp
 
 /** The follow-up visit clock is charged to the visitor whose visit stopped it; to the first responder until then. */
 export function followUpVisitOwner(c: { metAt: string | null }, facts: CaseFacts, firstResponderId: string): ClockOwner {
-  const visit = c.metAt ? facts.visits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
+  const visit = c.metAt ? facts.followUpVisits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
   return visit ? { staffId: visit.visitorId, credit: 'visitor' } : { staffId: firstResponderId, credit: 'first_responder' };
 }

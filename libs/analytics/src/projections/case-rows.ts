@@ -138,7 +138,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
     first_reply_status: status('complaint_first_reply'), promised_reply_status: status('complaint_promised_reply'), arrival_status: status('repair_arrival'),
     fix_status: status('repair_fix'), assessment_status: status('repair_assessment'), help_answer_status: status('help_answer'), follow_up_status: status('follow_up_visit'),
   });
-  const satisfaction = facts.visits.map((v) => ({
+  const satisfaction = facts.followUpVisits.map((v) => ({
     visit_id: v.visitId, case_id: caseId, case_type: row.case_type, project_id: first.projectId, visited_at: v.at, method: v.method,
     satisfied: v.satisfied ? 1 : 0, remarks: v.remarks, visitor_id: v.visitorId, responsible_id: v.responsibleId, department: row.department, version,
   }));
@@ -159,7 +159,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
       complaint_id: caseId, project_id: first.projectId, received_at: first.occurredAt, nature: row.nature, communicative_kind: row.communicative_kind,
       content: row.content, topic: row.topic, major: row.major, reasonable: row.reasonable, cause: row.cause, version,
     } : null,
-    staff: staffCredits(row, clocks, owners, version, facts.workers, new Set(row.case_type === 'courtesy_visit' ? [] : facts.visits.map((v) => v.visitorId))),
+    staff: staffCredits(row, clocks, owners, version, facts.workers, new Set(row.case_type === COURTESY_VISIT_CASE_TYPE ? [] : facts.followUpVisits.map((v) => v.visitorId))),
   };
 }
 

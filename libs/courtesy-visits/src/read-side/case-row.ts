@@ -20,14 +20,14 @@ export interface CourtesyVisitCaseRow {
 
 /** A courtesy visit is its own case: visited (and closed) when recorded, with one visit judged against the visitor. */
 export function foldCourtesyVisit(events: CourtesyVisitEnvelope[], row: CourtesyVisitCaseRow): CaseFacts {
-  const facts: CaseFacts = { visits: [], workers: new Set() };
+  const facts: CaseFacts = { followUpVisits: [], workers: new Set() };
   for (const e of events) {
     switch (e.type) {
       case 'CourtesyVisitRecorded': {
         const d = e.data;
         Object.assign(row, { status: 'visited', closed_at: e.occurredAt, building: d.location?.building ?? '', owner_ref: d.ownerRef, first_responder_id: d.visitorStaffId, handler_id: d.visitorStaffId, department: 'customer_service' });
         // The visit's id is the case's: one visit per courtesy-visit case.
-        facts.visits.push({ visitId: row.case_id, at: e.occurredAt, method: d.method, satisfied: d.satisfied, remarks: d.remarks ?? '', visitorId: d.visitorStaffId, responsibleId: d.visitorStaffId });
+        facts.followUpVisits.push({ visitId: row.case_id, at: e.occurredAt, method: d.method, satisfied: d.satisfied, remarks: d.remarks ?? '', visitorId: d.visitorStaffId, responsibleId: d.visitorStaffId });
         row.follow_up_count += 1;
         row.last_satisfied = d.satisfied ? 1 : 0;
         break;

@@ -20,7 +20,7 @@ export interface HelpRequestCaseRow {
 
 /** Folds a help request's events into its row's columns; every event type is decided here. */
 export function foldHelpRequest(events: HelpRequestEnvelope[], row: HelpRequestCaseRow): CaseFacts {
-  const facts: CaseFacts = { visits: [], workers: new Set() };
+  const facts: CaseFacts = { followUpVisits: [], workers: new Set() };
   for (const e of events) {
     switch (e.type) {
       case 'HelpRequestReceived': {
