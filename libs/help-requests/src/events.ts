@@ -16,6 +16,10 @@ export const HELP_REQUEST_STREAM = 'help';
  */
 export type HelpCategory = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G';
 export const HELP_CATEGORIES: readonly HelpCategory[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+/**
+ * What the requester came for: help proper (求助), an inquiry (问询) or a reception visit (来访). Every kind is a help
+ * request as a case (case type `help_request`); the kind `help_request`, a stored and API value, is 求助 proper.
+ */
 export type HelpRequestKind = 'help_request' | 'inquiry' | 'reception_visit';
 export const HELP_REQUEST_KINDS: readonly HelpRequestKind[] = ['help_request', 'inquiry', 'reception_visit'];
 
