@@ -9,8 +9,23 @@ const TITLE_ROWS = 2; // title, then the column headers
 /** A4 landscape printable width at 100 % is about 150 default-font characters; wider sheets are scaled down. */
 const PAGE_CHARS = 150;
 
-/** Display width in characters: CJK characters take two. */
-const displayWidth = (s: string) => [...s].reduce((w, ch) => w + (/[\u2e80-\uffef]/.test(ch) ? 2 : 1), 0);
+/**
+ * Display width in characters: CJK characters take two, and so does any character outside the basic plane (its
+ * first half is in that range too). Counted by code unit, without building an array of characters: every text cell
+ * of every row is measured.
+ */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const low = s.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) i++; // one character of two halves
+    }
+    w += c >= 0x2e80 && c <= 0xffef ? 2 : 1;
+  }
+  return w;
+}
 /**
  * Lines a wrapped text takes in a column. Row heights are set from it: LibreOffice does not grow a row imported
  * from xlsx to fit wrapped text, so a second line (the English name) would be cut off.
@@ -59,6 +74,9 @@ const DATA_STYLES: Record<CellFormat, Partial<ExcelJS.Style>> = Object.fromEntri
   (Object.keys(NUM_FMT) as CellFormat[]).map((f) => [f, NUM_FMT[f] ? { numFmt: NUM_FMT[f] } : { alignment: { wrapText: true, vertical: 'top' } }]),
 ) as Record<CellFormat, Partial<ExcelJS.Style>>;
 
+/** Data rows carry no style of their own; one shared empty object, for the same reason. */
+const NO_ROW_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
+
 /**
  * The workbook as HR prints it: every sheet landscape A4, scaled to one page wide (fitToPage on, any number of pages
  * tall), a title row with the company or project and the month, the header rows repeated on every printed page,
@@ -102,6 +120,7 @@ export async function writeWorkbook(e: KpiExport, out: Writable): Promise<void> 
     let next = TITLE_ROWS + 1;
     for (const row of sheet.rows) {
       const added = ws.getRow(next++);
+      (added as unknown as { style: Partial<ExcelJS.Style> }).style = NO_ROW_STYLE;
       let lines = 1;
       columns.forEach((c, i) => {
         const value = (row[c.key] ?? null) as ExcelJS.CellValue;

@@ -1,22 +1,38 @@
-import { chmodSync, renameSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, renameSync, rmSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Analytics } from '@service-ledger/analytics';
 import { buildKpiExport, type ExportRequest } from './kpi-export';
-import { toCsvFiles, toWorkbook } from './render';
+import { toCsvFiles, writeWorkbook } from './render';
 
 /**
  * Writes via a temporary file and a rename, so a failure never leaves a partial export behind. Exports name staff and
  * their pay-relevant figures: folders 0700 and files 0600 whatever the umask (explicit chmod, since modes given to
- * mkdir/writeFile are masked by it).
+ * mkdir and open are masked by it).
  */
-function writeAtomically(file: string, content: Buffer): void {
+function writeAtomically(file: string, content: Buffer): Promise<void> {
+  return streamAtomically(file, async (out) => {
+    out.end(content);
+  });
+}
+
+/** The same, for content written as a stream (the workbook: its rows never all sit in memory at once). */
+async function streamAtomically(file: string, write: (out: Writable) => Promise<void>): Promise<void> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const out = createWriteStream(tmp, { mode: 0o600 });
+  const closed = new Promise<void>((resolve, reject) => {
+    out.on('close', resolve);
+    out.on('error', reject);
+  });
   try {
-    writeFileSync(tmp, content, { mode: 0o600 });
+    await write(out);
+    await closed;
     chmodSync(tmp, 0o600);
     renameSync(tmp, file);
   } catch (error) {
+    out.destroy();
+    await closed.catch(() => undefined);
     rmSync(tmp, { force: true });
     throw error;
   }
@@ -26,13 +42,15 @@ function writeAtomically(file: string, content: Buffer): void {
 export async function exportKpisToFiles(db: Analytics, req: ExportRequest, format: 'xlsx' | 'csv', out: string): Promise<string[]> {
   const data = await buildKpiExport(db, req);
   if (format === 'xlsx') {
-    writeAtomically(out, await toWorkbook(data));
+    await streamAtomically(out, (stream) => writeWorkbook(data, stream));
     return [out];
   }
   const base = out.slice(0, out.length - extname(out).length);
-  return toCsvFiles(data).map((f) => {
+  const files: string[] = [];
+  for (const f of toCsvFiles(data)) {
     const file = `${base}-${f.name.replace(/_/g, '-')}.csv`;
-    writeAtomically(file, f.content);
-    return file;
-  });
+    await writeAtomically(file, f.content);
+    files.push(file);
+  }
+  return files;
 }
