@@ -38,13 +38,15 @@ async function main() {
     spent.clear();
     peak = 0;
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     const data = await buildKpiExport(big.db, { month: '2026-10' });
     const building = seconds(t0);
     const t1 = process.hrtime.bigint();
     const file = await toWorkbook(data);
     const writing = seconds(t1);
+    const cpu = process.cpuUsage(cpu0);
     const inQueries = [...spent.values()].reduce((a, b) => a + b, 0);
-    log(`round ${round}: ${big.events} events, ${big.projects} projects: total ${(building + writing).toFixed(2)} s = build ${building.toFixed(2)} s (queries ${inQueries.toFixed(2)} s) + workbook ${writing.toFixed(2)} s; ${(file.length / 2 ** 20).toFixed(1)} MiB, ${data.breaches.length} breaches, ${data.satisfaction.visits.length} visits; peak heap ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    log(`round ${round}: ${big.events} events, ${big.projects} projects: total ${(building + writing).toFixed(2)} s = build ${building.toFixed(2)} s (queries ${inQueries.toFixed(2)} s) + workbook ${writing.toFixed(2)} s; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (chDB's threads included); ${(file.length / 2 ** 20).toFixed(1)} MiB, ${data.breaches.length} breaches, ${data.satisfaction.visits.length} visits; peak heap ${(peak / 2 ** 20).toFixed(0)} MiB`);
     for (const [k, s] of [...spent.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) log(`  ${s.toFixed(2)} s  ${k}`);
   }
   clearInterval(sampler);
