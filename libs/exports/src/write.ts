@@ -1,4 +1,4 @@
-import { chmodSync, createWriteStream, renameSync, rmSync, mkdirSync } from 'node:fs';
+import { chmodSync, createWriteStream, renameSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Analytics } from '@service-ledger/analytics';
@@ -8,16 +8,23 @@ import { toCsvFiles, writeWorkbook } from './render';
 /**
  * Writes via a temporary file and a rename, so a failure never leaves a partial export behind. Exports name staff and
  * their pay-relevant figures: folders 0700 and files 0600 whatever the umask (explicit chmod, since modes given to
- * mkdir and open are masked by it).
+ * mkdir, writeFile and open are masked by it).
  */
-function writeAtomically(file: string, content: Buffer): Promise<void> {
-  return streamAtomically(file, async (out) => {
-    out.end(content);
-  });
+function writeAtomically(file: string, content: Buffer): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, content, { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
-/** The same, for content written as a stream (the workbook: its rows never all sit in memory at once). */
-async function streamAtomically(file: string, write: (out: Writable) => Promise<void>): Promise<void> {
+/** The same for content written as a stream (the workbook: its rows never sit in memory all at once). */
+export async function streamAtomically(file: string, write: (out: Writable) => Promise<void>): Promise<void> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const out = createWriteStream(tmp, { mode: 0o600 });
@@ -25,6 +32,7 @@ async function streamAtomically(file: string, write: (out: Writable) => Promise<
     out.on('close', resolve);
     out.on('error', reject);
   });
+  closed.catch(() => undefined); // awaited below; a write error must not count as an unhandled rejection meanwhile
   try {
     await write(out);
     await closed;
@@ -46,11 +54,9 @@ export async function exportKpisToFiles(db: Analytics, req: ExportRequest, forma
     return [out];
   }
   const base = out.slice(0, out.length - extname(out).length);
-  const files: string[] = [];
-  for (const f of toCsvFiles(data)) {
+  return toCsvFiles(data).map((f) => {
     const file = `${base}-${f.name.replace(/_/g, '-')}.csv`;
-    await writeAtomically(file, f.content);
-    files.push(file);
-  }
-  return files;
+    writeAtomically(file, f.content);
+    return file;
+  });
 }
