@@ -72,24 +72,16 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
     "SELECT project_id, name, time_zone FROM {{projects}} FINAL WHERE ({p:String} = '' OR project_id = {p:String}) ORDER BY project_id",
     { p: req.project ?? '' },
   );
-  const filters = { month: req.month, project: req.project, timeZone: tz };
-  // Two lanes, at most two queries in flight: chDB runs one query at a time anyway, so the second lane's turning of
-  // rows into figures (the breach and visit lists are tens of thousands of rows) overlaps the first lane's queries.
-  const [kpis, { history, weightsOf, staff, breaches, satisfaction, complaints }] = await Promise.all([
-    // One grouped pass for all projects: the KPI set per project would be ~20 queries × every project.
-    runKpisByProject(db, filters),
-    (async () => {
-      const history = await policyHistoryOf(db, tz);
-      const weightsOf = weightsForMonth(history, req.month, tz);
-      const staff = await staffScorecard(db, filters, weightsOf);
-      const breaches = await breachReport(db, filters);
-      const satisfaction = await satisfactionByPerson(db, filters);
-      const complaints = await complaintAnalytics(db, filters);
-      return { history, weightsOf, staff, breaches, satisfaction, complaints };
-    })(),
-  ]);
+  // One grouped pass for all projects: the KPI set per project would be ~20 queries × every project.
+  const kpis = await runKpisByProject(db, { month: req.month, project: req.project, timeZone: tz });
   const perProject = projects.map((p) => ({ projectId: p.project_id, name: p.name, timeZone: p.time_zone || tz, kpis: kpis.project(p.project_id) }));
-  // Read after every figure, so the position is at least that of the data they were computed from.
+  const history = await policyHistoryOf(db, tz);
+  const weightsOf = weightsForMonth(history, req.month, tz);
+  const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz }, weightsOf);
+  const filters = { month: req.month, project: req.project, timeZone: tz };
+  const breaches = await breachReport(db, filters);
+  const satisfaction = await satisfactionByPerson(db, filters);
+  const complaints = await complaintAnalytics(db, filters);
   // A maximum and an "is there any" do not change when an event is stored twice: no FINAL over the whole log.
   const [meta] = await db.query<{ position: string; late: string | null }>(
     `SELECT toString(max(position)) AS position,
