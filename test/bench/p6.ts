@@ -2,7 +2,8 @@
  * P6 alone, with its breakdown: `node dist/test/bench/p6.js` builds (or reuses) a big dataset in BENCH_CHDB_DIR and
  * times the monthly KPI export's queries (each one, by its first words) and the workbook apart, with the peak heap.
  * A mid-size trial that fits a shared machine: BENCH_BIG_EVENTS=2000000 (200 000 projected, copied ×10 to 200
- * projects). BENCH_P6_ROUNDS exports in a row (default 2: the first warms chDB's caches); the best is reported.
+ * projects). BENCH_P6_ROUNDS exports in a row (default 2: the first warms chDB's caches), each reported with its CPU
+ * seconds (chDB's threads included), which compare better than wall time on a shared machine.
  */
 import 'reflect-metadata';
 import { Analytics } from '@service-ledger/analytics';
