@@ -53,7 +53,8 @@ export interface BreachReport {
  * The month of a clock is the month of its deadline (local time). A clock counts as decided once met, breached, or
  * running past its deadline (breached now); cancelled clocks and those still inside their limit are not counted.
  * "Now" is the `{now}` parameter rather than now64(): the list and the totals of one report are two queries, and a
- * deadline passing between them would make them disagree.
+ * deadline passing between them would make them disagree. Both branches of over_seconds are Int64 so chDB can sum them
+ * (otherwise their common type is a Variant).
  */
 const DECIDED = `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case_number AS case_number, c.case_type AS case_type, c.clock AS clock, c.category AS category,
         cs.building AS building, c.responsible_id AS responsible_id, s.name AS responsible_name,
@@ -63,7 +64,7 @@ const DECIDED = `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case
         c.status = 'running' AS open,
         if(c.status = 'running',
            greatest(0, dateDiff('second', c.deadline, least({now:DateTime64(3)}, toDateTime64(addMonths(toStartOfMonth(toDate(concat(toString({month:UInt32}), '01'))), 1), 3, {tz:String})))),
-           c.breach_seconds) AS over_seconds
+           toInt64(c.breach_seconds)) AS over_seconds
      FROM {{sla_clocks}} AS c FINAL
      LEFT JOIN (SELECT case_id, building, department, opened_at FROM {{cases}} FINAL) AS cs ON cs.case_id = c.case_id
      LEFT JOIN (SELECT staff_id, name, department FROM {{staff}} FINAL) AS s ON s.staff_id = c.responsible_id
