@@ -120,8 +120,8 @@ async function breachGroups(db: Analytics, filters: KpiFilters, now: Date): Prom
     const decided = Number(r.decided);
     const breaches = Number(r.breaches);
     const group = {
-      projectId: r.project_id, dimension: r.dimension, key: r.key, name: r.name, decided, breaches, rate: decided ? breaches / decided : null,
-      avgHoursOver: breaches ? hours(Number(r.over_sum) / breaches) : null, maxHoursOver: breaches ? hours(Number(r.over_max)) : null,
+      dimension: r.dimension, key: r.key, name: r.name, decided, breaches, rate: decided ? breaches / decided : null,
+      avgHoursOver: breaches ? hours(Number(r.over_sum) / breaches) : null, maxHoursOver: breaches ? hours(Number(r.over_max)) : null, projectId: r.project_id,
     };
     const id = `${r.project_id}\u0000${r.dimension}`;
     const list = groups.get(id);
