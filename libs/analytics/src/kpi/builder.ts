@@ -135,9 +135,10 @@ export function renderKpi(id: string, q: KpiQuery, shape: KpiShape = { kind: 'fi
 /**
  * A clock's status now. The projection stores each clock as of its case's last event (so that a replay is exact);
  * a clock still running past its deadline is breached now, unless it is paused (its deadline moves while it is).
- * The one definition of "breached now" in SQL: KPIs use it on the case table, panels on the clock table.
+ * The one definition of "breached now" in SQL: KPIs use it on the case table, panels on the clock table. `now` is
+ * now64(3) unless a report made of several queries passes one instant to all of them.
  */
-export function clockStatusNow(columns: { status: string; deadline: string; paused?: string }): string {
+export function clockStatusNow(columns: { status: string; deadline: string; paused?: string; now?: string }): string {
   const paused = columns.paused ? ` AND ${columns.paused} = 0` : '';
-  return `if(${columns.status} = 'running'${paused} AND ${columns.deadline} IS NOT NULL AND ${columns.deadline} < now64(3), 'breached', ${columns.status})`;
+  return `if(${columns.status} = 'running'${paused} AND ${columns.deadline} IS NOT NULL AND ${columns.deadline} < ${columns.now ?? 'now64(3)'}, 'breached', ${columns.status})`;
 }

@@ -45,5 +45,6 @@ describe('one KPI builder', () => {
   it('"breached now": a running clock past its deadline, unless paused', () => {
     expect(clockStatusNow({ status: 's', deadline: 'd' })).toBe("if(s = 'running' AND d IS NOT NULL AND d < now64(3), 'breached', s)");
     expect(clockStatusNow({ status: 's', deadline: 'd', paused: 'p' })).toBe("if(s = 'running' AND p = 0 AND d IS NOT NULL AND d < now64(3), 'breached', s)");
+    expect(clockStatusNow({ status: 's', deadline: 'd', now: '{now:DateTime64(3)}' })).toBe("if(s = 'running' AND d IS NOT NULL AND d < {now:DateTime64(3)}, 'breached', s)");
   });
 });

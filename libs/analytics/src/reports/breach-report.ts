@@ -1,4 +1,5 @@
 import type { Analytics } from '../client';
+import { clockStatusNow } from '../kpi/builder';
 import { type KpiFilters, kpiParams } from '../kpi/run';
 
 /** One SLA clock decided in the month (met, breached, or still running past its deadline). */
@@ -49,28 +50,31 @@ export interface BreachReport {
   groups: (BreachGroup & { projectId: string })[];
 }
 
+/** One instant for every query of a report: the list and the totals are two queries, and must agree. */
+const NOW = '{now:DateTime64(3)}';
+/** "Breached now" on the clock table, the one rule of `clockStatusNow` (a paused clock is not breached while paused). */
+const CLOCK_NOW = clockStatusNow({ status: 'c.status', deadline: 'c.deadline', paused: 'c.paused', now: NOW });
+
 /**
  * The month of a clock is the month of its deadline (local time). A clock counts as decided once met, breached, or
  * running past its deadline (breached now); cancelled clocks and those still inside their limit are not counted.
- * "Now" is the `{now}` parameter rather than now64(): the list and the totals of one report are two queries, and a
- * deadline passing between them would make them disagree. Both branches of over_seconds are Int64 so chDB can sum them
- * (otherwise their common type is a Variant).
+ * Both branches of over_seconds are Int64 so chDB can sum them (otherwise their common type is a Variant).
  */
 const DECIDED = `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case_number AS case_number, c.case_type AS case_type, c.clock AS clock, c.category AS category,
         cs.building AS building, c.responsible_id AS responsible_id, s.name AS responsible_name,
         if(s.department != '', s.department, cs.department) AS department, cs.opened_at AS opened_time,
         c.deadline AS deadline_at, c.met_at AS met_time,
-        c.status = 'breached' OR (c.status = 'running' AND c.paused = 0 AND c.deadline < {now:DateTime64(3)}) AS breached,
+        ${CLOCK_NOW} = 'breached' AS breached,
         c.status = 'running' AS open,
         if(c.status = 'running',
-           greatest(0, dateDiff('second', c.deadline, least({now:DateTime64(3)}, toDateTime64(addMonths(toStartOfMonth(toDate(concat(toString({month:UInt32}), '01'))), 1), 3, {tz:String})))),
+           greatest(0, dateDiff('second', c.deadline, least(${NOW}, toDateTime64(addMonths(toStartOfMonth(toDate(concat(toString({month:UInt32}), '01'))), 1), 3, {tz:String})))),
            toInt64(c.breach_seconds)) AS over_seconds
      FROM {{sla_clocks}} AS c FINAL
      LEFT JOIN (SELECT case_id, building, department, opened_at FROM {{cases}} FINAL) AS cs ON cs.case_id = c.case_id
      LEFT JOIN (SELECT staff_id, name, department FROM {{staff}} FINAL) AS s ON s.staff_id = c.responsible_id
      WHERE toYYYYMM(c.deadline, {tz:String}) = {month:UInt32} AND ({project:String} = '' OR c.project_id = {project:String})
        AND ({staff:String} = '' OR c.responsible_id = {staff:String})
-       AND (c.status IN ('met', 'breached') OR (c.status = 'running' AND c.paused = 0 AND c.deadline < {now:DateTime64(3)}))`;
+       AND ${CLOCK_NOW} IN ('met', 'breached')`;
 
 /** The department filter applies to the clock's department (the responsible person's, else the case's). */
 const IN_DEPARTMENT = "({department:String} = '' OR department = {department:String})";
