@@ -133,6 +133,8 @@ function generalEventRec(batch: Buffer, start: number, end: number): EventRec {
     version: row[6], recordedMs: row[10], contentOk: hash === chainHash(prevHash, envelopeOf(row) as never), batch, start, end,
   };
 }
+const sameCheckpoint = (a: LogCheckpoint, b: LogCheckpoint) =>
+  a.seq === b.seq && a.position === b.position && a.logHash === b.logHash && a.sealedAt === b.sealedAt && a.signature === b.signature && a.keyId === b.keyId;
 /** Decimal texts without leading zeros (PostgreSQL's output) compare as numbers: by length, then by digits. */
 const less = (a: string, b: string) => a.length < b.length || (a.length === b.length && a < b);
 /** (transaction id, position) order, the global order every reader and the sealer use. */
@@ -195,7 +197,9 @@ export class Verifier {
         trusted.push(candidates[0]);
         continue;
       }
-      const good = candidates.filter((c) => signatureHolds(c, this.key!));
+      // A folder copy identical to the store's holds or fails with it: one signature check for both.
+      const same = candidates.length === 2 && sameCheckpoint(candidates[0], candidates[1]);
+      const good = same ? (signatureHolds(candidates[0], this.key) ? candidates : []) : candidates.filter((c) => signatureHolds(c, this.key!));
       for (const c of candidates.filter((x) => !good.includes(x))) {
         this.find(Number(seq), at(c, `checkpoint #${seq} ${c === copies.folder ? 'in the checkpoint folder' : 'in the store'} ${c.signature ? 'has a signature that does not verify with the trusted key (forged or altered checkpoint)' : 'is unsigned'}`));
       }
@@ -271,7 +275,7 @@ export class Verifier {
     if (!event) this.at(order, 'log', position, seqText, null, `log entry #${seq} names position ${position}, which is no longer in the store at its place in the global order (the event was deleted or moved)`);
     else {
       if (event.hash !== logEventHash) this.at(order, 'event', position, seqText, event, `the event at position ${position} is not the one sealed as #${seq} (rewritten or replaced after sealing)`);
-      this.checkEvent(event, order, seq);
+      this.checkEvent(event, order, seq, seqText);
     }
     const cp = this.bySeq.get(seqText);
     if (cp) this.checkCheckpoint(cp, order, seqText, event);
@@ -291,13 +295,12 @@ export class Verifier {
     if (behind) {
       this.at(order, 'log', position, null, event, `event at position ${position} sits before the sealed head in the global order but is not in the sealed log there (inserted behind the sealer, or moved)`);
     } else this.unsealed += 1;
-    this.checkEvent(event, order, null);
+    this.checkEvent(event, order, null, null);
   }
 
   /** The per-stream chain (content hash, previous link, version) and time sanity. */
-  private checkEvent(e: EventRec, order: number, seq: bigint | null): void {
+  private checkEvent(e: EventRec, order: number, seq: bigint | null, seqText: string | null): void {
     const position = e.position;
-    const seqText = seq?.toString() ?? null;
     this.events += 1;
     const previous = this.streams.get(e.stream);
     const expectedVersion = (previous?.version ?? 0) + 1;
