@@ -70,11 +70,11 @@ export interface VerifyReport {
 export const EMPTY_DIGEST = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const MAX_FINDINGS = 100;
 
-type LogRow = [seq: string, position: string, txid: string, eventHash: string, logHash: string];
+type LogRow = [seq: string, position: string, txid: string, eventHash: string, logHash: string, caseNumber: string | null];
 type EventRow = [
   txid: string, position: string, hash: string | null, prevHash: string | null, eventId: string, streamId: string, streamVersion: number, type: string,
   schemaVersion: number, occurredMs: number, recordedMs: number, actorId: string, actorRole: string, projectId: string,
-  correlationId: string, causationId: string | null, commandId: string | null, data: unknown,
+  correlationId: string, causationId: string | null, commandId: string | null, caseNumber: string | null, data: unknown,
 ];
 interface Envelope { eventId: string; streamId: string; streamVersion: number; recordedAt: string; [k: string]: unknown }
 
@@ -87,7 +87,7 @@ const text = (f: string): string | null => (f === 'null' ? null : f.indexOf('\\'
  */
 export function parseWalkRows(rowsText: string, stream: 'log' | 'events'): (LogRow | EventRow)[] {
   const rows: (LogRow | EventRow)[] = [];
-  const fields = stream === 'log' ? 5 : 18;
+  const fields = stream === 'log' ? 6 : 19;
   let i = 0;
   while (i < rowsText.length) {
     let end = rowsText.indexOf('\n', i);
@@ -102,10 +102,10 @@ export function parseWalkRows(rowsText: string, stream: 'log' | 'events'): (LogR
     }
     const last = rowsText.slice(k, end);
     if (last.includes('\t')) throw new Error(`verify: a ${stream} row has more than ${fields} fields: ${rowsText.slice(i, Math.min(end, i + 200))}`);
-    if (stream === 'log') rows.push([f[0], f[1], f[2], text(f[3]) ?? '', text(last) ?? ''] as LogRow);
+    if (stream === 'log') rows.push([f[0], f[1], f[2], text(f[3]) ?? '', text(f[4]) ?? '', text(last)] as LogRow);
     else {
       rows.push([f[0], f[1], text(f[2]), text(f[3]), f[4], text(f[5])!, Number(f[6]), text(f[7])!, Number(f[8]), Number(f[9]), Number(f[10]),
-        text(f[11])!, text(f[12])!, text(f[13])!, text(f[14])!, text(f[15]), text(f[16]), JSON.parse(last)] as EventRow);
+        text(f[11])!, text(f[12])!, text(f[13])!, text(f[14])!, text(f[15]), text(f[16]), text(f[17]), JSON.parse(last)] as EventRow);
     }
     i = end + 1;
   }
@@ -113,14 +113,14 @@ export function parseWalkRows(rowsText: string, stream: 'log' | 'events'): (LogR
 }
 
 const envelopeOf = (r: EventRow): Envelope => ({
-  eventId: r[4], streamId: r[5], streamVersion: r[6], type: r[7], schemaVersion: r[8], data: r[17],
+  eventId: r[4], streamId: r[5], streamVersion: r[6], type: r[7], schemaVersion: r[8], data: r[18],
   occurredAt: new Date(r[9]).toISOString(), recordedAt: new Date(r[10]).toISOString(), actor: { staffId: r[11], role: r[12] },
   projectId: r[13], correlationId: r[14], causationId: r[15], commandId: r[16] ?? undefined,
 });
 /** One event row's text, parsed by the general reader. */
 function parseEventRow(rowText: string): EventRow {
   const [row] = parseWalkRows(rowText, 'events');
-  if (!row) throw new Error('verify: an events row has fewer than 18 fields: (empty line)');
+  if (!row) throw new Error('verify: an events row has fewer than 19 fields: (empty line)');
   return row as EventRow;
 }
 const eventRowOf = (e: EventRec): EventRow => parseEventRow(e.batch.toString('utf8', e.start, e.end));
@@ -130,7 +130,7 @@ function generalEventRec(batch: Buffer, start: number, end: number): EventRec {
   const [txid, position, hash, prevHash] = row;
   return {
     txid, position, hash: hash === null ? null : byteFormOf(hash), prevHash: prevHash === null ? null : byteFormOf(prevHash), stream: byteFormOf(row[5]),
-    version: row[6], recordedMs: row[10], contentOk: hash === chainHash(prevHash, envelopeOf(row) as never), batch, start, end,
+    caseNumber: row[17] === null ? null : byteFormOf(row[17]), version: row[6], recordedMs: row[10], contentOk: hash === chainHash(prevHash, envelopeOf(row) as never), batch, start, end,
   };
 }
 const sameCheckpoint = (a: LogCheckpoint, b: LogCheckpoint) =>
@@ -261,20 +261,24 @@ export class Verifier {
   }
 
   private sealedRow(row: LogRow, event: EventRec | null): void {
-    const [seqText, position, , logEventHash, storedLogHash] = row;
+    const [seqText, position, , logEventHash, storedLogHash, sealedCase] = row;
     const seq = BigInt(seqText);
     const order = Number(seq);
     if (seq !== this.seq + 1n) this.at(order, 'log', position, seqText, event, `log entry #${seq} follows #${this.seq}: entries #${this.seq + 1n}–#${seq - 1n} were deleted`);
     this.seq = seq;
     this.sealed += 1;
     this.position = position;
-    // logHash (canonical.ts) over the bytes the texts stand for.
-    this.digest = hashByteForm(`${this.digest ?? ''}\n${seq}\n${position}\n${logEventHash}`);
+    // logHash (canonical.ts) over the bytes the texts stand for; the entry's case number column says which rule.
+    const entry = `${this.digest ?? ''}\n${seq}\n${position}\n${logEventHash}`;
+    this.digest = hashByteForm(sealedCase === null ? entry : `${entry}\n${sealedCase}`);
     if (storedLogHash !== this.digest) this.at(order, 'log', position, seqText, event, `log entry #${seq}'s stored digest does not follow from the entries before it (the log was edited)`);
-    this.checkFile(seq, position, logEventHash);
+    this.checkFile(seq, position, logEventHash, sealedCase);
     if (!event) this.at(order, 'log', position, seqText, null, `log entry #${seq} names position ${position}, which is no longer in the store at its place in the global order (the event was deleted or moved)`);
     else {
       if (event.hash !== logEventHash) this.at(order, 'event', position, seqText, event, `the event at position ${position} is not the one sealed as #${seq} (rewritten or replaced after sealing)`);
+      else if (sealedCase !== null && (event.caseNumber ?? '') !== sealedCase) {
+        this.at(order, 'event', position, seqText, event, `the event at position ${position} has case number ${textOf(event.caseNumber ?? '') || '(none)'}, but ${textOf(sealedCase) || '(none)'} was sealed with it as #${seq} (the number was changed after sealing)`);
+      }
       this.checkEvent(event, order, seq, seqText);
     }
     const cp = this.bySeq.get(seqText);
@@ -338,7 +342,7 @@ export class Verifier {
    * Compared entry by entry as the walk passes; whether the copy chains to its signed digest (without that it is no
    * evidence) is worked out only when an entry differs: a log that matches its copies costs no second chain.
    */
-  private checkFile(seq: bigint, position: string, eventHash: string): void {
+  private checkFile(seq: bigint, position: string, eventHash: string, caseNumber: string | null): void {
     if (!this.folder) return;
     if (seq > this.fileTo) {
       this.file = null;
@@ -353,7 +357,7 @@ export class Verifier {
     const f = this.file;
     if (!f || f.chains === false || seq < f.from) return;
     const entry = f.entries[Number(seq - f.from)];
-    if (entry && entry[0] === position && (entry[1] === eventHash || entry[1] === textOf(eventHash))) return;
+    if (entry && entry[0] === position && (entry[1] === eventHash || entry[1] === textOf(eventHash)) && (entry[2] ?? null) === (caseNumber === null ? null : textOf(caseNumber))) return;
     if (f.chains === null) f.chains = this.fileChains(f);
     if (!f.chains) return;
     const [p, h] = entry;
@@ -366,7 +370,7 @@ export class Verifier {
     const { cp, previous } = f;
     let digest = previous && BigInt(previous.seq) + 1n === f.from ? previous.logHash : f.from === 1n ? null : undefined;
     let s = f.from;
-    if (digest !== undefined) for (const [p, h] of f.entries) digest = logHash(digest, s++, p, h);
+    if (digest !== undefined) for (const [p, h, c] of f.entries) digest = logHash(digest, s++, p, h, c ?? null);
     if (digest === undefined || digest !== cp.logHash || s - 1n !== BigInt(cp.seq)) {
       this.notes.push(`checkpoint file #${cp.seq}: its entry list does not chain to its signed digest, ignored`);
       return false;

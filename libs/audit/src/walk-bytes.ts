@@ -246,9 +246,9 @@ function reorder(base: number, count: number): boolean {
 }
 
 const TEXT_FIELDS = [5, 7, 11, 12, 13, 14];
-const NULLABLE_FIELDS = [2, 3, 15, 16];
-/** Field bounds of the row being read: start and end of fields 0–16 (the data, field 17, runs to the row's end). */
-const bounds = new Int32Array(34);
+const NULLABLE_FIELDS = [2, 3, 15, 16, 17];
+/** Field bounds of the row being read: start and end of fields 0–17 (the data, field 18, runs to the row's end). */
+const bounds = new Int32Array(36);
 
 /** A JSON string field (to_json) without escapes, or `null` when `nullable`: true when it can be copied as it is. */
 function plainJsonText(f: number, nullable: boolean): boolean {
@@ -329,6 +329,8 @@ export interface EventRec {
   prevHash: string | null;
   /** Stream id, byte form: the streams map's key. */
   stream: string;
+  /** The case number, byte form (null when the event has none). */
+  caseNumber: string | null;
   version: number;
   recordedMs: number;
   /** The stored hash is sha256(previous hash, canonical event) of the row as stored. */
@@ -353,7 +355,7 @@ function fastEventRow(text: string, start: number, rowEnd: number): EventRec | n
   // The row's bounds limit every read below: nothing can run into the next row.
   len = rowEnd;
   let k = start;
-  for (let f = 0; f < 17; f++) {
+  for (let f = 0; f < 18; f++) {
     bounds[2 * f] = k;
     while (k < len && src[k] !== 0x09) k++;
     if (k >= len) return null;
@@ -422,6 +424,7 @@ function fastEventRow(text: string, start: number, rowEnd: number): EventRec | n
     hash,
     prevHash: prevNull ? null : text.slice(bounds[6] + 1, bounds[7] - 1),
     stream: text.slice(bounds[10] + 1, bounds[11] - 1),
+    caseNumber: isNull(17) ? null : text.slice(bounds[34] + 1, bounds[35] - 1),
     version,
     recordedMs,
     contentOk,

@@ -77,7 +77,7 @@ describe('event rows read from the batch bytes', () => {
   const row = (position: number, e: Env, hash: string | null, prev: string | null, dataText = jsonbText(e.data)) =>
     [String(700), String(position), JSON.stringify(hash), JSON.stringify(prev), e.eventId, JSON.stringify(e.streamId), e.streamVersion, JSON.stringify(e.type), e.schemaVersion,
       Date.parse(e.occurredAt), Date.parse(e.recordedAt), JSON.stringify(e.actor.staffId), JSON.stringify(e.actor.role), JSON.stringify(e.projectId),
-      JSON.stringify(e.correlationId), JSON.stringify(e.causationId), JSON.stringify(e.commandId ?? null), dataText].join('\t');
+      JSON.stringify(e.correlationId), JSON.stringify(e.causationId), JSON.stringify(e.commandId ?? null), JSON.stringify(e.streamVersion === 1 ? 'P19-202603-0001' : null), dataText].join('\t');
   /** A stream of events, each chained to the one before, as rows of one batch. */
   const chain = (events: Env[]) => {
     let prev: string | null = null;
