@@ -40,6 +40,10 @@ function startWorker(input: VerifyInput): Worker {
   return new Worker(bootstrap, { eval: true, workerData: input });
 }
 
+/** Batches read ahead of the worker: under load either thread may be descheduled for a while, and a queue of a few
+ * batches lets the other go on meanwhile (each batch is at most a few MB). */
+const MAX_IN_FLIGHT = 4;
+
 /**
  * Walks the whole store in global order and reports every link that does not hold (see Verifier): reads happen
  * here in batches, hashing and checking in a worker thread, two batches in flight so both threads stay busy.
@@ -73,7 +77,7 @@ export async function verifyStore(store: SqlEventStore, options: VerifyOptions =
   });
   const settle = () => new Promise<void>((resolve) => (wake = resolve));
   const send = async (stream: 'log' | 'events', batch: WalkBatch) => {
-    while (inFlight >= 2 && !failed) await settle();
+    while (inFlight >= MAX_IN_FLIGHT && !failed) await settle();
     if (failed) throw failed;
     inFlight += 1;
     // Bytes move to the worker without a copy (it decodes them); a text is cloned.
