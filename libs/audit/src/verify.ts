@@ -40,13 +40,15 @@ function startWorker(input: VerifyInput): Worker {
   return new Worker(bootstrap, { eval: true, workerData: input });
 }
 
-/** Batches read ahead of the worker: under load either thread may be descheduled for a while, and a queue of a few
- * batches lets the other go on meanwhile (each batch is at most a few MB). */
+/**
+ * Batches read ahead of the worker: either thread may be descheduled for a while on a busy machine, and a queue of a
+ * few batches lets the other go on meanwhile (a batch of 20 000 events is about 10 MB).
+ */
 const MAX_IN_FLIGHT = 4;
 
 /**
  * Walks the whole store in global order and reports every link that does not hold (see Verifier): reads happen
- * here in batches, hashing and checking in a worker thread, two batches in flight so both threads stay busy.
+ * here in batches, hashing and checking in a worker thread, a few batches in flight so both threads stay busy.
  */
 export async function verifyStore(store: SqlEventStore, options: VerifyOptions = {}): Promise<VerifyReport> {
   const log = new SealedLog(store.sql);
