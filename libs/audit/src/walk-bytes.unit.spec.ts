@@ -88,10 +88,11 @@ describe('event rows read from the batch bytes', () => {
       return r;
     });
   };
-  const verify = (rows: string[]) => {
+  /** As PGlite hands the batch over (bytes), or as PostgreSQL's driver does (text). */
+  const verify = (rows: string[], as: 'bytes' | 'text' = 'bytes') => {
     const v = new Verifier({ storeCheckpoints: [], timeToleranceMs: 300_000, sealedHead: null });
     v.feed('log', '', true);
-    v.feed('events', new Uint8Array(Buffer.from(rows.join('\n'))), true);
+    v.feed('events', as === 'bytes' ? new Uint8Array(Buffer.from(rows.join('\n'))) : rows.join('\n'), true);
     return v.finish([]);
   };
   const events: Env[] = [
@@ -106,6 +107,7 @@ describe('event rows read from the batch bytes', () => {
     expect(general).not.toHaveBeenCalled();
     expect(recs.map((r) => [r.position, r.version, r.contentOk])).toEqual([['1', 1, true], ['2', 2, true], ['3', 3, true]]);
     expect(verify(chain(events)).ok).toBe(true);
+    expect(verify(chain(events), 'text')).toMatchObject({ ok: true, events: 3 });
   });
 
   it('hands rows it does not cover to the general reader, with the same verdicts', () => {
