@@ -348,8 +348,8 @@ function reserve(n: number): void {
 }
 
 /**
- * The fast reading of the event row starting at `start` of the current batch: its record and the row's end, or
- * null when the row is not of the shape covered here.
+ * The fast reading of the event row at `start`–`rowEnd` of the current batch (`text` is the batch in byte form): its
+ * record, or null when the row is not of the shape covered here.
  */
 function fastEventRow(text: string, start: number, rowEnd: number): EventRec | null {
   // The row's bounds limit every read below: nothing can run into the next row.
@@ -475,7 +475,10 @@ export function hashByteForm(s: string): string {
   return oneShotHash('sha256', out.subarray(0, s.length), 'hex');
 }
 
-/** canonicalJson(JSON.parse(text)) by the fast path, or null where that path leaves the text to the general one. */
+/**
+ * canonicalJson(JSON.parse(text)) by the fast path, or null where that path leaves the text to the general one: the
+ * data rewrite on its own, so that its agreement with canonicalJson can be tested over many values.
+ */
 export function canonicalJsonText(text: string): string | null {
   src = Buffer.from(text, 'utf8');
   len = src.length;
