@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ANALYTICS, type Analytics, Projector, projectAll } from '@service-ledger/analytics';
+import { ANALYTICS, type Analytics, breachReport, Projector, projectAll } from '@service-ledger/analytics';
 import { newId } from '@service-ledger/core';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { Scenario } from '@service-ledger/testing';
@@ -81,6 +81,19 @@ describe('reports API: breaches, satisfaction per person, complaint analytics', 
     expect(group('building')).toEqual([['5', 2, 247.5, 471]]); // repairPayload's building
     const total = res.body.groups.find((g: { dimension: string }) => g.dimension === 'project');
     expect([total.key, total.breaches, total.rate]).toEqual(['p2', 2, 2 / total.decided]);
+  });
+
+  it('the breach list and its totals are judged at one given now: a clock not yet past its deadline is in neither', async () => {
+    // The open follow-up clock is 471 h over at the month's end (2026-10-31T16:00Z in Shanghai): due 2026-10-12T01:00Z.
+    const filters = { month: '2026-10', project: 'p2', timeZone: 'Asia/Shanghai' };
+    const before = await breachReport(db, filters, new Date('2026-10-12T00:59:59Z'));
+    expect(before.breaches.map((b) => b.clock)).toEqual(['repair_fix']);
+    expect(before.groups.filter((g) => g.dimension === 'person').map((g) => [g.key, g.decided, g.breaches])).toEqual([['tech-9', 1, 1]]);
+    const after = await breachReport(db, filters, new Date('2026-10-20T01:00:00Z'));
+    expect(after.breaches.map((b) => [b.clock, b.overSeconds])).toEqual([['repair_fix', 24 * 3600], ['follow_up_visit', 192 * 3600]]);
+    expect(after.groups.filter((g) => g.dimension === 'person').map((g) => [g.key, g.breaches, g.maxHoursOver])).toEqual([['desk-1', 1, 192], ['tech-9', 1, 24]]);
+    const total = after.groups.find((g) => g.dimension === 'project')!;
+    expect([total.breaches, total.decided - before.groups.find((g) => g.dimension === 'project')!.decided]).toEqual([after.breaches.length, 1]);
   });
 
   it('complaint analytics: topic by month, places, causes, repeat complainants by owner ref', async () => {
