@@ -1,4 +1,4 @@
-import { type KpiDialect, type KpiDefinition, type KpiMeasure, type KpiShape, kpiConditions, KPIS, renderKpi } from '@service-ledger/analytics';
+import { type KpiDialect, type KpiDefinition, type KpiShape, kpiConditions, KPIS, measureWithin, ownConditions, renderKpi } from '@service-ledger/analytics';
 
 /**
  * Panels that show a KPI render it from the KPI's own definition in libs/analytics (the one the monthly exports and
@@ -76,14 +76,6 @@ export function kpiGroupedSql(id: string, g: KpiGrouping): string {
   return `SELECT ${columns.join(', ')}, ${value} AS value FROM (${inner})${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
 }
 
-/** One side of a KPI's fraction counted only over the rows that meet `only` (the KPI's own conditions in a shared scan). */
-function measureWithin(m: KpiMeasure, only: string, id: string): string {
-  if (m.window) throw new Error(`KPI '${id}' counts a window of its own and cannot share a scan`);
-  if ('sum' in m) return `sumIf(${m.sum}, ${only})`;
-  if ('countExcept' in m) return `countIf(${only}) - countIf((${only}) AND (${m.countExcept}))`;
-  return m.count === true ? `countIf(${only})` : `countIf((${only}) AND (${m.count}))`;
-}
-
 /**
  * Several KPIs per month (series = the KPI id), the same rows as their `kpiGroupedSql(id, { monthly: true })` joined
  * with UNION ALL, but KPIs that read the same table with the same filters and month column share one scan: a panel of
@@ -105,8 +97,7 @@ export function kpiTrendsSql(ids: string[]): string {
       const shared = kpis[0].query.where.filter((c) => kpis.every((k) => k.query.where.includes(c)));
       const where = kpiConditions(kpis[0].id, { ...kpis[0].query, where: shared }, TEMPLATE);
       const columns = kpis.map((k, i) => {
-        const own = k.query.where.filter((c) => !shared.includes(c));
-        const only = own.length ? own.map((c) => `(${c})`).join(' AND ') : '1';
+        const only = ownConditions(k.query, shared);
         return `countIf(${only}) AS rows_${i}, ${measureWithin(k.query.numerator, only, k.id)} AS numerator_${i}, ${measureWithin(k.query.denominator, only, k.id)} AS denominator_${i}`;
       });
       const series = kpis.map((k, i) => `('${k.id}', rows_${i}, ${figure(k.kind).replaceAll('numerator', `numerator_${i}`).replaceAll('denominator', `denominator_${i}`)})`);

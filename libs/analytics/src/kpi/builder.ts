@@ -132,6 +132,38 @@ export function renderKpi(id: string, q: KpiQuery, shape: KpiShape = { kind: 'fi
   }
 }
 
+/** One side of a KPI's fraction counted only over the rows that meet `only` (the KPI's own conditions in a shared scan). */
+export function measureWithin(m: KpiMeasure, only: string, id: string): string {
+  if (m.window) throw new Error(`KPI '${id}' counts a window of its own and cannot share a scan`);
+  if ('sum' in m) return `sumIf(${m.sum}, ${only})`;
+  if ('countExcept' in m) return `countIf(${only}) - countIf((${only}) AND (${m.countExcept}))`;
+  return m.count === true ? `countIf(${only})` : `countIf((${only}) AND (${m.count}))`;
+}
+
+/** The fixed conditions a KPI has beyond those every KPI of its scan shares ('1' when none). */
+export function ownConditions(q: KpiQuery, shared: string[]): string {
+  const own = q.where.filter((c) => !shared.includes(c));
+  return own.length ? own.map((c) => `(${c})`).join(' AND ') : '1';
+}
+
+/**
+ * Several KPIs reading the same table with the same filters and month column, per project plus the row of all of
+ * them (`company` = 1) in one scan: `numerator_<i>`, `denominator_<i>` for the i-th KPI, each equal to its own
+ * 'by project' rendering (a project with no row of a KPI gets 0 and 0, as no row reads).
+ */
+export function renderKpisByProject(kpis: { id: string; query: KpiQuery }[], dialect: KpiDialect = PARAMETERS): string {
+  const [first] = kpis;
+  const shared = first.query.where.filter((c) => kpis.every((k) => k.query.where.includes(c)));
+  const where = kpiConditions(first.id, { ...first.query, where: shared }, dialect);
+  const columns = kpis.map((k, i) => {
+    const only = ownConditions(k.query, shared);
+    return `${measureWithin(k.query.numerator, only, k.id)} AS numerator_${i}, ${measureWithin(k.query.denominator, only, k.id)} AS denominator_${i}`;
+  });
+  const project = first.query.filters.project;
+  return `SELECT ${project} AS project_id, grouping(${project}) AS company, ${columns.join(', ')}
+    FROM {{${first.query.source}}} FINAL WHERE ${where.join(' AND ')} GROUP BY GROUPING SETS ((${project}), ())`;
+}
+
 /**
  * A clock's status now. The projection stores each clock as of its case's last event (so that a replay is exact);
  * a clock still running past its deadline is breached now, unless it is paused (its deadline moves while it is).
