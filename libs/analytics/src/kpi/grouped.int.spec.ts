@@ -2,7 +2,7 @@ import { bulkEvents } from '@service-ledger/seed';
 import { testAnalytics } from '../../../../test/support/chdb';
 import type { Analytics } from '../client';
 import { Projector } from '../projector/projector';
-import { groupedKpiSql, runKpis, runKpisByProject } from './run';
+import { groupedKpiSql, kpiScans, runKpis, runKpisByProject } from './run';
 import { KPIS } from './definitions';
 
 /** The monthly export's one grouped pass over all projects against the KPI set run once per project. */
@@ -34,6 +34,17 @@ describe('KPIs of every project in one grouped pass', () => {
     expect(one.company).toEqual(one.project('P02'));
     expect(one.project('P01').every((k) => k.numerator === 0 && k.denominator === 0)).toBe(true);
     expect((await runKpisByProject(db, { month, project: 'NONE' })).project('NONE')).toEqual(await runKpis(db, { month, project: 'NONE' }));
+  });
+
+  it('KPIs share a scan only with the same table, filters and month column; a KPI with a window of its own is read alone', () => {
+    const scans = kpiScans();
+    expect(scans.flat().map((k) => k.id).sort()).toEqual(KPIS.map((k) => k.id).sort());
+    expect(scans.length).toBeLessThan(KPIS.length / 2);
+    for (const scan of scans) {
+      expect(new Set(scan.map((k) => JSON.stringify([k.query.source, k.query.filters, k.query.month]))).size).toBe(1);
+      if (scan.some((k) => !k.query.month || k.query.numerator.window || k.query.denominator.window)) expect(scan).toHaveLength(1);
+    }
+    expect(scans.find((s) => s.some((k) => k.id === 'rework_rate'))).toHaveLength(1);
   });
 
   it('the grouped pass is rendered from the same parts as the KPI run: the same figures and the same conditions', () => {
