@@ -8,7 +8,8 @@ import { expandGrafanaMacros } from './grafana-macros';
 import { toApiSql, toGrafanaSql } from './sql';
 
 /**
- * The panels rewritten for speed (read from the monthly aggregates, or several KPIs in one scan) return the same rows
+ * The panels rewritten for speed (read from the monthly aggregates, several KPIs in one scan, or columns stored on
+ * insert instead of JSON parsed per read) return the same rows
  * as the SQL they replaced, on the sample company: for ranges of whole months (read from the aggregate), ranges
  * cutting months (aggregate plus source), another time zone (source only), and with each filter.
  */
@@ -35,6 +36,9 @@ const FORMER: Record<string, string> = {
     FROM (SELECT clock, deadline, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
     WHERE s = 'breached' GROUP BY t, series ORDER BY t, series`,
   repair_timeliness_trend: `SELECT * FROM (${['repair_timeliness', 'urgent_on_site_2h', 'urgent_fixed_24h', 'general_fixed_72h'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
+  complaint_places: `SELECT project_id, JSONExtractString(data, 'location', 'building') AS building, JSONExtractString(data, 'location', 'unit') AS unit, count() AS complaints
+    FROM {{event_facts}} FINAL WHERE type = 'ComplaintReceived' AND $TIME(occurred_at) AND $PROJECT(project_id)
+    GROUP BY project_id, building, unit ORDER BY complaints DESC, project_id, building, unit LIMIT 10`,
   complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
 };
 
