@@ -35,6 +35,9 @@ export const FACT_TYPES = ['ComplaintReceived', 'RepairPaymentReceived', 'Policy
 /** `event_facts` columns holding a ComplaintReceived event's `location` fields (migration 8), and the field each holds. */
 const COMPLAINT_PLACE_COLUMNS = [['location_building', 'building'], ['location_unit', 'unit']] as const;
 
+/** The aggregates a migration adds, created and filled from the tables as they stand; the projector keeps them after. */
+const aggregatesOf = (migration: number) => AGGREGATES.filter((a) => a.migration === migration).flatMap((a) => [createAggregateSql(a), backfillAggregateSql(a)]);
+
 export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
   {
     id: 1,
@@ -224,7 +227,7 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
     statements: [
       // Filled from the tables as they stand, so an upgraded installation reads its history from the first request;
       // from then on the projector keeps them (aggregates.ts).
-      ...AGGREGATES.flatMap((a) => [createAggregateSql(a), backfillAggregateSql(a)]),
+      ...aggregatesOf(7),
       // Every panel answer carries the projection position (max position, last recorded, count of events): without
       // this it scanned two columns of the whole log once a second, beside the panel queries. With it ClickHouse
       // reads one row per part. A merge that drops duplicate rows rebuilds the part's summary (max is unchanged by it).
@@ -235,8 +238,9 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
   },
   {
     id: 8,
-    name: 'complaint places as columns of event_facts',
+    name: 'complaint places as columns of event_facts; the clocks open now as an aggregate',
     statements: [
+      ...aggregatesOf(8),
       // complaint_places counts complaints by building and unit; parsing each event's JSON for them was most of its
       // time. The columns are computed on insert (also through event_facts_feed) and, here, for the rows already
       // stored. '' for the other fact types and for a complaint about common parts (no unit).
