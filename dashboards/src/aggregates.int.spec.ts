@@ -40,7 +40,7 @@ const FORMER: Record<string, string> = {
   breached_now: `SELECT countIf(deadline < now64(3)) AS value ${OPEN_NOW}`,
   at_risk_now_count: `SELECT countIf(warning_at < now64(3) AND deadline >= now64(3)) AS value ${OPEN_NOW}`,
   at_risk_now: `SELECT case_id, clock, project_id, responsible_id, formatDateTime(deadline, '%Y-%m-%d %H:%i', $TZ) AS due,
-      if(deadline < now64(3), 'breached', 'at_risk') AS state ${OPEN_NOW} AND warning_at < now64(3) ORDER BY deadline LIMIT 50`,
+      if(deadline < now64(3), 'breached', 'at_risk') AS state ${OPEN_NOW} AND warning_at < now64(3) ORDER BY deadline, case_id, clock LIMIT 50`, // it left ties unordered
   complaint_places: `SELECT project_id, JSONExtractString(data, 'location', 'building') AS building, JSONExtractString(data, 'location', 'unit') AS unit, count() AS complaints
     FROM {{event_facts}} FINAL WHERE type = 'ComplaintReceived' AND $TIME(occurred_at) AND $PROJECT(project_id)
     GROUP BY project_id, building, unit ORDER BY complaints DESC, project_id, building, unit LIMIT 10`,

@@ -60,10 +60,11 @@ export const atRiskNow: Panel = {
   id: 'at_risk_now', viz: 'table', unit: 'count', columns: ['case_id', 'clock', 'project_id', 'responsible_id', 'due', 'state'],
   title: { zh: '即将超时与已超时（未完成）', en: 'Open items at risk and breached now' },
   description: { zh: '已过预警点的在办时限，最紧急的在前。', en: 'Running clocks past their warning point, most urgent first.' },
+  // Clocks due at the same instant in case and clock order, so the 50 shown are always the same ones.
   sql: `SELECT c.case_id AS case_id, c.clock AS clock, project_id, responsible_id, formatDateTime(c.deadline, '%Y-%m-%d %H:%i', $TZ) AS due,
       if(c.deadline < now64(3), 'breached', 'at_risk') AS state
     FROM {{sla_open_clocks}} FINAL ARRAY JOIN open_clocks AS c WHERE $PROJECT(project_id) AND $STAFF(responsible_id) AND c.warning_at < now64(3)
-    ORDER BY c.deadline LIMIT 50`,
+    ORDER BY c.deadline, case_id, clock LIMIT 50`,
 };
 
 export const breachTrend: Panel = {
