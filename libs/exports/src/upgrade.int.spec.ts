@@ -66,7 +66,7 @@ describe('upgrade of the analytics tables (migration 5): rebuilt by replay, same
     expect((await compareDatabases(live, upgraded)).tables.filter((t) => t.rowsA !== t.rowsB || t.checksumA !== t.checksumB)).toEqual([]);
   }, 600_000);
 
-  it('an installation at migration 5 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, and the complaint places (migration 8), without a replay', async () => {
+  it('an installation at migration 5 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, and the open clocks and complaint places (migration 8), without a replay', async () => {
     const at5 = live.withDatabase(`${live.database}_at5`);
     try {
       await migrate(at5, { through: 5 });
