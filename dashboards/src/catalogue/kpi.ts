@@ -6,7 +6,7 @@ import { type KpiDialect, type KpiDefinition, type KpiShape, KPIS, renderKpi } f
  * range on the same column (the KPI's "time it falls in") and its filters become the catalogue's filter macros. So
  * a dashboard figure for a month equals the exported figure for that month.
  */
-const TEMPLATE: KpiDialect = {
+export const TEMPLATE: KpiDialect = {
   name: 'the dashboards’ template language (a time range, not a month)',
   inMonth: (column) => `$TIME(${column})`,
   inMonths: (column, months) => (months === 1 ? `$TIME(${column})` : null),

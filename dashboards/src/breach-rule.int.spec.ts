@@ -1,0 +1,92 @@
+import { type Analytics, decidedClocks, KPIS, Projector, projectAll, runKpi, staffScorecard } from '@service-ledger/analytics';
+import { createEventStore, type EventStore } from '@service-ledger/event-store';
+import { repairPayload, Scenario } from '@service-ledger/testing';
+import { newId } from '@service-ledger/core';
+import { DateTime } from 'luxon';
+import { testAnalytics } from '../../test/support/chdb';
+import { allPanels, kpiValueSql } from './catalogue';
+import { panelParams } from './filters';
+import { toApiSql } from './sql';
+
+const TZ = 'Asia/Shanghai';
+
+/**
+ * One rule decides "breached" (docs/domain.md, SLA clocks): a pause moves the deadline by its length, so a clock
+ * paused past its nominal deadline is judged against the extended one — by the clock engine (libs/sla `settle`),
+ * the KPIs on the case table and the panels on the clock table alike. Cases computed by hand.
+ */
+describe('breached: a clock paused past its nominal deadline, in KPIs and panels alike', () => {
+  let store: EventStore;
+  let db: Analytics;
+  let s: Scenario;
+  /** Local time (UTC+8) of `hours` from now, for a clock still running at query time. */
+  const fromNow = (hours: number) => DateTime.now().setZone(TZ).plus({ hours }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  let late: string;
+
+  beforeAll(async () => {
+    store = await createEventStore({ kind: 'pglite' });
+    db = await testAnalytics('breach_rule');
+    s = new Scenario(store);
+    // A: general repair (72 h) reported Mon 2 March 09:00; nominal deadline Thu 5 March 09:00. Paused Wed 4 March 09:00
+    // until Sat 7 March 09:00 (72 h, past the nominal deadline): the deadline moves to Sun 8 March 09:00. Completed
+    // Sat 7 March 12:00 — 27 h after the nominal deadline, 21 h before the extended one: met.
+    const a = await s.repairToWork({ category: 'general', reported: '2026-03-02T09:00:00', arrived: '2026-03-02T10:00:00', technician: 'tech-7' });
+    await s.run('PauseRepair', { repairId: a, reason: 'parts_on_order' }, '2026-03-04T09:00:00', 'technician', 'tech-7');
+    await s.run('ResumeRepair', { repairId: a }, '2026-03-07T09:00:00', 'technician', 'tech-7');
+    await s.complete(a, '2026-03-07T12:00:00', 'tech-7');
+    // B: urgent repair reported 5 h ago, no technician on site yet; the 2 h arrival clock was paused 4 h 30 min ago
+    // and resumed 30 min ago (4 h paused): nominal deadline 3 h ago, extended deadline in 1 h. Running, not breached.
+    const b = newId();
+    await s.run('ReportRepair', { ...repairPayload(b), category: 'urgent' }, fromNow(-5), 'receptionist', 'desk-1');
+    await s.run('PauseRepair', { repairId: b, reason: 'owner_absent' }, fromNow(-4.5), 'receptionist', 'desk-1');
+    await s.run('ResumeRepair', { repairId: b }, fromNow(-0.5), 'receptionist', 'desk-1');
+    // C: urgent repair reported 5 h ago, paused 4 h 30 min ago and still paused: its deadline moves while it lasts.
+    const c = newId();
+    await s.run('ReportRepair', { ...repairPayload(c), category: 'urgent' }, fromNow(-5), 'receptionist', 'desk-1');
+    await s.run('PauseRepair', { repairId: c, reason: 'owner_absent' }, fromNow(-4.5), 'receptionist', 'desk-1');
+    // D (the control): urgent repair reported 3 h ago, never paused: breached now, by 1 h, everywhere.
+    const d = newId();
+    await s.run('ReportRepair', { ...repairPayload(d), category: 'urgent' }, fromNow(-3), 'receptionist', 'desk-1');
+    late = d;
+    await projectAll(store, new Projector(db));
+  }, 120_000);
+  afterAll(async () => {
+    await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
+    await store.close();
+  });
+
+  const kpi = (id: string, month: string) => runKpi(db, KPIS.find((k) => k.id === id)!, { month, project: 'p1', timeZone: TZ });
+  const panel = async (id: string, from: Date, to: Date) => {
+    const p = allPanels().find((x) => x.id === id)!;
+    return db.query<Record<string, unknown>>(toApiSql(p.sql, (t) => db.table(t)), panelParams({ from, to, project: '', department: '', staff: '' }, ['p1'], TZ));
+  };
+  const march = { from: new Date('2026-03-01T00:00:00+08:00'), to: new Date('2026-04-01T00:00:00+08:00') };
+  const monthNow = DateTime.now().setZone(TZ);
+  const now = { from: monthNow.minus({ days: 2 }).toJSDate(), to: monthNow.plus({ days: 2 }).toJSDate() };
+
+  it('A: the clock engine extends the deadline by the 72 h paused and judges the fix met', async () => {
+    const [row] = await db.query<Record<string, string>>("SELECT status, toString(deadline) AS deadline, paused_seconds FROM {{sla_clocks}} FINAL WHERE clock = 'repair_fix' AND started_at < '2026-04-01'");
+    expect(row).toEqual({ status: 'met', deadline: '2026-03-08 01:00:00.000', paused_seconds: String(72 * 3600) });
+  });
+
+  it('A: the KPIs count it within the limit, as the panels do', async () => {
+    for (const id of ['general_fixed_72h', 'repair_timeliness']) expect([id, (await kpi(id, '2026-03')).numerator, (await kpi(id, '2026-03')).denominator]).toEqual([id, 1, 1]);
+    const [general] = await db.query<{ value: number }>(toApiSql(kpiValueSql('general_fixed_72h'), (t) => db.table(t)), panelParams({ ...march, project: '', department: '', staff: '' }, ['p1'], TZ));
+    expect(Number(general.value)).toBe(1);
+    expect((await panel('on_time_by_clock', march.from, march.to)).find((r) => r.label === 'repair_fix')).toEqual({ label: 'repair_fix', value: 1 });
+    expect(await panel('breaches_by_person', march.from, march.to)).toEqual([]);
+    expect((await decidedClocks(db, { month: '2026-03', project: 'p1', timeZone: TZ })).filter((x) => x.breached)).toEqual([]);
+    expect((await staffScorecard(db, { month: '2026-03', project: 'p1', timeZone: TZ })).find((x) => x.staffId === 'tech-7')).toMatchObject({ onTime: 1, onTimeBase: 1 });
+  });
+
+  it('B and C: arrival clocks paused past their nominal deadline are not breached now, in the KPI or any panel; D is', async () => {
+    const month = monthNow.toFormat('yyyy-MM');
+    // urgent_on_site_2h counts decided arrival clocks: only D (running 1 h past its deadline, never paused).
+    expect(await kpi('urgent_on_site_2h', month)).toMatchObject({ numerator: 0, denominator: 1 });
+    const clocks = await db.query<{ case_id: string; paused: number; status: string }>("SELECT case_id, paused, status FROM {{sla_clocks}} FINAL WHERE clock = 'repair_arrival' ORDER BY case_id");
+    expect(clocks).toHaveLength(3);
+    expect(await panel('breached_now', now.from, now.to)).toEqual([{ value: '1' }]);
+    expect((await panel('on_time_by_clock', now.from, now.to)).find((r) => r.label === 'repair_arrival')).toEqual({ label: 'repair_arrival', value: 0 });
+    expect((await panel('at_risk_now', now.from, now.to)).filter((r) => r.state === 'breached').map((r) => r.case_id)).toEqual([late]);
+  });
+});
