@@ -6,7 +6,7 @@ import { type KpiDialect, type KpiDefinition, type KpiShape, KPIS, renderKpi } f
  * range on the same column (the KPI's "time it falls in") and its filters become the catalogue's filter macros. So
  * a dashboard figure for a month equals the exported figure for that month.
  */
-export const TEMPLATE: KpiDialect = {
+export const PANEL_DIALECT: KpiDialect = {
   name: 'the dashboards’ template language (a time range, not a month)',
   inMonth: (column) => `$TIME(${column})`,
   inMonths: (column, months) => (months === 1 ? `$TIME(${column})` : null),
@@ -30,7 +30,7 @@ export function kpiTemplate(id: string): string {
 
 function renderKpiTemplate(kpi: KpiDefinition, shape: KpiShape): string {
   try {
-    return renderKpi(kpi.id, kpi.query, shape, TEMPLATE);
+    return renderKpi(kpi.id, kpi.query, shape, PANEL_DIALECT);
   } catch (error) {
     throw new Error(`KPI '${kpi.id}' cannot be shown over a time range: ${(error as Error).message}`);
   }
@@ -65,7 +65,7 @@ export function kpiGroupedSql(id: string, g: KpiGrouping): string {
   const kpi = kpiDefinition(id);
   if (g.monthly && !kpi.query.month) throw new Error(`KPI '${id}' has no single month column and cannot be grouped by month`);
   const keys: [string, string][] = [];
-  if (g.monthly) keys.push(['t', `toStartOfMonth(${kpi.query.month}, ${TEMPLATE.timeZone})`]);
+  if (g.monthly) keys.push(['t', `toStartOfMonth(${kpi.query.month}, ${PANEL_DIALECT.timeZone})`]);
   if (g.label) keys.push(['label', g.label]);
   if (g.series) keys.push(['series', g.series]);
   const inner = renderKpiTemplate(kpi, { kind: 'grouped', keys });

@@ -14,7 +14,7 @@ export const breachedNow: Panel = {
   id: 'breached_now', viz: 'stat', unit: 'count', thresholds: { red: 1, higherIsWorse: true }, columns: ['value'],
   title: { zh: '当前已超时（未完成）', en: 'Open and breached now' },
   description: { zh: '仍在计时且已过截止时间的时限（暂停中的不计）。', en: 'Running clocks past their deadline (paused clocks excluded).' },
-  sql: `SELECT countIf(deadline < now64(3)) AS value ${OPEN_NOW}`,
+  sql: `SELECT countIf(${clockStatusNow} = 'breached') AS value ${OPEN_NOW}`,
 };
 
 export const atRiskNowCount: Panel = {
@@ -41,7 +41,7 @@ export const atRiskNow: Panel = {
   title: { zh: '即将超时与已超时（未完成）', en: 'Open items at risk and breached now' },
   description: { zh: '已过预警点的在办时限，最紧急的在前。', en: 'Running clocks past their warning point, most urgent first.' },
   sql: `SELECT case_id, clock, project_id, responsible_id, formatDateTime(deadline, '%Y-%m-%d %H:%i', $TZ) AS due,
-      if(deadline < now64(3), 'breached', 'at_risk') AS state ${OPEN_NOW} AND warning_at < now64(3) ORDER BY deadline LIMIT 50`,
+      if(${clockStatusNow} = 'breached', 'breached', 'at_risk') AS state ${OPEN_NOW} AND warning_at < now64(3) ORDER BY deadline LIMIT 50`,
 };
 
 export const breachTrend: Panel = {

@@ -1,6 +1,6 @@
-import { DEFAULT_WEIGHTS, staffScorecardSql } from '@service-ledger/analytics';
+import { DEFAULT_WEIGHTS, STAFF_SCORECARD_ID, staffScorecardSql } from '@service-ledger/analytics';
 import { withStaffNames } from './helpers';
-import { kpiGroupedSql, TEMPLATE } from './kpi';
+import { kpiGroupedSql, PANEL_DIALECT } from './kpi';
 import type { Panel } from './types';
 
 const weights = DEFAULT_WEIGHTS;
@@ -11,7 +11,7 @@ const weights = DEFAULT_WEIGHTS;
  * the month's end, which the `weights` column names.
  */
 export const staffScorecard: Panel = {
-  id: 'staff_scorecard', viz: 'table', unit: 'score',
+  id: STAFF_SCORECARD_ID, viz: 'table', unit: 'score',
   columns: ['month', 'project_id', 'rank', 'staff_id', 'name', 'received', 'handled', 'on_time_rate', 'satisfaction_rate', 'reworks', 'score', 'weights'],
   title: { zh: '员工月度绩效与排名', en: 'Staff scorecard and ranking per month' },
   description: {
@@ -20,7 +20,7 @@ export const staffScorecard: Panel = {
   },
   sql: `SELECT month, project_id, rank, staff_id, name, received, handled, round(on_time_rate, 4) AS on_time_rate, round(satisfaction_rate, 4) AS satisfaction_rate, reworks, score,
       concat(weights_from, ': ', toString(weight_on_time), '/', toString(weight_satisfaction), '/', toString(weight_volume), '/−', toString(weight_rework_penalty)) AS weights
-    FROM (${staffScorecardSql(TEMPLATE)})
+    FROM (${staffScorecardSql(PANEL_DIALECT)})
     ORDER BY month DESC, project_id, rank, staff_id LIMIT 500`,
 };
 

@@ -133,9 +133,12 @@ export function renderKpi(id: string, q: KpiQuery, shape: KpiShape = { kind: 'fi
 }
 
 /**
- * A clock's status now. The projection stores each clock as of its case's last event (so that a replay is exact);
- * a clock still running past its deadline is breached now, unless it is paused (its deadline moves while it is).
- * The one definition of "breached now" in SQL: KPIs use it on the case table, panels on the clock table.
+ * A clock's status now: libs/sla's rule (`settle`) in SQL, the one definition of "breached now" that the KPIs (on the
+ * case table), the panels and the breach report (on the clock table) use. The projection stores each clock as of its
+ * case's last event (so that a replay is exact); a clock still running past its deadline is breached now, unless it
+ * is paused — from the instant of the pause, its deadline moves by the paused time (docs/domain.md). The clock table
+ * has the `paused` flag; the case table writes a paused clock's `<clock>_deadline` as NULL (case-rows.ts), so the
+ * same expression needs no flag there.
  */
 export function clockStatusNow(columns: { status: string; deadline: string; paused?: string }): string {
   const paused = columns.paused ? ` AND ${columns.paused} = 0` : '';

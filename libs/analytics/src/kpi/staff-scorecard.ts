@@ -19,6 +19,9 @@ export { DEFAULT_WEIGHTS, type ScoreWeights, scoreWeightsSection as scoreWeights
  * month of receipt, handler and visitor in the month of closure (a withdrawn handler or visitor credit, kept open,
  * counts nowhere).
  */
+/** Its name in `service-ledger kpi sql` and the panel catalogue (`staff/staff_scorecard`). */
+export const STAFF_SCORECARD_ID = 'staff_scorecard';
+
 export const STAFF_SCORECARD = {
   /** The month a credit counts in. */
   creditedAt: { atClosure: ['handler', 'visitor'], otherwise: 'received_at', atClosureColumn: 'closed_at' },

@@ -1,5 +1,6 @@
 import type { Analytics } from '../client';
 import { type KpiFilters, kpiParams } from '../kpi/run';
+import { clockStatusNow } from '../kpi/builder';
 
 /** One SLA clock decided in the month (met, breached, or still running past its deadline). */
 export interface DecidedClock {
@@ -49,6 +50,9 @@ export interface BreachReport {
   groups: (BreachGroup & { projectId: string })[];
 }
 
+/** "Breached now" on the clock table: the one rule of `clockStatusNow` (a paused clock is not breached while paused). */
+const CLOCK_NOW = clockStatusNow({ status: 'c.status', deadline: 'c.deadline', paused: 'c.paused' });
+
 /**
  * The month of a clock is the month of its deadline (local time). A clock counts as decided once met, breached, or
  * running past its deadline (breached now); cancelled clocks and those still inside their limit are not counted.
@@ -59,7 +63,7 @@ export async function decidedClocks(db: Analytics, filters: KpiFilters): Promise
         cs.building AS building, c.responsible_id AS responsible_id, s.name AS responsible_name,
         if(s.department != '', s.department, cs.department) AS department, toString(cs.opened_at) AS opened_at,
         toString(c.deadline) AS deadline, if(c.met_at IS NULL, NULL, toString(c.met_at)) AS met_at,
-        c.status = 'breached' OR (c.status = 'running' AND c.paused = 0 AND c.deadline < now64(3)) AS breached,
+        ${CLOCK_NOW} = 'breached' AS breached,
         c.status = 'running' AS open,
         if(c.status = 'running',
            greatest(0, dateDiff('second', c.deadline, least(now64(3), toDateTime64(addMonths(toStartOfMonth(toDate(concat(toString({month:UInt32}), '01'))), 1), 3, {tz:String})))),
@@ -69,7 +73,7 @@ export async function decidedClocks(db: Analytics, filters: KpiFilters): Promise
      LEFT JOIN (SELECT staff_id, name, department FROM {{staff}} FINAL) AS s ON s.staff_id = c.responsible_id
      WHERE toYYYYMM(c.deadline, {tz:String}) = {month:UInt32} AND ({project:String} = '' OR c.project_id = {project:String})
        AND ({staff:String} = '' OR c.responsible_id = {staff:String})
-       AND (c.status IN ('met', 'breached') OR (c.status = 'running' AND c.paused = 0 AND c.deadline < now64(3)))
+       AND ${CLOCK_NOW} IN ('met', 'breached')
      ORDER BY c.project_id, c.deadline, c.case_id, c.clock`,
     kpiParams(filters),
   );
