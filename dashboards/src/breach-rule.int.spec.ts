@@ -1,4 +1,4 @@
-import { type Analytics, decidedClocks, KPIS, Projector, projectAll, runKpi, staffScorecard } from '@service-ledger/analytics';
+import { type Analytics, compareDatabases, decidedClocks, KPIS, migrate, Projector, projectAll, runKpi, staffScorecard } from '@service-ledger/analytics';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { repairPayload, Scenario } from '@service-ledger/testing';
 import { newId } from '@service-ledger/core';
@@ -92,5 +92,23 @@ describe('breached: a clock paused past its nominal deadline, in KPIs and panels
     expect(await panel('breached_now', now.from, now.to)).toEqual([{ value: 2 }]);
     expect((await panel('on_time_by_clock', now.from, now.to)).find((r) => r.label === 'repair_arrival')).toEqual({ label: 'repair_arrival', value: 0 });
     expect((await panel('at_risk_now', now.from, now.to)).filter((r) => r.state === 'breached').map((r) => r.case_id).sort()).toEqual(breachedNow);
+  });
+
+  it('an installation at migration 5, its clocks judged by the previous rule, is rebuilt by replay (migration 6)', async () => {
+    const old = db.withDatabase(`${db.database}_m5`);
+    try {
+      await migrate(old, { through: 5 });
+      await projectAll(store, new Projector(old));
+      // As the previous rule stored C: not paused.
+      await old.command(`ALTER TABLE ${old.table('sla_clocks')} UPDATE paused = 0 WHERE paused = 1 SETTINGS mutations_sync = 1`);
+      expect((await compareDatabases(db, old)).equal).toBe(false);
+      await migrate(old);
+      // Emptied: the projector (rebuildIfEmpty / restartIfEmpty) replays the whole store into it.
+      expect((await old.projectionPosition()).events).toBe(0);
+      await projectAll(store, new Projector(old));
+      expect(await compareDatabases(db, old)).toMatchObject({ equal: true });
+    } finally {
+      await old.command(`DROP DATABASE IF EXISTS \`${old.database}\``);
+    }
   });
 });

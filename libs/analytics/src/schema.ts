@@ -214,6 +214,15 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
       ) ${replacingMergeTree()} ${byProjectAndTime('checked_in_at', 'checked_in_at', 'visitor_id')}`,
     ],
   },
+  {
+    id: 6,
+    name: 'clocks re-judged: a pause is in force from its own instant; rebuilt by replay',
+    // libs/sla `settle` now reads a clock as paused from the instant of the pause: a case whose last event is the pause
+    // was stored running to its nominal deadline (breached after it, in KPIs and panels). No column changes; the rows
+    // do. Emptying `events` makes the projector replay the whole store (`rebuildIfEmpty`, `restartIfEmpty`), so every
+    // clock is judged by the one rule and the replay proof keeps comparing like with like.
+    statements: ['events', 'event_facts', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'visitors'].map((t) => `TRUNCATE TABLE IF EXISTS {{${t}}}`),
+  },
 ];
 
 export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine', 'alerts', 'visitors', 'event_facts'] as const;

@@ -20,8 +20,7 @@ describe('one KPI builder', () => {
   it('kpi sql staff_scorecard prints the scorecard the export runs: one month, filters as parameters, weights named', () => {
     const sql = kpiSql('staff_scorecard');
     expect(sql).toBe(staffScorecardSql(PARAMETERS));
-    expect(sql).toContain('toYYYYMM(received_at, {tz:String}) = {month:UInt32}');
-    expect(sql).toContain('toYYYYMM(closed_at, {tz:String}) = {month:UInt32}');
+    expect(sql).toContain('toYYYYMM(credited_at, {tz:String}) = {month:UInt32}');
     expect(sql).toMatch(/AS weights_from/);
     // The person filter applies after the ranking (outermost WHERE), so it cannot change a score or a rank.
     expect(sql.slice(sql.lastIndexOf('WHERE'))).toContain("card.staff_id = {staff:String}");
