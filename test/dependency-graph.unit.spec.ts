@@ -16,7 +16,7 @@ const LAYERS: Array<{ name: string; units: string[] }> = [
   { name: 'ports', units: ['libs/event-store', 'libs/auth'] },
   { name: 'rules', units: ['libs/sla'] },
   { name: 'policies', units: ['libs/policies'] },
-  { name: 'capabilities', units: ['libs/complaints', 'libs/repairs', 'libs/visits', 'libs/directory', 'libs/access-log', 'libs/alerts'] },
+  { name: 'capabilities', units: ['libs/complaints', 'libs/repairs', 'libs/help-requests', 'libs/courtesy-visits', 'libs/visitor-log', 'libs/directory', 'libs/access-log', 'libs/alerts'] },
   { name: 'application', units: ['libs/domain', 'libs/kafka'] },
   { name: 'analytics', units: ['libs/analytics', 'libs/seed'] },
   { name: 'read models', units: ['libs/exports', 'dashboards', 'libs/notifier'] },

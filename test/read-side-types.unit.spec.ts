@@ -58,7 +58,9 @@ describe('the read side is typed by its capability’s events', () => {
     ['libs/complaints/src/read-side', 'libs/complaints/src/events.ts', 'handledById', 'handlerId', 'libs/complaints/src/read-side/case-row.ts'],
     ['libs/repairs/src/read-side', 'libs/repairs/src/events.ts', 'assessorId', 'assessedById', 'libs/repairs/src/read-side/case-row.ts'],
     ['libs/repairs/src/read-side', 'libs/repairs/src/events.ts', 'appointmentAt', 'appointedAt', 'libs/repairs/src/read-side/clocks.ts'],
-    ['libs/visits/src/read-side', 'libs/visits/src/events.ts', 'answeredById', 'answeredBy', 'libs/visits/src/read-side/case-row.ts'],
+    ['libs/help-requests/src/read-side', 'libs/help-requests/src/events.ts', 'answeredById', 'answeredBy', 'libs/help-requests/src/read-side/case-row.ts'],
+    ['libs/courtesy-visits/src/read-side', 'libs/courtesy-visits/src/events.ts', 'visitorStaffId', 'visitedById', 'libs/courtesy-visits/src/read-side/case-row.ts'],
+    ['libs/visitor-log/src/read-side', 'libs/visitor-log/src/events.ts', 'checkedInById', 'checkedInBy', 'libs/visitor-log/src/read-side/visitor-row.ts'],
   ])('%s: renaming %s’s field `%s` to `%s` fails the check in %s', (readSide, events, from, to, where) => {
     expect(errorsWith(readSide)).toEqual(new Map()); // as committed, the read side checks clean
     const errors = errorsWith(readSide, events, rename(from, to));

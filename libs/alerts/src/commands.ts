@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DomainCommand, ensure, event, ROLES, type Role, schemas as s } from '@service-ledger/core';
+import { type DomainCommand, ensure, event, ROLES, type Role, schemas as field } from '@service-ledger/core';
 import { alertAggregate, deadRoutes, type AlertState } from './alert';
 import { ALERT_CHANNEL_KINDS, ALERT_STREAM, ALERT_THRESHOLDS } from './events';
 
@@ -16,15 +16,15 @@ export const alertCommands: DomainCommand<any, AlertState>[] = [
     summary: 'The notifier records that a clock reached a threshold and whom it tells (once per clock and threshold).',
     schema: z.strictObject({
       alertId,
-      projectId: s.projectId,
+      projectId: field.projectId,
       caseStreamId: z.string().regex(/^[a-z]+-[A-Za-z0-9_-]{1,64}$/, 'must be a case stream id'),
       caseNumber: z.string().max(80).nullable(),
       clock: z.string().regex(/^[a-z_]{1,40}$/),
-      threshold: s.oneOf(ALERT_THRESHOLDS),
-      role: s.oneOf(ROLES as readonly Role[]),
-      dueAt: s.instant,
-      message: s.longText,
-      routes: z.array(z.strictObject({ name: route, kind: s.oneOf(ALERT_CHANNEL_KINDS) })).max(20),
+      threshold: field.oneOf(ALERT_THRESHOLDS),
+      role: field.oneOf(ROLES as readonly Role[]),
+      dueAt: field.instant,
+      message: field.longText,
+      routes: z.array(z.strictObject({ name: route, kind: field.oneOf(ALERT_CHANNEL_KINDS) })).max(20),
     }),
     streamId: stream,
     projectId: (p) => p.projectId,
@@ -53,7 +53,7 @@ export const alertCommands: DomainCommand<any, AlertState>[] = [
     ...base,
     name: 'RetryAlertDelivery',
     summary: 'An admin puts an alert’s dead-lettered routes back in the queue.',
-    schema: z.strictObject({ alertId, reason: s.optionalText }),
+    schema: z.strictObject({ alertId, reason: field.optionalText }),
     streamId: stream,
     creates: false,
     roles: ['admin'],

@@ -4,8 +4,16 @@ import type { EventStore } from '@service-ledger/event-store';
 import { changeView, FRONT_DESK_DEPARTMENT, loadPolicyHistory, PolicyHistory, type PolicyChange } from '@service-ledger/policies';
 import { evaluateCaseClocks } from '@service-ledger/analytics';
 import type { SlaClock } from '@service-ledger/sla';
+import { ACCESS_STREAM } from '@service-ledger/access-log';
+import { COMPLAINT_STREAM } from '@service-ledger/complaints';
+import { COURTESY_VISIT_STREAM } from '@service-ledger/courtesy-visits';
+import { PROJECT_STREAM, STAFF_STREAM } from '@service-ledger/directory';
+import { HELP_REQUEST_STREAM } from '@service-ledger/help-requests';
+import { REPAIR_STREAM } from '@service-ledger/repairs';
+import { VISITOR_STREAM } from '@service-ledger/visitor-log';
 
-const CATEGORIES = ['complaint', 'repair', 'help', 'visit', 'visitor', 'project', 'staff', 'access'];
+/** Stream categories an auditor may name a history by: every case, the directory and the access log. */
+const CATEGORIES = [COMPLAINT_STREAM, REPAIR_STREAM, HELP_REQUEST_STREAM, COURTESY_VISIT_STREAM, VISITOR_STREAM, PROJECT_STREAM, STAFF_STREAM, ACCESS_STREAM];
 
 /** Accepts a stream id (`repair-…`), a bare case id or a readable case number (`P01-202610-0042`), and finds its stream. */
 export async function resolveCase(store: EventStore, caseId: string): Promise<string> {

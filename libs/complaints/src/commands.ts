@@ -8,7 +8,7 @@ const stream = (p: { complaintId: string }) => `${COMPLAINT_STREAM}-${p.complain
 const roles = [...FRONT_DESK, 'gm_office'] as const;
 
 /** A complaint command: its stream is `complaint-<complaintId>`, and nothing changes an archived complaint. */
-function define<S extends z.ZodType>(
+function complaintCommand<S extends z.ZodType>(
   name: string,
   summary: string,
   schema: S,
@@ -35,7 +35,7 @@ function define<S extends z.ZodType>(
 const ref = { complaintId: field.caseId };
 
 export const complaintCommands: DomainCommand[] = [
-  define(
+  complaintCommand(
     'ReceiveComplaint',
     '接诉: record a complaint, its content and the complainant’s wishes; the receiver becomes first responder.',
     z.strictObject({
@@ -62,7 +62,7 @@ export const complaintCommands: DomainCommand[] = [
     ],
     { creates: true },
   ),
-  define(
+  complaintCommand(
     'ClassifyComplaint',
     '辩诉: decide nature, content, topic, reasonableness and whether it is a major complaint.',
     z
@@ -91,7 +91,7 @@ export const complaintCommands: DomainCommand[] = [
     },
     { readsPolicy: true },
   ),
-  define(
+  complaintCommand(
     'InvestigateComplaint',
     '析诉: record the facts and whether the cause is subjective or objective.',
     z.strictObject({ ...ref, findings: field.longText, cause: field.oneOf(COMPLAINT_CAUSES), causeDetail: field.optionalText }),
@@ -101,7 +101,7 @@ export const complaintCommands: DomainCommand[] = [
       return [event('ComplaintInvestigated', { findings: p.findings, cause: p.cause, causeDetail: p.causeDetail })];
     },
   ),
-  define(
+  complaintCommand(
     'AssignComplaintResponsibility',
     '定责: responsible department/person and the promised reply time (承诺时间).',
     z.strictObject({ ...ref, department: field.shortText, responsibleStaffId: field.staffId.optional(), promisedReplyBy: field.instant }),
@@ -112,13 +112,13 @@ export const complaintCommands: DomainCommand[] = [
       return [event('ComplaintResponsibilityAssigned', { department: p.department, responsibleStaffId: p.responsibleStaffId, promisedReplyBy: new Date(p.promisedReplyBy).toISOString() })];
     },
   ),
-  define(
+  complaintCommand(
     'ReplyToComplainant',
     'A reply to the owner (first reply within half a working day; by the promised time when not solved at once).',
     z.strictObject({ ...ref, message: field.longText, final: z.boolean().default(false) }),
     (p) => [event('ComplaintRepliedToOwner', { message: p.message, final: p.final })],
   ),
-  define(
+  complaintCommand(
     'HandleComplaint',
     '处理: the solution carried out; the complainant signs off.',
     z.strictObject({ ...ref, solution: field.longText, handledById: field.staffId, complainantSignedOff: z.boolean() }),
@@ -129,7 +129,7 @@ export const complaintCommands: DomainCommand[] = [
       return [event('ComplaintHandled', { solution: p.solution, handledById: p.handledById, complainantSignedOff: p.complainantSignedOff })];
     },
   ),
-  define(
+  complaintCommand(
     'RecordComplaintFollowUpVisit',
     '回访: ask whether the owner is satisfied; an unsatisfied visit reopens the complaint.',
     z.strictObject({ ...ref, ...field.followUpVisit }),
@@ -139,7 +139,7 @@ export const complaintCommands: DomainCommand[] = [
       return p.satisfied ? [visit] : [visit, event('ComplaintReopened', { reason: 'owner unsatisfied at follow-up visit', followUpVisitId: p.visitId })];
     },
   ),
-  define(
+  complaintCommand(
     'ReviewComplaint',
     '总结: cause, handling and corrective/preventive action.',
     z.strictObject({ ...ref, causeSummary: field.longText, handlingSummary: field.longText, correctiveAction: field.longText, preventiveAction: field.longText }),
@@ -149,11 +149,11 @@ export const complaintCommands: DomainCommand[] = [
       return [event('ComplaintReviewed', { causeSummary: p.causeSummary, handlingSummary: p.handlingSummary, correctiveAction: p.correctiveAction, preventiveAction: p.preventiveAction })];
     },
   ),
-  define('ArchiveComplaint', '归档: only after review.', z.strictObject({ ...ref }), (_p, state) => {
+  complaintCommand('ArchiveComplaint', '归档: only after review.', z.strictObject({ ...ref }), (_p, state) => {
     ensure(state.step === 'reviewed', 'complaint.archive_after_review', 'a complaint cannot be archived before review');
     return [event('ComplaintArchived', {} as Record<string, never>)];
   }),
-  define(
+  complaintCommand(
     'EscalateComplaint',
     'Escalate: supervisor → project manager → general manager, only upward.',
     z.strictObject({ ...ref, level: field.oneOf(ESCALATION_LEVELS), reason: field.longText }),
@@ -162,11 +162,11 @@ export const complaintCommands: DomainCommand[] = [
       return [event('ComplaintEscalated', { level: p.level, reason: p.reason })];
     },
   ),
-  define('ReopenComplaint', 'Reopen a handled complaint.', z.strictObject({ ...ref, reason: field.longText }), (p, state) => {
+  complaintCommand('ReopenComplaint', 'Reopen a handled complaint.', z.strictObject({ ...ref, reason: field.longText }), (p, state) => {
     ensure(stepIndex(state.step) >= stepIndex('handled') && stepIndex(state.step) < stepIndex('reviewed'), 'complaint.reopen_after_handling', 'only a handled, not yet reviewed complaint can be reopened');
     return [event('ComplaintReopened', { reason: p.reason })];
   }),
-  define(
+  complaintCommand(
     'ReportMajorComplaint',
     '重大投诉: report at once to the general manager’s office with place, symptoms and handling plan.',
     z.strictObject({ ...ref, place: field.shortText, symptoms: field.longText, handlingPlan: field.longText }),
@@ -176,7 +176,7 @@ export const complaintCommands: DomainCommand[] = [
       return [event('MajorComplaintReported', { place: p.place, symptoms: p.symptoms, handlingPlan: p.handlingPlan })];
     },
   ),
-  define('AnalyseMajorComplaint', 'Problem-analysis report after a major complaint.', z.strictObject({ ...ref, analysis: field.longText }), (p, state) => {
+  complaintCommand('AnalyseMajorComplaint', 'Problem-analysis report after a major complaint.', z.strictObject({ ...ref, analysis: field.longText }), (p, state) => {
     ensure(state.majorReported, 'complaint.analysis_after_report', 'a major complaint is reported before its analysis');
     return [event('MajorComplaintAnalysed', { analysis: p.analysis })];
   }),

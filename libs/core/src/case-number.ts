@@ -8,7 +8,10 @@ import { DateTime } from 'luxon';
  */
 export const CASE_NUMBER = /^([A-Za-z0-9_-]{1,64})-(\d{6})-(\d{4,})$/;
 
-/** Stream categories that are cases and get a number (visitor log entries and master data do not). */
+/**
+ * Stream categories that are cases and get a number: complaints, repairs, help requests (stored as `help-…`) and
+ * courtesy visits (`visit-…`); visitor log entries and master data do not.
+ */
 export const NUMBERED_CATEGORIES: readonly string[] = ['complaint', 'repair', 'help', 'visit'];
 
 /** The series a case opened at `occurredAt` belongs to: `<projectId>-<yyyymm>` in the project's time zone. */

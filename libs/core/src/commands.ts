@@ -32,7 +32,8 @@ export interface CommandResult {
 export interface CommandDefinition<P = any> {
   /** Imperative name, e.g. 'ReceiveComplaint'. */
   name: string;
-  capability: 'complaints' | 'repairs' | 'visits' | 'directory' | 'policies' | 'alerts';
+  /** The capability (library) that owns the command; the OpenAPI document groups commands by it (tags). */
+  capability: 'complaints' | 'repairs' | 'help-requests' | 'courtesy-visits' | 'visitor-log' | 'directory' | 'policies' | 'alerts';
   /** Validates the payload; messages name the field and rule. */
   schema: ZodType;
   /** The stream the command writes to. */

@@ -1,10 +1,11 @@
 import type { VisitMethod } from './values';
 
 /**
- * A follow-up visit as a case's read side records it (libs/complaints, libs/repairs, libs/visits): the satisfaction
- * table's row and the visitor's credit are made from it.
+ * A follow-up visit (回访) as a case's read side records it (libs/complaints, libs/repairs): the satisfaction table's
+ * row and the visitor's credit are made from it. A courtesy visit (libs/courtesy-visits) is recorded alike, as its own
+ * case's one visit, so its satisfaction is on record too (the KPIs count only complaints' and repairs').
  */
-export interface VisitRecord {
+export interface FollowUpVisit {
   visitId: string;
   at: string;
   method: VisitMethod;
@@ -18,7 +19,7 @@ export interface VisitRecord {
 /** What a case's read side learns from its events besides the row's columns, for the staff scorecard. */
 export interface CaseFacts {
   /** Follow-up visits in order. */
-  visits: VisitRecord[];
+  followUpVisits: FollowUpVisit[];
   /** Everyone who was the case's handler (or technician) at some point. */
   workers: Set<string>;
 }

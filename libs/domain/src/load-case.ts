@@ -1,8 +1,10 @@
 import { type Aggregate, NotFoundError, streamCategory, type EventEnvelope } from '@service-ledger/core';
 import { COMPLAINT_STREAM, complaintAggregate } from '@service-ledger/complaints';
+import { COURTESY_VISIT_STREAM, courtesyVisitAggregate } from '@service-ledger/courtesy-visits';
 import type { EventStore } from '@service-ledger/event-store';
+import { HELP_REQUEST_STREAM, helpRequestAggregate } from '@service-ledger/help-requests';
 import { REPAIR_STREAM, repairAggregate } from '@service-ledger/repairs';
-import { COURTESY_VISIT_STREAM, courtesyVisitAggregate, HELP_REQUEST_STREAM, helpRequestAggregate, VISITOR_STREAM, visitorAggregate } from '@service-ledger/visits';
+import { VISITOR_STREAM, visitorAggregate } from '@service-ledger/visitor-log';
 
 /** Which aggregate folds a stream, by its category. */
 export const AGGREGATES: Record<string, Aggregate<unknown>> = {

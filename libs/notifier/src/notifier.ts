@@ -1,5 +1,5 @@
 import { alertAggregate, alertIdOf, type AlertRaised, type AlertThreshold, dueThresholds, ladderRole, pendingRoutes } from '@service-ledger/alerts';
-import type { Analytics } from '@service-ledger/analytics';
+import { type Analytics, caseStreamId } from '@service-ledger/analytics';
 import { type AlertRoute, routesFor } from '@service-ledger/config';
 import { type Clock, type CommandContext, DomainRuleViolation, type EventEnvelope, newId, systemClock, WrongExpectedVersionError } from '@service-ledger/core';
 import type { CommandPipeline } from '@service-ledger/domain';
@@ -34,7 +34,6 @@ interface Candidate {
   message: string;
 }
 
-const CATEGORY: Record<string, string> = { complaint: 'complaint', repair: 'repair', help_request: 'help', courtesy_visit: 'visit' };
 const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 const iso = (t: string) => `${t.replace(' ', 'T')}Z`;
 const SYSTEM = { staffId: 'notifier', role: 'system' as const };
@@ -174,7 +173,7 @@ export class Notifier {
         return {
           alertId: alertIdOf(r.case_id, r.clock, threshold),
           projectId: r.project_id,
-          caseStreamId: `${CATEGORY[r.case_type] ?? r.case_type}-${r.case_id}`,
+          caseStreamId: caseStreamId(r.case_type, r.case_id),
           caseNumber: r.case_number || null,
           clock: r.clock,
           threshold,

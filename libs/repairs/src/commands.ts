@@ -8,7 +8,7 @@ const stream = (repairId: string) => `${REPAIR_STREAM}-${repairId}`;
 const ref = { repairId: field.caseId };
 
 /** A repair command: its stream is `repair-<repairId>`. */
-function define<S extends z.ZodType>(
+function repairCommand<S extends z.ZodType>(
   name: string,
   summary: string,
   roles: readonly Role[],
@@ -40,7 +40,7 @@ const reportSchema = z.strictObject({
 });
 
 export const repairCommands: DomainCommand[] = [
-  define(
+  repairCommand(
     'ReportRepair',
     '报修: a work order; with reworkOf, a rework within the three-month warranty against the original order and technician.',
     [...FRONT_DESK],
@@ -75,12 +75,12 @@ export const repairCommands: DomainCommand[] = [
     },
     { creates: true, related: (p) => (p.reworkOf ? [stream(p.reworkOf)] : []) },
   ),
-  define('DispatchRepair', '派工: assign a technician.', ['engineering_supervisor', 'supervisor', 'receptionist'], z.strictObject({ ...ref, technicianId: field.staffId, dispatchNo: field.shortText }), (p, state) => {
+  repairCommand('DispatchRepair', '派工: assign a technician.', ['engineering_supervisor', 'supervisor', 'receptionist'], z.strictObject({ ...ref, technicianId: field.staffId, dispatchNo: field.shortText }), (p, state) => {
     ensure(state.status === 'reported' || state.status === 'dispatched', 'repair.dispatch_before_arrival', 'an order is dispatched before the technician arrives');
     ensure(!state.nonStandard || state.assessment?.feasible !== false, 'repair.infeasible', 'the item was assessed as not feasible');
     return [event('RepairDispatched', { technicianId: p.technicianId, dispatchNo: p.dispatchNo })];
   }),
-  define(
+  repairCommand(
     'AssessRepair',
     'Non-standard item: the engineering supervisor assesses feasibility and cost (within 15 minutes).',
     ['engineering_supervisor'],
@@ -92,12 +92,12 @@ export const repairCommands: DomainCommand[] = [
       return [event('RepairAssessed', { assessorId: ctx.actor.staffId, feasible: p.feasible, estimatedCost: p.estimatedCost, notes: p.notes })];
     },
   ),
-  define('RecordTechnicianArrival', 'The technician is on site.', [...ENGINEERING], z.strictObject({ ...ref }), (_p, state) => {
+  repairCommand('RecordTechnicianArrival', 'The technician is on site.', [...ENGINEERING], z.strictObject({ ...ref }), (_p, state) => {
     ensure(state.status === 'dispatched', 'repair.arrive_after_dispatch', 'a technician arrives after the order is dispatched');
     notPaused(state);
     return [event('TechnicianArrived', { technicianId: state.technicianId! })];
   }),
-  define(
+  repairCommand(
     'QuoteRepair',
     'Confirm scope and price on site before any work (never afterwards).',
     [...ENGINEERING],
@@ -108,15 +108,15 @@ export const repairCommands: DomainCommand[] = [
       return [event('RepairQuoted', { scope: p.scope, materialCost: p.materialCost, labourCost: p.labourCost, total: p.materialCost + p.labourCost })];
     },
   ),
-  define('AcceptRepairQuote', 'The owner agrees to the quote.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref }), (_p, state) => {
+  repairCommand('AcceptRepairQuote', 'The owner agrees to the quote.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref }), (_p, state) => {
     ensure(state.status === 'quoted', 'repair.quote_pending', 'there is no quote waiting for the owner');
     return [event('RepairQuoteAccepted', {} as Record<string, never>)];
   }),
-  define('DeclineRepairQuote', 'The owner declines the quote: no work is done.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref, reason: field.longText }), (p, state) => {
+  repairCommand('DeclineRepairQuote', 'The owner declines the quote: no work is done.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref, reason: field.longText }), (p, state) => {
     ensure(state.status === 'quoted', 'repair.quote_pending', 'there is no quote waiting for the owner');
     return [event('RepairQuoteDeclined', { reason: p.reason })];
   }),
-  define(
+  repairCommand(
     'CheckOwnerMaterial',
     'Check owner-supplied material: ok / nonconforming / poor.',
     [...ENGINEERING],
@@ -126,28 +126,28 @@ export const repairCommands: DomainCommand[] = [
       return [event('OwnerMaterialChecked', { material: p.material, verdict: p.verdict, notes: p.notes })];
     },
   ),
-  define('StartRepairWork', 'Start work: only after the owner accepted the quote.', [...ENGINEERING], z.strictObject({ ...ref }), (_p, state, ctx) => {
+  repairCommand('StartRepairWork', 'Start work: only after the owner accepted the quote.', [...ENGINEERING], z.strictObject({ ...ref }), (_p, state, ctx) => {
     ensure(state.status === 'quote_accepted', 'repair.work_requires_accepted_quote', 'no work before the owner accepts the quote');
     notPaused(state);
     const rejected = Object.entries(state.materials).filter(([, v]) => v === 'nonconforming').map(([m]) => m);
     ensure(rejected.length === 0, 'repair.nonconforming_material', `owner material is nonconforming: ${rejected.join(', ')}`);
     return [event('RepairWorkStarted', { technicianId: state.technicianId ?? ctx.actor.staffId })];
   }),
-  define('PauseRepair', 'Pause the SLA clock with a reason.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref, reason: field.pauseReason, note: field.optionalText }), (p, state) => {
+  repairCommand('PauseRepair', 'Pause the SLA clock with a reason.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref, reason: field.pauseReason, note: field.optionalText }), (p, state) => {
     open(state);
     ensure(!state.paused, 'repair.already_paused', 'the order is already paused');
     return [event('RepairPaused', { reason: p.reason, note: p.note })];
   }),
-  define('ResumeRepair', 'Resume a paused order.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref }), (_p, state) => {
+  repairCommand('ResumeRepair', 'Resume a paused order.', [...ENGINEERING, ...FRONT_DESK], z.strictObject({ ...ref }), (_p, state) => {
     ensure(state.paused, 'repair.not_paused', 'the order is not paused');
     return [event('RepairResumed', {} as Record<string, never>)];
   }),
-  define('ReclassifyRepair', 'Change urgent/general; paused time so far is kept.', ['engineering_supervisor', 'supervisor'], z.strictObject({ ...ref, to: field.oneOf(REPAIR_CATEGORIES), reason: field.longText }), (p, state) => {
+  repairCommand('ReclassifyRepair', 'Change urgent/general; paused time so far is kept.', ['engineering_supervisor', 'supervisor'], z.strictObject({ ...ref, to: field.oneOf(REPAIR_CATEGORIES), reason: field.longText }), (p, state) => {
     open(state);
     ensure(state.category !== p.to, 'repair.same_category', `the order is already ${p.to}`);
     return [event('RepairReclassified', { from: state.category!, to: p.to, reason: p.reason })];
   }),
-  define(
+  repairCommand(
     'CompleteRepair',
     'Work finished, with materials and costs.',
     [...ENGINEERING],
@@ -166,7 +166,7 @@ export const repairCommands: DomainCommand[] = [
       return [event('RepairCompleted', { workDone: p.workDone, materials, materialCost: p.materialCost, labourCost: p.labourCost, total: p.materialCost + p.labourCost }, REPAIR_COMPLETED_VERSION)];
     },
   ),
-  define(
+  repairCommand(
     'RecordOwnerAcceptance',
     'Owner acceptance and signature with feedback (满意/不满意).',
     [...ENGINEERING, ...FRONT_DESK],
@@ -177,7 +177,7 @@ export const repairCommands: DomainCommand[] = [
       return [event('RepairAcceptedByOwner', { satisfied: p.satisfied, feedback: p.feedback, signed: p.signed })];
     },
   ),
-  define(
+  repairCommand(
     'ReceiveRepairPayment',
     'Payment at the service centre, never to the technician.',
     ['receptionist', 'supervisor'],
@@ -189,11 +189,11 @@ export const repairCommands: DomainCommand[] = [
       return [event('RepairPaymentReceived', { amount: p.amount, method: p.method, receivedById: ctx.actor.staffId })];
     },
   ),
-  define('RecordRepairFollowUpVisit', '回访 after a completed repair.', [...FRONT_DESK], z.strictObject({ ...ref, ...field.followUpVisit }), (p, state) => {
+  repairCommand('RecordRepairFollowUpVisit', '回访 after a completed repair.', [...FRONT_DESK], z.strictObject({ ...ref, ...field.followUpVisit }), (p, state) => {
     ensure(state.status === 'completed', 'repair.follow_up_after_completion', 'a follow-up visit comes after the repair is completed');
     return [event('RepairFollowUpVisited', { visitId: p.visitId, method: p.method, satisfied: p.satisfied, remarks: p.remarks, visitorStaffId: p.visitorStaffId })];
   }),
-  define('CancelRepair', 'Cancel an order before completion.', [...FRONT_DESK, 'engineering_supervisor'], z.strictObject({ ...ref, reason: field.longText }), (p, state) => {
+  repairCommand('CancelRepair', 'Cancel an order before completion.', [...FRONT_DESK, 'engineering_supervisor'], z.strictObject({ ...ref, reason: field.longText }), (p, state) => {
     open(state);
     return [event('RepairCancelled', { reason: p.reason })];
   }),

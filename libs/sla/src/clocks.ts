@@ -50,7 +50,7 @@ export function fixedRules(policy: SlaPolicy, calendar: BusinessCalendar, versio
 
 /**
  * What starts and stops each clock, for docs and the KPI definitions. The rules themselves live beside each
- * capability's events (`read-side/clocks.ts` of libs/complaints, libs/repairs, libs/visits); this engine judges them.
+ * capability's events (`read-side/clocks.ts` of libs/complaints, libs/repairs, libs/help-requests); this engine judges them.
  */
 export const clockDefinitions: Record<ClockKind, { caseType: CaseType; starts: string; stops: string; limit: string; time: 'wall clock' | 'working time' }> = {
   complaint_first_reply: { caseType: 'complaint', starts: 'ComplaintReceived', stops: 'first ComplaintRepliedToOwner or ComplaintHandled', limit: 'half a working day: half the project’s standard working day on its calendar (3 h 45 min for the default 08:30–12:00 + 13:30–17:30), unless the policy sets its own (complaintFirstReplyWorkingMs)', time: 'working time' },
@@ -232,6 +232,6 @@ export const FOLLOW_UP_VISIT_OWNER = 'visitor who made the visit; the first resp
 
 /** The follow-up visit clock is charged to the visitor whose visit stopped it; to the first responder until then. */
 export function followUpVisitOwner(c: { metAt: string | null }, facts: CaseFacts, firstResponderId: string): ClockOwner {
-  const visit = c.metAt ? facts.visits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
+  const visit = c.metAt ? facts.followUpVisits.find((v) => Date.parse(v.at) === Date.parse(c.metAt!)) : undefined;
   return visit ? { staffId: visit.visitorId, credit: 'visitor' } : { staffId: firstResponderId, credit: 'first_responder' };
 }

@@ -1,8 +1,9 @@
 import { type CaseFacts, type EventEnvelope, streamCategory } from '@service-ledger/core';
 import { COMPLAINT_CLOCK_OWNERS, type ComplaintClock, complaintClockOwner, complaintClocks, type ComplaintEnvelope, type ComplaintFacts, foldComplaint } from '@service-ledger/complaints';
+import { COURTESY_VISIT_CASE_TYPE, COURTESY_VISIT_STREAM, type CourtesyVisitEnvelope, foldCourtesyVisit } from '@service-ledger/courtesy-visits';
+import { foldHelpRequest, HELP_REQUEST_CASE_TYPE, HELP_REQUEST_CLOCK_OWNERS, HELP_REQUEST_STREAM, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/help-requests';
 import { foldRepair, REPAIR_CLOCK_OWNERS, type RepairClock, repairClockOwner, repairClocks, type RepairEnvelope, type RepairFacts } from '@service-ledger/repairs';
 import { type CaseType, type ClockCredit, type ClockKind, clockChanges, type ClockOwner, type ClockRules, type ClockSource, evaluateClocks, type SlaClock } from '@service-ledger/sla';
-import { type CourtesyVisitEnvelope, foldCourtesyVisit, foldHelpRequest, HELP_REQUEST_CLOCK_OWNERS, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/visits';
 
 /** The rules for one case's clocks, and the log position of the policy changes in force at an instant. */
 export interface CasePolicy {
@@ -61,12 +62,23 @@ const READ_SIDES: Record<string, CaseReadSide<EventEnvelope, ClockKind, CaseFact
   repair: readSide<RepairEnvelope, RepairClock, RepairFacts>({
     caseType: 'repair', clocks: { caseType: 'repair', source: repairClocks, owner: repairClockOwner }, fold: foldRepair,
   }),
-  help: readSide<HelpRequestEnvelope, HelpRequestClock, CaseFacts>({
-    caseType: 'help_request', clocks: { caseType: 'help_request', source: helpRequestClocks, owner: helpRequestClockOwner }, fold: foldHelpRequest,
+  [HELP_REQUEST_STREAM]: readSide<HelpRequestEnvelope, HelpRequestClock, CaseFacts>({
+    caseType: HELP_REQUEST_CASE_TYPE, clocks: { caseType: HELP_REQUEST_CASE_TYPE, source: helpRequestClocks, owner: helpRequestClockOwner }, fold: foldHelpRequest,
   }),
-  visit: readSide<CourtesyVisitEnvelope, never, CaseFacts>({ caseType: 'courtesy_visit', clocks: null, fold: foldCourtesyVisit }),
+  [COURTESY_VISIT_STREAM]: readSide<CourtesyVisitEnvelope, never, CaseFacts>({ caseType: COURTESY_VISIT_CASE_TYPE, clocks: null, fold: foldCourtesyVisit }),
 };
 export const CASE_CATEGORIES = Object.keys(READ_SIDES);
+
+/** Stream category by case type: the inverse of READ_SIDES (a help request's stream is `help-…`, its case type `help_request`). */
+const CATEGORY_OF_CASE_TYPE = new Map(Object.entries(READ_SIDES).map(([category, side]) => [side.caseType, category]));
+
+/**
+ * The stream id of a case named by a row (`case_type`, `case_id`): how the worklist, the notifier and a policy change
+ * get back from the tables to the store. An unknown case type is taken as its own category.
+ */
+export function caseStreamId(caseType: string, caseId: string): string {
+  return `${CATEGORY_OF_CASE_TYPE.get(caseType) ?? caseType}-${caseId}`;
+}
 /** The read side of a stream category (own keys only: a category such as `constructor` names none). */
 const readSideOf = (category: string) => (Object.hasOwn(READ_SIDES, category) ? READ_SIDES[category] : undefined);
 
@@ -126,7 +138,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
     first_reply_status: status('complaint_first_reply'), promised_reply_status: status('complaint_promised_reply'), arrival_status: status('repair_arrival'),
     fix_status: status('repair_fix'), assessment_status: status('repair_assessment'), help_answer_status: status('help_answer'), follow_up_status: status('follow_up_visit'),
   });
-  const satisfaction = facts.visits.map((v) => ({
+  const satisfaction = facts.followUpVisits.map((v) => ({
     visit_id: v.visitId, case_id: caseId, case_type: row.case_type, project_id: first.projectId, visited_at: v.at, method: v.method,
     satisfied: v.satisfied ? 1 : 0, remarks: v.remarks, visitor_id: v.visitorId, responsible_id: v.responsibleId, department: row.department, version,
   }));
@@ -147,7 +159,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
       complaint_id: caseId, project_id: first.projectId, received_at: first.occurredAt, nature: row.nature, communicative_kind: row.communicative_kind,
       content: row.content, topic: row.topic, major: row.major, reasonable: row.reasonable, cause: row.cause, version,
     } : null,
-    staff: staffCredits(row, clocks, owners, version, facts.workers, new Set(row.case_type === 'courtesy_visit' ? [] : facts.visits.map((v) => v.visitorId))),
+    staff: staffCredits(row, clocks, owners, version, facts.workers, new Set(row.case_type === COURTESY_VISIT_CASE_TYPE ? [] : facts.followUpVisits.map((v) => v.visitorId))),
   };
 }
 

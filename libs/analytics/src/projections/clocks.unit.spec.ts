@@ -5,7 +5,7 @@ import { caseClockChanges, evaluateCaseClocks } from './case-rows';
 
 const calendar = new BusinessCalendar();
 const policy = defaultSlaPolicy();
-/** Each capability's clock rules (libs/complaints, libs/repairs, libs/visits), judged by libs/sla, through the projector's dispatch. */
+/** Each capability's clock rules (libs/complaints, libs/repairs, libs/help-requests), judged by libs/sla, through the projector's dispatch. */
 const clockChanges = (events: EventEnvelope[], p: typeof policy, c: BusinessCalendar) => caseClockChanges(events, fixedRules(p, c));
 const T0 = Date.parse('2026-03-10T02:00:00Z'); // Tuesday 10:00 in Shanghai
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();

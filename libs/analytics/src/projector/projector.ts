@@ -4,7 +4,7 @@ import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/domain';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
 import type { Analytics } from '../client';
-import { CASE_CATEGORIES, type CasePolicy, projectCase } from '../projections/case-rows';
+import { CASE_CATEGORIES, type CasePolicy, caseStreamId, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
 
 /** Streams besides cases folded from their whole history: staff, alerts (the dead-letter list) and the visitor register. */
@@ -119,7 +119,7 @@ export class Projector {
        WHERE started_at >= {from:DateTime64(3, 'UTC')} AND ({scope:String} = 'company' OR project_id = {scope:String})`,
       { from: chTime(change.effectiveFrom), scope: change.scope },
     );
-    return rows.map((r) => `${CATEGORY_OF[r.case_type]}-${r.case_id}`);
+    return rows.map((r) => caseStreamId(r.case_type, r.case_id));
   }
 
   private casePolicy(history: PolicyHistory, projectId: string): CasePolicy {
@@ -345,7 +345,6 @@ interface RawRow {
   data: string;
 }
 
-const CATEGORY_OF: Record<string, string> = { complaint: 'complaint', repair: 'repair', help_request: 'help' };
 const chTime = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 const isoTime = (ch: string) => `${ch.replace(' ', 'T')}Z`;
 

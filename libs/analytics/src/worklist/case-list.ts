@@ -1,4 +1,5 @@
 import type { Analytics } from '../client';
+import { caseStreamId } from '../projections/case-rows';
 import { type CaseListQuery, type ClockState, encodeCursor } from './case-list-query';
 
 export interface CaseListRow {
@@ -32,7 +33,6 @@ export interface CaseListPage {
   freshness: { position: string; lastEventRecordedAt: string | null };
 }
 
-const CATEGORY: Record<string, string> = { complaint: 'complaint', repair: 'repair', help_request: 'help', courtesy_visit: 'visit' };
 const ms = (col: string) => `toUnixTimestamp64Milli(${col})`;
 
 /**
@@ -153,7 +153,7 @@ export async function listCases(db: Analytics, query: CaseListQuery, projects: s
     rows: page.map((r) => {
       const deadline = iso(r.deadline);
       return {
-        streamId: `${CATEGORY[r.case_type] ?? r.case_type}-${r.case_id}`,
+        streamId: caseStreamId(r.case_type, r.case_id),
         caseId: r.case_id,
         caseNumber: r.case_number || null,
         caseType: r.case_type,

@@ -6,6 +6,7 @@ import { type Clock, systemClock, ValidationError } from '@service-ledger/core';
 import { scopeProjects } from '@service-ledger/dashboards';
 import { CLOCK } from '@service-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
+import { VISITOR_STREAM } from '@service-ledger/visitor-log';
 import { AccessLog } from '../access-log';
 import { AllowRoles, CurrentPrincipal } from '../auth.guard';
 import { unmaskRequested } from '../cases.controller';
@@ -46,7 +47,7 @@ export class VisitorsController {
     const unmask = unmaskRequested(query.unmask as string | undefined, principal);
     const withNames = await Promise.all(
       rows.map(async (r) => {
-        const [checkIn] = await this.store.readStream(`visitor-${r.visitorId}`, { toVersion: 1 });
+        const [checkIn] = await this.store.readStream(`${VISITOR_STREAM}-${r.visitorId}`, { toVersion: 1 });
         const visitor = (checkIn?.data as { visitor?: { name: string; phone: string } } | undefined)?.visitor;
         const shown = visitor ? (unmask ? visitor : maskPersonalData({ visitor }).visitor) : null;
         return { ...r, visitor: shown ? { name: shown.name, phone: shown.phone } : null };

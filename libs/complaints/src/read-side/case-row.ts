@@ -35,7 +35,7 @@ export interface ComplaintFacts extends CaseFacts {
 
 /** Folds a complaint's events into its row's columns; every event type is decided here (a new one fails to compile). */
 export function foldComplaint(events: ComplaintEnvelope[], row: ComplaintCaseRow): ComplaintFacts {
-  const facts: ComplaintFacts = { assigned: '', visits: [], workers: new Set() };
+  const facts: ComplaintFacts = { assigned: '', followUpVisits: [], workers: new Set() };
   for (const e of events) {
     switch (e.type) {
       case 'ComplaintReceived': {
@@ -65,7 +65,7 @@ export function foldComplaint(events: ComplaintEnvelope[], row: ComplaintCaseRow
         break;
       case 'ComplaintFollowUpVisited': {
         const d = e.data;
-        facts.visits.push({ visitId: d.visitId, at: e.occurredAt, method: d.method, satisfied: d.satisfied, remarks: d.remarks ?? '', visitorId: d.visitorStaffId, responsibleId: row.handler_id });
+        facts.followUpVisits.push({ visitId: d.visitId, at: e.occurredAt, method: d.method, satisfied: d.satisfied, remarks: d.remarks ?? '', visitorId: d.visitorStaffId, responsibleId: row.handler_id });
         row.follow_up_count += 1;
         row.last_satisfied = d.satisfied ? 1 : 0;
         break;

@@ -40,7 +40,7 @@ export interface RepairFacts extends CaseFacts {
 
 /** Folds a repair's events into its row's columns; every event type is decided here (a new one fails to compile). */
 export function foldRepair(events: RepairEnvelope[], row: RepairCaseRow): RepairFacts {
-  const facts: RepairFacts = { assessor: '', visits: [], workers: new Set() };
+  const facts: RepairFacts = { assessor: '', followUpVisits: [], workers: new Set() };
   for (const e of events) {
     switch (e.type) {
       case 'RepairReported': {
@@ -88,7 +88,7 @@ export function foldRepair(events: RepairEnvelope[], row: RepairCaseRow): Repair
         break;
       case 'RepairFollowUpVisited': {
         const d = e.data;
-        facts.visits.push({ visitId: d.visitId, at: e.occurredAt, method: d.method, satisfied: d.satisfied, remarks: d.remarks ?? '', visitorId: d.visitorStaffId, responsibleId: row.technician_id });
+        facts.followUpVisits.push({ visitId: d.visitId, at: e.occurredAt, method: d.method, satisfied: d.satisfied, remarks: d.remarks ?? '', visitorId: d.visitorStaffId, responsibleId: row.technician_id });
         row.follow_up_count += 1;
         row.last_satisfied = d.satisfied ? 1 : 0;
         break;

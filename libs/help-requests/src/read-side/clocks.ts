@@ -1,11 +1,9 @@
 import { type EnvelopeOf, ofType } from '@service-ledger/core';
 import { type CaseClockSpecs, type ClockRules, wallClock } from '@service-ledger/sla';
-import type { CourtesyVisitEvent, HelpRequestEvent, VisitorEvent } from '../events';
+import type { HelpRequestEvent } from '../events';
 
-/** Stored events of a help request, a courtesy visit and a visitor's register entry, one envelope type per event. */
+/** Stored events of a help request, one envelope type per event. */
 export type HelpRequestEnvelope = EnvelopeOf<HelpRequestEvent>;
-export type CourtesyVisitEnvelope = EnvelopeOf<CourtesyVisitEvent>;
-export type VisitorEnvelope = EnvelopeOf<VisitorEvent>;
 export type HelpRequestClock = 'help_answer';
 
 /** A help request's one clock (libs/sla judges it): answered within the limit of its receipt, referral or not. */

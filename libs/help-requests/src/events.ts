@@ -1,9 +1,13 @@
-import type { Channel, DomainEvent, Location, PersonalContact, VisitMethod } from '@service-ledger/core';
+import type { Channel, DomainEvent, Location, PersonalContact } from '@service-ledger/core';
 
-/** Stream categories owned by this capability. */
+/** A help request as a case of the read side: `cases.case_type`, its clocks' case type, the worklist's `type`. */
+export const HELP_REQUEST_CASE_TYPE = 'help_request';
+/**
+ * Stream category of a help request: `help-<requestId>`. Stored stream ids never change, so the category keeps the
+ * short name it was first written with; everywhere else the concept is a help request (`HELP_REQUEST_CASE_TYPE`), and
+ * the read side maps one to the other (`caseStreamId` in libs/analytics; the table in libs/domain/EVENTS.md).
+ */
 export const HELP_REQUEST_STREAM = 'help';
-export const COURTESY_VISIT_STREAM = 'visit';
-export const VISITOR_STREAM = 'visitor';
 
 /**
  * Categories of reception visits, inquiries and help requests (来访, 问询, 求助):
@@ -12,6 +16,10 @@ export const VISITOR_STREAM = 'visitor';
  */
 export type HelpCategory = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G';
 export const HELP_CATEGORIES: readonly HelpCategory[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+/**
+ * What the requester came for: help proper (求助), an inquiry (问询) or a reception visit (来访). Every kind is a help
+ * request as a case (case type `help_request`); the kind `help_request`, a stored and API value, is 求助 proper.
+ */
 export type HelpRequestKind = 'help_request' | 'inquiry' | 'reception_visit';
 export const HELP_REQUEST_KINDS: readonly HelpRequestKind[] = ['help_request', 'inquiry', 'reception_visit'];
 
@@ -42,47 +50,4 @@ export type HelpRequestAnswered = DomainEvent<'HelpRequestAnswered', { answer: s
 
 export type HelpRequestEvent = HelpRequestReceived | HelpRequestReferred | HelpRequestAnswered;
 
-/** Regular or ad-hoc courtesy visit to an owner (not tied to a case). */
-export type CourtesyVisitRecorded = DomainEvent<
-  'CourtesyVisitRecorded',
-  {
-    visitId: string;
-    kind: 'regular' | 'ad_hoc';
-    method: VisitMethod;
-    location: Location;
-    ownerRef: string;
-    satisfied: boolean;
-    remarks?: string;
-    visitorStaffId: string;
-  }
->;
-
-export type CourtesyVisitEvent = CourtesyVisitRecorded;
-
-/** 访客登记: checked in after showing ID, checked out at the desk. */
-export type VisitorCheckedIn = DomainEvent<
-  'VisitorCheckedIn',
-  {
-    visitorId: string;
-    /** Personal data: event store only. */
-    visitor: PersonalContact & { idDocumentNo: string };
-    hostLocation: Location;
-    purpose: string;
-    checkedInById: string;
-  }
->;
-
-export type VisitorCheckedOut = DomainEvent<'VisitorCheckedOut', { checkedOutById: string }>;
-
-export type VisitorEvent = VisitorCheckedIn | VisitorCheckedOut;
-
-export type VisitsEvent = HelpRequestEvent | CourtesyVisitEvent | VisitorEvent;
-
-export const VISITS_EVENT_TYPES: readonly VisitsEvent['type'][] = [
-  'HelpRequestReceived',
-  'HelpRequestReferred',
-  'HelpRequestAnswered',
-  'CourtesyVisitRecorded',
-  'VisitorCheckedIn',
-  'VisitorCheckedOut',
-];
+export const HELP_REQUEST_EVENT_TYPES: readonly HelpRequestEvent['type'][] = ['HelpRequestReceived', 'HelpRequestReferred', 'HelpRequestAnswered'];
