@@ -21,7 +21,7 @@ describe('breached: a clock paused past its nominal deadline, in KPIs and panels
   let s: Scenario;
   /** Local time (UTC+8) of `hours` from now, for a clock still running at query time. */
   const fromNow = (hours: number) => DateTime.now().setZone(TZ).plus({ hours }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
-  /** The cases with a clock breached now: A's follow-up visit (never made) and D's arrival. */
+  /** The cases with a clock breached now: A's follow-up visit (never made), D's and F's arrival. */
   let breachedNow: string[];
 
   beforeAll(async () => {
@@ -48,7 +48,12 @@ describe('breached: a clock paused past its nominal deadline, in KPIs and panels
     // D (the control): urgent repair reported 3 h ago, never paused: breached now, by 1 h, everywhere.
     const d = newId();
     await s.run('ReportRepair', { ...repairPayload(d), category: 'urgent' }, fromNow(-3), 'receptionist', 'desk-1');
-    breachedNow = [a, d].sort();
+    // F: urgent repair reported 3 h ago, dispatched 30 min ago — after its arrival deadline, so the clock is stored
+    // breached as of that event, still running: open and breached now, as the worklist and the notifier see it.
+    const f = newId();
+    await s.run('ReportRepair', { ...repairPayload(f), category: 'urgent' }, fromNow(-3), 'receptionist', 'desk-1');
+    await s.run('DispatchRepair', { repairId: f, technicianId: 'tech-8', dispatchNo: 'D-F' }, fromNow(-0.5), 'engineering_supervisor', 'eng-1');
+    breachedNow = [a, d, f].sort();
     await projectAll(store, new Projector(db));
   }, 120_000);
   afterAll(async () => {
@@ -81,15 +86,15 @@ describe('breached: a clock paused past its nominal deadline, in KPIs and panels
     expect((await staffScorecard(db, { month: '2026-03', project: 'p1', timeZone: TZ })).find((x) => x.staffId === 'tech-7')).toMatchObject({ onTime: 1, onTimeBase: 1 });
   });
 
-  it('B and C: arrival clocks paused past their nominal deadline are not breached now, in the KPI or any panel; D is', async () => {
+  it('B and C: arrival clocks paused past their nominal deadline are not breached now, in the KPI or any panel; D and F are', async () => {
     const month = monthNow.toFormat('yyyy-MM');
-    // urgent_on_site_2h counts decided arrival clocks: only D (running 1 h past its deadline, never paused).
-    expect(await kpi('urgent_on_site_2h', month)).toMatchObject({ numerator: 0, denominator: 1 });
+    // urgent_on_site_2h counts decided arrival clocks: D (running 1 h past its deadline, never paused) and F.
+    expect(await kpi('urgent_on_site_2h', month)).toMatchObject({ numerator: 0, denominator: 2 });
     // C reads as paused from its pause, the last event it has (libs/sla `settle`): without that, C was breached 1 h
     // after its nominal deadline in the KPI and the panels alike.
     const [paused] = await db.query<{ n: string }>("SELECT count() AS n FROM {{sla_clocks}} FINAL WHERE clock = 'repair_arrival' AND paused = 1");
     expect(Number(paused.n)).toBe(1);
-    expect(await panel('breached_now', now.from, now.to)).toEqual([{ value: 2 }]);
+    expect(await panel('breached_now', now.from, now.to)).toEqual([{ value: 3 }]);
     expect((await panel('on_time_by_clock', now.from, now.to)).find((r) => r.label === 'repair_arrival')).toEqual({ label: 'repair_arrival', value: 0 });
     expect((await panel('at_risk_now', now.from, now.to)).filter((r) => r.state === 'breached').map((r) => r.case_id).sort()).toEqual(breachedNow);
   });

@@ -1,4 +1,4 @@
-import { clockStatus } from '@service-ledger/analytics';
+import { clockStatus, OPEN_CLOCK } from '@service-ledger/analytics';
 import { clockStatusNow, kpiPanel, rate } from './helpers';
 import type { Panel } from './types';
 
@@ -7,8 +7,11 @@ export const urgentFixed = kpiPanel('urgent_fixed_24h', { viz: 'stat', unit: 'pe
 export const generalFixed = kpiPanel('general_fixed_72h', { viz: 'stat', unit: 'percent', thresholds: { red: 0.95 }, zh: '72小时内修复的一般维修单 ÷ 完工的一般维修单，按完工月份。' });
 export const complaintFirstReply = kpiPanel('complaint_first_reply_half_day', { viz: 'stat', unit: 'percent', thresholds: { red: 0.95 }, zh: '半个工作日内首次回复的投诉 ÷ 首次回复时限已判定的投诉，按受理月份。' });
 
-/** Open clocks as of now: no time range (they are open now), filtered by project and responsible person. */
-const OPEN_NOW = `FROM {{sla_clocks}} FINAL WHERE status = 'running' AND paused = 0 AND $PROJECT(project_id) AND $STAFF(responsible_id)`;
+/**
+ * Open clocks as of now (`OPEN_CLOCK`, as the worklist and the notifier read them): no time range (they are open
+ * now), filtered by project and responsible person. One already stored breached while it runs is open too.
+ */
+const OPEN_NOW = `FROM {{sla_clocks}} FINAL WHERE ${OPEN_CLOCK} AND $PROJECT(project_id) AND $STAFF(responsible_id)`;
 
 export const breachedNow: Panel = {
   id: 'breached_now', viz: 'stat', unit: 'count', thresholds: { red: 1, higherIsWorse: true }, columns: ['value'],

@@ -140,6 +140,14 @@ export function renderKpi(id: string, q: KpiQuery, shape: KpiShape = { kind: 'fi
  * has the `paused` flag; the case table writes a paused clock's `<clock>_deadline` as NULL (case-rows.ts), so the
  * same expression needs no flag there.
  */
+/**
+ * A clock still open on the clock table: not met, not paused, its stored status 'running' — or 'breached' when its
+ * deadline passed before its case's last event, while it still runs. The clocks the "now" panels, the worklist and
+ * the notifier watch. (A repair clock cancelled after its deadline is stored 'breached' with no met time and reads
+ * as open too: the clock table does not record the cancellation.)
+ */
+export const OPEN_CLOCK = "met_at IS NULL AND status IN ('running', 'breached') AND paused = 0";
+
 export function clockStatusNow(columns: { status: string; deadline: string; paused?: string }): string {
   const paused = columns.paused ? ` AND ${columns.paused} = 0` : '';
   return `if(${columns.status} = 'running'${paused} AND ${columns.deadline} IS NOT NULL AND ${columns.deadline} < now64(3), 'breached', ${columns.status})`;
