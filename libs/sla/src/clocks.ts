@@ -23,7 +23,9 @@ export interface SlaClock<K extends ClockKind = ClockKind> {
   deadline: string;
   warningAt: string;
   metAt: string | null;
-  /** 'breached' = met late, or still open past the deadline at `asOf`. */
+  /** When the clock stopped without being met (its case cancelled, an urgent repair reclassified general); else null. */
+  cancelledAt: string | null;
+  /** 'breached' = met late, cancelled late, or still open past the deadline at `asOf`. */
   status: ClockStatus;
   /** How long over the deadline (0 unless breached). */
   breachSeconds: number;
@@ -202,6 +204,7 @@ function finish<K extends ClockKind>(s: ClockSpec<K>, c: Settled, ids: CaseIds):
     deadline: iso(c.deadline),
     warningAt: iso(c.warning),
     metAt: s.met === null ? null : iso(s.met),
+    cancelledAt: s.met === null && s.cancelledAt != null ? iso(s.cancelledAt) : null,
     status: c.status,
     breachSeconds: Math.floor(c.breach / 1000),
     pausedSeconds: Math.floor(c.paused / 1000),

@@ -141,12 +141,11 @@ export function renderKpi(id: string, q: KpiQuery, shape: KpiShape = { kind: 'fi
  * same expression needs no flag there.
  */
 /**
- * A clock still open on the clock table: not met, not paused, its stored status 'running' — or 'breached' when its
- * deadline passed before its case's last event, while it still runs. The clocks the "now" panels, the worklist and
- * the notifier watch. (A repair clock cancelled after its deadline is stored 'breached' with no met time and reads
- * as open too: the clock table does not record the cancellation.)
+ * A clock still open on the clock table, and not paused: neither met nor cancelled. Its stored status is 'running',
+ * or 'breached' when its deadline passed before its case's last event while it still runs. The clocks the "now"
+ * panels, the worklist and the notifier watch.
  */
-export const OPEN_CLOCK = "met_at IS NULL AND status IN ('running', 'breached') AND paused = 0";
+export const OPEN_CLOCK = 'met_at IS NULL AND cancelled_at IS NULL AND paused = 0';
 
 export function clockStatusNow(columns: { status: string; deadline: string; paused?: string }): string {
   const paused = columns.paused ? ` AND ${columns.paused} = 0` : '';

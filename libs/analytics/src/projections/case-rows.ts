@@ -146,7 +146,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   const owners = new Map(clocks.map((c) => [c.clock, side.clocks!.owner(c, row, facts)]));
   const clockRows = clocks.map((c) => ({
     case_id: caseId, case_number: row.case_number, clock: c.clock, case_type: row.case_type, project_id: first.projectId, opened_at: row.opened_at, category: row.repair_category || row.nature, responsible_id: owners.get(c.clock)!.staffId,
-    started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, status: c.status, breach_seconds: c.breachSeconds,
+    started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, cancelled_at: c.cancelledAt, status: c.status, breach_seconds: c.breachSeconds,
     paused_seconds: c.pausedSeconds, paused: c.paused ? 1 : 0, policy_version: c.policyVersion, version,
   }));
 
