@@ -49,8 +49,8 @@ describe('breached: a clock paused past its nominal deadline, in KPIs and panels
     // D (the control): urgent repair reported 3 h ago, never paused: breached now, by 1 h, everywhere.
     const d = newId();
     await s.run('ReportRepair', { ...repairPayload(d), category: 'urgent' }, fromNow(-3), 'receptionist', 'desk-1');
-    // F: urgent repair reported 3 h ago, dispatched 30 min ago — after its arrival deadline, so the clock is stored
-    // breached as of that event, still running: open and breached now, as the worklist and the notifier see it.
+    // F: urgent repair reported 3 h ago, dispatched 30 min ago — after its arrival deadline: judged breached as of
+    // that event, yet still open, so stored running and found breached now when read, like D.
     const f = newId();
     await s.run('ReportRepair', { ...repairPayload(f), category: 'urgent' }, fromNow(-3), 'receptionist', 'desk-1');
     await s.run('DispatchRepair', { repairId: f, technicianId: 'tech-8', dispatchNo: 'D-F' }, fromNow(-0.5), 'engineering_supervisor', 'eng-1');

@@ -216,17 +216,13 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
   },
   {
     id: 6,
-    name: 'clocks re-judged (a pause in force from its own instant) and their cancellation kept; rebuilt by replay',
-    statements: [
-      // libs/sla `settle` now reads a clock as paused from the instant of the pause: a case whose last event is the
-      // pause was stored running to its nominal deadline (breached after it, in KPIs and panels). Emptying `events`
-      // makes the projector replay the whole store (`rebuildIfEmpty`, `restartIfEmpty`), so every clock is judged by
-      // the one rule, the new column is filled, and the replay proof keeps comparing like with like.
-      ...['events', 'event_facts', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'visitors'].map((t) => `TRUNCATE TABLE IF EXISTS {{${t}}}`),
-      // A clock cancelled after its deadline is stored breached with no met time: without this it read as still open
-      // (overdue in the worklist, breached now in the panels, alerted by the notifier) for ever.
-      `ALTER TABLE {{sla_clocks}} ADD COLUMN IF NOT EXISTS cancelled_at Nullable(${INSTANT}) AFTER met_at`,
-    ],
+    name: 'clocks re-judged: a pause in force from its own instant, open clocks stored running; rebuilt by replay',
+    // libs/sla `settle` now reads a clock as paused from the instant of the pause (a case whose last event is the pause
+    // was stored running to its nominal deadline, breached after it), and a clock still open is stored running, its
+    // breach decided when read (`storedStatus`, case-rows.ts). No column changes; the rows do. Emptying `events` makes
+    // the projector replay the whole store (`rebuildIfEmpty`, `restartIfEmpty`), so every clock is stored by the one
+    // rule and the replay proof keeps comparing like with like.
+    statements: ['events', 'event_facts', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'visitors'].map((t) => `TRUNCATE TABLE IF EXISTS {{${t}}}`),
   },
 ];
 

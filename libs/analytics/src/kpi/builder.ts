@@ -141,11 +141,11 @@ export function renderKpi(id: string, q: KpiQuery, shape: KpiShape = { kind: 'fi
  * same expression needs no flag there.
  */
 /**
- * A clock still open on the clock table, and not paused: neither met nor cancelled. Its stored status is 'running',
- * or 'breached' when its deadline passed before its case's last event while it still runs. The clocks the "now"
- * panels, the worklist and the notifier watch.
+ * A clock still open on the clock table, and not paused: the clocks the "now" panels, the worklist and the notifier
+ * watch. An open clock is stored running whatever its deadline (`storedStatus`, case-rows.ts); `clockStatusNow`
+ * says whether it is breached now. `status` leads so that the clock table's set index skips settled granules.
  */
-export const OPEN_CLOCK = 'met_at IS NULL AND cancelled_at IS NULL AND paused = 0';
+export const OPEN_CLOCK = "status = 'running' AND paused = 0";
 
 export function clockStatusNow(columns: { status: string; deadline: string; paused?: string }): string {
   const paused = columns.paused ? ` AND ${columns.paused} = 0` : '';
