@@ -1,4 +1,4 @@
-import { type Analytics, KPIS, renderKpi } from '@service-ledger/analytics';
+import { AGGREGATE_TABLES, AGGREGATES, type Analytics, backfillAggregateSql, KPIS, PROJECTION_POSITION_SQL, renderKpi } from '@service-ledger/analytics';
 import { testAnalytics } from '../../test/support/chdb';
 import { DASHBOARDS, type Panel } from './catalogue';
 import { panelParams } from './filters';
@@ -75,6 +75,8 @@ describe('table design: one project and one month read a small share of every la
           ${opened}, ${opened}, concat('P', toString(number % ${PROJECTS})), '{"amount": 100, "location": {"building": "1", "unit": "101"}}'
         FROM ${numbers} WHERE number % 4 = 0`);
     }
+    // The monthly aggregates, as the migration that adds them fills them from the tables above.
+    for (const a of AGGREGATES) await db.command(backfillAggregateSql(a));
   }, 300_000);
   afterAll(async () => {
     await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
@@ -107,6 +109,24 @@ describe('table design: one project and one month read a small share of every la
     const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: project, department: '', staff: '' }, [project], TZ));
     expect(reads.length).toBeGreaterThan(0);
     expect(wide(reads)).toEqual(WIDE_READS[panel.kpi && panel.id === `kpi_${panel.kpi}` ? panel.kpi : panel.id] ?? []);
+  });
+
+  it.each(AGGREGATES.map((a) => [a.table] as const))('the aggregate %s is a small fraction of the clocks it sums', async (table) => {
+    const [{ rows }] = await db.query<{ rows: string }>(`SELECT toString(count()) AS rows FROM {{${table}}}`);
+    const [{ clocks }] = await db.query<{ clocks: string }>('SELECT toString(count()) AS clocks FROM {{sla_clocks}}');
+    expect(Number(rows)).toBeGreaterThan(0);
+    expect(Number(rows) / Number(clocks)).toBeLessThan(0.1);
+  });
+
+  it.each(['breaches_by_person', 'on_time_by_clock', 'worst_projects', 'breach_trend'])('%s over whole months reads its aggregate and none of the clocks', async (id) => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === id)!;
+    const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
+    expect(reads.filter((r) => r.table === 'sla_clocks').every((r) => r.granules <= 0)).toBe(true);
+    expect(reads.map((r) => r.table).some((t) => AGGREGATE_TABLES.includes(t))).toBe(true);
+  });
+
+  it('the projection position every panel answer carries is read from the log’s summary per part, not the log', async () => {
+    expect((await explain(PROJECTION_POSITION_SQL, {})).map((r) => r.table)).toEqual(['position_high_water']);
   });
 
   it.each(KPIS.map((k) => [k.id] as const))('KPI %s for one project and one month (the export and the API)', async (id) => {

@@ -1,4 +1,4 @@
-import { type KpiDialect, type KpiDefinition, type KpiShape, KPIS, renderKpi } from '@service-ledger/analytics';
+import { type KpiDialect, type KpiDefinition, type KpiMeasure, type KpiShape, kpiConditions, KPIS, renderKpi } from '@service-ledger/analytics';
 
 /**
  * Panels that show a KPI render it from the KPI's own definition in libs/analytics (the one the monthly exports and
@@ -74,4 +74,44 @@ export function kpiGroupedSql(id: string, g: KpiGrouping): string {
   // Cases without the dimension (no technician yet, no department) are left out of a breakdown by it.
   const conditions = [...(g.minDenominator ? [`denominator >= ${Math.floor(g.minDenominator)}`] : []), ...(g.label ? ["label != ''"] : [])];
   return `SELECT ${columns.join(', ')}, ${value} AS value FROM (${inner})${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+}
+
+/** One side of a KPI's fraction counted only over the rows that meet `only` (the KPI's own conditions in a shared scan). */
+function measureWithin(m: KpiMeasure, only: string, id: string): string {
+  if (m.window) throw new Error(`KPI '${id}' counts a window of its own and cannot share a scan`);
+  if ('sum' in m) return `sumIf(${m.sum}, ${only})`;
+  if ('countExcept' in m) return `countIf(${only}) - countIf((${only}) AND (${m.countExcept}))`;
+  return m.count === true ? `countIf(${only})` : `countIf((${only}) AND (${m.count}))`;
+}
+
+/**
+ * Several KPIs per month (series = the KPI id), the same rows as their `kpiGroupedSql(id, { monthly: true })` joined
+ * with UNION ALL, but KPIs that read the same table with the same filters and month column share one scan: a panel of
+ * three complaint rates reads the case table once instead of three times. Conditions every KPI of a scan has stay in
+ * its WHERE; each KPI's own conditions move into its aggregates, and a month appears for a KPI only when some row met
+ * its conditions (as its own query would have it).
+ */
+export function kpiTrendsSql(ids: string[]): string {
+  const scans = new Map<string, KpiDefinition[]>();
+  for (const id of ids) {
+    const kpi = kpiDefinition(id);
+    if (!kpi.query.month) throw new Error(`KPI '${id}' has no single month column and cannot be grouped by month`);
+    const key = JSON.stringify([kpi.query.source, kpi.query.filters, kpi.query.month]);
+    scans.set(key, [...(scans.get(key) ?? []), kpi]);
+  }
+  return [...scans.values()]
+    .map((kpis) => {
+      const { source, month } = kpis[0].query;
+      const shared = kpis[0].query.where.filter((c) => kpis.every((k) => k.query.where.includes(c)));
+      const where = kpiConditions(kpis[0].id, { ...kpis[0].query, where: shared }, PANEL_DIALECT);
+      const columns = kpis.map((k, i) => {
+        const own = k.query.where.filter((c) => !shared.includes(c));
+        const only = own.length ? own.map((c) => `(${c})`).join(' AND ') : '1';
+        return `countIf(${only}) AS rows_${i}, ${measureWithin(k.query.numerator, only, k.id)} AS numerator_${i}, ${measureWithin(k.query.denominator, only, k.id)} AS denominator_${i}`;
+      });
+      const series = kpis.map((k, i) => `('${k.id}', rows_${i}, ${figure(k.kind).replaceAll('numerator', `numerator_${i}`).replaceAll('denominator', `denominator_${i}`)})`);
+      return `SELECT t, kpi.1 AS series, kpi.3 AS value FROM (SELECT toStartOfMonth(${month}, ${PANEL_DIALECT.timeZone}) AS t, ${columns.join(', ')}
+        FROM {{${source}}} FINAL WHERE ${where.join(' AND ')} GROUP BY t) ARRAY JOIN [${series.join(', ')}] AS kpi WHERE kpi.2 > 0`;
+    })
+    .join(' UNION ALL ');
 }

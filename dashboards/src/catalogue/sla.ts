@@ -27,6 +27,23 @@ export const atRiskNowCount: Panel = {
   sql: `SELECT countIf(warning_at < now64(3) AND deadline >= now64(3)) AS value ${OPEN_NOW}`,
 };
 
+/**
+ * Clocks started in the range, per clock or per project (`label`): how many (`clocks_n`), met, breached and decided now (met or
+ * breached; a running clock past its deadline is breached). The months lying wholly in the range come from the
+ * monthly aggregate (libs/analytics aggregates.ts), whose running clocks' deadlines are compared with now here; the
+ * rest of the range (a part month, another time zone) from the clocks themselves.
+ */
+const startedClocks = (by: 'clock' | 'project_id') => {
+  const breachedNow = 'arrayCount(d -> d < now64(3), running_deadlines)';
+  return `SELECT ${by} AS label, sum(source_rows) AS clocks_n, sum(met) AS met_n, sum(breached + ${breachedNow}) AS breached_n, sum(met + breached + ${breachedNow}) AS decided_n
+      FROM {{sla_clocks_started_monthly}} FINAL WHERE $WHOLE_MONTHS(start_month) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY label
+    UNION ALL
+    SELECT label, count() AS clocks_n, countIf(s = 'met') AS met_n, countIf(s = 'breached') AS breached_n, countIf(s IN ('met', 'breached')) AS decided_n
+      FROM (SELECT ${by} AS label, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL
+            WHERE $TIME_OUTSIDE_WHOLE_MONTHS(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+      GROUP BY label`;
+};
+
 export const onTimeByClock: Panel = {
   id: 'on_time_by_clock', viz: 'bar', unit: 'percent', thresholds: { red: 0.95 }, columns: ['label', 'value'],
   title: { zh: '各时限达标率', en: 'On-time rate per clock' },
@@ -34,9 +51,7 @@ export const onTimeByClock: Panel = {
     zh: '时间范围内开始计时的时限中，达标数 ÷ 已判定数（达标或超时；仍在计时但已过截止时间的算超时）。',
     en: 'Clocks started in the range: met ÷ decided (met or breached; a running clock past its deadline counts as breached).',
   },
-  sql: `SELECT clock AS label, ${rate("countIf(s = 'met')", "countIf(s IN ('met', 'breached'))")} AS value
-    FROM (SELECT clock, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
-    GROUP BY label ORDER BY label`,
+  sql: `SELECT label, ${rate('sum(met_n)', 'sum(decided_n)')} AS value FROM (${startedClocks('clock')}) GROUP BY label HAVING sum(clocks_n) > 0 ORDER BY label`,
 };
 
 export const atRiskNow: Panel = {
@@ -51,18 +66,24 @@ export const breachTrend: Panel = {
   id: 'breach_trend', viz: 'timeseries', unit: 'count', columns: ['t', 'series', 'value'],
   title: { zh: '超时趋势（按周）', en: 'Breaches per week' },
   description: { zh: '按截止时间所在周统计的超时数，分时限。', en: 'Breached clocks by the week their deadline passed, per clock.' },
-  sql: `SELECT toStartOfWeek(deadline, 1, $TZ) AS t, clock AS series, count() AS value
-    FROM (SELECT clock, deadline, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
-    WHERE s = 'breached' GROUP BY t, series ORDER BY t, series`,
+  // Whole months from the weekly aggregate (a week across a month's end is in two rows, one per month), the rest of
+  // the range from the clocks; running clocks count once past their deadline.
+  sql: `SELECT t, series, sum(n) AS value FROM (
+      SELECT due_week AS t, clock AS series, sum(breached + arrayCount(d -> d < now64(3), running_deadlines)) AS n
+      FROM {{sla_breaches_weekly}} FINAL WHERE $WHOLE_MONTHS(due_month) AND $PROJECT(project_id) AND $STAFF(responsible_id) GROUP BY t, series
+      UNION ALL
+      SELECT toStartOfWeek(deadline, 1, $TZ) AS t, clock AS series, count() AS n
+      FROM (SELECT clock, deadline, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL
+            WHERE $TIME_OUTSIDE_WHOLE_MONTHS(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+      WHERE s = 'breached' GROUP BY t, series)
+    GROUP BY t, series HAVING value > 0 ORDER BY t, series`,
 };
 
 export const worstProjects: Panel = {
   id: 'worst_projects', viz: 'bar', unit: 'percent', thresholds: { red: 0.05, higherIsWorse: true }, columns: ['label', 'value'],
   title: { zh: '超时率最高的项目', en: 'Worst projects' },
   description: { zh: '各项目已判定时限中超时的比例（全部时限）。', en: 'Share of decided clocks that were breached, per project (all clocks).' },
-  sql: `SELECT project_id AS label, ${rate("countIf(s = 'breached')", "countIf(s IN ('met', 'breached'))")} AS value
-    FROM (SELECT project_id, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
-    GROUP BY label ORDER BY value DESC LIMIT 10`,
+  sql: `SELECT label, ${rate('sum(breached_n)', 'sum(decided_n)')} AS value FROM (${startedClocks('project_id')}) GROUP BY label HAVING sum(clocks_n) > 0 ORDER BY value DESC LIMIT 10`,
 };
 
 export const worstBuildings: Panel = {

@@ -1,5 +1,6 @@
 export * from './client';
 export * from './schema';
+export * from './aggregates';
 export * from './projections/sanitize';
 export * from './projections/case-rows';
 export * from './projector/projector';

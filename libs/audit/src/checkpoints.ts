@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 // Relative, not the package index: the verify worker loads this file and must not load the database drivers.
 import { checkpointMessage, type LogCheckpoint } from '../../event-store/src/canonical';
+import type { LogEntry } from '../../event-store/src/sql/sealed-log';
 
 /** Which key signed: the first 16 hex digits of sha256 over the public key (SPKI DER). */
 export function keyIdOf(publicKey: KeyObject): string {
@@ -63,7 +64,7 @@ export function signatureHolds(c: LogCheckpoint, publicKey: KeyObject): boolean 
 export interface CheckpointFile extends LogCheckpoint {
   /** Seq of the first entry listed in `entries`. */
   from: string;
-  entries: [position: string, eventHash: string][];
+  entries: LogEntry[];
 }
 
 const FILE = /^checkpoint-(\d{12})\.json$/;

@@ -79,11 +79,11 @@ async function rechainStream(store: SqlEventStore, stream: string): Promise<void
 /** …and the global log after it: entries renumbered and rechained, the store's checkpoints given the new digests. */
 async function rechainLog(sql: Sql): Promise<void> {
   await sql.query('DELETE FROM sl_log');
-  const rows = await sql.query<{ position: string; hash: string; t: string }>('SELECT position::text AS position, hash, transaction_id::text AS t FROM sl_events ORDER BY sl_events.transaction_id, sl_events.position');
+  const rows = await sql.query<{ position: string; hash: string; t: string; n: string | null }>('SELECT position::text AS position, hash, transaction_id::text AS t, case_number AS n FROM sl_events ORDER BY sl_events.transaction_id, sl_events.position');
   let prev: string | null = null;
   for (const [i, r] of rows.entries()) {
-    prev = logHash(prev, i + 1, r.position, r.hash);
-    await sql.query('INSERT INTO sl_log VALUES ($1, $2, $3::text::xid8, $4, $5)', [i + 1, r.position, r.t, r.hash, prev]);
+    prev = logHash(prev, i + 1, r.position, r.hash, r.n ?? '');
+    await sql.query('INSERT INTO sl_log (seq, position, transaction_id, event_hash, log_hash, case_number) VALUES ($1, $2, $3::text::xid8, $4, $5, $6)', [i + 1, r.position, r.t, r.hash, prev, r.n ?? '']);
   }
   const cps = await sql.query<{ seq: string }>('SELECT seq::text AS seq FROM sl_log_checkpoints');
   for (const c of cps) await sql.query('UPDATE sl_log_checkpoints SET log_hash = l.log_hash, position = l.position FROM sl_log l WHERE l.seq = sl_log_checkpoints.seq AND l.seq = $1', [c.seq]);
@@ -228,6 +228,28 @@ describe('tamper evidence against an insider (plain verify, no outside anchor)',
     expect(inStoreOnly.broken).toMatchObject({ kind: 'checkpoint', problem: expect.stringMatching(/does not verify/) });
     const withCopies = await trial(rewrite);
     expect(withCopies.broken).toMatchObject({ position: at, problem: expect.stringMatching(/checkpoint copy outside the store/) });
+  });
+
+  it('a case number changed after sealing (the number → case lookup pointed elsewhere) is found at its case’s first event', async () => {
+    let at = '';
+    const r = await trial(async (sql) => {
+      const [first] = await sql.query<{ p: string; n: string | null }>('SELECT position::text AS p, case_number AS n FROM sl_events WHERE stream_id = $1 AND stream_version = 1', [`complaint-${ids.complaint}`]);
+      expect(first.n).toMatch(/^\S+-\d{6}-\d{4,}$/);
+      at = first.p;
+      await sql.query('UPDATE sl_events SET case_number = $1 WHERE position = $2', [`${first.n}0`, at]);
+    });
+    expect(r.broken).toMatchObject({ kind: 'event', position: at, streamId: `complaint-${ids.complaint}`, problem: expect.stringMatching(/case number .*was changed after sealing/) });
+  });
+
+  it('a case number changed in the event and in its log entry breaks the log’s digest there', async () => {
+    let at = '';
+    const r = await trial(async (sql) => {
+      const [first] = await sql.query<{ p: string; n: string }>('SELECT position::text AS p, case_number AS n FROM sl_events WHERE stream_id = $1 AND stream_version = 1', [`repair-${ids.repair}`]);
+      at = first.p;
+      await sql.query('UPDATE sl_events SET case_number = $1 WHERE position = $2', [`${first.n}0`, at]);
+      await sql.query('UPDATE sl_log SET case_number = $1 WHERE position = $2', [`${first.n}0`, at]);
+    });
+    expect(r.broken).toMatchObject({ kind: 'log', position: at, problem: expect.stringMatching(/stored digest does not follow/) });
   });
 
   it('a checkpoint signed with another key is not trusted', async () => {

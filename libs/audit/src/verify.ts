@@ -41,8 +41,14 @@ function startWorker(input: VerifyInput): Worker {
 }
 
 /**
+ * Batches read ahead of the worker: either thread may be descheduled for a while on a busy machine, and a queue of a
+ * few batches lets the other go on meanwhile (a batch of 20 000 events is about 10 MB).
+ */
+const MAX_IN_FLIGHT = 4;
+
+/**
  * Walks the whole store in global order and reports every link that does not hold (see Verifier): reads happen
- * here in batches, hashing and checking in a worker thread, two batches in flight so both threads stay busy.
+ * here in batches, hashing and checking in a worker thread, a few batches in flight so both threads stay busy.
  */
 export async function verifyStore(store: SqlEventStore, options: VerifyOptions = {}): Promise<VerifyReport> {
   const log = new SealedLog(store.sql);
@@ -73,7 +79,7 @@ export async function verifyStore(store: SqlEventStore, options: VerifyOptions =
   });
   const settle = () => new Promise<void>((resolve) => (wake = resolve));
   const send = async (stream: 'log' | 'events', batch: WalkBatch) => {
-    while (inFlight >= 2 && !failed) await settle();
+    while (inFlight >= MAX_IN_FLIGHT && !failed) await settle();
     if (failed) throw failed;
     inFlight += 1;
     // Bytes move to the worker without a copy (it decodes them); a text is cloned.

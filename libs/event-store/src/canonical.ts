@@ -69,12 +69,15 @@ export function chainHash(prevHash: string | null, e: Omit<EventEnvelope, 'globa
 }
 
 /**
- * Global log link: sha256(previous log hash || seq || position || event hash). The sealer gives every event a dense
- * sequence number in global order and chains them, so the log's head digest covers every event and its place: a
- * deleted, inserted, reordered or rewritten event anywhere changes every digest after it.
+ * Global log link: sha256(previous log hash || seq || position || event hash || case number). The sealer gives every
+ * event a dense sequence number in global order and chains them, so the log's head digest covers every event and its
+ * place: a deleted, inserted, reordered or rewritten event anywhere changes every digest after it. The case number
+ * (assigned after the event's hash, so no event hash covers it) is chained for entries that carry one: `''` for an
+ * event without a number; `null` for entries sealed before numbers were sealed, which keep the rule without it.
  */
-export function logHash(previous: string | null, seq: bigint | number | string, position: bigint | string, eventHash: string): string {
-  return createHash('sha256').update(`${previous ?? ''}\n${seq}\n${position}\n${eventHash}`).digest('hex');
+export function logHash(previous: string | null, seq: bigint | number | string, position: bigint | string, eventHash: string, caseNumber: string | null = null): string {
+  const entry = `${previous ?? ''}\n${seq}\n${position}\n${eventHash}`;
+  return createHash('sha256').update(caseNumber === null ? entry : `${entry}\n${caseNumber}`).digest('hex');
 }
 
 /** A signed checkpoint of the global log: the log's first `seq` entries, ending at `position`, digest `logHash`. */

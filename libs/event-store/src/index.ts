@@ -6,6 +6,6 @@ export * from './create-event-store';
 export { SqlEventStore, parseCheckpoint, type StoredEventRow } from './sql/sql-event-store';
 export { PollingSubscription } from './polling-subscription';
 export { PollingLoop } from './polling-loop';
-export { SealedLog, EMPTY_LOG, type LogHead, type WalkBatch } from './sql/sealed-log';
+export { SealedLog, EMPTY_LOG, type LogEntry, type LogHead, type WalkBatch } from './sql/sealed-log';
 export { GlobalLogMonitor, type GlobalLogSample, type FenceBlocker } from './sql/global-log-monitor';
 export { isConnectionFailure } from './sql/pg-executor';

@@ -157,7 +157,7 @@ describe('postgres: the sealer numbers the global log behind concurrent writers'
       writing = false;
       await Promise.all(sealing);
       while ((await new SealedLog(a.sql).seal(1000)).entries.length > 0);
-      const log = await a.sql.query<{ seq: string; position: string; txid: string; event_hash: string; log_hash: string }>('SELECT seq::text AS seq, position::text AS position, transaction_id::text AS txid, event_hash, log_hash FROM sl_log ORDER BY sl_log.seq');
+      const log = await a.sql.query<{ seq: string; position: string; txid: string; event_hash: string; log_hash: string; case_number: string | null }>('SELECT seq::text AS seq, position::text AS position, transaction_id::text AS txid, event_hash, log_hash, case_number FROM sl_log ORDER BY sl_log.seq');
       const order = await a.sql.query<{ position: string; hash: string; txid: string }>('SELECT position::text AS position, hash, transaction_id::text AS txid FROM sl_events ORDER BY sl_events.transaction_id, sl_events.position');
       // The sealed order is the global order exactly. (Where they part, name both sides with their transaction ids.)
       const at = log.findIndex((l, i) => l.position !== order[i]?.position);
@@ -165,7 +165,7 @@ describe('postgres: the sealer numbers the global log behind concurrent writers'
       expect(log.map((l) => l.position)).toEqual(order.map((e) => e.position));
       expect(log.map((l) => l.seq)).toEqual(log.map((_, i) => String(i + 1)));
       let digest: string | null = null;
-      for (const l of log) expect(l.log_hash).toBe((digest = logHash(digest, l.seq, l.position, l.event_hash)));
+      for (const l of log) expect(l.log_hash).toBe((digest = logHash(digest, l.seq, l.position, l.event_hash, l.case_number)));
       expect(log.map((l) => l.event_hash)).toEqual(order.map((e) => e.hash));
     } finally {
       await slow.end();

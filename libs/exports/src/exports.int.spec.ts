@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -14,7 +14,7 @@ import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';
 import { buildKpiExport, type KpiExport } from './kpi-export';
 import { nextMonthlyRun, previousMonth } from './scheduler';
-import { exportKpisToFiles } from './write';
+import { exportKpisToFiles, streamAtomically } from './write';
 
 const FIXTURE = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'hand-built-march-2026.ndjson');
 const NOW = new Date('2026-11-24T00:00:00Z');
@@ -168,6 +168,22 @@ describe('monthly KPI export', () => {
       expect(err.issues[0].field).toBe(field);
     }
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a workbook that fails while it is being written leaves neither the file nor its temporary behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-export-'));
+    const failing = streamAtomically(join(dir, 'kpi.xlsx'), async (out) => {
+      out.write(Buffer.alloc(100_000));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      throw new Error('disk full');
+    });
+    await expect(failing).rejects.toThrow('disk full');
+    expect(readdirSync(dir)).toEqual([]);
+    await streamAtomically(join(dir, 'kpi.xlsx'), async (out) => {
+      out.end('ok');
+    });
+    expect(readdirSync(dir)).toEqual(['kpi.xlsx']);
+    expect((statSync(join(dir, 'kpi.xlsx')).mode & 0o777).toString(8)).toBe('600');
   });
 
   it('the API serves the workbook to HR, refuses a receptionist, and logs the export', async () => {

@@ -1,3 +1,4 @@
+import { PassThrough, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { KpiExport } from './kpi-export';
 import { type CellFormat, type Column, exportTables, type Row, type Table } from './sheets';
@@ -8,8 +9,23 @@ const TITLE_ROWS = 2; // title, then the column headers
 /** A4 landscape printable width at 100 % is about 150 default-font characters; wider sheets are scaled down. */
 const PAGE_CHARS = 150;
 
-/** Display width in characters: CJK characters take two. */
-const displayWidth = (s: string) => [...s].reduce((w, ch) => w + (/[\u2e80-\uffef]/.test(ch) ? 2 : 1), 0);
+/**
+ * Display width in characters: CJK characters take two, and so does any character outside the basic plane (its
+ * first half is in that range too). Counted by code unit, without building an array of characters: every text cell
+ * of every row is measured.
+ */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const low = s.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) i++; // one character of two halves
+    }
+    w += c >= 0x2e80 && c <= 0xffef ? 2 : 1;
+  }
+  return w;
+}
 /**
  * Lines a wrapped text takes in a column. Row heights are set from it: LibreOffice does not grow a row imported
  * from xlsx to fit wrapped text, so a second line (the English name) would be cut off.
@@ -34,13 +50,43 @@ function workbookSheets(e: KpiExport): { name: string; title: string; table: Tab
   return out.map((s) => ({ ...s, name: s.name.slice(0, 31) }));
 }
 
+const PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
+  paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true,
+  margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.2, footer: 0.3 },
+  printTitlesRow: `1:${TITLE_ROWS}`,
+};
+
+/**
+ * ExcelJS's streaming sheet writer leaves out `<printOptions>` (it writes the margins and page setup, not the
+ * centring), so the element is written where the schema has it: just before the page margins.
+ */
+function centredOnPage(ws: ExcelJS.Worksheet): void {
+  const writer = ws as unknown as { _write(xml: string): void; _writePageMargins(): void };
+  const writeMargins = writer._writePageMargins.bind(writer);
+  writer._writePageMargins = () => {
+    writer._write('<printOptions horizontalCentered="1"/>');
+    writeMargins();
+  };
+}
+
+/** One shared style object per number format, and one for text: ExcelJS looks a style object up once, not per cell. */
+const DATA_STYLES: Record<CellFormat, Partial<ExcelJS.Style>> = Object.fromEntries(
+  (Object.keys(NUM_FMT) as CellFormat[]).map((f) => [f, NUM_FMT[f] ? { numFmt: NUM_FMT[f] } : { alignment: { wrapText: true, vertical: 'top' } }]),
+) as Record<CellFormat, Partial<ExcelJS.Style>>;
+
+/** Data rows carry no style of their own; one shared empty object, for the same reason. */
+const NO_ROW_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
+
 /**
  * The workbook as HR prints it: every sheet landscape A4, scaled to one page wide (fitToPage on, any number of pages
  * tall), a title row with the company or project and the month, the header rows repeated on every printed page,
  * frozen headers, bilingual column names, numbers with their formats (money in yuan, rates as %).
+ *
+ * Written as a stream: each row goes to the zip as soon as it is complete, so memory holds the figures, not a model
+ * of every cell (200 projects made ExcelJS's in-memory workbook the largest part of the export's time and memory).
  */
-export async function toWorkbook(e: KpiExport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+export async function writeWorkbook(e: KpiExport, out: Writable): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true });
   wb.creator = 'Service Ledger';
   // Fixed dates keep the file a function of its figures (generatedAt is recorded in the Definitions sheet).
   wb.created = new Date(`${e.month}-01T00:00:00Z`);
@@ -49,19 +95,13 @@ export async function toWorkbook(e: KpiExport): Promise<Buffer> {
   wb.keywords = `source-position:${e.sourcePosition}`;
   for (const sheet of workbookSheets(e)) {
     const columns = sheet.table.columns.filter((c) => !c.csvOnly);
-    const ws = wb.addWorksheet(sheet.name, {
-      views: [{ state: 'frozen', ySplit: TITLE_ROWS }],
-      pageSetup: {
-        paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true,
-        margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.2, footer: 0.3 },
-        printTitlesRow: `1:${TITLE_ROWS}`,
-      },
-      headerFooter: { oddFooter: `&L${sheet.name}&R&P / &N` },
-    });
+    const ws = wb.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: TITLE_ROWS }], pageSetup: PAGE_SETUP, headerFooter: { oddFooter: `&L${sheet.name}&R&P / &N` } });
+    centredOnPage(ws);
     // Widen the sheet to a page when it is narrow, so that text columns wrap less and figures stay readable.
     const total = columns.reduce((a, c) => a + c.width, 0);
     const stretch = total < PAGE_CHARS * 0.7 ? (PAGE_CHARS * 0.7) / total : 1;
-    ws.columns = columns.map((c) => ({ key: c.key, width: Math.round(c.width * stretch * 10) / 10 }));
+    const widths = columns.map((c) => Math.round(c.width * stretch * 10) / 10);
+    ws.columns = columns.map((c, i) => ({ key: c.key, width: widths[i] }));
     const title = ws.getRow(1);
     title.getCell(1).value = sheet.title;
     title.font = { bold: true, size: 13 };
@@ -75,25 +115,37 @@ export async function toWorkbook(e: KpiExport): Promise<Buffer> {
       cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF5' } };
       cell.border = { bottom: { style: 'thin' } };
     });
-    const widths = ws.columns.map((c) => c.width ?? 10);
     header.height = 15 * Math.max(2, ...columns.map((c, i) => linesIn(c.en ? `${c.zh}\n${c.en}` : c.zh, widths[i])));
+    header.commit();
+    let next = TITLE_ROWS + 1;
     for (const row of sheet.rows) {
-      const added = ws.addRow(Object.fromEntries(columns.map((c) => [c.key, row[c.key] ?? null])));
+      const added = ws.getRow(next++);
+      (added as unknown as { style: Partial<ExcelJS.Style> }).style = NO_ROW_STYLE;
       let lines = 1;
       columns.forEach((c, i) => {
+        const value = (row[c.key] ?? null) as ExcelJS.CellValue;
         const cell = added.getCell(i + 1);
-        const fmt = NUM_FMT[formatOf(c, row)];
-        if (fmt) cell.numFmt = fmt;
-        else {
-          cell.alignment = { wrapText: true, vertical: 'top' };
-          lines = Math.max(lines, linesIn(String(row[c.key] ?? ''), widths[i]));
-        }
+        cell.value = value;
+        const format = formatOf(c, row);
+        cell.style = DATA_STYLES[format];
+        if (!NUM_FMT[format]) lines = Math.max(lines, linesIn(String(value ?? ''), widths[i]));
       });
       added.height = 15 * lines;
+      added.commit();
     }
     ws.autoFilter = { from: { row: TITLE_ROWS, column: 1 }, to: { row: TITLE_ROWS, column: columns.length } };
+    ws.commit();
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  await wb.commit();
+}
+
+/** The workbook in memory (the API's answer); files are streamed to disk by `writeWorkbook`. */
+export async function toWorkbook(e: KpiExport): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (c: Buffer) => chunks.push(c));
+  await writeWorkbook(e, sink);
+  return Buffer.concat(chunks);
 }
 
 /** A cell as CSV text: rates to 4 decimals, yuan and hours to 2, everything else as it is. */

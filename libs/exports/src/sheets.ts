@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Info, type Zone } from 'luxon';
 import { KPIS, maskFreeText, type KpiValue, type VisitRow } from '@service-ledger/analytics';
 import { CODE_LABELS as VALUE_LABELS } from '@service-ledger/core';
 import { clockDefinitions } from '@service-ledger/sla';
@@ -32,7 +32,43 @@ export const bilingual = (code: string): string => (VALUE_LABELS[code] ? `${VALU
 /** Fees are stored in fen (分); reports show yuan. */
 export const yuan = (fen: number): number => Math.round(fen) / 100;
 /** An instant in a zone, to the minute (no seconds or milliseconds: what a clerk reads). */
-export const localTime = (utc: string | null, zone: string): string => (utc ? DateTime.fromISO(utc, { zone: 'utc' }).setZone(zone).toFormat('yyyy-MM-dd HH:mm') : '');
+export function localTime(utc: string | null, zone: string): string {
+  if (!utc) return '';
+  const ms = UTC_INSTANT.test(utc) ? Date.parse(utc) : NaN;
+  // Date.parse rolls a 30 February or a 24:00 over to the next day where luxon refuses it: only exact round trips.
+  const exact = !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 16) === utc.slice(0, 16);
+  const offset = exact ? offsetOf(zone, ms) : null;
+  if (offset === null) return DateTime.fromISO(utc, { zone: 'utc' }).setZone(zone).toFormat('yyyy-MM-dd HH:mm');
+  const t = new Date(ms + offset * 60_000);
+  const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+  return `${t.getUTCFullYear()}-${two(t.getUTCMonth() + 1)}-${two(t.getUTCDate())} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}`;
+}
+/** The instants the projections give (`2026-10-05T03:04:05.123Z`); anything else takes luxon's path. */
+const UTC_INSTANT = /^[12]\d{3}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?Z$/;
+const HOUR = 3_600_000;
+const offsets = new Map<string, { zone: Zone; byHour: Map<number, number | null> } | null>();
+/**
+ * A zone's UTC offset in minutes at an instant, kept per zone and UTC hour: an export formats tens of thousands of
+ * times in a handful of zones, and asking the zone each time (Intl, through luxon) was a tenth of the workbook's
+ * time. An hour whose start and end differ holds a change of offset: its instants are asked one by one. Null for a
+ * zone luxon does not know as a valid zone (the caller then gives luxon's own answer).
+ */
+function offsetOf(name: string, ms: number): number | null {
+  let zone = offsets.get(name);
+  if (zone === undefined) {
+    const z = Info.normalizeZone(name);
+    offsets.set(name, (zone = z.isValid ? { zone: z, byHour: new Map() } : null));
+  }
+  if (zone === null) return null;
+  const hour = Math.floor(ms / HOUR);
+  let offset = zone.byHour.get(hour);
+  if (offset === undefined) {
+    const first = zone.zone.offset(hour * HOUR);
+    offset = first === zone.zone.offset(hour * HOUR + HOUR - 1) ? first : null;
+    zone.byHour.set(hour, offset);
+  }
+  return offset ?? zone.zone.offset(ms);
+}
 
 const CASE_PREFIX: Record<string, string> = { complaint: 'TS', repair: 'BX', help_request: 'QZ', courtesy_visit: 'ZF' };
 /**

@@ -7,7 +7,7 @@ interface RawPolicyRow {
   event_id: string;
   stream_id: string;
   stream_version: number;
-  position: string;
+  position_text: string;
   occurred_at: string;
   actor_id: string;
   actor_role: string;
@@ -20,15 +20,17 @@ interface RawPolicyRow {
  * read the same history the projector evaluated with, without a trip to the event store.
  */
 export async function policyHistoryOf(db: Analytics, timeZone?: string): Promise<PolicyHistory> {
+  // In log order, by the number: an alias named like the column would sort its text (ORDER BY sees the alias), 10 before
+  // 9; the first of two changes with the same id is the one kept.
   const rows = await db.query<RawPolicyRow>(
-    "SELECT event_id, stream_id, stream_version, toString(position) AS position, toString(occurred_at) AS occurred_at, actor_id, actor_role, project_id, data FROM {{event_facts}} FINAL WHERE type = 'PolicyChanged' ORDER BY position",
+    "SELECT event_id, stream_id, stream_version, toString(position) AS position_text, toString(occurred_at) AS occurred_at, actor_id, actor_role, project_id, data FROM {{event_facts}} FINAL WHERE type = 'PolicyChanged' ORDER BY position",
   );
   const history = new PolicyHistory(timeZone);
   for (const r of rows) {
     const at = `${r.occurred_at.replace(' ', 'T')}Z`;
     history.add(
       changeFromEvent({
-        eventId: r.event_id, streamId: r.stream_id, streamVersion: Number(r.stream_version), globalPosition: BigInt(r.position), type: 'PolicyChanged', schemaVersion: 1,
+        eventId: r.event_id, streamId: r.stream_id, streamVersion: Number(r.stream_version), globalPosition: BigInt(r.position_text), type: 'PolicyChanged', schemaVersion: 1,
         data: JSON.parse(r.data), occurredAt: at, recordedAt: at, actor: { staffId: r.actor_id, role: r.actor_role as never }, projectId: r.project_id, correlationId: '', causationId: null,
       }),
     );

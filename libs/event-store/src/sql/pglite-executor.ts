@@ -144,7 +144,10 @@ function readRows<R>(reply: Uint8Array, columns: Column[]): R[] {
   return rows;
 }
 
-/** The first DataRow's fields as byte slices (copies: each may be transferred), or null without one; errors thrown. */
+/**
+ * The first DataRow's fields as views into the reply, or null without one; errors thrown. The reply is a buffer of
+ * this call's own (queryBytes copies PGlite's output): a caller may transfer it, which moves every field with it.
+ */
 function firstRowBytes(reply: Uint8Array): (Uint8Array | null)[] | null {
   const view = new DataView(reply.buffer, reply.byteOffset, reply.byteLength);
   for (let at = 0; at + 5 <= reply.length; ) {
@@ -159,7 +162,7 @@ function firstRowBytes(reply: Uint8Array): (Uint8Array | null)[] | null {
       let f = at + 7;
       for (let i = view.getInt16(at + 5); i > 0; i--) {
         const n = view.getInt32(f);
-        fields.push(n < 0 ? null : reply.slice(f + 4, f + 4 + n));
+        fields.push(n < 0 ? null : reply.subarray(f + 4, f + 4 + n));
         f += 4 + Math.max(n, 0);
       }
       return fields;

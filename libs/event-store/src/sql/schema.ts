@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS sl_log (
   event_hash      text NOT NULL,
   log_hash        text NOT NULL
 );
+-- The case number each entry's event had when sealed ('' for none), chained into its digest (logHash); NULL on entries
+-- sealed before numbers were sealed, which keep the rule without it.
+ALTER TABLE sl_log ADD COLUMN IF NOT EXISTS case_number text;
 CREATE TABLE IF NOT EXISTS sl_log_checkpoints (
   seq             bigint PRIMARY KEY,
   position        bigint NOT NULL,

@@ -11,6 +11,9 @@ export interface LogHead {
 
 export const EMPTY_LOG: LogHead = { seq: 0n, position: '0', transactionId: '0', logHash: null };
 
+/** One sealed entry as the checkpoint copies list it; the case number only on entries whose digest chains one. */
+export type LogEntry = [position: string, eventHash: string] | [position: string, eventHash: string, caseNumber: string];
+
 /** One batch of the verifier's walk, decoded in the verify worker. */
 export interface WalkBatch {
   /**
@@ -43,13 +46,15 @@ export class SealedLog {
 
   /**
    * Seals up to `limit` visible events after the head, in one transaction. Two sealers racing collide on the seq key
-   * and one rolls back, so the log stays one chain. Returns the entries sealed (position and event hash, in order).
+   * and one rolls back, so the log stays one chain. Returns the entries sealed (position, event hash and case number,
+   * in order). The case number is sealed as the event has it now ('' for none): appends set it in their own
+   * transaction, and the sealer only reads below the visibility horizon.
    */
-  async seal(limit: number): Promise<{ head: LogHead; entries: [position: string, eventHash: string][] }> {
+  async seal(limit: number): Promise<{ head: LogHead; entries: LogEntry[] }> {
     return this.sql.transaction(async (tx) => {
       const head = await this.head(tx);
-      const events = await tx.query<{ transaction_id: string; position: string; hash: string | null }>(
-        `SELECT transaction_id::text AS transaction_id, position::text AS position, hash FROM sl_events
+      const events = await tx.query<{ transaction_id: string; position: string; hash: string | null; case_number: string | null }>(
+        `SELECT transaction_id::text AS transaction_id, position::text AS position, hash, case_number FROM sl_events
           WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           ORDER BY sl_events.transaction_id, sl_events.position LIMIT $3`,
         [head.transactionId, head.position, limit],
@@ -57,37 +62,39 @@ export class SealedLog {
       if (events.length === 0) return { head, entries: [] };
       let previous = head.logHash;
       let seq = head.seq;
-      const cols: string[][] = [[], [], [], [], []];
+      const cols: string[][] = [[], [], [], [], [], []];
       for (const e of events) {
         seq += 1n;
         const eventHash = e.hash ?? '';
-        previous = logHash(previous, seq, e.position, eventHash);
+        const caseNumber = e.case_number ?? '';
+        previous = logHash(previous, seq, e.position, eventHash, caseNumber);
         cols[0].push(seq.toString());
         cols[1].push(e.position);
         cols[2].push(e.transaction_id);
         cols[3].push(eventHash);
         cols[4].push(previous);
+        cols[5].push(caseNumber);
       }
       await tx.query(
-        `INSERT INTO sl_log (seq, position, transaction_id, event_hash, log_hash)
-         SELECT s::bigint, p::bigint, t::xid8, e, l FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(s, p, t, e, l)`,
+        `INSERT INTO sl_log (seq, position, transaction_id, event_hash, log_hash, case_number)
+         SELECT s::bigint, p::bigint, t::xid8, e, l, c FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(s, p, t, e, l, c)`,
         cols,
       );
       const last = events[events.length - 1];
       return {
         head: { seq, position: last.position, transactionId: last.transaction_id, logHash: previous },
-        entries: events.map((e) => [e.position, e.hash ?? '']),
+        entries: events.map((e) => [e.position, e.hash ?? '', e.case_number ?? '']),
       };
     });
   }
 
-  /** Entries #from–#to as (position, event hash), for the checkpoint copies outside the store. */
-  async entries(from: bigint, to: bigint): Promise<[position: string, eventHash: string][]> {
-    const rows = await this.sql.query<{ position: string; event_hash: string }>(
-      'SELECT position::text AS position, event_hash FROM sl_log WHERE seq BETWEEN $1::bigint AND $2::bigint ORDER BY sl_log.seq',
+  /** Entries #from–#to as (position, event hash[, case number]), for the checkpoint copies outside the store. */
+  async entries(from: bigint, to: bigint): Promise<LogEntry[]> {
+    const rows = await this.sql.query<{ position: string; event_hash: string; case_number: string | null }>(
+      'SELECT position::text AS position, event_hash, case_number FROM sl_log WHERE seq BETWEEN $1::bigint AND $2::bigint ORDER BY sl_log.seq',
       [from.toString(), to.toString()],
     );
-    return rows.map((r) => [r.position, r.event_hash]);
+    return rows.map((r) => (r.case_number === null ? [r.position, r.event_hash] : [r.position, r.event_hash, r.case_number]));
   }
 
   async checkpoints(): Promise<LogCheckpoint[]> {
@@ -114,12 +121,12 @@ export class SealedLog {
    * holds a raw tab or newline. Tab-separated text costs a third less to build than a JSON array per row and the
    * worker parses only the data as JSON. The aggregates take the rows in the ordered subquery's order (PostgreSQL
    * feeds them as the subquery returns them; an ORDER BY inside string_agg would sort every batch again).
-   * Log rows: `seq, position, txid, eventHash, logHash`.
+   * Log rows: `seq, position, txid, eventHash, logHash, caseNumber` (null on entries sealed without one).
    */
   async readLog(afterSeq: bigint, limit: number): Promise<WalkBatch> {
     const batch = await this.walk(
       `SELECT count(*)::int AS n, string_agg(row, E'\\n') AS rows FROM (
-         SELECT concat_ws(E'\\t', seq, position, transaction_id, to_json(event_hash), to_json(log_hash)) AS row
+         SELECT concat_ws(E'\\t', seq, position, transaction_id, to_json(event_hash), to_json(log_hash), coalesce(to_json(case_number)::text, 'null')) AS row
          FROM sl_log WHERE seq > $1::bigint ORDER BY sl_log.seq LIMIT $2) x`,
       [afterSeq.toString(), limit],
     );
@@ -129,7 +136,7 @@ export class SealedLog {
   /**
    * Event rows in global order after `after` (txid:position), every committed one (no visibility horizon: verify
    * checks what is stored): `txid, position, hash, prevHash, eventId, streamId, streamVersion, type, schemaVersion,
-   * occurredAt ms, recordedAt ms, actorId, actorRole, projectId, correlationId, causationId, commandId, data`.
+   * occurredAt ms, recordedAt ms, actorId, actorRole, projectId, correlationId, causationId, commandId, caseNumber, data`.
    */
   async readEvents(after: string, limit: number): Promise<WalkBatch> {
     const [txid, position] = after.split(':');
@@ -139,7 +146,7 @@ export class SealedLog {
              event_id, to_json(stream_id), stream_version, to_json(type), schema_version,
              round(date_part('epoch', occurred_at) * 1000)::bigint, round(date_part('epoch', recorded_at) * 1000)::bigint,
              to_json(actor_id), to_json(actor_role), to_json(project_id), to_json(correlation_id),
-             coalesce(to_json(causation_id)::text, 'null'), coalesce(to_json(command_id)::text, 'null'), data) AS row
+             coalesce(to_json(causation_id)::text, 'null'), coalesce(to_json(command_id)::text, 'null'), coalesce(to_json(case_number)::text, 'null'), data) AS row
          FROM sl_events WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
          ORDER BY sl_events.transaction_id, sl_events.position LIMIT $3) x`,
       [txid, position, limit],

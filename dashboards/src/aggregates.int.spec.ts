@@ -1,0 +1,120 @@
+import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, refreshAggregates, replay, slicesOf } from '@service-ledger/analytics';
+import type { EventStore } from '@service-ledger/event-store';
+import { DateTime } from 'luxon';
+import { sampleCompany } from '../../test/support/sample';
+import { allPanels, kpiGroupedSql } from './catalogue';
+import { panelParams, type PanelFilters } from './filters';
+import { expandGrafanaMacros } from './grafana-macros';
+import { toApiSql, toGrafanaSql } from './sql';
+
+/**
+ * The panels rewritten for speed (read from the monthly aggregates, or several KPIs in one scan) return the same rows
+ * as the SQL they replaced, on the sample company: for ranges of whole months (read from the aggregate), ranges
+ * cutting months (aggregate plus source), another time zone (source only), and with each filter.
+ */
+const clockStatusNow = clockStatusNowOf({ status: 'status', deadline: 'deadline', paused: 'paused' });
+const rate = (num: string, den: string) => `if(${den} = 0, NULL, round(${num} / ${den}, 4))`;
+const FORMER: Record<string, string> = {
+  breaches_by_person: `SELECT c.responsible_id AS responsible_id, any(st.name) AS name, countIf(c.s = 'breached') AS breaches, count() AS clocks_due,
+      round(countIf(c.s = 'breached') / count(), 4) AS breach_rate,
+      if(countIf(c.s = 'breached') = 0, NULL, round(avgIf(c.over, c.s = 'breached') / 3600, 1)) AS avg_hours_over,
+      if(countIf(c.s = 'breached') = 0, NULL, round(maxIf(c.over, c.s = 'breached') / 3600, 1)) AS max_hours_over
+    FROM (SELECT responsible_id, project_id, deadline, s,
+        if(status = 'running', greatest(0, dateDiff('second', deadline, now64(3))), toInt64(breach_seconds)) AS over
+      FROM (SELECT responsible_id, project_id, deadline, status, breach_seconds, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL
+            WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+      WHERE s IN ('met', 'breached')) AS c LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = c.responsible_id
+    WHERE c.responsible_id != '' GROUP BY c.responsible_id ORDER BY breaches DESC, breach_rate DESC, responsible_id LIMIT 20`,
+  on_time_by_clock: `SELECT clock AS label, ${rate("countIf(s = 'met')", "countIf(s IN ('met', 'breached'))")} AS value
+    FROM (SELECT clock, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+    GROUP BY label ORDER BY label`,
+  worst_projects: `SELECT project_id AS label, ${rate("countIf(s = 'breached')", "countIf(s IN ('met', 'breached'))")} AS value
+    FROM (SELECT project_id, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(started_at) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+    GROUP BY label ORDER BY value DESC LIMIT 10`,
+  breach_trend: `SELECT toStartOfWeek(deadline, 1, $TZ) AS t, clock AS series, count() AS value
+    FROM (SELECT clock, deadline, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
+    WHERE s = 'breached' GROUP BY t, series ORDER BY t, series`,
+  repair_timeliness_trend: `SELECT * FROM (${['repair_timeliness', 'urgent_on_site_2h', 'urgent_fixed_24h', 'general_fixed_72h'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
+  complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
+};
+
+/** Where the sample company's history ends (test/support/sample.ts). */
+const until = new Date('2026-11-20T00:00:00Z');
+
+describe('rewritten panels return the rows of their former SQL', () => {
+  let store: EventStore;
+  let db: Analytics;
+  beforeAll(async () => {
+    ({ store, db } = await sampleCompany({ projects: 2, months: 4 }));
+  }, 180_000);
+  afterAll(async () => {
+    await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
+    await store.close();
+  });
+
+  const month = (m: string, zone = 'Asia/Shanghai') => DateTime.fromISO(`${m}-01`, { zone });
+  const last = DateTime.fromJSDate(until, { zone: 'Asia/Shanghai' }).startOf('month');
+  const wholeMonths = { from: last.minus({ months: 4 }).toJSDate(), to: last.toJSDate() };
+  const cases: [string, Partial<PanelFilters>, string[], string][] = [
+    ['four whole months (the aggregate)', wholeMonths, [], 'Asia/Shanghai'],
+    ['a range cutting months at both ends (aggregate and clocks)', { from: new Date(wholeMonths.from.getTime() + 9.5 * 86400_000), to: new Date(until.getTime() - 3 * 86400_000) }, [], 'Asia/Shanghai'],
+    ['a range within one month (clocks only)', { from: last.minus({ months: 1 }).plus({ days: 3 }).toJSDate(), to: last.minus({ days: 2 }).toJSDate() }, [], 'Asia/Shanghai'],
+    ['whole months in another time zone (clocks only)', { from: month(last.minus({ months: 4 }).toFormat('yyyy-MM'), 'UTC').toJSDate(), to: month(last.toFormat('yyyy-MM'), 'UTC').toJSDate() }, [], 'UTC'],
+    ['one project', wholeMonths, ['P02'], 'Asia/Shanghai'],
+    ['a person', { ...wholeMonths, staff: 'P01-technician-1' }, [], 'Asia/Shanghai'],
+    ['a department', { ...wholeMonths, department: 'engineering' }, [], 'Asia/Shanghai'],
+  ];
+  const run = (sql: string, f: Partial<PanelFilters>, projects: string[], tz: string) =>
+    db.query<Record<string, unknown>>(toApiSql(sql, (t) => db.table(t)), panelParams({ from: wholeMonths.from, to: wholeMonths.to, project: '', department: '', staff: '', ...f }, projects, tz));
+
+  it.each(Object.keys(FORMER).flatMap((id) => cases.map((c) => [id, ...c] as const)))('%s: %s', async (id, _what, f, projects, tz) => {
+    const panel = allPanels().find((p) => p.id === id)!;
+    const [now, former] = [await run(panel.sql, f, projects, tz), await run(FORMER[id], f, projects, tz)];
+    expect(now).toEqual(former);
+    if (projects.length === 0 && !f.staff) expect(former.length).toBeGreaterThan(0); // rows to compare, or it proves nothing
+  });
+
+  it('breaches_by_person as Grafana sends it equals its former SQL (Grafana’s range includes its end)', async () => {
+    const panel = allPanels().find((p) => p.id === 'breaches_by_person')!;
+    const range = { from: wholeMonths.from, to: new Date(wholeMonths.to.getTime() - 1000) };
+    const grafana = (sql: string) => db.query(expandGrafanaMacros(toGrafanaSql(sql, db.database), range, {}).replaceAll(`${db.database}.`, `\`${db.database}\`.`));
+    const [now, former] = [await grafana(panel.sql), await grafana(FORMER.breaches_by_person)];
+    expect(former.length).toBeGreaterThan(0);
+    expect(now).toEqual(former);
+  });
+
+  it('the aggregates the projector keeps equal those computed from the final tables: after a replay in small batches, after a clock changes hands, and after it leaves an aggregate’s rows', async () => {
+    const kept = await Promise.all(AGGREGATES.map((a) => dumpTable(db, a.table)));
+    expect(kept.every((rows) => rows.length > 0)).toBe(true);
+    const target = db.withDatabase(`${db.database}_small_batches`);
+    await replay(store, target, {}, 300);
+    expect(await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)))).toEqual(kept);
+    // A clock handed to someone else leaves its old group (here its only clock) empty: written with source_rows = 0.
+    const [group] = await target.query<{ project_id: string; opened_month: number; due_month: string; responsible_id: string }>(
+      `SELECT project_id, opened_month, toString(due_month) AS due_month, responsible_id FROM {{sla_breaches_monthly}} FINAL WHERE source_rows = 1 AND breached = 1 ORDER BY tuple(*) LIMIT 1`,
+    );
+    const [clock] = await target.query<Record<string, unknown>>(
+      `SELECT * FROM {{sla_clocks}} FINAL WHERE project_id = {p:String} AND toYYYYMM(opened_at) = {m:UInt32} AND toStartOfMonth(deadline, 'Asia/Shanghai') = {d:Date} AND responsible_id = {r:String}`,
+      { p: group.project_id, m: group.opened_month, d: group.due_month, r: group.responsible_id },
+    );
+    await target.insert('sla_clocks', [{ ...clock, responsible_id: 'handed-over', version: Number(clock.version) + 1 }]);
+    await refreshAggregates(target, 'sla_clocks', slicesOf([clock]));
+    const rowsOf = (r: string) => target.query<{ source_rows: number; breached: number }>(`SELECT source_rows, breached FROM {{sla_breaches_monthly}} FINAL WHERE project_id = {p:String} AND responsible_id = {r:String} AND due_month = {d:Date}`, { p: group.project_id, r, d: group.due_month });
+    expect(await rowsOf(group.responsible_id)).toEqual([{ source_rows: 0, breached: 0 }]);
+    expect(await rowsOf('handed-over')).toEqual([{ source_rows: 1, breached: 1 }]);
+    // Then it is met after all: it leaves the weekly breach aggregate, which sums only breached and running clocks; its
+    // group there is emptied with the slice's version, above the group's old one, or the old row would stay.
+    const weekly = () => target.query<{ source_rows: number }>(`SELECT source_rows FROM {{sla_breaches_weekly}} FINAL WHERE project_id = {p:String} AND responsible_id = 'handed-over'`, { p: group.project_id });
+    expect(await weekly()).toEqual([{ source_rows: 1 }]);
+    await target.insert('sla_clocks', [{ ...clock, responsible_id: 'handed-over', status: 'met', breach_seconds: 0, version: Number(clock.version) + 2 }]);
+    await refreshAggregates(target, 'sla_clocks', slicesOf([clock]));
+    expect(await weekly()).toEqual([{ source_rows: 0 }]);
+    const refreshed = await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)));
+    for (const a of AGGREGATES) {
+      await target.command(`TRUNCATE TABLE {{${a.table}}}`);
+      await target.command(backfillAggregateSql(a));
+    }
+    expect(await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)))).toEqual(refreshed);
+    await target.command(`DROP DATABASE \`${target.database}\``);
+  }, 180_000);
+});

@@ -1,0 +1,164 @@
+import type { Analytics } from './client';
+
+/**
+ * Monthly per-project aggregates of the projection tables, for panels that would otherwise read (with FINAL) every
+ * row of a year of clocks or cases.
+ *
+ * Why the projector recomputes slices instead of a materialized view: the projection tables are ReplacingMergeTrees
+ * whose rows are re-written whole each time their case changes. A view on their inserts would add a case's new row
+ * on top of its old one (counted twice), and a retraction needs the old row, which the projector does not hold (it
+ * folds events, not rows). So an aggregate row is keyed by the slice its source rows live in — the project and the
+ * month its case was opened (the source tables' partition and sorting key lead, and neither ever changes for a case)
+ * — and after each batch the projector recomputes, from the source tables' final state, every slice the batch
+ * wrote: a few partition-pruned reads per batch. The recomputed rows replace the old ones (ReplacingMergeTree, version
+ * = the newest source row of the slice); a group that no longer has rows (a clock that moved to another month or
+ * person) is written with `source_rows = 0`, which readers and replay comparisons leave out. The result depends only
+ * on the source tables' final state, so a replay builds the same rows.
+ *
+ * Months are cut in one time zone, the default one (also Grafana's); a panel asked in another zone reads the source
+ * table instead. What changes with the wall clock ("breached now": a running clock past its deadline) is not summed:
+ * the deadlines of running clocks are kept, and the reader counts those past now.
+ */
+export const AGGREGATE_TIME_ZONE = 'Asia/Shanghai';
+
+export interface Aggregate {
+  table: string;
+  /** The projection table summed; both are sliced by project and the UTC month of `opened_at`. */
+  source: 'sla_clocks';
+  /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
+  where?: string;
+  /** Group columns after the slice: name, type, expression over the source row. */
+  keys: [string, string, string][];
+  /** Aggregated columns: name, type, aggregate expression, its value for a group that no longer has rows. */
+  measures: [string, string, string, string][];
+}
+
+export const AGGREGATES: Aggregate[] = [
+  {
+    // breaches_by_person: clocks by the month their deadline falls in and the person who answers for them.
+    table: 'sla_breaches_monthly',
+    source: 'sla_clocks',
+    keys: [
+      ['due_month', 'Date', `toStartOfMonth(deadline, '${AGGREGATE_TIME_ZONE}')`],
+      ['responsible_id', 'String', 'responsible_id'],
+    ],
+    measures: [
+      ['decided', 'UInt64', "countIf(status IN ('met', 'breached'))", '0'],
+      ['breached', 'UInt64', "countIf(status = 'breached')", '0'],
+      ['over_seconds', 'Int64', "sumIf(toInt64(breach_seconds), status = 'breached')", '0'],
+      ['max_over_seconds', 'Int64', "maxIf(toInt64(breach_seconds), status = 'breached')", '0'],
+      // Running, not paused: breached once their deadline has passed (clockStatusNow). Sorted, so a replay is equal.
+      ['running_deadlines', "Array(DateTime64(3, 'UTC'))", "arraySort(groupArrayIf(deadline, status = 'running' AND paused = 0))", '[]'],
+    ],
+  },
+  {
+    // on_time_by_clock, worst_projects: clocks by the month they started in, per clock and person answering for them.
+    table: 'sla_clocks_started_monthly',
+    source: 'sla_clocks',
+    keys: [
+      ['start_month', 'Date', `toStartOfMonth(started_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['clock', 'LowCardinality(String)', 'clock'],
+      ['responsible_id', 'String', 'responsible_id'],
+    ],
+    measures: [
+      ['met', 'UInt64', "countIf(status = 'met')", '0'],
+      ['breached', 'UInt64', "countIf(status = 'breached')", '0'],
+      ['running_deadlines', "Array(DateTime64(3, 'UTC'))", "arraySort(groupArrayIf(deadline, status = 'running' AND paused = 0))", '[]'],
+    ],
+  },
+  {
+    // breach_trend: clocks breached, or running and so breached once past their deadline, by the week (and month) of
+    // their deadline, per clock and person. Only those clocks: the rest never counts in a breach trend.
+    table: 'sla_breaches_weekly',
+    source: 'sla_clocks',
+    where: "status = 'breached' OR (status = 'running' AND paused = 0)",
+    keys: [
+      ['due_month', 'Date', `toStartOfMonth(deadline, '${AGGREGATE_TIME_ZONE}')`],
+      ['due_week', 'Date', `toStartOfWeek(deadline, 1, '${AGGREGATE_TIME_ZONE}')`],
+      ['clock', 'LowCardinality(String)', 'clock'],
+      ['responsible_id', 'String', 'responsible_id'],
+    ],
+    measures: [
+      ['breached', 'UInt64', "countIf(status = 'breached')", '0'],
+      ['running_deadlines', "Array(DateTime64(3, 'UTC'))", "arraySort(groupArrayIf(deadline, status = 'running'))", '[]'],
+    ],
+  },
+];
+
+export const AGGREGATE_TABLES = AGGREGATES.map((a) => a.table);
+
+/** Rows of an aggregate that count: groups left without source rows stay behind with `source_rows = 0`. */
+export const LIVE_AGGREGATE_ROWS = 'source_rows > 0';
+
+export function createAggregateSql(a: Aggregate): string {
+  const columns = [...a.keys.map(([n, t]) => `${n} ${t}`), ...a.measures.map(([n, t]) => `${n} ${t}`)];
+  return `CREATE TABLE IF NOT EXISTS {{${a.table}}} (project_id LowCardinality(String), opened_month UInt32, ${columns.join(', ')}, source_rows UInt64, version UInt64)
+    ENGINE = ReplacingMergeTree(version) ORDER BY (project_id, ${a.keys.map(([n]) => n).join(', ')}, opened_month)`;
+}
+
+/**
+ * Each slice's version: its newest source row, over all its rows (also those an aggregate's `where` leaves out, so a
+ * group emptied by a clock leaving it is written with a version above the group's old one).
+ */
+function sliceVersionsSql(a: Aggregate, slices: string): string {
+  return `SELECT project_id, toYYYYMM(opened_at) AS opened_month, max(version) AS version FROM {{${a.source}}} FINAL WHERE ${slices} GROUP BY project_id, opened_month`;
+}
+
+/** The aggregate rows of the slices meeting `slices` (a condition on the source's project_id and opened_at), from the source's final state. */
+function freshSql(a: Aggregate, slices: string): string {
+  const keys = a.keys.map(([n]) => n);
+  return `SELECT g.project_id AS project_id, g.opened_month AS opened_month, ${[...keys, ...a.measures.map(([n]) => n), 'source_rows'].map((c) => `g.${c} AS ${c}`).join(', ')}, v.version AS version
+    FROM (SELECT project_id, toYYYYMM(opened_at) AS opened_month, ${a.keys.map(([n, , e]) => `${e} AS ${n}`).join(', ')},
+            ${a.measures.map(([n, , e]) => `${e} AS ${n}`).join(', ')}, count() AS source_rows
+          FROM {{${a.source}}} FINAL WHERE ${slices}${a.where ? ` AND (${a.where})` : ''} GROUP BY project_id, opened_month, ${keys.join(', ')}) AS g
+    INNER JOIN (${sliceVersionsSql(a, slices)}) AS v ON v.project_id = g.project_id AND v.opened_month = g.opened_month`;
+}
+
+/** Fills an aggregate from its whole source (the migration that adds it, on an installation with history). */
+export function backfillAggregateSql(a: Aggregate): string {
+  return `INSERT INTO {{${a.table}}} (project_id, opened_month, ${a.keys.map(([n]) => n).join(', ')}, ${a.measures.map(([n]) => n).join(', ')}, source_rows, version) ${freshSql(a, '1')}`;
+}
+
+/** A slice: a project and the UTC month (YYYYMM) its cases were opened in. */
+export type Slice = [projectId: string, openedMonth: number];
+
+/** The slices of source rows just written (rows carry `project_id` and `opened_at`). */
+export function slicesOf(rows: Record<string, unknown>[]): Slice[] {
+  const seen = new Map<string, Slice>();
+  for (const row of rows) {
+    const at = new Date(String(row.opened_at).replace(' ', 'T').replace(/(T[\d:.]+)$/, '$1Z'));
+    const month = at.getUTCFullYear() * 100 + at.getUTCMonth() + 1;
+    const project = String(row.project_id);
+    seen.set(`${project}/${month}`, [project, month]);
+  }
+  return [...seen.values()];
+}
+
+/** Recomputes the given slices of every aggregate fed by `source`. */
+export async function refreshAggregates(db: Analytics, source: Aggregate['source'], slices: Slice[]): Promise<void> {
+  if (slices.length === 0) return;
+  // 'project/YYYYMM' (project ids have no '/'): exact; the two lists let ClickHouse prune by sorting key and partition.
+  const params = { slices: slices.map(([p, m]) => `${p}/${m}`), projects: [...new Set(slices.map((s) => s[0]))], months: [...new Set(slices.map((s) => s[1]))] };
+  const inSlices = (project: string, month: string) =>
+    `${project} IN {projects:Array(String)} AND ${month} IN {months:Array(UInt32)} AND concat(${project}, '/', toString(${month})) IN {slices:Array(String)}`;
+  // Independent of each other: chDB runs them side by side, off the JavaScript thread.
+  const refreshed = AGGREGATES.filter((x) => x.source === source).map(async (a) => {
+    const keys = a.keys.map(([n]) => n);
+    const columns = ['project_id', 'opened_month', ...keys, ...a.measures.map(([n]) => n), 'source_rows', 'version'];
+    await db.command(
+      `INSERT INTO {{${a.table}}} (${columns.join(', ')})
+      WITH fresh AS (${freshSql(a, inSlices('project_id', 'toYYYYMM(opened_at)'))})
+      SELECT ${columns.join(', ')} FROM fresh
+      UNION ALL
+      SELECT old.project_id, old.opened_month, ${keys.map((k) => `old.${k}`).join(', ')}, ${a.measures.map(([n, , , zero]) => `${zero} AS ${n}`).join(', ')}, 0 AS source_rows, v.version
+      FROM {{${a.table}}} AS old FINAL
+      INNER JOIN (${sliceVersionsSql(a, inSlices('project_id', 'toYYYYMM(opened_at)'))}) AS v ON v.project_id = old.project_id AND v.opened_month = old.opened_month
+      WHERE old.${LIVE_AGGREGATE_ROWS} AND ${inSlices('old.project_id', 'old.opened_month')}
+        AND (old.project_id, old.opened_month, ${keys.map((k) => `old.${k}`).join(', ')}) NOT IN (SELECT project_id, opened_month, ${keys.join(', ')} FROM fresh)`,
+      params,
+    );
+  });
+  // Every refresh has ended before the batch is reported failed, so a retry never overlaps one still running.
+  const failed = (await Promise.allSettled(refreshed)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

@@ -1,0 +1,80 @@
+import ExcelJS from 'exceljs';
+import type { Analytics } from '@service-ledger/analytics';
+import type { EventStore } from '@service-ledger/event-store';
+import { sampleCompany } from '../../../test/support/sample';
+import { buildKpiExport, type KpiExport } from './kpi-export';
+import { toWorkbook } from './render';
+import { inMemoryWorkbook } from './testing/in-memory-workbook';
+
+/**
+ * Everything ExcelJS reads back from a workbook, as plain data: the document's properties and print titles, and per
+ * sheet its views, page setup (with the print options), footer, filter, merges, column widths, and every row's height
+ * and style with every cell (empty ones included) as type, value and style.
+ */
+async function contents(file: Buffer) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(file as unknown as ExcelJS.Buffer);
+  return JSON.parse(JSON.stringify({
+    properties: { creator: wb.creator, created: wb.created, modified: wb.modified, subject: wb.subject, keywords: wb.keywords },
+    definedNames: wb.definedNames.model,
+    sheets: wb.worksheets.map((ws) => {
+      const rows: unknown[] = [];
+      ws.eachRow({ includeEmpty: true }, (row, n) => {
+        const cells: unknown[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, i) => cells.push({ i, type: cell.type, value: cell.value, style: cell.style }));
+        rows.push({ n, height: row.height, style: (row as unknown as { style: unknown }).style, cells });
+      });
+      return {
+        name: ws.name, state: ws.state, views: ws.views, pageSetup: ws.pageSetup, headerFooter: ws.headerFooter, autoFilter: ws.autoFilter,
+        properties: ws.properties, merges: ws.model.merges, columns: (ws.model as unknown as { cols: unknown }).cols, rows,
+      };
+    }),
+  }));
+}
+
+/**
+ * The workbook is streamed (issue 20, P6: ExcelJS's in-memory workbook was most of the export's time and memory at
+ * 200 projects). What HR opens and prints must not change: the streamed file, read back, equals the one the
+ * in-memory writer it replaced makes from the same figures (that writer is kept unchanged in testing/).
+ */
+describe('the streamed KPI workbook holds what the in-memory writer wrote', () => {
+  let store: EventStore;
+  let db: Analytics;
+  const now = new Date('2026-11-20T00:00:00Z');
+
+  beforeAll(async () => {
+    ({ store, db } = await sampleCompany({ projects: 2, months: 3 }));
+  }, 300_000);
+  afterAll(async () => {
+    await db?.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
+    await store?.close();
+  });
+
+  const compare = async (data: KpiExport) => {
+    const [streamed, reference] = [await contents(await toWorkbook(data)), await contents(await inMemoryWorkbook(data))];
+    expect(streamed).toEqual(reference);
+    return streamed;
+  };
+
+  it('the company workbook of a month: every sheet, row, cell, style and print setting', async () => {
+    const data = await buildKpiExport(db, { month: '2026-10', now });
+    expect(data.projects.length).toBe(2);
+    expect(data.breaches.length).toBeGreaterThan(0);
+    expect(data.satisfaction.visits.length).toBeGreaterThan(0);
+    const sheets = (await compare(data)).sheets as { name: string; pageSetup: { horizontalCentered: boolean }; rows: { cells: { value: unknown }[] }[] }[];
+    // Not a comparison of two empty files: every table of the month is there with its rows.
+    expect(sheets.length).toBe(13);
+    expect(sheets.every((s) => s.pageSetup.horizontalCentered)).toBe(true);
+    expect(sheets.reduce((n, s) => n + s.rows.length, 0)).toBeGreaterThan(200);
+  }, 120_000);
+
+  it('one project with the audit anchor, and a month with little in it', async () => {
+    const anchor = {
+      position: '42', digest: 'ab'.repeat(32),
+      checkpoint: { seq: '3', position: '40', logHash: 'cd'.repeat(32), sealedAt: '2026-11-01T00:00:00.000Z', signature: 'ef'.repeat(32), keyId: 'key-1' },
+    };
+    const projectId = (await buildKpiExport(db, { month: '2026-10', now })).projects[1].projectId;
+    await compare(await buildKpiExport(db, { month: '2026-10', project: projectId, now, anchor }));
+    await compare(await buildKpiExport(db, { month: '2026-08', now }));
+  }, 120_000);
+});

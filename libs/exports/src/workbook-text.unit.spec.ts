@@ -1,0 +1,49 @@
+import { DateTime } from 'luxon';
+import { displayWidth } from './render';
+import { localTime } from './sheets';
+
+/** The definitions these replaced, kept here as the reference: the faster ones must give the same text. */
+const luxonLocalTime = (utc: string, zone: string) => DateTime.fromISO(utc, { zone: 'utc' }).setZone(zone).toFormat('yyyy-MM-dd HH:mm');
+const widthByCharacter = (s: string) => [...s].reduce((w, ch) => w + (/[\u2e80-\uffef]/.test(ch) ? 2 : 1), 0);
+
+describe('workbook text helpers', () => {
+  it('localTime gives luxon\'s text for instants every 11 minutes around offset changes, odd offsets and old local mean times', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns', 'UTC', 'utc', 'Etc/GMT-14'];
+    // Each span covers at least one change of offset in some of the zones (DST starts and ends, Lord Howe's half hour).
+    const spans = ['2026-03-07T00:00:00Z', '2026-03-28T00:00:00Z', '2026-04-04T00:00:00Z', '2026-09-26T00:00:00Z', '2026-10-03T00:00:00Z', '2026-10-31T00:00:00Z', '1900-12-31T00:00:00Z', '1927-12-31T00:00:00Z'];
+    // St John's and Lord Howe change their offset at half past a UTC hour: a cache per hour alone would be wrong there.
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (const zone of zones) {
+      for (const start of spans) {
+        for (let m = 0; m < 3 * 24 * 60; m += 11) {
+          const utc = new Date(Date.parse(start) + m * 60_000 + 59_999).toISOString();
+          const [fast, reference] = [localTime(utc, zone), luxonLocalTime(utc, zone)];
+          if (fast !== reference) mismatches.push(`${zone} ${utc}: ${fast} ≠ ${reference}`);
+          compared++;
+        }
+      }
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(compared).toBeGreaterThan(30_000);
+  });
+
+  it('localTime: other shapes of instant and unknown zones take luxon\'s path, empty stays empty', () => {
+    for (const [utc, zone] of [
+      ['2026-10-05T03:04Z', 'Asia/Shanghai'], ['2026-10-05T03:04:05Z', 'Asia/Shanghai'], ['2026-10-05T03:04:05.1Z', 'Asia/Shanghai'],
+      ['2026-10-05T03:04:05.123456Z', 'Asia/Shanghai'], ['2026-10-05T03:04:05+08:00', 'Asia/Shanghai'], ['2026-10-05 03:04:05', 'Asia/Shanghai'],
+      ['2026-02-30T03:04:05Z', 'Asia/Shanghai'], ['2026-10-05T24:00:00Z', 'Asia/Shanghai'], ['not a time', 'Asia/Shanghai'], ['2026-10-05T03:04:05Z', 'Mars/Olympus'],
+      ['2026-10-05T03:04:05Z', 'UTC+8'], ['2026-10-05T03:04:05Z', 'local'],
+    ]) {
+      expect([utc, zone, localTime(utc, zone)]).toEqual([utc, zone, luxonLocalTime(utc, zone)]);
+    }
+    expect(localTime(null, 'Asia/Shanghai')).toBe('');
+    expect(localTime('', 'Asia/Shanghai')).toBe('');
+  });
+
+  it('displayWidth counts CJK and characters beyond the basic plane as two, as the per-character definition did', () => {
+    for (const s of ['', 'abc', '维修及时率\nRepairs fixed within their limit', '王师傅 (tech-2)', '😀', 'a😀b', '\ud800', 'x\ud800', '\ud800x', '\udc00', '\udc00\ud800', '｡ﾟ', '\u2e7f\u2e80\uffef\ufff0', '𠀀字']) {
+      expect([s, displayWidth(s)]).toEqual([s, widthByCharacter(s)]);
+    }
+  });
+});
