@@ -125,6 +125,12 @@ describe('table design: one project and one month read a small share of every la
     expect(reads.map((r) => r.table).some((t) => AGGREGATE_TABLES.includes(t))).toBe(true);
   });
 
+  it.each(['breached_now', 'at_risk_now_count', 'at_risk_now'])('%s reads the aggregate of open clocks and none of the clocks', async (id) => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === id)!;
+    const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
+    expect(reads.map((r) => r.table)).toEqual(['sla_open_clocks']);
+  });
+
   it('the projection position every panel answer carries is read from the log’s summary per part, not the log', async () => {
     expect((await explain(PROJECTION_POSITION_SQL, {})).map((r) => r.table)).toEqual(['position_high_water']);
   });

@@ -1,4 +1,5 @@
 import type { Analytics } from './client';
+import { OPEN_CLOCK } from './kpi/builder';
 
 /**
  * Monthly per-project aggregates of the projection tables, for panels that would otherwise read (with FINAL) every
@@ -23,6 +24,8 @@ export const AGGREGATE_TIME_ZONE = 'Asia/Shanghai';
 
 export interface Aggregate {
   table: string;
+  /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
+  migration: 7 | 8;
   /** The projection table summed; both are sliced by project and the UTC month of `opened_at`. */
   source: 'sla_clocks';
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
@@ -37,6 +40,7 @@ export const AGGREGATES: Aggregate[] = [
   {
     // breaches_by_person: clocks by the month their deadline falls in and the person who answers for them.
     table: 'sla_breaches_monthly',
+    migration: 7,
     source: 'sla_clocks',
     keys: [
       ['due_month', 'Date', `toStartOfMonth(deadline, '${AGGREGATE_TIME_ZONE}')`],
@@ -54,6 +58,7 @@ export const AGGREGATES: Aggregate[] = [
   {
     // on_time_by_clock, worst_projects: clocks by the month they started in, per clock and person answering for them.
     table: 'sla_clocks_started_monthly',
+    migration: 7,
     source: 'sla_clocks',
     keys: [
       ['start_month', 'Date', `toStartOfMonth(started_at, '${AGGREGATE_TIME_ZONE}')`],
@@ -70,6 +75,7 @@ export const AGGREGATES: Aggregate[] = [
     // breach_trend: clocks breached, or running and so breached once past their deadline, by the week (and month) of
     // their deadline, per clock and person. Only those clocks: the rest never counts in a breach trend.
     table: 'sla_breaches_weekly',
+    migration: 7,
     source: 'sla_clocks',
     where: "status = 'breached' OR (status = 'running' AND paused = 0)",
     keys: [
@@ -81,6 +87,24 @@ export const AGGREGATES: Aggregate[] = [
     measures: [
       ['breached', 'UInt64', "countIf(status = 'breached')", '0'],
       ['running_deadlines', "Array(DateTime64(3, 'UTC'))", "arraySort(groupArrayIf(deadline, status = 'running'))", '[]'],
+    ],
+  },
+  {
+    // breached_now, at_risk_now, at_risk_now_count: the clocks open now (`OPEN_CLOCK`, as the worklist and the notifier
+    // read them), per person answering for them, with what those panels compare with now and show. No month of their
+    // own: the panels have no range.
+    table: 'sla_open_clocks',
+    migration: 8,
+    source: 'sla_clocks',
+    where: OPEN_CLOCK,
+    keys: [['responsible_id', 'String', 'responsible_id']],
+    measures: [
+      [
+        'open_clocks',
+        "Array(Tuple(deadline DateTime64(3, 'UTC'), warning_at DateTime64(3, 'UTC'), case_id String, clock String))",
+        'arraySort(groupArray((deadline, warning_at, case_id, toString(clock))))',
+        '[]',
+      ],
     ],
   },
 ];

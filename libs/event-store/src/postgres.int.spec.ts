@@ -30,6 +30,23 @@ runEventStoreContract('postgres', () =>
     : null,
 );
 
+describe('postgres: processes starting together', () => {
+  it('set up the schema of a fresh database one after the other, so every one of them starts', async () => {
+    if (!available()) return;
+    // Compose starts the API, relay, projector and scheduler at once: without the set-up lock two of them creating
+    // sl_streams together failed with a duplicate row type (pg_type_typname_nsp_index).
+    const fresh = await createTestDatabase('sl_store_start');
+    try {
+      const stores = await Promise.all([1, 2, 3, 4].map(() => createEventStore({ kind: 'postgres', url: fresh!.url })));
+      await stores[0].append(`case-${newId()}`, [testEvent('A1')], 'no_stream');
+      expect((await stores[3].readAll({ limit: 10 })).events.map((e) => e.type)).toEqual(['A1']);
+      await Promise.all(stores.map((st) => st.close()));
+    } finally {
+      await fresh?.drop();
+    }
+  });
+});
+
 describe('postgres global log: the bigserial gap problem', () => {
   let store: EventStore;
   beforeEach(async () => {

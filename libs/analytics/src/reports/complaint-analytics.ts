@@ -27,9 +27,10 @@ export async function complaintAnalytics(db: Analytics, filters: KpiFilters, opt
      GROUP BY project_id, month, topic ORDER BY project_id, month, complaints DESC, topic`,
     params,
   );
-  // Units are read from the sanitised event (location is not personal data) in `event_facts`; the cases table keeps only the building.
+  // Units are read from the sanitised event (location is not personal data) in `event_facts`, whose place columns hold
+  // its location fields (migration 8); the cases table keeps only the building.
   const places = await db.query<{ project_id: string; building: string; unit: string; complaints: string }>(
-    `SELECT project_id, JSONExtractString(data, 'location', 'building') AS building, JSONExtractString(data, 'location', 'unit') AS unit, count() AS complaints
+    `SELECT project_id, location_building AS building, location_unit AS unit, count() AS complaints
      FROM {{event_facts}} FINAL
      WHERE type = 'ComplaintReceived' AND toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND ({project:String} = '' OR project_id = {project:String})
      GROUP BY project_id, building, unit

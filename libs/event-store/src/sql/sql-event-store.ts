@@ -153,6 +153,9 @@ export interface StoredEventRow {
   prevHash: string | null;
 }
 
+/** Advisory lock key held while the schema is set up (any constant unique to this purpose in the database). */
+const SCHEMA_LOCK = 0x5e_1ed9e5;
+
 /** The PostgreSQL-family store (PGlite and PostgreSQL share every line of SQL). */
 export class SqlEventStore implements EventStore {
   constructor(
@@ -163,7 +166,10 @@ export class SqlEventStore implements EventStore {
   ) {}
 
   async init(): Promise<void> {
-    await this.sql.exec(SCHEMA_SQL);
+    // Processes starting together on one PostgreSQL (API, relay, projector, scheduler) would each run the set-up: two
+    // CREATE TABLE IF NOT EXISTS of one table racing both insert its row type, and one fails. A transaction-scoped
+    // advisory lock runs the set-ups one after the other; each later one finds everything there.
+    await this.sql.exec(`BEGIN; SELECT pg_advisory_xact_lock(${SCHEMA_LOCK}); ${SCHEMA_SQL}; COMMIT;`);
   }
 
   /**
