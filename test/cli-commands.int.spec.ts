@@ -31,6 +31,13 @@ describe('service-ledger commands', () => {
     expect(cli('kpi', 'sql', 'repair_timeliness', '--shape', 'panel').out).toMatch(/completed_at >= \{from:DateTime64\(3, 'UTC'\)\}/);
     expect(cli('kpi', 'sql', 'happiness')).toMatchObject({ code: 1, out: expect.stringMatching(/no KPI happiness/) });
     expect(cli('kpi', 'sql', 'rework_rate', '--shape', 'panel')).toMatchObject({ code: 1, out: expect.stringMatching(/cannot be shown over a time range/) });
+    // The staff scorecard: the month's run (export, API) and the panel, one definition.
+    const card = cli('kpi', 'sql', 'staff_scorecard').out;
+    expect(card).toContain('toYYYYMM(credited_at, {tz:String}) = {month:UInt32}');
+    expect(card).toContain('AS weights_from');
+    const cardPanel = cli('kpi', 'sql', 'staff_scorecard', '--shape', 'panel').out;
+    expect(cardPanel).toContain("credited_at >= {from:DateTime64(3, 'UTC')}");
+    expect(cardPanel).toMatch(/AS weights\s+FROM/);
   }, 180_000);
 
   it('bad input exits non-zero with the flag and the rule', () => {

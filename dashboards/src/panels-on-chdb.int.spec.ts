@@ -92,28 +92,54 @@ describe('every panel’s SQL on chDB against the sample company', () => {
       expect(() => kpiValueSql('rework_rate')).toThrow(/rework_rate.*cannot be shown over a time range/);
     });
 
-    it('the staff scorecard panel equals staffScorecard for the month: counts, score and rank', async () => {
-      // Weights per project from the policy in force at the month's end: P02 weighs on-time more from before the month.
+    const scorecardPanel = () => allPanels().find((p) => p.id === 'staff_scorecard')!;
+    const key = (r: { projectId?: unknown; project_id?: unknown; staffId?: unknown; staff_id?: unknown }) => `${r.projectId ?? r.project_id}/${r.staffId ?? r.staff_id}`;
+    /** The panel's rows for the month and the export's scorecard: same people, counts, score, rank and weights. */
+    const panelAndExportAgree = async () => {
+      const expected = await staffScorecard(db, { month, timeZone: TZ });
+      const rows = await api(scorecardPanel(), bounds());
+      expect(expected.length).toBeGreaterThan(0);
+      expect(rows.map(key).sort()).toEqual(expected.map(key).sort());
+      for (const e of expected) {
+        const r = rows.find((x) => key(x) === key(e))!;
+        const w = e.weights;
+        expect({ who: key(e), month: r.month, received: Number(r.received), handled: Number(r.handled), reworks: Number(r.reworks), rank: Number(r.rank), score: Number(r.score), weights: r.weights }).toEqual({
+          who: key(e), month, received: e.firstResponderJobs, handled: e.handled, reworks: e.reworks, rank: e.rank, score: e.score,
+          weights: `${e.weightsFrom}: ${w.onTime}/${w.satisfaction}/${w.volume}/−${w.reworkPenalty}`,
+        });
+      }
+      return expected;
+    };
+
+    it('the staff scorecard panel and the export give the same scores; a weight changed in P02’s policy changes both', async () => {
+      const before = await panelAndExportAgree();
+      expect(before.every((s) => s.weightsFrom === 'default' && s.weights.onTime === 40)).toBe(true);
+      // P02 weighs on-time more from before the month, recorded after it (a change with an earlier effective instant).
       const changed = await new CommandPipeline(store, new FixedClock(new Date('2026-11-20T00:00:00Z'))).execute(
         'ChangePolicy',
         { projectId: 'P02', effectiveFrom: '2026-07-01T00:00:00+08:00', reason: 'on-time weighs more', sections: { scoreWeights: { onTime: 70, satisfaction: 20, volume: 10, reworkPenalty: 10 } } },
         { commandId: newId(), actor: { staffId: 'gm', role: 'gm_office' }, projectScope: '*', occurredAt: '2026-11-19T00:00:00Z', correlationId: 'c', causationId: null },
       );
       await new Projector(db).handle(changed.events);
-      expect(weightsForMonth(await policyHistoryOf(db, TZ), month, TZ)('P02').onTime).toBe(70);
-      const expected = await staffScorecard(db, { month, timeZone: TZ }, weightsForMonth(await policyHistoryOf(db, TZ), month, TZ));
-      const panel = allPanels().find((p) => p.id === 'staff_scorecard')!;
-      const rows = await api(panel, bounds());
-      const key = (r: { projectId?: unknown; project_id?: unknown; staffId?: unknown; staff_id?: unknown }) => `${r.projectId ?? r.project_id}/${r.staffId ?? r.staff_id}`;
-      expect(rows.map(key).sort()).toEqual(expected.map(key).sort());
-      for (const e of expected) {
-        const r = rows.find((x) => key(x) === key(e))!;
-        expect({ who: key(e), received: Number(r.received), handled: Number(r.handled), reworks: Number(r.reworks), rank: Number(r.rank) }).toEqual({
-          who: key(e), received: e.firstResponderJobs, handled: e.handled, reworks: e.reworks, rank: e.rank,
-        });
-        expect(Number(r.score)).toBeCloseTo(e.score, 2);
-        expect(r.month).toBe(month);
-      }
+      const after = await panelAndExportAgree();
+      const inForce = weightsForMonth(await policyHistoryOf(db, TZ), month, TZ);
+      expect(inForce('P02').onTime).toBe(70);
+      // The weights named in the figures are the policy library's in force at the month's end, project by project.
+      for (const s of after) expect({ who: key(s), weights: s.weights }).toEqual({ who: key(s), weights: inForce(s.projectId) });
+      const change = `P02#${(changed.events[0].data as { change: number }).change}`;
+      expect(new Set(after.filter((s) => s.projectId === 'P02').map((s) => s.weightsFrom))).toEqual(new Set([change]));
+      // P01 keeps its scores; P02's move with the weights (someone below a perfect on-time rate scores differently).
+      const score = (list: typeof before, projectId: string) => list.filter((s) => s.projectId === projectId).map((s) => `${s.staffId}=${s.score}`).sort();
+      expect(score(after, 'P01')).toEqual(score(before, 'P01'));
+      expect(score(after, 'P02')).not.toEqual(score(before, 'P02'));
+    });
+
+    it('the staff scorecard filtered to one person shows that person’s project score and rank', async () => {
+      const all = await staffScorecard(db, { month, timeZone: TZ });
+      const last = all.filter((s) => s.projectId === 'P01').at(-1)!;
+      expect(last.rank).toBeGreaterThan(1);
+      const [alone] = await staffScorecard(db, { month, timeZone: TZ, project: 'P01', staff: last.staffId });
+      expect({ score: alone.score, rank: alone.rank }).toEqual({ score: last.score, rank: last.rank });
     });
   });
 

@@ -1,5 +1,6 @@
 import { expandGrafanaMacros } from './grafana-macros';
-import { kpiGroupedSql, kpiTemplate } from './catalogue';
+import { allPanels, kpiGroupedSql, kpiTemplate, PANEL_DIALECT } from './catalogue';
+import { staffScorecardSql } from '@service-ledger/analytics';
 import { filtersOf, toApiSql, toGrafanaSql } from './sql';
 
 const T = "SELECT count() AS value FROM {{cases}} WHERE $TIME(opened_at) AND $PROJECT(project_id) AND $DEPARTMENT(department) AND $STAFF_IN(handler_id, technician_id) AND toStartOfMonth(opened_at, $TZ) > '2000-01-01'";
@@ -74,5 +75,14 @@ describe('panels derived from the KPI definitions', () => {
 
   it('refuse a KPI that does not exist', () => {
     expect(() => kpiTemplate('happiness')).toThrow(/unknown KPI 'happiness'/);
+  });
+});
+
+describe('the staff scorecard panel', () => {
+  it('runs the scorecard of libs/analytics, rendered in the template language: every filter a macro, months from the range', () => {
+    const panel = allPanels().find((p) => p.id === 'staff_scorecard')!;
+    expect(panel.sql).toContain(staffScorecardSql(PANEL_DIALECT));
+    expect(filtersOf(panel.sql)).toEqual({ time: true, filters: ['project', 'department', 'staff'] });
+    expect(toApiSql(panel.sql, (t) => t)).not.toMatch(/\$[A-Z]/);
   });
 });

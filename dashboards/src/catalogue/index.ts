@@ -8,7 +8,7 @@ import type { Dashboard, Panel } from './types';
 
 export * from './types';
 export { COLUMN_LABELS, VALUE_LABELS } from './labels';
-export { kpiGroupedSql, kpiTemplate, kpiValueSql } from './kpi';
+export { kpiGroupedSql, kpiTemplate, kpiValueSql, PANEL_DIALECT } from './kpi';
 
 /**
  * The dashboards: each panel is defined once (in the file of its subject) and placed on one or more dashboards.

@@ -6,7 +6,7 @@ import { type KpiDialect, type KpiDefinition, type KpiShape, kpiConditions, KPIS
  * range on the same column (the KPI's "time it falls in") and its filters become the catalogue's filter macros. So
  * a dashboard figure for a month equals the exported figure for that month.
  */
-const TEMPLATE: KpiDialect = {
+export const PANEL_DIALECT: KpiDialect = {
   name: 'the dashboards’ template language (a time range, not a month)',
   inMonth: (column) => `$TIME(${column})`,
   inMonths: (column, months) => (months === 1 ? `$TIME(${column})` : null),
@@ -30,7 +30,7 @@ export function kpiTemplate(id: string): string {
 
 function renderKpiTemplate(kpi: KpiDefinition, shape: KpiShape): string {
   try {
-    return renderKpi(kpi.id, kpi.query, shape, TEMPLATE);
+    return renderKpi(kpi.id, kpi.query, shape, PANEL_DIALECT);
   } catch (error) {
     throw new Error(`KPI '${kpi.id}' cannot be shown over a time range: ${(error as Error).message}`);
   }
@@ -65,7 +65,7 @@ export function kpiGroupedSql(id: string, g: KpiGrouping): string {
   const kpi = kpiDefinition(id);
   if (g.monthly && !kpi.query.month) throw new Error(`KPI '${id}' has no single month column and cannot be grouped by month`);
   const keys: [string, string][] = [];
-  if (g.monthly) keys.push(['t', `toStartOfMonth(${kpi.query.month}, ${TEMPLATE.timeZone})`]);
+  if (g.monthly) keys.push(['t', `toStartOfMonth(${kpi.query.month}, ${PANEL_DIALECT.timeZone})`]);
   if (g.label) keys.push(['label', g.label]);
   if (g.series) keys.push(['series', g.series]);
   const inner = renderKpiTemplate(kpi, { kind: 'grouped', keys });
@@ -95,13 +95,13 @@ export function kpiTrendsSql(ids: string[]): string {
     .map((kpis) => {
       const { source, month } = kpis[0].query;
       const shared = kpis[0].query.where.filter((c) => kpis.every((k) => k.query.where.includes(c)));
-      const where = kpiConditions(kpis[0].id, { ...kpis[0].query, where: shared }, TEMPLATE);
+      const where = kpiConditions(kpis[0].id, { ...kpis[0].query, where: shared }, PANEL_DIALECT);
       const columns = kpis.map((k, i) => {
         const only = ownConditions(k.query, shared);
         return `countIf(${only}) AS rows_${i}, ${measureWithin(k.query.numerator, only, k.id)} AS numerator_${i}, ${measureWithin(k.query.denominator, only, k.id)} AS denominator_${i}`;
       });
       const series = kpis.map((k, i) => `('${k.id}', rows_${i}, ${figure(k.kind).replaceAll('numerator', `numerator_${i}`).replaceAll('denominator', `denominator_${i}`)})`);
-      return `SELECT t, kpi.1 AS series, kpi.3 AS value FROM (SELECT toStartOfMonth(${month}, ${TEMPLATE.timeZone}) AS t, ${columns.join(', ')}
+      return `SELECT t, kpi.1 AS series, kpi.3 AS value FROM (SELECT toStartOfMonth(${month}, ${PANEL_DIALECT.timeZone}) AS t, ${columns.join(', ')}
         FROM {{${source}}} FINAL WHERE ${where.join(' AND ')} GROUP BY t) ARRAY JOIN [${series.join(', ')}] AS kpi WHERE kpi.2 > 0`;
     })
     .join(' UNION ALL ');

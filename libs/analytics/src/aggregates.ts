@@ -1,4 +1,5 @@
 import type { Analytics } from './client';
+import { OPEN_CLOCK } from './kpi/builder';
 
 /**
  * Monthly per-project aggregates of the projection tables, for panels that would otherwise read (with FINAL) every
@@ -89,12 +90,13 @@ export const AGGREGATES: Aggregate[] = [
     ],
   },
   {
-    // breached_now, at_risk_now, at_risk_now_count: the clocks open now (running, not paused), per person answering
-    // for them, with what those panels compare with now and show. No month of their own: the panels have no range.
+    // breached_now, at_risk_now, at_risk_now_count: the clocks open now (`OPEN_CLOCK`, as the worklist and the notifier
+    // read them), per person answering for them, with what those panels compare with now and show. No month of their
+    // own: the panels have no range.
     table: 'sla_open_clocks',
     migration: 8,
     source: 'sla_clocks',
-    where: "status = 'running' AND paused = 0",
+    where: OPEN_CLOCK,
     keys: [['responsible_id', 'String', 'responsible_id']],
     measures: [
       [

@@ -220,7 +220,16 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
       ) ${replacingMergeTree()} ${byProjectAndTime('checked_in_at', 'checked_in_at', 'visitor_id')}`,
     ],
   },
-  // Id 6 is another change's.
+  {
+    id: 6,
+    name: 'clocks re-judged: a pause in force from its own instant, open clocks stored running; rebuilt by replay',
+    // libs/sla `settle` now reads a clock as paused from the instant of the pause (a case whose last event is the pause
+    // was stored running to its nominal deadline, breached after it), and a clock still open is stored running, its
+    // breach decided when read (`storedStatus`, case-rows.ts). No column changes; the rows do. Emptying `events` makes
+    // the projector replay the whole store (`rebuildIfEmpty`, `restartIfEmpty`), so every clock is stored by the one
+    // rule and the replay proof keeps comparing like with like.
+    statements: ['events', 'event_facts', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'visitors'].map((t) => `TRUNCATE TABLE IF EXISTS {{${t}}}`),
+  },
   {
     id: 7,
     name: 'monthly per-project aggregates for the slowest panels; the projection position from a summary per part',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ANALYTICS, type Analytics, kpiCases, parseMonth, policyHistoryOf, runKpis, staffScorecard, weightsForMonth, whatIf } from '@service-ledger/analytics';
+import { ANALYTICS, type Analytics, kpiCases, parseMonth, runKpis, staffScorecard, whatIf } from '@service-ledger/analytics';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { REPORTS_TIME_ZONE } from './reports.tokens';
 import { inScope, type Principal } from '@service-ledger/auth';
@@ -66,8 +66,7 @@ export class KpiController {
   @ApiQuery({ name: 'project', required: false })
   async scorecard(@Query() q: Record<string, string>, @CurrentPrincipal() principal: Principal) {
     const filters = kpiFilters(q, principal);
-    const weights = weightsForMonth(await policyHistoryOf(this.db, this.timeZone), filters.month, this.timeZone);
-    return { filters, staff: await staffScorecard(this.db, { ...filters, timeZone: this.timeZone }, weights), projection: await this.freshness.of() };
+    return { filters, staff: await staffScorecard(this.db, { ...filters, timeZone: this.timeZone }), projection: await this.freshness.of() };
   }
 
   /**

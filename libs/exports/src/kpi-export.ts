@@ -77,7 +77,7 @@ export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise
   const perProject = projects.map((p) => ({ projectId: p.project_id, name: p.name, timeZone: p.time_zone || tz, kpis: kpis.project(p.project_id) }));
   const history = await policyHistoryOf(db, tz);
   const weightsOf = weightsForMonth(history, req.month, tz);
-  const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz }, weightsOf);
+  const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz });
   const filters = { month: req.month, project: req.project, timeZone: tz };
   const breaches = await breachReport(db, filters);
   const satisfaction = await satisfactionByPerson(db, filters);

@@ -161,6 +161,8 @@ export function exportTables(e: KpiExport): Table[] {
       { key: 'reworks', zh: '返修', en: 'Reworks', width: 9, format: 'int' },
       { key: 'score', zh: '综合得分', en: 'Score', width: 10, format: 'score' },
       { key: 'rank', zh: '排名', en: 'Rank', width: 7, format: 'int' },
+      // The policy change the score's weights come from (the definitions sheet lists each project's weights).
+      { key: 'weightsFrom', zh: '权重版本', en: 'Weights from', width: 14 },
     ],
     rows: e.staff.map((s) => ({ ...s, person: person(s.staffId, s.name), role: bilingual(s.role), department: bilingual(s.department) })),
   };

@@ -66,10 +66,11 @@ describe('upgrade of the analytics tables (migration 5): rebuilt by replay, same
     expect((await compareDatabases(live, upgraded)).tables.filter((t) => t.rowsA !== t.rowsB || t.checksumA !== t.checksumB)).toEqual([]);
   }, 600_000);
 
-  it('an installation at migration 5 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, and the open clocks and complaint places (migration 8), without a replay', async () => {
-    const at5 = live.withDatabase(`${live.database}_at5`);
+  // (An installation at migration 5 is rebuilt by replay by migration 6, as the first test shows; one at 6 is not.)
+  it('an installation at migration 6 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, and the open clocks and complaint places (migration 8), without a replay', async () => {
+    const at5 = live.withDatabase(`${live.database}_at6`);
     try {
-      await migrate(at5, { through: 5 });
+      await migrate(at5, { through: 6 });
       // event_facts fills from events through its view.
       for (const table of ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine', 'alerts', 'visitors']) {
         await at5.command(`INSERT INTO ${at5.table(table)} SELECT * FROM ${live.table(table)}`);

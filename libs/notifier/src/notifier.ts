@@ -1,5 +1,5 @@
 import { alertAggregate, alertIdOf, type AlertRaised, type AlertThreshold, dueThresholds, ladderRole, pendingRoutes } from '@service-ledger/alerts';
-import { type Analytics, caseStreamId } from '@service-ledger/analytics';
+import { type Analytics, caseStreamId, OPEN_CLOCK } from '@service-ledger/analytics';
 import { type AlertRoute, routesFor } from '@service-ledger/config';
 import { type Clock, type CommandContext, DomainRuleViolation, type EventEnvelope, newId, systemClock, WrongExpectedVersionError } from '@service-ledger/core';
 import type { CommandPipeline } from '@service-ledger/domain';
@@ -160,7 +160,7 @@ export class Notifier {
     const rows = await this.db.query<{ case_id: string; case_type: string; project_id: string; case_number: string; clock: string; warning_text: string; deadline_text: string; responsible_id: string }>(
       `SELECT case_id, case_type, project_id, case_number, clock, toString(warning_at) AS warning_text, toString(deadline) AS deadline_text, responsible_id
        FROM {{sla_clocks}} FINAL
-       WHERE met_at IS NULL AND status IN ('running', 'breached') AND paused = 0
+       WHERE ${OPEN_CLOCK}
          AND ((warning_at BETWEEN {since:DateTime64(3)} AND {now:DateTime64(3)}) OR (deadline BETWEEN {since:DateTime64(3)} AND {now:DateTime64(3)}))
          AND deadline >= {since:DateTime64(3)}
        ORDER BY deadline, case_id, clock`,

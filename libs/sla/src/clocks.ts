@@ -23,7 +23,9 @@ export interface SlaClock<K extends ClockKind = ClockKind> {
   deadline: string;
   warningAt: string;
   metAt: string | null;
-  /** 'breached' = met late, or still open past the deadline at `asOf`. */
+  /** When the clock stopped without being met (its case cancelled, an urgent repair reclassified general); else null. */
+  cancelledAt: string | null;
+  /** 'breached' = met late, cancelled late, or still open past the deadline at `asOf`. */
   status: ClockStatus;
   /** How long over the deadline (0 unless breached). */
   breachSeconds: number;
@@ -162,14 +164,16 @@ interface Settled {
 /** Judges a clock as of `now`: its deadline extended by pauses, and whether it is met, breached or running. */
 function settle(s: ClockSpec, pauses: Pause[], now: number): Settled {
   const end = s.met ?? (s.cancelledAt ?? now);
-  // Extend the deadline by every pause that began before the (extended) deadline and before the clock stopped.
+  // Extend the deadline by every pause that began before the (extended) deadline and before the clock stopped. A
+  // pause that begins at the instant judged is already in force: the projector judges a case as of its last event,
+  // so a case whose last event is the pause must read as paused (deadline moving), not as running to the old deadline.
   let deadline = s.deadline;
   let warning = s.warning;
   let paused = 0;
   let pausedNow = false;
   for (const p of pauses.length > 1 ? [...pauses].sort((a, b) => a.from - b.from) : pauses) {
     const from = Math.max(p.from, s.start);
-    if (from >= deadline || from >= end) continue;
+    if (from >= deadline || from > end) continue;
     const to = Math.min(p.to ?? end, end);
     if (p.to === null && s.met === null && s.cancelledAt == null) pausedNow = true;
     const length = Math.max(0, to - from);
@@ -200,6 +204,7 @@ function finish<K extends ClockKind>(s: ClockSpec<K>, c: Settled, ids: CaseIds):
     deadline: iso(c.deadline),
     warningAt: iso(c.warning),
     metAt: s.met === null ? null : iso(s.met),
+    cancelledAt: s.met === null && s.cancelledAt != null ? iso(s.cancelledAt) : null,
     status: c.status,
     breachSeconds: Math.floor(c.breach / 1000),
     pausedSeconds: Math.floor(c.paused / 1000),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { KPI_SQL_SHAPES, kpiParams, kpiSql, type KpiSqlShape, migrate, qualifyTables, runKpis } from '@service-ledger/analytics';
+import { KPI_SQL_SHAPES, kpiParams, kpiSql, type KpiSqlShape, migrate, qualifyTables, runKpis, STAFF_SCORECARD_ID } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
-import { kpiValueSql, toApiSql } from '@service-ledger/dashboards';
+import { allPanels, kpiValueSql, toApiSql } from '@service-ledger/dashboards';
 import { explainAnalyticsError, openAnalytics } from '@service-ledger/runtime';
 import { fail } from './fail';
 import { registerKpiExport } from './kpi-export';
@@ -31,7 +31,7 @@ export function registerKpiCommands(program: Command): void {
     });
   kpi
     .command('sql')
-    .argument('<id>', 'KPI id, e.g. repair_timeliness (see libs/analytics/KPI.md)')
+    .argument('<id>', 'KPI id, e.g. repair_timeliness (see libs/analytics/KPI.md), or staff_scorecard')
     .description('Print the exact SQL a KPI runs as: the KPI run, the export\'s grouped pass, the drill-down, or the dashboard panel')
     .option('--shape <shape>', `${[...KPI_SQL_SHAPES, 'panel'].join(' | ')}`, 'run')
     .option('--month <YYYY-MM>', 'also print the query parameters for this month (with --project, --department, --staff)')
@@ -43,7 +43,8 @@ export function registerKpiCommands(program: Command): void {
         const config = loadConfig();
         if (opts.shape === 'panel') {
           // The built-in page's single-figure panel: the API binds the time range, projects and filters as parameters.
-          console.log(toApiSql(kpiValueSql(id), (t) => qualifyTables(`{{${t}}}`, config.clickhouseDatabase)));
+          const template = id === STAFF_SCORECARD_ID ? allPanels().find((p) => p.id === STAFF_SCORECARD_ID)!.sql : kpiValueSql(id);
+          console.log(toApiSql(template, (t) => qualifyTables(`{{${t}}}`, config.clickhouseDatabase)));
           return;
         }
         if (!(KPI_SQL_SHAPES as readonly string[]).includes(opts.shape)) throw new Error(`--shape must be one of ${[...KPI_SQL_SHAPES, 'panel'].join(', ')}, got '${opts.shape}'`);

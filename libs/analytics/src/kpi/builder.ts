@@ -165,11 +165,20 @@ export function renderKpisByProject(kpis: { id: string; query: KpiQuery }[], dia
 }
 
 /**
- * A clock's status now. The projection stores each clock as of its case's last event (so that a replay is exact);
- * a clock still running past its deadline is breached now, unless it is paused (its deadline moves while it is).
- * The one definition of "breached now" in SQL: KPIs use it on the case table, panels on the clock table. `now` is
- * now64(3) unless a report made of several queries passes one instant to all of them.
+ * A clock's status now: libs/sla's rule (`settle`) in SQL, the one definition of "breached now" that the KPIs (on the
+ * case table), the panels and the breach report (on the clock table) use. The projection stores each clock as of its
+ * case's last event (so that a replay is exact); a clock still running past its deadline is breached now, unless it
+ * is paused — from the instant of the pause, its deadline moves by the paused time (docs/domain.md). The clock table
+ * has the `paused` flag; the case table writes a paused clock's `<clock>_deadline` as NULL (case-rows.ts), so the
+ * same expression needs no flag there.
  */
+/**
+ * A clock still open on the clock table, and not paused: the clocks the "now" panels, the worklist and the notifier
+ * watch. An open clock is stored running whatever its deadline (`storedStatus`, case-rows.ts); `clockStatusNow`
+ * says whether it is breached now. `status` leads so that the clock table's set index skips settled granules.
+ */
+export const OPEN_CLOCK = "status = 'running' AND paused = 0";
+
 export function clockStatusNow(columns: { status: string; deadline: string; paused?: string; now?: string }): string {
   const paused = columns.paused ? ` AND ${columns.paused} = 0` : '';
   return `if(${columns.status} = 'running'${paused} AND ${columns.deadline} IS NOT NULL AND ${columns.deadline} < ${columns.now ?? 'now64(3)'}, 'breached', ${columns.status})`;

@@ -2,6 +2,7 @@ import { clockStatusNow, type KpiDialect, kpiConditions, PARAMETERS, renderKpi }
 import { KPIS } from './definitions';
 import { drilldownSql, kpiSql } from './drilldown';
 import { groupedKpiSql } from './run';
+import { staffScorecardSql } from './staff-scorecard';
 
 const kpi = (id: string) => KPIS.find((k) => k.id === id)!;
 
@@ -14,6 +15,16 @@ describe('one KPI builder', () => {
     }
     expect(() => kpiSql('happiness')).toThrow(/no KPI happiness/);
     expect(() => kpiSql('repair_timeliness', 'pie' as never)).toThrow(/shape/);
+  });
+
+  it('kpi sql staff_scorecard prints the scorecard the export runs: one month, filters as parameters, weights named', () => {
+    const sql = kpiSql('staff_scorecard');
+    expect(sql).toBe(staffScorecardSql(PARAMETERS));
+    expect(sql).toContain('toYYYYMM(credited_at, {tz:String}) = {month:UInt32}');
+    expect(sql).toMatch(/AS weights_from/);
+    // The person filter applies after the ranking (outermost WHERE), so it cannot change a score or a rank.
+    expect(sql.slice(sql.lastIndexOf('WHERE'))).toContain("card.staff_id = {staff:String}");
+    expect(() => kpiSql('staff_scorecard', 'cases')).toThrow(/shape/);
   });
 
   it('every rendering of a KPI keeps its conditions: the same filters and month, whatever the shape', () => {

@@ -3,6 +3,7 @@ import type { Analytics } from '../client';
 import { renderKpi } from './builder';
 import { KPIS, type KpiDefinition } from './definitions';
 import { groupedKpiSql, type KpiFilters, kpiParams } from './run';
+import { STAFF_SCORECARD_ID, staffScorecardSql } from './staff-scorecard';
 
 /**
  * The case ids behind a KPI figure: the KPI rendered with each side as the list of case ids it counts, so a
@@ -25,9 +26,14 @@ export type KpiSqlShape = (typeof KPI_SQL_SHAPES)[number];
 
 /**
  * Exactly the SQL a KPI runs as (`service-ledger kpi sql <id>`): `run` — the KPI run of the API, CLI and exports;
- * `by-project` — the monthly export's grouped pass; `cases` — the drill-down. Table names still as {{name}}.
+ * `by-project` — the monthly export's grouped pass; `cases` — the drill-down. Table names still as {{name}}. The
+ * staff scorecard (`staff_scorecard`) is printed as its month's run, the one the export and the API execute.
  */
 export function kpiSql(kpiId: string, shape: KpiSqlShape = 'run'): string {
+  if (kpiId === STAFF_SCORECARD_ID) {
+    if (shape !== 'run') throw ValidationError.field('shape', 'one_of', 'the staff scorecard is one query: run (or the panel)');
+    return staffScorecardSql();
+  }
   const kpi = KPIS.find((k) => k.id === kpiId);
   if (!kpi) throw new NotFoundError(`no KPI ${kpiId} (known: ${KPIS.map((k) => k.id).join(', ')})`);
   if (!KPI_SQL_SHAPES.includes(shape)) throw ValidationError.field('shape', 'one_of', `must be one of ${KPI_SQL_SHAPES.join(', ')}`);

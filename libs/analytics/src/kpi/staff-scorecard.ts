@@ -1,16 +1,110 @@
-import { DEFAULT_WEIGHTS, type ScoreWeights } from '@service-ledger/policies';
+import { COMPANY_SCOPE, DEFAULT_WEIGHTS, type ScoreWeights } from '@service-ledger/policies';
 import type { Analytics } from '../client';
+import { type KpiDialect, PARAMETERS } from './builder';
 import { type KpiFilters, kpiParams } from './run';
 
 /** The weights are policy (libs/policies): company default, per-project override, versioned. */
 export { DEFAULT_WEIGHTS, type ScoreWeights, scoreWeightsSection as scoreWeights } from '@service-ledger/policies';
 
-/** Clock credits whose on-time counts, and when: the first responder's and assessor's in the month of receipt, the
- * handler's in the month of closure, the visitor's in the month of the visit. */
-export const ON_TIME_CREDITS = `(credit IN ('first_responder', 'assessor') OR (credit IN ('handler', 'visitor') AND closed_at IS NOT NULL))`;
-export const CREDITED_AT = `if(credit IN ('handler', 'visitor'), closed_at, received_at)`;
+/**
+ * The staff scorecard, defined once as data and rendered by `staffScorecardSql` for the KPI export and the API (query
+ * parameters, one month) and for the `staff/staff_scorecard` panel (the dashboards' template language, every month
+ * of a time range): the same SQL text computes the counts, the weights in force, the score and the rank, so the
+ * export's sheet, the panel and `service-ledger kpi sql staff_scorecard` agree by construction.
+ *
+ * Credits follow 首问负责制 (one row per case, person and credit in `staff_performance`): jobs received as first
+ * responder, in the month of receipt; jobs handled as handler or technician, in the month of closure, with their
+ * satisfaction; reworks attributed to the original technician, in the month the rework was reported. On-time counts
+ * each clock for the person who answers for it, in the month of that credit: first responder and assessor in the
+ * month of receipt, handler and visitor in the month of closure (a withdrawn handler or visitor credit, kept open,
+ * counts nowhere).
+ */
+/** Its name in `service-ledger kpi sql` and the panel catalogue (`staff/staff_scorecard`). */
+export const STAFF_SCORECARD_ID = 'staff_scorecard';
+
+export const STAFF_SCORECARD = {
+  /** The month a credit counts in. */
+  creditedAt: { atClosure: ['handler', 'visitor'], otherwise: 'received_at', atClosureColumn: 'closed_at' },
+  /** What is counted per project, person and month (`n_<name>`, as the rows' own columns are named alike): a condition on the credit rows. */
+  counts: {
+    received: "credit = 'first_responder'",
+    handled: "credit = 'handler'",
+    reworks: "credit = 'rework_attributed'",
+    on_time: 'on_time = 1',
+    on_time_base: 'on_time IS NOT NULL',
+    satisfied: "credit = 'handler' AND satisfied = 1",
+    visited: "credit = 'handler' AND satisfied IS NOT NULL",
+  },
+  /** Who is on the card for a month: someone who received, handled or was attributed a rework in it. */
+  appears: 'n_received + n_handled + n_reworks > 0',
+} as const;
+
+/**
+ * The score weights in force for a row's project at the end of its month, as `PolicyHistory.inForce` picks them: the
+ * project's own latest change that sets weights (by effective instant, then log position), else the company's, else
+ * the defaults. The changes are the PolicyChanged events the projector stored in `event_facts`. A tuple: the change
+ * the weights come from (`P02#3`, `company#1`, `default`), then on time, satisfaction, volume and rework penalty.
+ */
+function weightsInForce(timeZone: string): string {
+  const d = DEFAULT_WEIGHTS;
+  const w = (k: keyof ScoreWeights) => `JSONExtractFloat(data, 'sections', 'scoreWeights', '${k}')`;
+  const changes = `(SELECT groupArray((JSONExtractString(data, 'scope'), parseDateTime64BestEffort(JSONExtractString(data, 'effectiveFrom'), 3, 'UTC'), position,
+        concat(JSONExtractString(data, 'scope'), '#', toString(JSONExtractUInt(data, 'change'))), ${w('onTime')}, ${w('satisfaction')}, ${w('volume')}, ${w('reworkPenalty')}))
+      FROM {{event_facts}} FINAL WHERE type = 'PolicyChanged' AND JSONHas(data, 'sections', 'scoreWeights'))`;
+  const monthEnd = `toDateTime64(toDateTime(addMonths(month, 1), ${timeZone}), 3)`;
+  return `arrayLast(x -> 1, arrayConcat([('default', toFloat64(${d.onTime}), toFloat64(${d.satisfaction}), toFloat64(${d.volume}), toFloat64(${d.reworkPenalty}))],
+        arrayMap(x -> (x.4, x.5, x.6, x.7, x.8), arraySort(x -> (x.1 = project_id, x.2, x.3),
+          arrayFilter(x -> (x.1 = project_id OR x.1 = '${COMPANY_SCOPE}') AND x.2 < ${monthEnd}, ${changes})))))`;
+}
+
+/** The columns of a scorecard row, in order. */
+export const STAFF_SCORECARD_COLUMNS = [
+  'month', 'project_id', 'rank', 'staff_id', 'name', 'role', 'department', 'received', 'handled', 'on_time', 'on_time_base', 'on_time_rate',
+  'satisfied', 'visited', 'satisfaction_rate', 'reworks', 'score', 'weights_from', 'weight_on_time', 'weight_satisfaction', 'weight_volume', 'weight_rework_penalty',
+] as const;
+
+/**
+ * The scorecard's SQL in a dialect: one row per month, project and person, with the weights it was scored with.
+ * score = on time × on-time rate + satisfaction × satisfaction rate + volume × handled ÷ most handled in the project
+ * and month − penalty × reworks, floored at 0 and rounded to 2 decimals; a missing rate counts as 1 (nothing to hold
+ * against the person); equal scores share a rank. The department and person filters choose whom to show after
+ * scoring and ranking: a person's score and rank are those within the whole project, whoever else is shown.
+ *
+ * One pass over the credits aggregates each person-month once; the staff names join the aggregated rows (not every
+ * credit), and the weights come from one scalar read of the policy changes. (Reading the credits counted at receipt
+ * and at closure apart, to prune by the key and by the closed_at index, measured slower: two FINAL passes.)
+ */
+export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
+  const { creditedAt, counts, appears } = STAFF_SCORECARD;
+  const atClosure = creditedAt.atClosure.map((c) => `'${c}'`).join(', ');
+  const tz = dialect.timeZone;
+  const closure = creditedAt.atClosureColumn;
+  return `SELECT formatDateTime(card.month, '%Y-%m') AS month, card.project_id AS project_id, card.rank AS rank, card.staff_id AS staff_id,
+    st.name AS name, st.role AS role, st.department AS department, ${Object.keys(counts).map((k) => `card.n_${k} AS ${k}`).join(', ')},
+    card.on_time_rate AS on_time_rate, card.satisfaction_rate AS satisfaction_rate, card.score AS score, card.weights_from AS weights_from,
+    card.weight_on_time AS weight_on_time, card.weight_satisfaction AS weight_satisfaction, card.weight_volume AS weight_volume, card.weight_rework_penalty AS weight_rework_penalty
+  FROM (
+    SELECT *, rank() OVER (PARTITION BY month, project_id ORDER BY score DESC) AS rank
+    FROM (
+      SELECT *, round(greatest(0, weight_on_time * ifNull(on_time_rate, 1) + weight_satisfaction * ifNull(satisfaction_rate, 1)
+          + weight_volume * n_handled / greatest(1, max(n_handled) OVER (PARTITION BY month, project_id)) - weight_rework_penalty * n_reworks), 2) AS score
+      FROM (
+        SELECT *, if(n_on_time_base = 0, NULL, n_on_time / n_on_time_base) AS on_time_rate, if(n_visited = 0, NULL, n_satisfied / n_visited) AS satisfaction_rate,
+          w.1 AS weights_from, w.2 AS weight_on_time, w.3 AS weight_satisfaction, w.4 AS weight_volume, w.5 AS weight_rework_penalty
+        FROM (
+          SELECT *, ${weightsInForce(tz)} AS w
+          FROM (
+            SELECT toStartOfMonth(credited_at, ${tz}) AS month, project_id, staff_id, ${Object.entries(counts).map(([k, c]) => `countIf(${c}) AS n_${k}`).join(', ')}
+            FROM (SELECT project_id, staff_id, credit, on_time, satisfied, if(credit IN (${atClosure}), ${closure}, ${creditedAt.otherwise}) AS credited_at
+                  FROM {{staff_performance}} FINAL WHERE (credit NOT IN (${atClosure}) OR ${closure} IS NOT NULL) AND ${dialect.inMonth('credited_at')} AND ${dialect.project('project_id')})
+            GROUP BY month, project_id, staff_id
+            HAVING ${appears}))))) AS card
+  LEFT JOIN (SELECT staff_id, name, role, department FROM {{staff}} FINAL) AS st ON st.staff_id = card.staff_id
+  WHERE ${dialect.department('st.department')} AND ${dialect.staff(['card.staff_id'])}`;
+}
 
 export interface StaffScore {
+  month: string;
   projectId: string;
   staffId: string;
   name: string;
@@ -27,58 +121,26 @@ export interface StaffScore {
   reworks: number;
   score: number;
   rank: number;
+  /** The weights the score was computed with, and the policy change they come from (`default`: none). */
+  weights: ScoreWeights;
+  weightsFrom: string;
 }
 
 /**
- * Staff scorecard per project and month. Credits follow 首问负责制: jobs received as first responder (month of
- * receipt); jobs handled as handler or technician (month of closure) with their satisfaction; reworks attributed to
- * the original technician (month the rework was reported). On-time counts each clock for the person who answers for
- * it (first reply: first responder; promised reply: responsible handler; arrival and fix: technician; assessment:
- * assessor; follow-up visit: visitor), in the month of that credit. Weights: the project's policy in force at the
- * end of the month (`weightsOf`), else the defaults.
- * score = onTime × on-time rate + satisfaction × satisfaction rate + volume × handled ÷ most handled in the project
- *         − reworkPenalty × reworks, floored at 0; a missing rate counts as 1 (nothing to hold against the person).
+ * The staff scorecard of one month (export, API, CLI): `staffScorecardSql` with the month, project, department and
+ * person as query parameters, ordered by project and rank.
  */
-export async function staffScorecard(db: Analytics, filters: KpiFilters, weightsOf: (projectId: string) => ScoreWeights = () => DEFAULT_WEIGHTS): Promise<StaffScore[]> {
-  const rows = await db.query<Record<string, string | number>>(
-    `SELECT p.project_id AS project_id, p.staff_id AS staff_id, any(s.name) AS name, any(s.role) AS role, any(s.department) AS department,
-       countIf(credit = 'first_responder' AND toYYYYMM(received_at, {tz:String}) = {month:UInt32}) AS n_first_responder_jobs,
-       countIf(credit = 'handler' AND closed_at IS NOT NULL AND toYYYYMM(closed_at, {tz:String}) = {month:UInt32}) AS n_handled,
-       countIf(${ON_TIME_CREDITS} AND toYYYYMM(${CREDITED_AT}, {tz:String}) = {month:UInt32} AND on_time = 1) AS n_on_time,
-       countIf(${ON_TIME_CREDITS} AND toYYYYMM(${CREDITED_AT}, {tz:String}) = {month:UInt32} AND on_time IS NOT NULL) AS n_on_time_base,
-       countIf(credit = 'handler' AND closed_at IS NOT NULL AND toYYYYMM(closed_at, {tz:String}) = {month:UInt32} AND satisfied = 1) AS n_satisfied,
-       countIf(credit = 'handler' AND closed_at IS NOT NULL AND toYYYYMM(closed_at, {tz:String}) = {month:UInt32} AND satisfied IS NOT NULL) AS n_visited,
-       countIf(credit = 'rework_attributed' AND toYYYYMM(received_at, {tz:String}) = {month:UInt32}) AS n_reworks
-     FROM {{staff_performance}} AS p FINAL
-     LEFT JOIN (SELECT * FROM {{staff}} FINAL) AS s ON s.staff_id = p.staff_id
-     WHERE ({project:String} = '' OR p.project_id = {project:String})
-       AND ({staff:String} = '' OR p.staff_id = {staff:String})
-       AND ({department:String} = '' OR s.department = {department:String})
-     GROUP BY p.project_id, p.staff_id
-     HAVING n_first_responder_jobs + n_handled + n_reworks > 0
-     ORDER BY p.project_id, p.staff_id`,
+export async function staffScorecard(db: Analytics, filters: KpiFilters): Promise<StaffScore[]> {
+  const rows = await db.query<Record<(typeof STAFF_SCORECARD_COLUMNS)[number], string | number | null>>(
+    `${staffScorecardSql(PARAMETERS)} ORDER BY project_id, rank, handled DESC, staff_id`,
     kpiParams(filters),
   );
-  const scores: StaffScore[] = rows.map((r) => {
-    const n = (k: string) => Number(r[`n_${k}`]);
-    return {
-      projectId: String(r.project_id), staffId: String(r.staff_id), name: String(r.name ?? ''), role: String(r.role ?? ''), department: String(r.department ?? ''),
-      firstResponderJobs: n('first_responder_jobs'), handled: n('handled'), onTime: n('on_time'), onTimeBase: n('on_time_base'),
-      onTimeRate: n('on_time_base') ? n('on_time') / n('on_time_base') : null, satisfied: n('satisfied'), visited: n('visited'),
-      satisfactionRate: n('visited') ? n('satisfied') / n('visited') : null, reworks: n('reworks'), score: 0, rank: 0,
-    };
-  });
-  const byProject = new Map<string, StaffScore[]>();
-  for (const s of scores) byProject.set(s.projectId, [...(byProject.get(s.projectId) ?? []), s]);
-  for (const [projectId, group] of byProject) {
-    const weights = weightsOf(projectId);
-    const most = Math.max(1, ...group.map((s) => s.handled));
-    for (const s of group) {
-      const raw = weights.onTime * (s.onTimeRate ?? 1) + weights.satisfaction * (s.satisfactionRate ?? 1) + weights.volume * (s.handled / most) - weights.reworkPenalty * s.reworks;
-      s.score = Math.round(Math.max(0, raw) * 100) / 100;
-    }
-    group.sort((a, b) => b.score - a.score || b.handled - a.handled || a.staffId.localeCompare(b.staffId));
-    group.forEach((s, i) => (s.rank = i > 0 && s.score === group[i - 1].score ? group[i - 1].rank : i + 1));
-  }
-  return [...byProject.values()].flat();
+  const rate = (v: string | number | null) => (v === null ? null : Number(v));
+  return rows.map((r) => ({
+    month: String(r.month), projectId: String(r.project_id), staffId: String(r.staff_id), name: String(r.name ?? ''), role: String(r.role ?? ''), department: String(r.department ?? ''),
+    firstResponderJobs: Number(r.received), handled: Number(r.handled), onTime: Number(r.on_time), onTimeBase: Number(r.on_time_base), onTimeRate: rate(r.on_time_rate),
+    satisfied: Number(r.satisfied), visited: Number(r.visited), satisfactionRate: rate(r.satisfaction_rate), reworks: Number(r.reworks), score: Number(r.score), rank: Number(r.rank),
+    weights: { onTime: Number(r.weight_on_time), satisfaction: Number(r.weight_satisfaction), volume: Number(r.weight_volume), reworkPenalty: Number(r.weight_rework_penalty) },
+    weightsFrom: String(r.weights_from),
+  }));
 }

@@ -98,6 +98,16 @@ export function caseClockChanges(events: EventEnvelope[], rules: ClockRules) {
 }
 
 /**
+ * The status a clock is stored with: a clock still open (neither met nor cancelled) is stored running even when its
+ * deadline had passed by its case's last event, and whether it is breached now is decided when it is read
+ * (`clockStatusNow`, libs/analytics kpi/builder.ts) — the one place, for KPIs, panels, the breach report, the worklist
+ * and the notifier. A stored 'breached' therefore always means stopped late: met, or cancelled, after the deadline.
+ */
+function storedStatus(c: SlaClock): SlaClock['status'] {
+  return c.status === 'breached' && c.metAt === null && c.cancelledAt === null ? 'running' : c.status;
+}
+
+/**
  * Folds one case's (sanitised) history into its rows. Deterministic: the same events give the same rows, whether
  * they come live, twice, or in a replay; clocks are evaluated as of the case's last event, so "breached now" for
  * open clocks is decided at query time from the deadline.
@@ -113,7 +123,10 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   // the earlier ones, so the version covers the changes in force at the latest clock start, whatever the batching.
   const latestStart = clocks.reduce((m, c) => Math.max(m, Date.parse(c.startedAt)), -Infinity);
   const version = Math.max(Number(last.globalPosition), clocks.length ? policy.positionAt(latestStart) : 0);
-  const status = (kind: string) => clocks.find((c) => c.clock === kind)?.status ?? '';
+  const status = (kind: string) => {
+    const c = clocks.find((x) => x.clock === kind);
+    return c ? storedStatus(c) : '';
+  };
 
   const side = readSideOf(category);
   if (!side) throw new Error(`no read side for stream category '${category}'`);
@@ -130,7 +143,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   // A clock still running is judged at query time against its deadline (null while paused: the deadline moves).
   const deadline = (kind: string) => {
     const c = clocks.find((x) => x.clock === kind);
-    return c && c.status === 'running' && !c.paused ? c.deadline : null;
+    return c && storedStatus(c) === 'running' && !c.paused ? c.deadline : null;
   };
   Object.assign(row, {
     first_reply_deadline: deadline('complaint_first_reply'), promised_reply_deadline: deadline('complaint_promised_reply'), arrival_deadline: deadline('repair_arrival'),
@@ -146,7 +159,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   const owners = new Map(clocks.map((c) => [c.clock, side.clocks!.owner(c, row, facts)]));
   const clockRows = clocks.map((c) => ({
     case_id: caseId, case_number: row.case_number, clock: c.clock, case_type: row.case_type, project_id: first.projectId, opened_at: row.opened_at, category: row.repair_category || row.nature, responsible_id: owners.get(c.clock)!.staffId,
-    started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, status: c.status, breach_seconds: c.breachSeconds,
+    started_at: c.startedAt, deadline: c.deadline, warning_at: c.warningAt, met_at: c.metAt, status: storedStatus(c), breach_seconds: storedStatus(c) === 'running' ? 0 : c.breachSeconds,
     paused_seconds: c.pausedSeconds, paused: c.paused ? 1 : 0, policy_version: c.policyVersion, version,
   }));
 

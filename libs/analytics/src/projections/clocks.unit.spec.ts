@@ -55,6 +55,11 @@ describe('SLA clocks', () => {
     const c = clock(evaluate(stream('repair-1', urgent(), [1 * H, 'RepairPaused', { reason: 'parts_on_order' }]), 10 * H), 'repair_arrival');
     expect(c).toMatchObject({ status: 'running', paused: true, pausedSeconds: 9 * H });
   });
+  it('pause: a clock is paused from the pause itself — the projector judges a case as of its last event, here the pause', () => {
+    // Paused at 1 h, judged as of that instant (the projector's view until the next event): paused, its deadline moving.
+    const c = clock(evaluate(stream('repair-1', urgent(), [1 * H, 'RepairPaused', { reason: 'parts_on_order' }]), 1 * H), 'repair_arrival');
+    expect(c).toMatchObject({ status: 'running', paused: true, pausedSeconds: 0, deadline: at(2 * H) });
+  });
   it('reclassify: keeps the start and the paused time, limits follow the new category', () => {
     const events = stream('repair-1', [0, 'RepairReported', { category: 'general', nonStandard: false }], [1 * H, 'RepairPaused', { reason: 'owner_absent' }], [2 * H, 'RepairResumed'], [3 * H, 'RepairReclassified', { from: 'general', to: 'urgent' }], [26 * H, 'RepairCompleted']);
     const fix = clock(evaluate(events), 'repair_fix');

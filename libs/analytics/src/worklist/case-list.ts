@@ -1,4 +1,5 @@
 import type { Analytics } from '../client';
+import { OPEN_CLOCK } from '../kpi/builder';
 import { caseStreamId } from '../projections/case-rows';
 import { type CaseListQuery, type ClockState, encodeCursor } from './case-list-query';
 
@@ -64,7 +65,7 @@ const CASES_WITH_CLOCKS = `
       minIf(deadline, open AND deadline > {now:DateTime64(3)}) AS run_deadline,
       argMinIf(clock, deadline, open AND deadline > {now:DateTime64(3)}) AS run_clock,
       argMinIf(warning_at, deadline, open AND deadline > {now:DateTime64(3)}) AS run_warning
-    FROM (SELECT *, met_at IS NULL AND status IN ('running', 'breached') AND paused = 0 AS open FROM {{sla_clocks}} FINAL
+    FROM (SELECT *, ${OPEN_CLOCK} AS open FROM {{sla_clocks}} FINAL
           WHERE (length({projects:Array(String)}) = 0 OR project_id IN {projects:Array(String)}))
     GROUP BY case_id
   ) AS k ON k.case_id = c.case_id`;
