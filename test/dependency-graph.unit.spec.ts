@@ -17,7 +17,7 @@ const LAYERS: Array<{ name: string; units: string[] }> = [
   { name: 'rules', units: ['libs/sla'] },
   { name: 'policies', units: ['libs/policies'] },
   { name: 'capabilities', units: ['libs/complaints', 'libs/repairs', 'libs/help-requests', 'libs/courtesy-visits', 'libs/visitor-log', 'libs/directory', 'libs/access-log', 'libs/alerts'] },
-  { name: 'application', units: ['libs/domain', 'libs/kafka'] },
+  { name: 'application', units: ['libs/application', 'libs/kafka'] },
   { name: 'analytics', units: ['libs/analytics', 'libs/seed'] },
   { name: 'read models', units: ['libs/exports', 'dashboards', 'libs/notifier'] },
   { name: 'audit', units: ['libs/audit'] },

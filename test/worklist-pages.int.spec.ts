@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { type Analytics, Projector } from '@service-ledger/analytics';
 import { TokenService } from '@service-ledger/auth';
 import { FixedClock, newId, type Role } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { complaintPayload, contextFor, repairPayload } from '@service-ledger/testing';
 import type { Browser } from 'playwright-core';

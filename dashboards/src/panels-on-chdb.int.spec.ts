@@ -1,6 +1,6 @@
 import { type Analytics, KPIS, policyHistoryOf, Projector, runKpi, staffScorecard, weightsForMonth } from '@service-ledger/analytics';
 import { FixedClock, newId } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
 import { sampleCompany } from '../../test/support/sample';

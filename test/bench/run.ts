@@ -31,7 +31,7 @@ import { canonicalJson, createEventStore, hashedFields, START, type EventStore, 
 import { newId } from '@service-ledger/core';
 import { buildKpiExport, toWorkbook } from '@service-ledger/exports';
 import { bulkEvents, generateHistory } from '@service-ledger/seed';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import { TokenService } from '@service-ledger/auth';
 import { toMessage, ensureTopics, kafkaClient, KafkaEventConsumer, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
 import { bigDataset } from './big-dataset';

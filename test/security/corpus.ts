@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { newId } from '@service-ledger/core';
-import { commandCatalogue } from '@service-ledger/domain';
+import { commandCatalogue } from '@service-ledger/application';
 import type { PlannedCommand } from '@service-ledger/seed';
 import { z } from 'zod';
 

@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { TokenService } from '@service-ledger/auth';
 import { newId, type Role } from '@service-ledger/core';
-import { commandCatalogue, findCommand } from '@service-ledger/domain';
+import { commandCatalogue, findCommand } from '@service-ledger/application';
 import { KPIS } from '@service-ledger/analytics';
 import { DASHBOARDS } from '@service-ledger/dashboards';
 import type { PlannedCommand } from '@service-ledger/seed';

@@ -3,7 +3,7 @@ import { createApp, type AppDeps } from '@service-ledger/api';
 import { TokenService, type Principal } from '@service-ledger/auth';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import type { Role } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import { registerProjects } from '@service-ledger/testing';
 export { registerProjects };
 

@@ -1,5 +1,5 @@
 import { newId } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import type { EventStore } from '@service-ledger/event-store';
 import { contextFor } from '@service-ledger/testing';
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { newId } from '@service-ledger/core';
-import { commandCatalogue } from '@service-ledger/domain';
+import { commandCatalogue } from '@service-ledger/application';
 import { complaintPayload } from '@service-ledger/testing';
 import { startTestApi } from '../../../test/support/api';
 import { registerProject } from '../../../test/support/projects';

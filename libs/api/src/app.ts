@@ -4,7 +4,7 @@ import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TokenService } from '@service-ledger/auth';
 import type { Clock } from '@service-ledger/core';
-import { CLOCK, DomainModule } from '@service-ledger/domain';
+import { CLOCK, ApplicationModule } from '@service-ledger/application';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './auth.guard';
@@ -86,7 +86,7 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
           },
         },
       }),
-      DomainModule.register(),
+      ApplicationModule.register(),
       ...(deps.modules ?? []),
     ],
     controllers: [CommandsController, CasesController, AuditController, HealthController, MetricsController],

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { caseAsOf, parseAnchor, resolveCase, ACCESS_STREAM } from '@service-ledger/audit';
 import { maskPersonalData, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, instantInRange, NotFoundError, ValidationError, type EventEnvelope } from '@service-ledger/core';
-import { caseNotFound, inProjects } from '@service-ledger/domain';
+import { caseNotFound, inProjects } from '@service-ledger/application';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { AccessLog } from './access-log';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';

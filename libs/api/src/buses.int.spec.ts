@@ -2,7 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import request from 'supertest';
 import { newId } from '@service-ledger/core';
-import { EventAppended } from '@service-ledger/domain';
+import { EventAppended } from '@service-ledger/application';
 import { complaintPayload } from '@service-ledger/testing';
 import { startTestApi } from '../../../test/support/api';
 import { registerProject } from '../../../test/support/projects';

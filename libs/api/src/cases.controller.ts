@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { canUnmask, maskPersonalData, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, instantInRange, ValidationError } from '@service-ledger/core';
-import { type CaseView, GetCase } from '@service-ledger/domain';
+import { type CaseView, GetCase } from '@service-ledger/application';
 import type { Response } from 'express';
 import { AccessLog } from './access-log';
 import { CurrentPrincipal } from './auth.guard';

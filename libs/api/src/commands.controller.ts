@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@service-ledger/auth';
 import { assertSafeInput, type CommandResult, schemas } from '@service-ledger/core';
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandPipeline, ExecuteCommand, zodToValidationError } from '@service-ledger/domain';
+import { CommandPipeline, ExecuteCommand, zodToValidationError } from '@service-ledger/application';
 import { z } from 'zod';
 import { CurrentPrincipal } from './auth.guard';
 import { commandLabels, Metrics } from './metrics';

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { commandCatalogue } from '@service-ledger/domain';
+import { commandCatalogue } from '@service-ledger/application';
 import { Metrics, metricsAuthorized } from '@service-ledger/telemetry';
 import type { Request, Response } from 'express';
 import { Public } from './auth.guard';

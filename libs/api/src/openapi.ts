@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { commandCatalogue } from '@service-ledger/domain';
+import { commandCatalogue } from '@service-ledger/application';
 import { z } from 'zod';
 import { commandRequest } from './commands.controller';
 import { ERROR_RESPONSES, FILE_RESPONSES, RESPONSES, SHARED_SCHEMAS } from './openapi-responses';

@@ -2,7 +2,7 @@ import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { ROLES, type Role } from '@service-ledger/core';
-import { commandCatalogue } from '@service-ledger/domain';
+import { commandCatalogue } from '@service-ledger/application';
 import { PUBLIC, ROLES_KEY } from './auth.guard';
 
 /** Who may call a route, read from the same metadata the guard enforces (and, for commands, from the catalogue). */

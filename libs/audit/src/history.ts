@@ -1,5 +1,5 @@
 import { type EventEnvelope, isCaseNumber, NotFoundError, ValidationError } from '@service-ledger/core';
-import { loadCase } from '@service-ledger/domain';
+import { loadCase } from '@service-ledger/application';
 import type { EventStore } from '@service-ledger/event-store';
 import { changeView, FRONT_DESK_DEPARTMENT, loadPolicyHistory, PolicyHistory, type PolicyChange } from '@service-ledger/policies';
 import { evaluateCaseClocks } from '@service-ledger/analytics';

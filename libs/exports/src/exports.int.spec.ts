@@ -7,8 +7,8 @@ import { ANALYTICS, type Analytics, Projector, projectAll, replay } from '@servi
 import { createEventStore, type EventStore, type SqlEventStore } from '@service-ledger/event-store';
 import { generateCheckpointKey, latestCheckpointAnchor, loadSigningKey, Sealer, verifyStore } from '@service-ledger/audit';
 import { newId, ValidationError } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
-import { importFile } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
+import { importFile } from '@service-ledger/application';
 import { AnalyticsApiModule } from '@service-ledger/api';
 import { startTestApi } from '../../../test/support/api';
 import { testAnalytics } from '../../../test/support/chdb';

@@ -5,7 +5,7 @@ export const HELP_REQUEST_CASE_TYPE = 'help_request';
 /**
  * Stream category of a help request: `help-<requestId>`. Stored stream ids never change, so the category keeps the
  * short name it was first written with; everywhere else the concept is a help request (`HELP_REQUEST_CASE_TYPE`), and
- * the read side maps one to the other (`caseStreamId` in libs/analytics; the table in libs/domain/EVENTS.md).
+ * the read side maps one to the other (`caseStreamId` in libs/analytics; the table in libs/application/EVENTS.md).
  */
 export const HELP_REQUEST_STREAM = 'help';
 

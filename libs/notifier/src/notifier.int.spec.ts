@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type Analytics, Projector } from '@service-ledger/analytics';
 import type { AlertRoute } from '@service-ledger/config';
 import { FixedClock, newId, type Role } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { complaintPayload, contextFor, repairPayload } from '@service-ledger/testing';
 import request from 'supertest';

@@ -2,7 +2,7 @@ import { alertAggregate, alertIdOf, type AlertRaised, type AlertThreshold, dueTh
 import { type Analytics, caseStreamId, OPEN_CLOCK } from '@service-ledger/analytics';
 import { type AlertRoute, routesFor } from '@service-ledger/config';
 import { type Clock, type CommandContext, DomainRuleViolation, type EventEnvelope, newId, systemClock, WrongExpectedVersionError } from '@service-ledger/core';
-import type { CommandPipeline } from '@service-ledger/domain';
+import type { CommandPipeline } from '@service-ledger/application';
 import type { EventStore } from '@service-ledger/event-store';
 import { buildRequest, post } from './channels';
 

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { Analytics } from '@service-ledger/analytics';
 import { resolveSecret, TokenService } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
-import { eventUpcasters } from '@service-ledger/domain';
+import { eventUpcasters } from '@service-ledger/application';
 import { privateDataDir } from './private-files';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 

@@ -1,6 +1,6 @@
 import { changeFromEvent, PolicyHistory } from '@service-ledger/policies';
 import { type EventEnvelope, newId } from '@service-ledger/core';
-import { findCommand } from '@service-ledger/domain';
+import { findCommand } from '@service-ledger/application';
 import { type SeedOptions, streamHistory } from './generator';
 
 /** A stream untouched for this long has seen its last command (reworks come within the 3-month warranty). */

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import type { EventStore } from '@service-ledger/event-store';
 import { generateHistory, type SeedOptions } from './generator';
 

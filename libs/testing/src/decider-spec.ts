@@ -1,5 +1,5 @@
 import { type DecideContext, type DomainEvent, type EventEnvelope, newId } from '@service-ledger/core';
-import { findCommand } from '@service-ledger/domain';
+import { findCommand } from '@service-ledger/application';
 
 /** Given/when/then for catalogue commands: given past events, when a command, then events or a rule violation. */
 export function given(...past: DomainEvent[]) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { migrate } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
 import { newId } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import { listAlerts } from '@service-ledger/notifier';
 import { openAnalytics, openStore } from '@service-ledger/runtime';
 import { fail } from './fail';

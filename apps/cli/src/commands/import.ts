@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '@service-ledger/config';
-import { importFile } from '@service-ledger/domain';
+import { importFile } from '@service-ledger/application';
 import { openStore } from '@service-ledger/runtime';
 import { fail } from './fail';
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { migrate, whatIf } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
 import { newId } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import { changeSummary, COMPANY_SCOPE, loadPolicyHistory, policyView } from '@service-ledger/policies';
 import { explainAnalyticsError, openAnalytics, openStore } from '@service-ledger/runtime';
 import { fail } from './fail';

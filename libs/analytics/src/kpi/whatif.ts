@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '@service-ledger/core';
-import { zodToValidationError } from '@service-ledger/domain';
+import { zodToValidationError } from '@service-ledger/application';
 import { type PolicyChange, policySections, slaLimits } from '@service-ledger/policies';
 import type { EventStore } from '@service-ledger/event-store';
 import type { Analytics } from '../client';

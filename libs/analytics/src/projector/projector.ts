@@ -1,6 +1,6 @@
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
 import { type ProjectEnvelope, projectRow, type StaffEnvelope, staffRow } from '@service-ledger/directory';
-import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/domain';
+import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/application';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
 import { refreshAggregates, slicesOf } from '../aggregates';

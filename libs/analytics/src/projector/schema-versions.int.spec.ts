@@ -1,5 +1,5 @@
 import { type EventEnvelope } from '@service-ledger/core';
-import { eventUpcasters } from '@service-ledger/domain';
+import { eventUpcasters } from '@service-ledger/application';
 import { createEventStore, type EventStore, type SqlEventStore, START } from '@service-ledger/event-store';
 import { type MaterialLine, REPAIR_COMPLETED_VERSION } from '@service-ledger/repairs';
 import { Scenario } from '@service-ledger/testing';

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { ANALYTICS, type Analytics, Projector } from '@service-ledger/analytics';
 import { TokenService } from '@service-ledger/auth';
 import { newId } from '@service-ledger/core';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import type { EventStore } from '@service-ledger/event-store';
 import { findPanel } from '@service-ledger/dashboards';
 import { complaintPayload, contextFor } from '@service-ledger/testing';

@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Logger, Module } from '@nestjs/common';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
-import { EventAppended } from '@service-ledger/domain';
+import { EventAppended } from '@service-ledger/application';
 import type { Notifier } from '@service-ledger/notifier';
 
 const NOTIFIER = Symbol('NOTIFIER');

@@ -5,7 +5,7 @@ import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
 import type { Principal } from '@service-ledger/auth';
 import { newId, ValidationError } from '@service-ledger/core';
 import { scopeProjects } from '@service-ledger/dashboards';
-import { ExecuteCommand } from '@service-ledger/domain';
+import { ExecuteCommand } from '@service-ledger/application';
 import { listAlerts } from '@service-ledger/notifier';
 import { AllowRoles, CurrentPrincipal } from '../auth.guard';
 import { toResponse } from '../commands.controller';

@@ -4,7 +4,7 @@ import { ANALYTICS, type Analytics, listCases, parseCaseListQuery } from '@servi
 import type { Principal } from '@service-ledger/auth';
 import { type Clock, systemClock } from '@service-ledger/core';
 import { scopeProjects } from '@service-ledger/dashboards';
-import { CLOCK } from '@service-ledger/domain';
+import { CLOCK } from '@service-ledger/application';
 import { CurrentPrincipal } from '../auth.guard';
 import { WORKLIST_TIME_ZONE } from './worklist.tokens';
 

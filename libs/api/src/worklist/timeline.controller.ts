@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { maskPersonalData, type Principal } from '@service-ledger/auth';
 import { caseAsOf } from '@service-ledger/audit';
 import { type Clock, systemClock, ValidationError } from '@service-ledger/core';
-import { CLOCK, requireCaseInScope } from '@service-ledger/domain';
+import { CLOCK, requireCaseInScope } from '@service-ledger/application';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { AccessLog } from '../access-log';
 import { CurrentPrincipal } from '../auth.guard';
@@ -34,7 +34,7 @@ export class TimelineController {
     if (!STREAM_ID.test(streamId)) throw ValidationError.field('streamId', 'format', 'must look like <category>-<id>, e.g. repair-0190…');
     const asOf = asOfText === undefined ? this.clock.now() : new Date(asOfText);
     if (Number.isNaN(asOf.getTime()) || (asOfText !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(asOfText))) throw ValidationError.field('asOf', 'invalid_datetime', 'must be an ISO-8601 date-time');
-    // Not yours looks exactly like not there (the one scoping rule of libs/domain/case-scope.ts).
+    // Not yours looks exactly like not there (the one scoping rule of libs/application/case-scope.ts).
     await requireCaseInScope(this.store, streamId, principal.projects);
     const [first] = await this.store.readStream(streamId, { toVersion: 1 });
     // The same as-of view as the audit: clocks under the policy (limits, calendar) in force when each started.

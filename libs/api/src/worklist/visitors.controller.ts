@@ -4,7 +4,7 @@ import { ANALYTICS, type Analytics, registerDay, visitorRegister } from '@servic
 import { maskPersonalData, type Principal } from '@service-ledger/auth';
 import { type Clock, systemClock, ValidationError } from '@service-ledger/core';
 import { scopeProjects } from '@service-ledger/dashboards';
-import { CLOCK } from '@service-ledger/domain';
+import { CLOCK } from '@service-ledger/application';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
 import { VISITOR_STREAM } from '@service-ledger/visitor-log';
 import { AccessLog } from '../access-log';

@@ -1,7 +1,7 @@
 import type { Analytics } from '@service-ledger/analytics';
 import { AlertEventsModule } from '@service-ledger/api';
 import type { Config } from '@service-ledger/config';
-import { CommandPipeline } from '@service-ledger/domain';
+import { CommandPipeline } from '@service-ledger/application';
 import type { EventStore } from '@service-ledger/event-store';
 import { Notifier } from '@service-ledger/notifier';
 import type { EmbeddedPart } from './part';

@@ -1,6 +1,6 @@
 import type { Config } from '@service-ledger/config';
 import { type Role } from '@service-ledger/core';
-import { applyIntakeMessage, CommandPipeline, MalformedCommandError, type ProducerIdentity } from '@service-ledger/domain';
+import { applyIntakeMessage, CommandPipeline, MalformedCommandError, type ProducerIdentity } from '@service-ledger/application';
 import { BrokerProbe, CommandIntakeConsumer, ensureTopicsOnce, PoisonMessageError } from '@service-ledger/kafka';
 import { errorMessage, FailureTracker } from '@service-ledger/telemetry';
 import { eventStoreCheck } from '../ops/checks';

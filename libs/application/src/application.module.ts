@@ -8,14 +8,14 @@ import { CommandPipeline } from './command-pipeline';
 export const CLOCK = Symbol('CLOCK');
 
 @Module({})
-export class DomainModule {
+export class ApplicationModule {
   /**
    * The command pipeline behind Nest's buses (see bus.ts). Expects EVENT_STORE (and optionally CLOCK) from an imported
    * global module; exports CqrsModule so that feature modules can subscribe to EventAppended.
    */
   static register(): DynamicModule {
     return {
-      module: DomainModule,
+      module: ApplicationModule,
       imports: [CqrsModule.forRoot()],
       providers: [
         {
