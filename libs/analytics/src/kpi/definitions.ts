@@ -7,11 +7,16 @@ import { clockStatusNow, type KpiQuery, renderKpi } from './builder';
  * for one month: one row (numerator, denominator) for the filters month (YYYYMM in the configured time zone),
  * project, department and staff (empty string = all), always as ClickHouse query parameters.
  */
+/** KPI groups in the order the definitions list them, with their headings. */
+export const KPI_GROUPS = { repairs: 'Repairs', complaints: 'Complaints', follow_up_visits: 'Follow-up visits (回访)', help_requests: 'Help requests (求助)' } as const;
+export type KpiGroup = keyof typeof KPI_GROUPS;
+
 export interface KpiDefinition {
   id: string;
   zh: string;
   en: string;
-  group: 'repairs' | 'complaints' | 'visits';
+  /** The capability a KPI measures: follow-up visits (回访) and help requests (求助) are two, not one group of 'visits'. */
+  group: KpiGroup;
   numerator: string;
   denominator: string;
   /** Which instant puts a case in a month. */
@@ -129,17 +134,17 @@ const DEFINITIONS: Definition[] = [
     query: cases('complaint', [], 'opened_at', { count: 'major = 1' }),
   },
   {
-    id: 'follow_up_visit_rate', zh: '回访率', en: 'Follow-up visit rate', group: 'visits', kind: 'rate',
+    id: 'follow_up_visit_rate', zh: '回访率', en: 'Follow-up visit rate', group: 'follow_up_visits', kind: 'rate',
     numerator: 'closed jobs (completed repairs and handled complaints) with a follow-up visit', denominator: 'closed jobs', month: 'closure',
     query: { source: 'cases', where: ["case_type IN ('repair', 'complaint')", 'closed_at IS NOT NULL', "status != 'cancelled'"], filters: CASE_FILTERS, month: 'closed_at', numerator: { count: 'follow_up_count > 0' }, denominator: { count: true } },
   },
   {
-    id: 'satisfaction_rate', zh: '满意率', en: 'Satisfaction rate', group: 'visits', kind: 'rate',
+    id: 'satisfaction_rate', zh: '满意率', en: 'Satisfaction rate', group: 'follow_up_visits', kind: 'rate',
     numerator: 'satisfied follow-up visits (repairs and complaints)', denominator: 'follow-up visits', month: 'visit',
     query: { source: 'satisfaction', where: ["case_type IN ('repair', 'complaint')"], filters: VISIT_FILTERS, month: 'visited_at', numerator: { count: 'satisfied = 1' }, denominator: { count: true } },
   },
   {
-    id: 'help_answered_5min', zh: '求助5分钟答复率', en: 'Help requests answered within 5 minutes', group: 'visits', kind: 'rate',
+    id: 'help_answered_5min', zh: '求助5分钟答复率', en: 'Help requests answered within 5 minutes', group: 'help_requests', kind: 'rate',
     numerator: 'help requests, inquiries and reception visits answered within 5 minutes', denominator: 'those whose answer clock is decided', month: 'receipt',
     query: cases('help_request', [], 'opened_at', { count: "help_answer_status = 'met'" }, { count: decided('help_answer') }),
   },

@@ -1,5 +1,5 @@
 import { clockDefinitions } from '@service-ledger/sla';
-import { KPIS } from './definitions';
+import { KPI_GROUPS, KPIS } from './definitions';
 import { CLOCK_OWNERS } from '../projections/case-rows';
 import { DEFAULT_WEIGHTS } from './staff-scorecard';
 
@@ -16,8 +16,8 @@ export function kpiDocument(): string {
     '`npx service-ledger kpi sql <id> [--shape run|by-project|cases|panel]` prints it.',
     '',
   ];
-  for (const group of ['repairs', 'complaints', 'visits'] as const) {
-    lines.push(`## ${group[0].toUpperCase()}${group.slice(1)}`, '', '| id | 指标 | KPI | numerator | denominator | month of | kind |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const [group, heading] of Object.entries(KPI_GROUPS)) {
+    lines.push(`## ${heading}`, '', '| id | 指标 | KPI | numerator | denominator | month of | kind |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const k of KPIS.filter((x) => x.group === group)) lines.push(`| \`${k.id}\` | ${k.zh} | ${k.en} | ${k.numerator} | ${k.denominator} | ${k.month} | ${k.kind} |`);
     lines.push('');
   }
