@@ -1,5 +1,7 @@
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
-import { type ProjectEnvelope, projectRow, type StaffEnvelope, staffRow } from '@service-ledger/directory';
+import { ALERT_STREAM } from '@service-ledger/alerts';
+import { type ProjectEnvelope, projectRow, STAFF_STREAM, type StaffEnvelope, staffRow } from '@service-ledger/directory';
+import { VISITOR_STREAM } from '@service-ledger/visitor-log';
 import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/application';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
@@ -9,7 +11,7 @@ import { CASE_CATEGORIES, type CasePolicy, caseStreamId, projectCase } from '../
 import { sanitize } from '../projections/sanitize';
 
 /** Streams besides cases folded from their whole history: staff, alerts (the dead-letter list) and the visitor register. */
-const OTHER_FOLDED = ['staff', 'alert', 'visitor'];
+const OTHER_FOLDED = [STAFF_STREAM, ALERT_STREAM, VISITOR_STREAM];
 
 /**
  * Event types and the schema version this projector understands (the current one: the store upcasts older ones on
@@ -193,7 +195,7 @@ export class Projector {
           rows.alerts.push(...projectAlert(events));
           continue;
         }
-        if (streamCategory(streamId) === 'visitor') {
+        if (streamCategory(streamId) === VISITOR_STREAM) {
           const visitor = projectVisitor(events);
           if (visitor) rows.visitors.push(visitor);
           continue;
