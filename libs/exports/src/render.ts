@@ -3,11 +3,11 @@ import ExcelJS from 'exceljs';
 import type { KpiExport } from './kpi-export';
 import { type CellFormat, type Column, exportTables, type Row, type Table } from './sheets';
 
-const NUM_FMT: Record<CellFormat, string | undefined> = { text: undefined, int: '#,##0', rate: '0.0%', yuan: '"¥"#,##0.00', hours: '0.00', score: '0.00' };
-const formatOf = (c: Column, row: Row): CellFormat => (typeof c.format === 'function' ? c.format(row) : (c.format ?? 'text'));
-const TITLE_ROWS = 2; // title, then the column headers
+export const NUM_FMT: Record<CellFormat, string | undefined> = { text: undefined, int: '#,##0', rate: '0.0%', yuan: '"¥"#,##0.00', hours: '0.00', score: '0.00' };
+export const formatOf = (c: Column, row: Row): CellFormat => (typeof c.format === 'function' ? c.format(row) : (c.format ?? 'text'));
+export const TITLE_ROWS = 2; // title, then the column headers
 /** A4 landscape printable width at 100 % is about 150 default-font characters; wider sheets are scaled down. */
-const PAGE_CHARS = 150;
+export const PAGE_CHARS = 150;
 
 /**
  * Display width in characters: CJK characters take two, and so does any character outside the basic plane (its
@@ -33,7 +33,7 @@ export function displayWidth(s: string): number {
 const linesIn = (text: string, width: number) => text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
 
 /** Workbook sheets: the per-project tables split into one sheet per project, titled with it. */
-function workbookSheets(e: KpiExport): { name: string; title: string; table: Table; rows: Row[] }[] {
+export function workbookSheets(e: KpiExport): { name: string; title: string; table: Table; rows: Row[] }[] {
   const scope = e.projects.length === 1 ? `${e.projects[0].name}（${e.projects[0].projectId}）` : '全公司 All projects';
   const out: { name: string; title: string; table: Table; rows: Row[] }[] = [];
   for (const table of exportTables(e)) {
@@ -50,7 +50,7 @@ function workbookSheets(e: KpiExport): { name: string; title: string; table: Tab
   return out.map((s) => ({ ...s, name: s.name.slice(0, 31) }));
 }
 
-const PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
+export const PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
   paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true,
   margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.2, footer: 0.3 },
   printTitlesRow: `1:${TITLE_ROWS}`,

@@ -1,36 +1,15 @@
 import ExcelJS from 'exceljs';
 import type { KpiExport } from '../kpi-export';
-import { type CellFormat, type Column, exportTables, type Row, type Table } from '../sheets';
+import { formatOf, NUM_FMT, PAGE_CHARS, PAGE_SETUP, TITLE_ROWS, workbookSheets } from '../render';
 
 /**
  * The workbook writer as it was before the export streamed its workbook (ExcelJS's in-memory workbook, a style per
- * cell), kept unchanged as the reference the streaming writer is compared with (`workbook-identity.int.spec.ts`).
- * Only the tests use it.
+ * cell, text widths measured per character), kept as the reference the streaming writer is compared with
+ * (`workbook-identity.int.spec.ts`). Which sheets exist, their number formats and their page setup come from the
+ * streaming writer (render.ts): what this file pins is how cells, styles and rows are written. Only the tests use it.
  */
-const NUM_FMT: Record<CellFormat, string | undefined> = { text: undefined, int: '#,##0', rate: '0.0%', yuan: '"¥"#,##0.00', hours: '0.00', score: '0.00' };
-const formatOf = (c: Column, row: Row): CellFormat => (typeof c.format === 'function' ? c.format(row) : (c.format ?? 'text'));
-const TITLE_ROWS = 2;
-const PAGE_CHARS = 150;
 const displayWidth = (s: string) => [...s].reduce((w, ch) => w + (/[\u2e80-\uffef]/.test(ch) ? 2 : 1), 0);
 const linesIn = (text: string, width: number) => text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
-
-/** Workbook sheets: the per-project tables split into one sheet per project, titled with it. */
-function workbookSheets(e: KpiExport): { name: string; title: string; table: Table; rows: Row[] }[] {
-  const scope = e.projects.length === 1 ? `${e.projects[0].name}（${e.projects[0].projectId}）` : '全公司 All projects';
-  const out: { name: string; title: string; table: Table; rows: Row[] }[] = [];
-  for (const table of exportTables(e)) {
-    if (table.perProject) {
-      for (const p of e.projects) {
-        out.push({ name: `${table.zh} ${p.projectId}`, title: `${p.name}（${p.projectId}）· ${table.zh} ${table.en} · ${e.month}`, table, rows: table.rows.filter((r) => r.projectId === p.projectId) });
-      }
-    } else if (table.key === 'company' && e.projects.length < 2) {
-      continue; // one project: its summary is the total
-    } else {
-      out.push({ name: `${table.zh} ${table.en}`, title: `${scope} · ${table.zh} ${table.en} · ${e.month}`, table, rows: table.rows });
-    }
-  }
-  return out.map((s) => ({ ...s, name: s.name.slice(0, 31) }));
-}
 
 /**
  * The workbook as HR prints it: every sheet landscape A4, scaled to one page wide (fitToPage on, any number of pages
@@ -49,11 +28,7 @@ export async function inMemoryWorkbook(e: KpiExport): Promise<Buffer> {
     const columns = sheet.table.columns.filter((c) => !c.csvOnly);
     const ws = wb.addWorksheet(sheet.name, {
       views: [{ state: 'frozen', ySplit: TITLE_ROWS }],
-      pageSetup: {
-        paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true,
-        margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.2, footer: 0.3 },
-        printTitlesRow: `1:${TITLE_ROWS}`,
-      },
+      pageSetup: PAGE_SETUP,
       headerFooter: { oddFooter: `&L${sheet.name}&R&P / &N` },
     });
     // Widen the sheet to a page when it is narrow, so that text columns wrap less and figures stay readable.
