@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { Analytics } from '@service-ledger/analytics';
+import type { ClickHouseAnalytics } from '@service-ledger/analytics';
 import { TokenService } from '@service-ledger/auth';
 import { loadConfig } from '@service-ledger/config';
 import { newId } from '@service-ledger/core';
@@ -30,7 +30,7 @@ describe('distributed shape: degradation and recovery seen from /health and /met
   let pg: Awaited<ReturnType<typeof createTestDatabase>>;
   let other: Awaited<ReturnType<typeof createTestDatabase>>;
   let proxy: TcpProxy;
-  let analytics: Analytics;
+  let analytics: ClickHouseAnalytics;
   let dataDir: string;
   const running: { name: string; url: string; stop(): Promise<void> }[] = [];
   let api: Awaited<ReturnType<typeof startApiProcess>>;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Analytics } from '@service-ledger/analytics';
+import type { ClickHouseAnalytics } from '@service-ledger/analytics';
 import { loadConfig } from '@service-ledger/config';
 import { createEventStore, type EventStore } from '@service-ledger/event-store';
 import { startProjectorProcess } from '@service-ledger/runtime';
@@ -19,7 +19,7 @@ describe('projector started on an empty analytics database', () => {
   const kafka = ensureKafka();
   let pg: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: EventStore;
-  let analytics: Analytics;
+  let analytics: ClickHouseAnalytics;
   let dataDir: string;
 
   beforeAll(async () => {

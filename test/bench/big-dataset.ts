@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Analytics, migrate, Projector } from '@service-ledger/analytics';
+import { type Analytics, ClickHouseAnalytics, migrate, Projector } from '@service-ledger/analytics';
 import { bulkEvents } from '@service-ledger/seed';
 
 export interface BigDatasetOptions {
@@ -35,7 +35,7 @@ const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const IDENTIFIER = /(^|_)ids?$/;
 
 export async function bigDataset(o: BigDatasetOptions): Promise<BigDataset> {
-  const db = Analytics.open({ kind: 'chdb', path: o.dir, database: 'big' });
+  const db = ClickHouseAnalytics.open({ kind: 'chdb', path: o.dir, database: 'big' });
   const marker = join(o.dir, 'big-dataset.json');
   const baseProjects = Math.min(o.projects, Math.max(1, o.baseProjects));
   const copies = Math.ceil(o.projects / baseProjects);

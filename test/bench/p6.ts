@@ -6,7 +6,7 @@
  * seconds (chDB's threads included), which compare better than wall time on a shared machine.
  */
 import 'reflect-metadata';
-import { Analytics } from '@service-ledger/analytics';
+import { ClickHouseAnalytics } from '@service-ledger/analytics';
 import { buildKpiExport, toWorkbook } from '@service-ledger/exports';
 import { bigDataset } from './big-dataset';
 
@@ -22,8 +22,8 @@ async function main() {
   });
   // Every query's time, keyed by its first words, summed over the export.
   const spent = new Map<string, number>();
-  const query = Analytics.prototype.query;
-  Analytics.prototype.query = async function timed<R>(this: Analytics, template: string, params?: Record<string, unknown>): Promise<R[]> {
+  const query = ClickHouseAnalytics.prototype.query;
+  ClickHouseAnalytics.prototype.query = async function timed<R>(this: ClickHouseAnalytics, template: string, params?: Record<string, unknown>): Promise<R[]> {
     const t = process.hrtime.bigint();
     try {
       return await query.call(this, template, params) as R[];

@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Analytics, ANALYTICS, migrate, Projector, projectAll, runKpis } from '@service-ledger/analytics';
+import { type Analytics, ANALYTICS, ClickHouseAnalytics, migrate, Projector, projectAll, runKpis } from '@service-ledger/analytics';
 import { CheckpointFolder, generateCheckpointKey, loadSigningKey, Sealer, verifyStore } from '@service-ledger/audit';
 import { canonicalJson, createEventStore, hashedFields, START, type EventStore, type SerializedEvent, type SqlEventStore } from '@service-ledger/event-store';
 import { newId } from '@service-ledger/core';
@@ -158,7 +158,7 @@ async function dataset(): Promise<{ store: SqlEventStore; db: Analytics; loaded:
     await store.importNewStreams(r.value);
     loaded += r.value.length;
   }
-  const db = Analytics.open({ kind: 'chdb', path: CHDB_DIR, database: 'bench' });
+  const db = ClickHouseAnalytics.open({ kind: 'chdb', path: CHDB_DIR, database: 'bench' });
   await db.command('DROP DATABASE IF EXISTS `bench`');
   await migrate(db);
   return { store, db, loaded, projects };

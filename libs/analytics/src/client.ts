@@ -1,7 +1,6 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { DependencyUnavailableError } from '@service-ledger/core';
-import type { Metrics } from '@service-ledger/telemetry';
 
 /** A ClickHouse server that cannot be reached (as opposed to a statement it refused): HTTP 503 for the API. */
 function unreachable(error: unknown): never {
@@ -17,38 +16,69 @@ export type AnalyticsConfig =
   | { kind: 'clickhouse'; url: string; username?: string; password?: string; database: string };
 
 /**
+ * What the code reads and writes analytics through. `ClickHouseAnalytics` is the client itself; the embedded process's
+ * main thread holds a port to the projector thread, which alone owns chDB (libs/runtime/src/embedded/analytics-thread.ts).
+ */
+export interface Analytics {
+  readonly database: string;
+  readonly kind: AnalyticsConfig['kind'];
+  table(name: string): string;
+  /** Replaces {{name}} with the qualified table name; values always travel as query parameters. */
+  sql(template: string): string;
+  query<R>(template: string, params?: Record<string, unknown>): Promise<R[]>;
+  command(template: string, params?: Record<string, unknown>): Promise<void>;
+  insert(table: string, rows: Record<string, unknown>[], dedupToken?: string): Promise<void>;
+  ping(): Promise<void>;
+  projectionPosition(): Promise<{ position: string; lastEventRecordedAt: string | null; events: number }>;
+  /** The same server/connection, another database (what-if and replays into a scratch database). */
+  withDatabase(database: string): Analytics;
+  close(): Promise<void>;
+}
+
+/**
+ * Where query and insert durations go: the process's `Metrics` (sl_clickhouse_*), or, in the embedded projector
+ * thread, a forwarder that hands each duration to the main thread's `Metrics`.
+ */
+export interface AnalyticsTimings {
+  clickhouse: {
+    query: { startTimer(): (labels: { outcome: 'ok' | 'error' }) => unknown };
+    insert: { startTimer(labels: { table: string }): () => unknown };
+  };
+}
+
+/**
  * One @clickhouse/client for both shapes: chDB in-process (embedded) or a ClickHouse server over HTTP.
  * chDB binds one data directory per process and ignores the client's default database, so every statement
  * names its tables as `database`.`table` (see `Analytics.table`).
  */
-export class Analytics {
+export class ClickHouseAnalytics implements Analytics {
   private constructor(
     readonly client: ClickHouseClient,
     readonly database: string,
     readonly kind: AnalyticsConfig['kind'],
   ) {}
 
-  static open(config: AnalyticsConfig): Analytics {
+  static open(config: AnalyticsConfig): ClickHouseAnalytics {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(config.database)) throw new Error(`invalid ClickHouse database name '${config.database}'`);
     const client =
       config.kind === 'chdb'
         ? createClient({ connection: createChdbConnection({ path: config.path }) as never })
         : createClient({ url: config.url, username: config.username, password: config.password, request_timeout: 60_000 });
-    return new Analytics(client, config.database, config.kind);
+    return new ClickHouseAnalytics(client, config.database, config.kind);
   }
 
   /** The same server/connection, another database (replay into a fresh database). */
-  withDatabase(database: string): Analytics {
+  withDatabase(database: string): ClickHouseAnalytics {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid ClickHouse database name '${database}'`);
-    const other = new Analytics(this.client, database, this.kind);
+    const other = new ClickHouseAnalytics(this.client, database, this.kind);
     other.metrics = this.metrics;
     return other;
   }
 
-  private metrics: Metrics | null = null;
+  private metrics: AnalyticsTimings | null = null;
 
   /** Insert and query durations go to this process's metrics (one client may be shared by several parts). */
-  instrument(metrics: Metrics): this {
+  instrument(metrics: AnalyticsTimings): this {
     this.metrics = metrics;
     return this;
   }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { Analytics } from '@service-ledger/analytics';
+import { ClickHouseAnalytics } from '@service-ledger/analytics';
 import { resolveSecret, TokenService } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
 import { eventUpcasters } from '@service-ledger/application';
@@ -29,10 +29,10 @@ export function tokenService(config: Config): TokenService {
 export const analyticsDir = (config: Config) => join(resolve(config.dataDir), 'analytics');
 
 /** Opens the configured analytics store (chDB lives in <data dir>/analytics). */
-export function openAnalytics(config: Config): Analytics {
+export function openAnalytics(config: Config): ClickHouseAnalytics {
   if (config.analytics === 'clickhouse') {
-    return Analytics.open({ kind: 'clickhouse', url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
+    return ClickHouseAnalytics.open({ kind: 'clickhouse', url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
   }
   privateDataDir(analyticsDir(config));
-  return Analytics.open({ kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase });
+  return ClickHouseAnalytics.open({ kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase });
 }

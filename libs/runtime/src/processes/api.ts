@@ -1,6 +1,6 @@
 import { verifyOptionsFrom } from '@service-ledger/audit';
 import type { INestApplication } from '@nestjs/common';
-import { ANALYTICS, type Analytics, migrate } from '@service-ledger/analytics';
+import { ANALYTICS, type Analytics, type ClickHouseAnalytics, migrate } from '@service-ledger/analytics';
 import { AnalyticsApiModule, createApp, DashboardsModule, Freshness } from '@service-ledger/api';
 import { type Config, ConfigError } from '@service-ledger/config';
 import { Health, Metrics, type OpsServer, processLogger, startOpsServer } from '@service-ledger/telemetry';
@@ -25,7 +25,7 @@ export function assertReadSideFilled(config: Config, shape: 'distributed' | 'emb
 
 /** The distributed API: commands and reads over PostgreSQL/KurrentDB and a ClickHouse server. */
 /** `analytics`: an analytics client shared with a projector in the same process (tests: chDB binds one folder per process). */
-export async function startApiProcess(config: Config, options: { analytics?: Analytics } = {}): Promise<{ app: INestApplication; url: string; ops: OpsServer | null; stop(): Promise<void> }> {
+export async function startApiProcess(config: Config, options: { analytics?: ClickHouseAnalytics } = {}): Promise<{ app: INestApplication; url: string; ops: OpsServer | null; stop(): Promise<void> }> {
   if (!options.analytics) assertReadSideFilled(config, 'distributed');
   const log = processLogger('api', config.logLevel);
   const metrics = new Metrics('api');

@@ -1,4 +1,4 @@
-import { type Analytics, KafkaEventSource, migrate, projectAll, Projector, restartIfEmpty, StoreEventSource } from '@service-ledger/analytics';
+import { type Analytics, type ClickHouseAnalytics, KafkaEventSource, migrate, projectAll, Projector, restartIfEmpty, StoreEventSource } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
 import { BrokerProbe, consumerGroupLag, ensureTopicsOnce, kafkaClient, topicsOf } from '@service-ledger/kafka';
 import { FailureTracker, type Logger, type Metrics } from '@service-ledger/telemetry';
@@ -15,7 +15,7 @@ import { openAnalytics, openStore } from '../open';
  * unset. Started on an empty analytics database with a shared store configured, it first rebuilds from the store:
  * the topic keeps only 7 days, the store keeps everything.
  */
-export async function startProjectorProcess(config: Config, options: { lagIntervalMs?: number; analytics?: Analytics } = {}): Promise<RunningProcess & { db: Analytics }> {
+export async function startProjectorProcess(config: Config, options: { lagIntervalMs?: number; analytics?: ClickHouseAnalytics } = {}): Promise<RunningProcess & { db: Analytics }> {
   const ops = await openProcessOps(config, 'projector');
   const { log, metrics, health } = ops;
   const db = (options.analytics?.withDatabase(options.analytics.database) ?? openAnalytics(config)).instrument(metrics);

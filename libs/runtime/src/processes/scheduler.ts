@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { type Analytics, migrate } from '@service-ledger/analytics';
+import { type Analytics, type ClickHouseAnalytics, migrate } from '@service-ledger/analytics';
 import type { Config } from '@service-ledger/config';
 import { latestCheckpointAnchor, Sealer, sealerOptionsFrom } from '@service-ledger/audit';
 import { SqlEventStore } from '@service-ledger/event-store';
@@ -11,7 +11,7 @@ import { untilConnected } from '../ops/retry';
 import { openAnalytics, openStore } from '../open';
 
 /** The scheduler process: the monthly KPI export on the 1st of each month and the sealer; /health shows the last export's failure. */
-export async function startSchedulerProcess(config: Config, options: { analytics?: Analytics } = {}): Promise<RunningProcess & { scheduler: MonthlyExportScheduler }> {
+export async function startSchedulerProcess(config: Config, options: { analytics?: ClickHouseAnalytics } = {}): Promise<RunningProcess & { scheduler: MonthlyExportScheduler }> {
   const ops = await openProcessOps(config, 'scheduler');
   const { log, metrics, health } = ops;
   const db = (options.analytics?.withDatabase(options.analytics.database) ?? openAnalytics(config)).instrument(metrics);
