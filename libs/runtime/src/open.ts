@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ClickHouseAnalytics } from '@service-ledger/analytics';
+import { type AnalyticsConfig, ClickHouseAnalytics } from '@service-ledger/analytics';
 import { resolveSecret, TokenService } from '@service-ledger/auth';
 import type { Config } from '@service-ledger/config';
 import { eventUpcasters } from '@service-ledger/application';
@@ -28,11 +28,16 @@ export function tokenService(config: Config): TokenService {
 
 export const analyticsDir = (config: Config) => join(resolve(config.dataDir), 'analytics');
 
-/** Opens the configured analytics store (chDB lives in <data dir>/analytics). */
-export function openAnalytics(config: Config): ClickHouseAnalytics {
+/** The configured analytics store (chDB lives in <data dir>/analytics, created private here). */
+export function analyticsConfigOf(config: Config): AnalyticsConfig {
   if (config.analytics === 'clickhouse') {
-    return ClickHouseAnalytics.open({ kind: 'clickhouse', url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
+    return { kind: 'clickhouse', url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase };
   }
   privateDataDir(analyticsDir(config));
-  return ClickHouseAnalytics.open({ kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase });
+  return { kind: 'chdb', path: analyticsDir(config), database: config.clickhouseDatabase };
+}
+
+/** Opens the configured analytics store in this thread. */
+export function openAnalytics(config: Config): ClickHouseAnalytics {
+  return ClickHouseAnalytics.open(analyticsConfigOf(config));
 }

@@ -1,27 +1,67 @@
-import { ANALYTICS, type Analytics, migrate, Projector, restartIfEmpty, StoreEventSource } from '@service-ledger/analytics';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ANALYTICS, type Analytics, type ProjectorStats, restartIfEmpty } from '@service-ledger/analytics';
 import { AnalyticsApiModule, DashboardsModule, Freshness } from '@service-ledger/api';
+import type { EventEnvelope } from '@service-ledger/core';
+import { type EventStore, PollingSubscription, START } from '@service-ledger/event-store';
 import { analyticsCheck } from '../ops/checks';
 import { GlobalLogWatch } from '../ops/global-log-watch';
 import { observedProjector } from '../ops/observed-projector';
-import { analyticsDir, openAnalytics } from '../open';
+import { analyticsConfigOf, analyticsDir } from '../open';
+import { AnalyticsThread } from './analytics-thread';
 import type { EmbeddedPart } from './part';
 
 /** The analytics client opened by the projector part, shared with the parts started after it. */
 export let embeddedAnalytics: Analytics | null = null;
 
-/** Embedded shape: the projector follows the store in-process, so a command shows in KPIs within about a second. */
+/** Events per subscription batch: the thread folds them as one (a case touched several times is folded once). */
+const BATCH = 5000;
+/**
+ * The store is read in steps of this many with a turn of the event loop between them: PGlite runs on the main thread,
+ * and one read of a whole batch held every request behind it during catch-up.
+ */
+const READ_STEP = 1000;
+
+/** The store's readAll, a batch read as several smaller reads (same events, same checkpoint). */
+export function steppedReads(store: EventStore, step = READ_STEP): ConstructorParameters<typeof PollingSubscription>[0] {
+  return {
+    readCheckpoint: (id) => store.readCheckpoint(id),
+    storeCheckpoint: (id, checkpoint) => store.storeCheckpoint(id, checkpoint),
+    async readAll(options = {}) {
+      const limit = options.limit ?? 1000;
+      let after = options.after ?? START;
+      const events: EventEnvelope[] = [];
+      for (;;) {
+        const want = Math.min(step, limit - events.length);
+        const read = await store.readAll({ after, limit: want });
+        for (const e of read.events) events.push(e);
+        after = read.checkpoint;
+        if (read.events.length < want || events.length >= limit) return { events, checkpoint: after };
+        await nextTurn();
+      }
+    },
+  };
+}
+
+/**
+ * Embedded shape: the projector follows the store in-process, so a command shows in KPIs within about a second. It
+ * folds and writes in its own thread, which alone owns chDB and answers the API's reads (AnalyticsThread); the store
+ * stays on the main thread, which reads each batch, hands it over and stores the checkpoint once the thread has
+ * written it, as before: a crash loses nothing and the redelivered batch counts nothing twice.
+ */
 export const projectorPart: EmbeddedPart = {
   name: 'projector',
   async start({ config, store, log, ops }) {
-    const db = openAnalytics(config).instrument(ops.metrics);
-    await migrate(db);
+    const thread = await AnalyticsThread.start({ analytics: analyticsConfigOf(config), timeZone: config.timeZone }, ops.metrics);
+    const db = thread.analytics;
     embeddedAnalytics = db;
     let subscription: { stop(): Promise<void> } | null = null;
     let watch: GlobalLogWatch | null = null;
     const freshness = new Freshness(store, db);
     ops.health.add(analyticsCheck(db, ops.metrics, 'degraded'), freshness.check());
     if (config.projector) {
-      const projector = new Projector(db, { timeZone: config.timeZone });
+      // The thread's projector, as seen from here: what observedProjector reads after each batch.
+      const stats: ProjectorStats = { batches: 0, events: 0, quarantined: 0, lastPosition: 0n };
+      const projector = { stats, handle: async (events: EventEnvelope[]) => void Object.assign(stats, await thread.project(events)) };
       // A failing projector (read-only or full analytics folder…) keeps the API up but says so: logged, counted,
       // `projector` degraded in /health, and every KPI answer carries how far the projection got.
       const observed = observedProjector(projector, ops.metrics, ops.logger, 'degraded');
@@ -36,7 +76,7 @@ export const projectorPart: EmbeddedPart = {
       });
       if (watch) ops.health.add(watch.start());
       if (await restartIfEmpty(store, db, 'projector')) log('  Projector: the analytics tables are empty (new, or recreated by an upgrade): rebuilding them from the whole event store');
-      subscription = await new StoreEventSource(store, 'projector', 5000, 200).start(async (events) => {
+      subscription = new PollingSubscription(steppedReads(store), { subscriptionId: 'projector', batchSize: BATCH, pollIntervalMs: 200 }, async (events) => {
         await observed.handle(events);
         const last = events[events.length - 1];
         // In the form analytics gives it (whole seconds), so an answer looks the same whichever way it was learnt.
@@ -50,8 +90,9 @@ export const projectorPart: EmbeddedPart = {
       async stop() {
         watch?.stop();
         await subscription?.stop();
-        await db.close();
+        await thread.close();
       },
+      failed: thread.failed,
     };
   },
 };

@@ -22,6 +22,11 @@ export interface Running {
   app: INestApplication;
   url: string;
   stop(): Promise<void>;
+  /**
+   * Resolves if a part stopped for good: the projector thread, which alone owns chDB, ended. The caller logs it and
+   * stops the process for its supervisor to restart; meanwhile /health shows analytics and the projector degraded.
+   */
+  failed: Promise<Error>;
 }
 
 export async function startEmbedded(config: Config, log: (line: string) => void = console.log): Promise<Running> {
@@ -32,11 +37,13 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
   const health = new Health().add(eventStoreCheck(store, metrics));
   const ops = { metrics, health, logger: processLogger('service-ledger', config.logLevel) };
   const stops: (() => Promise<void>)[] = [];
+  const failures: Promise<Error>[] = [];
   const modules: NonNullable<Parameters<typeof createApp>[0]['modules']> = [];
   const providers: NonNullable<Parameters<typeof createApp>[0]['providers']> = [];
   for (const part of embeddedParts) {
     const started = await part.start({ config, store, log, ops });
     stops.unshift(started.stop);
+    if (started.failed) failures.push(started.failed);
     modules.push(...(started.modules ?? []));
     providers.push(...(started.providers ?? []));
   }
@@ -60,6 +67,7 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
   return {
     app,
     url,
+    failed: Promise.race(failures),
     stop: () =>
       (stopping ??= (async () => {
         withdraw();

@@ -8,7 +8,7 @@ import { correlationIdsOf, FailureTracker, type HealthCheck, type Logger, type M
  * health check until a batch succeeds again; successes observed (size, duration, position, quarantined events).
  * The failing batch is still thrown back to the source, which retries it: nothing is skipped.
  */
-export function observedProjector(projector: Projector, metrics: Metrics, log: Logger, whenFailing: 'down' | 'degraded') {
+export function observedProjector(projector: Pick<Projector, 'handle' | 'stats'>, metrics: Metrics, log: Logger, whenFailing: 'down' | 'degraded') {
   const tracker = new FailureTracker();
   const m = metrics.projector;
   let lastEventRecordedAt: string | null = null;

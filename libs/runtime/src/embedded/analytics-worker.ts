@@ -1,0 +1,81 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { type AnalyticsTimings, ClickHouseAnalytics, migrate, Projector } from '@service-ledger/analytics';
+import type { EventEnvelope } from '@service-ledger/core';
+import { describeError, type ThreadData, type ThreadFeed, type ThreadMessage, type ThreadRequest } from './analytics-thread';
+
+/** The projector thread (see AnalyticsThread): the only owner of the embedded process's chDB session. */
+const port = parentPort!;
+const data = workerData as ThreadData;
+const post = (m: ThreadMessage) => port.postMessage(m);
+const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
+
+// Measured here, observed by the main thread into the process's one /metrics.
+const timings: AnalyticsTimings = {
+  clickhouse: {
+    query: {
+      startTimer() {
+        const started = process.hrtime.bigint();
+        return ({ outcome }) => post({ timing: 'query', outcome, seconds: seconds(started) });
+      },
+    },
+    insert: {
+      startTimer({ table }) {
+        const started = process.hrtime.bigint();
+        return () => post({ timing: 'insert', table, seconds: seconds(started) });
+      },
+    },
+  },
+};
+
+const db = ClickHouseAnalytics.open(data.analytics).instrument(timings);
+const projector = new Projector(db, { timeZone: data.timeZone });
+/** Events fed ahead of the next `project` (one batch of the subscription, sent in slices). */
+let fed: EventEnvelope[] = [];
+const opened = migrate(db);
+
+async function answer(m: Exclude<ThreadRequest, { op: 'close' }>): Promise<unknown> {
+  if (m.op === 'project') {
+    const batch = fed.length ? fed.concat(m.events) : m.events;
+    fed = [];
+    await projector.handle(batch);
+    return projector.stats;
+  }
+  // A what-if replays into a scratch database: the same session, another database.
+  const target = m.database === db.database ? db : db.withDatabase(m.database);
+  switch (m.op) {
+    case 'query':
+      return target.query(m.template, m.params);
+    case 'command':
+      return target.command(m.template, m.params);
+    case 'insert':
+      return target.insert(m.table, m.rows, m.dedupToken);
+    case 'ping':
+      return target.ping();
+    case 'projectionPosition':
+      return target.projectionPosition();
+  }
+}
+
+port.on('message', (m: ThreadRequest | ThreadFeed) => {
+  if (m.op === 'feed') {
+    fed = fed.length ? fed.concat(m.events) : m.events;
+    return;
+  }
+  if (m.op === 'close') {
+    // Nothing else is asked once the main thread closes (its subscription has stopped); the thread ends with the port.
+    void db.close().then(
+      () => post({ id: m.id, ok: true }),
+      (error) => post({ id: m.id, ok: false, error: describeError(error) }),
+    ).finally(() => port.close());
+    return;
+  }
+  answer(m).then(
+    (value) => post({ id: m.id, ok: true, value }),
+    (error) => post({ id: m.id, ok: false, error: describeError(error) }),
+  );
+});
+
+opened.then(
+  () => post({ ready: true }),
+  (error) => post({ ready: false, error: describeError(error) }),
+);
