@@ -43,6 +43,8 @@ export type ThreadMessage =
   | { id: number; ok: false; error: ThreadError }
   | { ready: true }
   | { ready: false; error: ThreadError }
+  /** An error nobody caught in the thread: it stays up (see analytics-worker.ts), the process should stop. */
+  | { fatal: ThreadError }
   /** A duration measured in the thread, observed into the main thread's metrics (the only /metrics there is). */
   | { timing: 'query'; outcome: 'ok' | 'error'; seconds: number }
   | { timing: 'insert'; table: string; seconds: number };
@@ -103,6 +105,7 @@ export class AnalyticsThread {
     private readonly worker: Worker,
     config: AnalyticsConfig,
     metrics: Metrics,
+    private readonly log: (line: string) => void,
     ready: { resolve(): void; reject(error: Error): void },
   ) {
     this.analytics = new ThreadAnalytics(this, config.database, config.kind);
@@ -112,6 +115,8 @@ export class AnalyticsThread {
       if ('timing' in m) {
         if (m.timing === 'query') metrics.clickhouse.query.observe({ outcome: m.outcome }, m.seconds);
         else metrics.clickhouse.insert.observe({ table: m.table }, m.seconds);
+      } else if ('fatal' in m) {
+        fail(new Error(`the projector thread failed: ${m.fatal.message}`, { cause: revive(m.fatal) }));
       } else if ('ready' in m) {
         if (m.ready) ready.resolve();
         else ready.reject(revive(m.error));
@@ -138,14 +143,15 @@ export class AnalyticsThread {
   }
 
   /** Starts the thread and waits until it has opened and migrated the analytics database. */
-  static async start(data: ThreadData, metrics: Metrics): Promise<AnalyticsThread> {
+  static async start(data: ThreadData, metrics: Metrics, log: (line: string) => void): Promise<AnalyticsThread> {
     let ready!: { resolve(): void; reject(error: Error): void };
     const opened = new Promise<void>((resolve, reject) => (ready = { resolve, reject }));
-    const thread = new AnalyticsThread(startWorker(data), data.analytics, metrics, ready);
+    const thread = new AnalyticsThread(startWorker(data), data.analytics, metrics, log, ready);
     try {
       await opened;
     } catch (error) {
-      await thread.worker.terminate();
+      // Opening or migrating failed: nothing of chDB's is running any more, so the thread may simply go.
+      await thread.close();
       throw error;
     }
     return thread;
@@ -172,16 +178,18 @@ export class AnalyticsThread {
     return (await this.request({ op: 'project', events: sent === 0 ? events : events.slice(sent) })) as ProjectorStats;
   }
 
-  /** Closes chDB in the thread and waits for the thread to end (ended at once if it does not within 10 s). */
+  /**
+   * Closes chDB in the thread and waits for the thread to end. Never `terminate()`: a thread torn down while chDB
+   * works for it aborts the process. If the thread does not end within 30 s, this gives up waiting (the caller's
+   * process exit ends it) rather than hang the shutdown.
+   */
   async close(): Promise<void> {
-    if (this.closing) return this.exited;
-    this.closing = true;
-    if (!this.ended) {
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 10_000, 'timeout').unref());
-      const closed = this.request({ op: 'close' }).then(() => this.exited).catch(() => undefined);
-      if ((await Promise.race([closed, timeout])) === 'timeout') await this.worker.terminate();
+    if (!this.closing) {
+      this.closing = true;
+      if (!this.ended) void this.request({ op: 'close' }).catch(() => undefined);
     }
-    await this.exited;
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 30_000, 'timeout').unref());
+    if ((await Promise.race([this.exited, timeout])) === 'timeout') this.log('the projector thread did not end within 30 s of closing chDB; exiting without it');
   }
 }
 
@@ -241,8 +249,13 @@ const unavailable = (cause: Error) => Object.assign(new DependencyUnavailableErr
  */
 function startWorker(data: ThreadData): Worker {
   if (__filename.endsWith('.js')) return new Worker(join(__dirname, 'analytics-worker.js'), { workerData: data });
+  return new Worker(typeScriptBootstrap(join(__dirname, 'analytics-worker.ts')), { eval: true, workerData: data });
+}
+
+/** Code that runs a TypeScript file of this repository with SWC and the @service-ledger/* paths (tests only). */
+export function typeScriptBootstrap(file: string): string {
   const root = join(__dirname, '../../../..');
-  const bootstrap = `
+  return `
     const Module = require('node:module');
     const { transformSync } = require('@swc/core');
     const { readFileSync } = require('node:fs');
@@ -256,6 +269,5 @@ function startWorker(data: ThreadData): Worker {
     require.extensions['.ts'] = (module, filename) => module._compile(transformSync(readFileSync(filename, 'utf8'), {
       filename, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
       module: { type: 'commonjs' } }).code, filename);
-    require(${JSON.stringify(join(__dirname, 'analytics-worker.ts'))});`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
+    require(${JSON.stringify(file)});`;
 }

@@ -75,6 +75,13 @@ port.on('message', (m: ThreadRequest | ThreadFeed) => {
   );
 });
 
+// A thread ended while chDB works for it takes the whole process down (chDB's addon aborts when a query finishes into
+// a thread being torn down). An error nobody caught here therefore does not end the thread: the main thread is told,
+// stops the process in order (the session closed by this thread) and its supervisor starts it again.
+const fatal = (error: unknown) => post({ fatal: describeError(error) });
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
 opened.then(
   () => post({ ready: true }),
   (error) => post({ ready: false, error: describeError(error) }),

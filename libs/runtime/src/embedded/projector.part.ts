@@ -12,6 +12,8 @@ import type { EmbeddedPart } from './part';
 
 /** The analytics client opened by the projector part, shared with the parts started after it. */
 export let embeddedAnalytics: Analytics | null = null;
+/** The thread behind it (its tests end it as a crash would). */
+export let embeddedThread: AnalyticsThread | null = null;
 
 /** Events per subscription batch: the thread folds them as one (a case touched several times is folded once). */
 const BATCH = 5000;
@@ -51,9 +53,10 @@ export function steppedReads(store: EventStore, step = READ_STEP): ConstructorPa
 export const projectorPart: EmbeddedPart = {
   name: 'projector',
   async start({ config, store, log, ops }) {
-    const thread = await AnalyticsThread.start({ analytics: analyticsConfigOf(config), timeZone: config.timeZone }, ops.metrics);
+    const thread = await AnalyticsThread.start({ analytics: analyticsConfigOf(config), timeZone: config.timeZone }, ops.metrics, log);
     const db = thread.analytics;
     embeddedAnalytics = db;
+    embeddedThread = thread;
     let subscription: { stop(): Promise<void> } | null = null;
     let watch: GlobalLogWatch | null = null;
     const freshness = new Freshness(store, db);
@@ -66,6 +69,8 @@ export const projectorPart: EmbeddedPart = {
       // `projector` degraded in /health, and every KPI answer carries how far the projection got.
       const observed = observedProjector(projector, ops.metrics, ops.logger, 'degraded');
       ops.health.add(observed.check);
+      // Until the process stops (start.ts), /health says why nothing is projected any more.
+      void thread.failed.then((error) => observed.tracker.failed(error));
       watch = GlobalLogWatch.for(store, ops.metrics, ops.logger, {
         subscriptions: ['projector'],
         stallAlertSeconds: config.stallAlertSeconds,
