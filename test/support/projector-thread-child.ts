@@ -9,6 +9,7 @@
  *   partial <data dir>     says `written` once the first events are in chDB, then waits to be killed
  *   ends <data dir>        projects it all, then the thread ends under the process (as an out-of-memory thread would)
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClickHouseError } from '@clickhouse/client';
 import { loadConfig } from '@service-ledger/config';
@@ -31,6 +32,7 @@ const until = (test: () => Promise<boolean>, ms: number) =>
   })();
 
 async function main(): Promise<void> {
+  mkdirSync(join(dataDir, 'store'), { recursive: true });
   const store = await createEventStore({ kind: 'pglite', dataDir: join(dataDir, 'store') });
   if (mode === 'seed') {
     const seeded = await seedStore(store, { projects: 1, months: 1, seed: 7, until: new Date('2026-11-20T00:00:00Z') });
