@@ -127,7 +127,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
       { p: group.project_id, m: group.opened_month, d: group.due_month, r: group.responsible_id },
     );
     await target.insert('sla_clocks', [{ ...clock, responsible_id: 'handed-over', version: Number(clock.version) + 1 }]);
-    await refreshAggregates(target, 'sla_clocks', slicesOf([clock]));
+    await refreshAggregates(target, 'sla_clocks', slicesOf('sla_clocks', [clock]));
     const rowsOf = (r: string) => target.query<{ source_rows: number; breached: number }>(`SELECT source_rows, breached FROM {{sla_breaches_monthly}} FINAL WHERE project_id = {p:String} AND responsible_id = {r:String} AND due_month = {d:Date}`, { p: group.project_id, r, d: group.due_month });
     expect(await rowsOf(group.responsible_id)).toEqual([{ source_rows: 0, breached: 0 }]);
     expect(await rowsOf('handed-over')).toEqual([{ source_rows: 1, breached: 1 }]);
@@ -136,7 +136,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
     const weekly = () => target.query<{ source_rows: number }>(`SELECT source_rows FROM {{sla_breaches_weekly}} FINAL WHERE project_id = {p:String} AND responsible_id = 'handed-over'`, { p: group.project_id });
     expect(await weekly()).toEqual([{ source_rows: 1 }]);
     await target.insert('sla_clocks', [{ ...clock, responsible_id: 'handed-over', status: 'met', breach_seconds: 0, version: Number(clock.version) + 2 }]);
-    await refreshAggregates(target, 'sla_clocks', slicesOf([clock]));
+    await refreshAggregates(target, 'sla_clocks', slicesOf('sla_clocks', [clock]));
     expect(await weekly()).toEqual([{ source_rows: 0 }]);
     const refreshed = await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)));
     for (const a of AGGREGATES) {
