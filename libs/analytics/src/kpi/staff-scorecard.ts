@@ -128,7 +128,7 @@ export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
         FROM (
           SELECT *, ${weightsInForce(tz)} AS w
           FROM (
-            ${perPersonMonth})))) AS card
+            ${perPersonMonth}))))) AS card
   LEFT JOIN (SELECT staff_id, name, role, department FROM {{staff}} FINAL) AS st ON st.staff_id = card.staff_id
   WHERE ${dialect.department('st.department')} AND ${dialect.staff(['card.staff_id'])}`;
 }
