@@ -1,4 +1,4 @@
-import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, refreshAggregates, replay, slicesOf } from '@service-ledger/analytics';
+import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, PARAMETERS, refreshAggregates, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
 import { testAnalytics } from '../../test/support/chdb';
@@ -57,6 +57,26 @@ const FORMER: Record<string, string> = {
   complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
 };
 
+/**
+ * The staff scorecard counted every person-month from the credits themselves (before migration 9), in a dialect's
+ * month or range condition and project filter; the rest of the scorecard (weights, score, rank, names) is unchanged.
+ */
+const formerScorecardCounts = (inMonth: string, project: string, tz: string) => `SELECT toStartOfMonth(credited_at, ${tz}) AS month, project_id, staff_id,
+      countIf(credit = 'first_responder') AS n_received, countIf(credit = 'handler') AS n_handled, countIf(credit = 'rework_attributed') AS n_reworks,
+      countIf(on_time = 1) AS n_on_time, countIf(on_time IS NOT NULL) AS n_on_time_base, countIf(credit = 'handler' AND satisfied = 1) AS n_satisfied,
+      countIf(credit = 'handler' AND satisfied IS NOT NULL) AS n_visited
+    FROM (SELECT project_id, staff_id, credit, on_time, satisfied, if(credit IN ('handler', 'visitor'), closed_at, received_at) AS credited_at
+          FROM {{staff_performance}} FINAL WHERE (credit NOT IN ('handler', 'visitor') OR closed_at IS NOT NULL) AND ${inMonth} AND ${project})
+    GROUP BY month, project_id, staff_id
+    HAVING n_received + n_handled + n_reworks > 0`;
+/** A scorecard SQL with its counts per person-month taken from the credits as before. */
+function withFormerCounts(sql: string, inMonth: string, project: string, tz: string): string {
+  const former = sql.replace(/SELECT month, project_id, staff_id, sum\(c_[\s\S]*?HAVING n_received \+ n_handled \+ n_reworks > 0/, formerScorecardCounts(inMonth, project, tz));
+  if (former === sql) throw new Error('the scorecard SQL no longer has the counts this spec replaces');
+  return former;
+}
+FORMER.staff_scorecard = withFormerCounts(allPanels().find((p) => p.id === 'staff_scorecard')!.sql, '$TIME(credited_at)', '$PROJECT(project_id)', '$TZ');
+
 /** Where the sample company's history ends (test/support/sample.ts). */
 const until = new Date('2026-11-20T00:00:00Z');
 
@@ -113,7 +133,26 @@ describe('rewritten panels return the rows of their former SQL', () => {
     expect(now).toEqual(former);
   });
 
-  it('the aggregates the projector keeps equal those computed from the final tables: after a replay in small batches, after a clock changes hands, and after it leaves an aggregate’s rows', async () => {
+  it.each(['Asia/Shanghai', 'UTC'])('the monthly staff scorecard (export, API) in %s equals its former SQL, for every month, a project and a person', async (timeZone) => {
+    const former = withFormerCounts(staffScorecardSql(PARAMETERS), 'toYYYYMM(credited_at, {tz:String}) = {month:UInt32}', "({project:String} = '' OR project_id = {project:String})", '{tz:String}');
+    let compared = 0;
+    for (let m = 4; m >= 0; m--) {
+      const month = last.minus({ months: m }).toFormat('yyyy-MM');
+      for (const filters of [{}, { project: 'P02' }, { staff: 'P01-technician-1' }, { department: 'engineering' }]) {
+        const now = await staffScorecard(db, { month, timeZone, ...filters });
+        const rows = await db.query<Record<string, unknown>>(`${former} ORDER BY project_id, rank, handled DESC, staff_id`, {
+          month: Number(month.replace('-', '')), project: '', department: '', staff: '', tz: timeZone, ...filters,
+        });
+        expect(now.map((r) => [r.month, r.projectId, r.staffId, r.rank, r.score, r.firstResponderJobs, r.handled, r.onTime, r.onTimeBase, r.satisfied, r.visited, r.reworks, r.weightsFrom])).toEqual(
+          rows.map((r) => [r.month, r.project_id, r.staff_id, Number(r.rank), Number(r.score), Number(r.received), Number(r.handled), Number(r.on_time), Number(r.on_time_base), Number(r.satisfied), Number(r.visited), Number(r.reworks), r.weights_from]),
+        );
+        compared += rows.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+
+  it('the aggregates the projector keeps equal those computed from the final tables: after a replay in small batches, after a clock changes hands, after it leaves an aggregate’s rows, and after a credit is withdrawn', async () => {
     const kept = await Promise.all(AGGREGATES.map((a) => dumpTable(db, a.table)));
     expect(kept.every((rows) => rows.length > 0)).toBe(true);
     const target = db.withDatabase(`${db.database}_small_batches`);
@@ -128,7 +167,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
       { p: group.project_id, m: group.opened_month, d: group.due_month, r: group.responsible_id },
     );
     await target.insert('sla_clocks', [{ ...clock, responsible_id: 'handed-over', version: Number(clock.version) + 1 }]);
-    await refreshAggregates(target, 'sla_clocks', slicesOf([clock]));
+    await refreshAggregates(target, 'sla_clocks', slicesOf('sla_clocks', [clock]));
     const rowsOf = (r: string) => target.query<{ source_rows: number; breached: number }>(`SELECT source_rows, breached FROM {{sla_breaches_monthly}} FINAL WHERE project_id = {p:String} AND responsible_id = {r:String} AND due_month = {d:Date}`, { p: group.project_id, r, d: group.due_month });
     expect(await rowsOf(group.responsible_id)).toEqual([{ source_rows: 0, breached: 0 }]);
     expect(await rowsOf('handed-over')).toEqual([{ source_rows: 1, breached: 1 }]);
@@ -137,8 +176,26 @@ describe('rewritten panels return the rows of their former SQL', () => {
     const weekly = () => target.query<{ source_rows: number }>(`SELECT source_rows FROM {{sla_breaches_weekly}} FINAL WHERE project_id = {p:String} AND responsible_id = 'handed-over'`, { p: group.project_id });
     expect(await weekly()).toEqual([{ source_rows: 1 }]);
     await target.insert('sla_clocks', [{ ...clock, responsible_id: 'handed-over', status: 'met', breach_seconds: 0, version: Number(clock.version) + 2 }]);
-    await refreshAggregates(target, 'sla_clocks', slicesOf([clock]));
+    await refreshAggregates(target, 'sla_clocks', slicesOf('sla_clocks', [clock]));
     expect(await weekly()).toEqual([{ source_rows: 0 }]);
+    // A handler's credit withdrawn (its case reopened: kept open, counted nowhere) leaves its person-month (here its
+    // only credit) empty, and the credit's slice is its receipt month whatever month it was counted in.
+    const [credits] = await target.query<{ project_id: string; received_month: number; credited_day: string; staff_id: string }>(
+      `SELECT project_id, received_month, toString(credited_month) AS credited_day, staff_id FROM {{staff_credits_monthly}} FINAL
+       WHERE source_rows = 1 AND n_handled = 1 AND toYYYYMM(credited_month) != received_month ORDER BY tuple(*) LIMIT 1`,
+    );
+    const [credit] = await target.query<Record<string, unknown>>(
+      `SELECT * FROM {{staff_performance}} FINAL WHERE project_id = {p:String} AND toYYYYMM(received_at) = {m:UInt32} AND credit = 'handler' AND staff_id = {s:String}
+         AND toStartOfMonth(closed_at, 'Asia/Shanghai') = {d:Date}`,
+      { p: credits.project_id, m: credits.received_month, s: credits.staff_id, d: credits.credited_day },
+    );
+    await target.insert('staff_performance', [{ ...credit, closed_at: null, on_time: null, satisfied: null, version: Number(credit.version) + 1 }]);
+    await refreshAggregates(target, 'staff_performance', slicesOf('staff_performance', [credit]));
+    expect(
+      await target.query(`SELECT source_rows, n_handled FROM {{staff_credits_monthly}} FINAL WHERE project_id = {p:String} AND staff_id = {s:String} AND credited_month = {d:Date} AND received_month = {m:UInt32}`, {
+        p: credits.project_id, s: credits.staff_id, d: credits.credited_day, m: credits.received_month,
+      }),
+    ).toEqual([{ source_rows: 0, n_handled: 0 }]);
     const refreshed = await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)));
     for (const a of AGGREGATES) {
       await target.command(`TRUNCATE TABLE {{${a.table}}}`);

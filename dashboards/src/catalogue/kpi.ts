@@ -9,6 +9,8 @@ import { type KpiDialect, type KpiDefinition, type KpiShape, kpiConditions, KPIS
 export const PANEL_DIALECT: KpiDialect = {
   name: 'the dashboards’ template language (a time range, not a month)',
   inMonth: (column) => `$TIME(${column})`,
+  wholeMonths: (monthColumn) => `$WHOLE_MONTHS(${monthColumn})`,
+  outsideWholeMonths: (column) => `$TIME_OUTSIDE_WHOLE_MONTHS(${column})`,
   inMonths: (column, months) => (months === 1 ? `$TIME(${column})` : null),
   project: (column) => `$PROJECT(${column})`,
   department: (column) => `$DEPARTMENT(${column})`,
