@@ -1,4 +1,5 @@
 import { type EventEnvelope, newId } from '@service-ledger/core';
+import { bulkEvents } from '@service-ledger/seed';
 import type { EventStore } from '@service-ledger/event-store';
 import { seededFixture, testAnalytics } from '../../../../test/support/chdb';
 import type { Analytics } from '../client';
@@ -25,6 +26,34 @@ describe('projector: case histories', () => {
     ({ store, db } = fixture);
   }, 60_000);
   afterAll(async () => fixture?.close());
+
+  it('folding a large batch gives the event loop turns (the embedded thread answers reads meanwhile), rows unchanged', async () => {
+    // A catch-up batch as the embedded projector folds it: 5 000 events of the sample company, into an empty database.
+    const [events] = bulkEvents({ projects: 2, months: 6, seed: 5, until: new Date('2026-06-01T00:00:00Z') }, 5000);
+    const empty = await testAnalytics('fold_turns');
+    // The fold starts once the last query before it has answered; turns are counted from there by a callback queued
+    // on every turn. With a budget of 0 ms the fold turns before every case; folded in one go it would not turn at all.
+    let lastAnswer = 0;
+    const timed = Object.assign(Object.create(empty) as Analytics, {
+      query: (sql: string, params?: Record<string, unknown>) => empty.query(sql, params).finally(() => (lastAnswer = performance.now())),
+    });
+    const turns: number[] = [];
+    let ticking = true;
+    const tick = () => {
+      turns.push(performance.now());
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const projected = await new Projector(timed, { foldTurnMs: 0 }).project(events);
+    ticking = false;
+    const cases = projected!.rows.cases.length;
+    expect(cases).toBeGreaterThan(100);
+    expect(turns.filter((t) => t > lastAnswer).length).toBeGreaterThan(cases / 2);
+    // The same rows as a fold without turns.
+    const inOneGo = await new Projector(empty, { foldTurnMs: Infinity }).project(events);
+    expect(projected!.rows).toEqual(inOneGo!.rows);
+    await empty.close();
+  }, 60_000);
 
   it('catch-up into an empty database reads no history back: a case that starts in a batch has none stored', async () => {
     const { counted, reads } = historyReads(db);

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type EventEnvelope, streamCategory } from '@service-ledger/core';
 import { ALERT_STREAM } from '@service-ledger/alerts';
 import { type ProjectEnvelope, projectRow, STAFF_STREAM, type StaffEnvelope, staffRow } from '@service-ledger/directory';
@@ -26,6 +27,8 @@ export interface ProjectorOptions {
   proposed?: PolicyChange[];
   /** Case histories kept in memory to avoid reading them back from ClickHouse (catch-up speed). */
   cacheSize?: number;
+  /** At most this long of folding without a turn of the event loop (default 5 ms; see `project`). */
+  foldTurnMs?: number;
 }
 
 export interface ProjectorStats {
@@ -183,7 +186,17 @@ export class Projector {
     const histories = await this.histories(touched, known);
     // What this batch's history rows will have covered, recorded once the batch is folded (see CachedStream).
     const covered: [CachedStream, number][] = [];
+    const turnMs = this.options.foldTurnMs ?? 5;
+    let turnAt = performance.now();
     for (const streamId of touched) {
+      // A batch of thousands of events folds for hundreds of milliseconds: a turn of the event loop every few lets
+      // whatever shares this thread go on meanwhile (the embedded projector thread answers the API's reads). Nothing
+      // else folds or writes during the turn: batches are projected one at a time, and a write that fails meanwhile
+      // bumps the generation, checked below as before.
+      if (performance.now() - turnAt >= turnMs) {
+        await nextTurn();
+        turnAt = performance.now();
+      }
       const cached = histories.get(streamId)!;
       const events = cached.events;
       try {
