@@ -94,7 +94,9 @@ const toDecidedClock = (projectId: string, r: ClockRow): DecidedClock => ({
   department: String(r.department ?? ''), openedAt: utc(r.opened_at)!, deadline: utc(r.deadline)!, metAt: utc(r.met_at),
   breached: Number(r.breached) === 1, open: Number(r.open) === 1, overSeconds: Number(r.over_seconds),
 });
-const columnName = (c: string) => c.replace(/^.* AS /, '');
+/** Each list column's name, and its expression (the array entry of breachReport has no names). */
+const CLOCK_NAMES = CLOCK_COLUMNS.map((c) => c.replace(/^.* AS /, ''));
+const CLOCK_EXPRESSIONS = CLOCK_COLUMNS.map((c) => c.replace(/ AS .*$/, ''));
 
 /** The month's decided clocks as of `now`, or only the breached ones. */
 export async function decidedClocks(db: Analytics, filters: KpiFilters, now = new Date(), only: 'decided' | 'breached' = 'decided'): Promise<DecidedClock[]> {
@@ -126,7 +128,7 @@ export async function breachReport(db: Analytics, filters: KpiFilters, now = new
     `SELECT project_id, dk.1 AS dimension, dk.2 AS key, if(dimension = 'person', any(responsible_name), '') AS name, count() AS decided,
         countIf(breached) AS breaches, sumIf(over_seconds, breached) AS over_sum, maxIf(over_seconds, breached) AS over_max,
         arraySort(groupArrayArrayIf(listed, dimension = 'project')) AS clocks
-     FROM (SELECT *, if(breached, [(deadline_at, case_id, clock, ${CLOCK_COLUMNS.map((c) => c.replace(/ AS .*$/, '')).join(', ')})], []) AS listed FROM (${DECIDED}))
+     FROM (SELECT *, if(breached, [(deadline_at, case_id, clock, ${CLOCK_EXPRESSIONS.join(', ')})], []) AS listed FROM (${DECIDED}))
      ARRAY JOIN [('project', project_id), ('person', ifNull(responsible_id, '')), ('department', ifNull(department, '')), ('clock', clock),
        ('category', if(case_type = 'repair', ifNull(category, ''), '')), ('building', ifNull(building, ''))] AS dk
      WHERE (dk.2 != '' OR dimension = 'project') AND ${IN_DEPARTMENT}
@@ -140,7 +142,7 @@ export async function breachReport(db: Analytics, filters: KpiFilters, now = new
   for (const r of rows) {
     // The project rows come in the list's project order (ORDER BY project_id), each with its clocks sorted.
     if (r.dimension === 'project') {
-      for (const c of r.clocks) breaches.push(toDecidedClock(r.project_id, Object.fromEntries(CLOCK_COLUMNS.map((name, i) => [columnName(name), c[i + 3]]))));
+      for (const c of r.clocks) breaches.push(toDecidedClock(r.project_id, Object.fromEntries(CLOCK_NAMES.map((name, i) => [name, c[i + 3]]))));
     }
     if (r.key === '') continue; // kept for its breached clocks only (a project id is never empty)
     const decided = Number(r.decided);
