@@ -1,6 +1,7 @@
 import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, PARAMETERS, refreshAggregates, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
+import { testAnalytics } from '../../test/support/chdb';
 import { sampleCompany } from '../../test/support/sample';
 import { allPanels, kpiGroupedSql } from './catalogue';
 import { panelParams, type PanelFilters } from './filters';
@@ -123,7 +124,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
     }
   });
 
-  it.each(['breaches_by_person', 'repeat_complainants'])('%s as Grafana sends it equals its former SQL (Grafana’s range includes its end)', async (id) => {
+  it.each(['breaches_by_person', 'repeat_complainants', 'repair_timeliness_trend'])('%s as Grafana sends it equals its former SQL (Grafana’s range includes its end)', async (id) => {
     const panel = allPanels().find((p) => p.id === id)!;
     const range = { from: wholeMonths.from, to: new Date(wholeMonths.to.getTime() - 1000) };
     const grafana = (sql: string) => db.query(expandGrafanaMacros(toGrafanaSql(sql, db.database), range, {}).replaceAll(`${db.database}.`, `\`${db.database}\`.`));
@@ -203,4 +204,39 @@ describe('rewritten panels return the rows of their former SQL', () => {
     expect(await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)))).toEqual(refreshed);
     await target.command(`DROP DATABASE \`${target.database}\``);
   }, 180_000);
+});
+
+describe('repeat_complainants at the edges', () => {
+  let target: Analytics;
+  beforeAll(async () => {
+    target = await testAnalytics('repeats');
+  });
+  afterAll(() => target.command(`DROP DATABASE IF EXISTS \`${target.database}\``));
+
+  it('counts as its former SQL at the edges: complaints at one instant, exactly 90 days apart, a second or half a second more, one before the range', async () => {
+    // The sample has none of these; the panel decides a repeat from the nearest earlier complaint, so ties and the
+    // 90-day edge are where it could differ from pairing every complaint with every other.
+    const at = (iso: string, ms = 0) => new Date(new Date(iso).getTime() + ms).toISOString().replace('T', ' ').replace('Z', '');
+    const day = 86400_000;
+    const complaints: [string, string][] = [
+      ['tie-2', at('2026-07-01T02:00:00Z')], ['tie-2', at('2026-07-01T02:00:00Z')],
+      ['tie-3', at('2026-07-05T02:00:00Z')], ['tie-3', at('2026-07-05T02:00:00Z')], ['tie-3', at('2026-07-05T02:00:00Z')],
+      ['tie-then-later', at('2026-06-10T02:00:00Z')], ['tie-then-later', at('2026-06-10T02:00:00Z')], ['tie-then-later', at('2026-07-10T02:00:00Z')],
+      ['exactly-90', at('2026-06-02T00:00:00Z')], ['exactly-90', at('2026-06-02T00:00:00Z', 90 * day)],
+      ['90-and-a-second', at('2026-06-03T00:00:00Z')], ['90-and-a-second', at('2026-06-03T00:00:00Z', 90 * day + 1000)],
+      ['90-and-half-a-second', at('2026-06-04T00:00:00.700Z')], ['90-and-half-a-second', at('2026-06-04T00:00:00.700Z', 90 * day + 500)],
+      ['before-the-range', at('2026-05-20T00:00:00Z')], ['before-the-range', at('2026-06-15T00:00:00Z')],
+      ['both-before', at('2026-05-01T00:00:00Z')], ['both-before', at('2026-05-02T00:00:00Z')],
+      ['once', at('2026-07-01T00:00:00Z')],
+    ];
+    await target.insert('cases', complaints.map(([owner, opened], i) => ({ case_id: `C-${i}`, case_type: 'complaint', project_id: 'P01', owner_ref: owner, opened_at: opened, status: 'received', version: 1 })));
+    const params = panelParams({ from: new Date('2026-05-31T16:00:00Z'), to: new Date('2026-09-30T16:00:00Z'), project: '', department: '', staff: '' }, [], 'Asia/Shanghai');
+    const query = (sql: string) => target.query<Record<string, unknown>>(toApiSql(sql, (t) => target.table(t)), params);
+    const panel = allPanels().find((p) => p.id === 'repeat_complainants')!;
+    const former = await query(FORMER.repeat_complainants);
+    expect(former.map((r) => [r.owner_ref, r.repeat_complaints])).toEqual(
+      expect.arrayContaining([['tie-3', 3], ['tie-2', 2], ['tie-then-later', 3], ['exactly-90', 1], ['before-the-range', 1]]),
+    );
+    expect(await query(panel.sql)).toEqual(former);
+  });
 });
