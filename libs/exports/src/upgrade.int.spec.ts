@@ -67,7 +67,7 @@ describe('upgrade of the analytics tables (migration 5): rebuilt by replay, same
   }, 600_000);
 
   // (An installation at migration 5 is rebuilt by replay by migration 6, as the first test shows; one at 6 is not.)
-  it('an installation at migration 6 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, the open clocks and complaint places (migration 8) the staff credits per person-month (migration 9) and the follow-up visits and closed cases per month (migration 10), without a replay', async () => {
+  it('an installation at migration 6 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, the open clocks and complaint places (migration 8), the staff credits per person-month (migration 9) and the follow-up visits and closed cases per month (migration 10), without a replay', async () => {
     const at5 = live.withDatabase(`${live.database}_at6`);
     try {
       await migrate(at5, { through: 6 });
