@@ -58,6 +58,7 @@ describe('embedded projector thread', () => {
     expect(head).toBeGreaterThan(500);
     expect([Number(raw), Number(distinct)]).toEqual([head, head]);
     expect(Number(run.steps.cases)).toBeGreaterThan(10);
+    expect(run.steps.scheduled).toEqual({ n: run.steps.cases, runs: 1 });
     // The same error as the client gives in this thread: the API tells them apart by name and code.
     const db = await testAnalytics('thread');
     try {

@@ -23,7 +23,7 @@ export interface BigDatasetOptions {
 }
 
 export interface BigDataset {
-  db: Analytics;
+  db: ClickHouseAnalytics;
   events: number;
   projects: number;
   /** How it was built, for the results: seconds of generation, projection and copying. */

@@ -71,6 +71,10 @@ async function main(): Promise<void> {
   out('projected', { head, ...(await db.query<{ raw: string; distinct: string }>('SELECT toString(count()) AS raw, toString(uniqExact(event_id)) AS distinct FROM {{events}} FINAL'))[0] });
   out('cases', (await db.query<{ n: string }>('SELECT toString(count()) AS n FROM {{cases}} FINAL'))[0].n);
   out('syntax', await errorOf(() => db.query('SELEC 1')));
+  // A scheduled reader (the KPI export's) runs each query through its schedule, answered by the thread.
+  const scheduledRuns: string[] = [];
+  const scheduledDb = db.scheduled((query) => (scheduledRuns.push('run'), query()));
+  out('scheduled', { n: (await scheduledDb.query<{ n: string }>('SELECT toString(count()) AS n FROM {{cases}} FINAL'))[0].n, runs: scheduledRuns.length });
   out('scratch', await db.withDatabase('no_such_database').query('SELECT 1 AS x FROM {{events}}').then(() => null, (e: Error) => e.name));
   out('health', await health.report());
   out('metrics', (await metrics.text()).split('\n').filter((l) => /^sl_clickhouse_(query|insert)_duration_seconds_count\{(outcome="ok"|table="events")\}/.test(l)));

@@ -32,6 +32,8 @@ export interface Analytics {
   projectionPosition(): Promise<{ position: string; lastEventRecordedAt: string | null; events: number }>;
   /** The same server/connection, another database (what-if and replays into a scratch database). */
   withDatabase(database: string): Analytics;
+  /** The same store, each query sent when `schedule` runs it (see ClickHouseAnalytics.scheduled). */
+  scheduled(schedule: QuerySchedule): Analytics;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,20 @@ export class ClickHouseAnalytics implements Analytics {
 
   private metrics: AnalyticsTimings | null = null;
 
+  /**
+   * The same store, each query sent when `schedule` runs it: a caller that reads several reports at once puts their
+   * queries in the order it needs the answers (the KPI export: `startKpiExport`). `schedule` runs the query until its
+   * answer is there (chDB: computed; a server: its first bytes), not the parsing of the rows. Commands and inserts are
+   * not scheduled.
+   */
+  scheduled(schedule: QuerySchedule): Analytics {
+    const other = this.withDatabase(this.database);
+    other.schedule = schedule;
+    return other;
+  }
+
+  private schedule: QuerySchedule | null = null;
+
   /** Insert and query durations go to this process's metrics (one client may be shared by several parts). */
   instrument(metrics: AnalyticsTimings): this {
     this.metrics = metrics;
@@ -95,7 +111,8 @@ export class ClickHouseAnalytics implements Analytics {
   async query<R>(template: string, params: Record<string, unknown> = {}): Promise<R[]> {
     const timer = this.metrics?.clickhouse.query.startTimer();
     try {
-      const result = await this.client.query({ query: this.sql(template), query_params: params, format: 'JSONEachRow' });
+      const send = () => this.client.query({ query: this.sql(template), query_params: params, format: 'JSONEachRow' });
+      const result = await (this.schedule ? this.schedule(send) : send());
       const rows = await result.json<R>();
       timer?.({ outcome: 'ok' });
       return rows;
@@ -151,6 +168,9 @@ export class ClickHouseAnalytics implements Analytics {
 /** Answered from the events table's summary per part (`position_high_water`, migration 7), not by a scan of the log. */
 export const PROJECTION_POSITION_SQL =
   "SELECT toString(max(position)) AS p, if(count() = 0, NULL, formatDateTime(max(recorded_at), '%Y-%m-%dT%H:%i:%SZ')) AS r, toString(count()) AS n FROM {{events}}";
+
+/** Starts a query when it decides to, and answers what the query answers. */
+export type QuerySchedule = <R>(query: () => Promise<R>) => Promise<R>;
 
 /** Nest injection token for the Analytics client. */
 export const ANALYTICS = Symbol('ANALYTICS');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { ClickHouseError } from '@clickhouse/client';
-import { type Analytics, type AnalyticsConfig, type ProjectorStats, qualifyTables } from '@service-ledger/analytics';
+import { type Analytics, type AnalyticsConfig, type ProjectorStats, qualifyTables, type QuerySchedule } from '@service-ledger/analytics';
 import { DependencyUnavailableError, type EventEnvelope } from '@service-ledger/core';
 import type { Metrics } from '@service-ledger/telemetry';
 
@@ -199,6 +199,7 @@ class ThreadAnalytics implements Analytics {
     private readonly thread: AnalyticsThread,
     readonly database: string,
     readonly kind: AnalyticsConfig['kind'],
+    private readonly schedule: QuerySchedule | null = null,
   ) {}
 
   table(name: string): string {
@@ -210,7 +211,9 @@ class ThreadAnalytics implements Analytics {
   }
 
   async query<R>(template: string, params: Record<string, unknown> = {}): Promise<R[]> {
-    return (await this.thread.request({ op: 'query', database: this.database, template, params })) as R[];
+    // Scheduled until the thread's answer is here, which includes the thread's parsing of the rows (it cannot be told apart).
+    const send = () => this.thread.request({ op: 'query', database: this.database, template, params });
+    return (await (this.schedule ? this.schedule(send) : send())) as R[];
   }
 
   async command(template: string, params: Record<string, unknown> = {}): Promise<void> {
@@ -233,6 +236,10 @@ class ThreadAnalytics implements Analytics {
   withDatabase(database: string): Analytics {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid ClickHouse database name '${database}'`);
     return new ThreadAnalytics(this.thread, database, this.kind);
+  }
+
+  scheduled(schedule: QuerySchedule): Analytics {
+    return new ThreadAnalytics(this.thread, this.database, this.kind, schedule);
   }
 
   /** The session belongs to the thread: closing it is the embedded part's job (AnalyticsThread.close). */
