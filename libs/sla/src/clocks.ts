@@ -155,7 +155,7 @@ export function clockTimeline<Ev extends CaseEnvelope, K extends ClockKind>(sour
 /** `clockChanges`, handing the last event's specs and their judgement to `atLast`. */
 function timeline<Ev extends CaseEnvelope, K extends ClockKind>(source: ClockSource<Ev, K>, events: Ev[], rules: ClockRules, atLast: (specs: ClockSpec<K>[], settled: Settled[]) => void): ClockChange[] {
   const changes: ClockChange[] = [];
-  const last = new Map<ClockKind, string>();
+  const last = new Map<ClockKind, { status: ClockStatus; deadline: number; met: number | null }>();
   // One array grown event by event serves as every prefix (a source reads its events and keeps no reference to them):
   // a copy per prefix made every fold allocate quadratically in the case's length.
   const prefix: Ev[] = [];
@@ -168,15 +168,18 @@ function timeline<Ev extends CaseEnvelope, K extends ClockKind>(source: ClockSou
       const s = c.specs[j];
       const { status, deadline, breach } = settled[j];
       // Compared as numbers: formatting every clock after every event would cost more than the evaluation.
-      const key = `${status}|${deadline}|${s.met}`;
-      if (last.get(s.clock) === key) continue;
-      last.set(s.clock, key);
+      const seen = last.get(s.clock);
+      if (seen && seen.status === status && sameInstant(seen.deadline, deadline) && sameInstant(seen.met, s.met)) continue;
+      last.set(s.clock, { status, deadline, met: s.met });
       changes.push({ index: i, clock: s.clock, status, deadline: iso(deadline), metAt: s.met === null ? null : iso(s.met), breachSeconds: Math.floor(breach / 1000) });
     }
     if (i === events.length - 1) atLast(c.specs, settled);
   }
   return changes;
 }
+
+/** Equal as the history's text would be: an unreadable time (NaN) is the same as another. */
+const sameInstant = (a: number | null, b: number | null) => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
 interface Settled {
   deadline: number;
