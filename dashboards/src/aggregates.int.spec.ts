@@ -1,6 +1,7 @@
-import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, refreshAggregates, replay, slicesOf } from '@service-ledger/analytics';
+import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, PARAMETERS, refreshAggregates, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
+import { testAnalytics } from '../../test/support/chdb';
 import { sampleCompany } from '../../test/support/sample';
 import { allPanels, kpiGroupedSql } from './catalogue';
 import { panelParams, type PanelFilters } from './filters';
@@ -56,6 +57,26 @@ const FORMER: Record<string, string> = {
   complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
 };
 
+/**
+ * The staff scorecard counted every person-month from the credits themselves (before migration 9), in a dialect's
+ * month or range condition and project filter; the rest of the scorecard (weights, score, rank, names) is unchanged.
+ */
+const formerScorecardCounts = (inMonth: string, project: string, tz: string) => `SELECT toStartOfMonth(credited_at, ${tz}) AS month, project_id, staff_id,
+      countIf(credit = 'first_responder') AS n_received, countIf(credit = 'handler') AS n_handled, countIf(credit = 'rework_attributed') AS n_reworks,
+      countIf(on_time = 1) AS n_on_time, countIf(on_time IS NOT NULL) AS n_on_time_base, countIf(credit = 'handler' AND satisfied = 1) AS n_satisfied,
+      countIf(credit = 'handler' AND satisfied IS NOT NULL) AS n_visited
+    FROM (SELECT project_id, staff_id, credit, on_time, satisfied, if(credit IN ('handler', 'visitor'), closed_at, received_at) AS credited_at
+          FROM {{staff_performance}} FINAL WHERE (credit NOT IN ('handler', 'visitor') OR closed_at IS NOT NULL) AND ${inMonth} AND ${project})
+    GROUP BY month, project_id, staff_id
+    HAVING n_received + n_handled + n_reworks > 0`;
+/** A scorecard SQL with its counts per person-month taken from the credits as before. */
+function withFormerCounts(sql: string, inMonth: string, project: string, tz: string): string {
+  const former = sql.replace(/SELECT month, project_id, staff_id, sum\(c_[\s\S]*?HAVING n_received \+ n_handled \+ n_reworks > 0/, formerScorecardCounts(inMonth, project, tz));
+  if (former === sql) throw new Error('the scorecard SQL no longer has the counts this spec replaces');
+  return former;
+}
+FORMER.staff_scorecard = withFormerCounts(allPanels().find((p) => p.id === 'staff_scorecard')!.sql, '$TIME(credited_at)', '$PROJECT(project_id)', '$TZ');
+
 /** Where the sample company's history ends (test/support/sample.ts). */
 const until = new Date('2026-11-20T00:00:00Z');
 
@@ -103,7 +124,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
     }
   });
 
-  it.each(['breaches_by_person', 'repeat_complainants'])('%s as Grafana sends it equals its former SQL (Grafana’s range includes its end)', async (id) => {
+  it.each(['breaches_by_person', 'repeat_complainants', 'repair_timeliness_trend'])('%s as Grafana sends it equals its former SQL (Grafana’s range includes its end)', async (id) => {
     const panel = allPanels().find((p) => p.id === id)!;
     const range = { from: wholeMonths.from, to: new Date(wholeMonths.to.getTime() - 1000) };
     const grafana = (sql: string) => db.query(expandGrafanaMacros(toGrafanaSql(sql, db.database), range, {}).replaceAll(`${db.database}.`, `\`${db.database}\`.`));
@@ -112,7 +133,26 @@ describe('rewritten panels return the rows of their former SQL', () => {
     expect(now).toEqual(former);
   });
 
-  it('the aggregates the projector keeps equal those computed from the final tables: after a replay in small batches, after a clock changes hands, and after it leaves an aggregate’s rows', async () => {
+  it.each(['Asia/Shanghai', 'UTC'])('the monthly staff scorecard (export, API) in %s equals its former SQL, for every month, a project and a person', async (timeZone) => {
+    const former = withFormerCounts(staffScorecardSql(PARAMETERS), 'toYYYYMM(credited_at, {tz:String}) = {month:UInt32}', "({project:String} = '' OR project_id = {project:String})", '{tz:String}');
+    let compared = 0;
+    for (let m = 4; m >= 0; m--) {
+      const month = last.minus({ months: m }).toFormat('yyyy-MM');
+      for (const filters of [{}, { project: 'P02' }, { staff: 'P01-technician-1' }, { department: 'engineering' }]) {
+        const now = await staffScorecard(db, { month, timeZone, ...filters });
+        const rows = await db.query<Record<string, unknown>>(`${former} ORDER BY project_id, rank, handled DESC, staff_id`, {
+          month: Number(month.replace('-', '')), project: '', department: '', staff: '', tz: timeZone, ...filters,
+        });
+        expect(now.map((r) => [r.month, r.projectId, r.staffId, r.rank, r.score, r.firstResponderJobs, r.handled, r.onTime, r.onTimeBase, r.satisfied, r.visited, r.reworks, r.weightsFrom])).toEqual(
+          rows.map((r) => [r.month, r.project_id, r.staff_id, Number(r.rank), Number(r.score), Number(r.received), Number(r.handled), Number(r.on_time), Number(r.on_time_base), Number(r.satisfied), Number(r.visited), Number(r.reworks), r.weights_from]),
+        );
+        compared += rows.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+
+  it('the aggregates the projector keeps equal those computed from the final tables: after a replay in small batches, after a clock changes hands, after it leaves an aggregate’s rows, and after a credit is withdrawn', async () => {
     const kept = await Promise.all(AGGREGATES.map((a) => dumpTable(db, a.table)));
     expect(kept.every((rows) => rows.length > 0)).toBe(true);
     const target = db.withDatabase(`${db.database}_small_batches`);
@@ -127,7 +167,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
       { p: group.project_id, m: group.opened_month, d: group.due_month, r: group.responsible_id },
     );
     await target.insert('sla_clocks', [{ ...clock, responsible_id: 'handed-over', version: Number(clock.version) + 1 }]);
-    await refreshAggregates(target, 'sla_clocks', slicesOf([clock]));
+    await refreshAggregates(target, 'sla_clocks', slicesOf('sla_clocks', [clock]));
     const rowsOf = (r: string) => target.query<{ source_rows: number; breached: number }>(`SELECT source_rows, breached FROM {{sla_breaches_monthly}} FINAL WHERE project_id = {p:String} AND responsible_id = {r:String} AND due_month = {d:Date}`, { p: group.project_id, r, d: group.due_month });
     expect(await rowsOf(group.responsible_id)).toEqual([{ source_rows: 0, breached: 0 }]);
     expect(await rowsOf('handed-over')).toEqual([{ source_rows: 1, breached: 1 }]);
@@ -136,8 +176,26 @@ describe('rewritten panels return the rows of their former SQL', () => {
     const weekly = () => target.query<{ source_rows: number }>(`SELECT source_rows FROM {{sla_breaches_weekly}} FINAL WHERE project_id = {p:String} AND responsible_id = 'handed-over'`, { p: group.project_id });
     expect(await weekly()).toEqual([{ source_rows: 1 }]);
     await target.insert('sla_clocks', [{ ...clock, responsible_id: 'handed-over', status: 'met', breach_seconds: 0, version: Number(clock.version) + 2 }]);
-    await refreshAggregates(target, 'sla_clocks', slicesOf([clock]));
+    await refreshAggregates(target, 'sla_clocks', slicesOf('sla_clocks', [clock]));
     expect(await weekly()).toEqual([{ source_rows: 0 }]);
+    // A handler's credit withdrawn (its case reopened: kept open, counted nowhere) leaves its person-month (here its
+    // only credit) empty, and the credit's slice is its receipt month whatever month it was counted in.
+    const [credits] = await target.query<{ project_id: string; received_month: number; credited_day: string; staff_id: string }>(
+      `SELECT project_id, received_month, toString(credited_month) AS credited_day, staff_id FROM {{staff_credits_monthly}} FINAL
+       WHERE source_rows = 1 AND n_handled = 1 AND toYYYYMM(credited_month) != received_month ORDER BY tuple(*) LIMIT 1`,
+    );
+    const [credit] = await target.query<Record<string, unknown>>(
+      `SELECT * FROM {{staff_performance}} FINAL WHERE project_id = {p:String} AND toYYYYMM(received_at) = {m:UInt32} AND credit = 'handler' AND staff_id = {s:String}
+         AND toStartOfMonth(closed_at, 'Asia/Shanghai') = {d:Date}`,
+      { p: credits.project_id, m: credits.received_month, s: credits.staff_id, d: credits.credited_day },
+    );
+    await target.insert('staff_performance', [{ ...credit, closed_at: null, on_time: null, satisfied: null, version: Number(credit.version) + 1 }]);
+    await refreshAggregates(target, 'staff_performance', slicesOf('staff_performance', [credit]));
+    expect(
+      await target.query(`SELECT source_rows, n_handled FROM {{staff_credits_monthly}} FINAL WHERE project_id = {p:String} AND staff_id = {s:String} AND credited_month = {d:Date} AND received_month = {m:UInt32}`, {
+        p: credits.project_id, s: credits.staff_id, d: credits.credited_day, m: credits.received_month,
+      }),
+    ).toEqual([{ source_rows: 0, n_handled: 0 }]);
     const refreshed = await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)));
     for (const a of AGGREGATES) {
       await target.command(`TRUNCATE TABLE {{${a.table}}}`);
@@ -146,4 +204,39 @@ describe('rewritten panels return the rows of their former SQL', () => {
     expect(await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)))).toEqual(refreshed);
     await target.command(`DROP DATABASE \`${target.database}\``);
   }, 180_000);
+});
+
+describe('repeat_complainants at the edges', () => {
+  let target: Analytics;
+  beforeAll(async () => {
+    target = await testAnalytics('repeats');
+  });
+  afterAll(() => target.command(`DROP DATABASE IF EXISTS \`${target.database}\``));
+
+  it('counts as its former SQL at the edges: complaints at one instant, exactly 90 days apart, a second or half a second more, one before the range', async () => {
+    // The sample has none of these; the panel decides a repeat from the nearest earlier complaint, so ties and the
+    // 90-day edge are where it could differ from pairing every complaint with every other.
+    const at = (iso: string, ms = 0) => new Date(new Date(iso).getTime() + ms).toISOString().replace('T', ' ').replace('Z', '');
+    const day = 86400_000;
+    const complaints: [string, string][] = [
+      ['tie-2', at('2026-07-01T02:00:00Z')], ['tie-2', at('2026-07-01T02:00:00Z')],
+      ['tie-3', at('2026-07-05T02:00:00Z')], ['tie-3', at('2026-07-05T02:00:00Z')], ['tie-3', at('2026-07-05T02:00:00Z')],
+      ['tie-then-later', at('2026-06-10T02:00:00Z')], ['tie-then-later', at('2026-06-10T02:00:00Z')], ['tie-then-later', at('2026-07-10T02:00:00Z')],
+      ['exactly-90', at('2026-06-02T00:00:00Z')], ['exactly-90', at('2026-06-02T00:00:00Z', 90 * day)],
+      ['90-and-a-second', at('2026-06-03T00:00:00Z')], ['90-and-a-second', at('2026-06-03T00:00:00Z', 90 * day + 1000)],
+      ['90-and-half-a-second', at('2026-06-04T00:00:00.700Z')], ['90-and-half-a-second', at('2026-06-04T00:00:00.700Z', 90 * day + 500)],
+      ['before-the-range', at('2026-05-20T00:00:00Z')], ['before-the-range', at('2026-06-15T00:00:00Z')],
+      ['both-before', at('2026-05-01T00:00:00Z')], ['both-before', at('2026-05-02T00:00:00Z')],
+      ['once', at('2026-07-01T00:00:00Z')],
+    ];
+    await target.insert('cases', complaints.map(([owner, opened], i) => ({ case_id: `C-${i}`, case_type: 'complaint', project_id: 'P01', owner_ref: owner, opened_at: opened, status: 'received', version: 1 })));
+    const params = panelParams({ from: new Date('2026-05-31T16:00:00Z'), to: new Date('2026-09-30T16:00:00Z'), project: '', department: '', staff: '' }, [], 'Asia/Shanghai');
+    const query = (sql: string) => target.query<Record<string, unknown>>(toApiSql(sql, (t) => target.table(t)), params);
+    const panel = allPanels().find((p) => p.id === 'repeat_complainants')!;
+    const former = await query(FORMER.repeat_complainants);
+    expect(former.map((r) => [r.owner_ref, r.repeat_complaints])).toEqual(
+      expect.arrayContaining([['tie-3', 3], ['tie-2', 2], ['tie-then-later', 3], ['exactly-90', 1], ['before-the-range', 1]]),
+    );
+    expect(await query(panel.sql)).toEqual(former);
+  });
 });

@@ -1,4 +1,4 @@
-import { AGGREGATE_TABLES, AGGREGATES, type Analytics, backfillAggregateSql, KPIS, PROJECTION_POSITION_SQL, renderKpi } from '@service-ledger/analytics';
+import { AGGREGATE_TABLES, AGGREGATES, type Analytics, backfillAggregateSql, KPIS, PROJECTION_POSITION_SQL, renderKpi, staffScorecardSql } from '@service-ledger/analytics';
 import { testAnalytics } from '../../test/support/chdb';
 import { DASHBOARDS, type Panel } from './catalogue';
 import { panelParams } from './filters';
@@ -111,11 +111,11 @@ describe('table design: one project and one month read a small share of every la
     expect(wide(reads)).toEqual(WIDE_READS[panel.kpi && panel.id === `kpi_${panel.kpi}` ? panel.kpi : panel.id] ?? []);
   });
 
-  it.each(AGGREGATES.map((a) => [a.table] as const))('the aggregate %s is a small fraction of the clocks it sums', async (table) => {
+  it.each(AGGREGATES.map((a) => [a.table, a.source] as const))('the aggregate %s is a small fraction of the %s rows it sums', async (table, source) => {
     const [{ rows }] = await db.query<{ rows: string }>(`SELECT toString(count()) AS rows FROM {{${table}}}`);
-    const [{ clocks }] = await db.query<{ clocks: string }>('SELECT toString(count()) AS clocks FROM {{sla_clocks}}');
+    const [{ summed }] = await db.query<{ summed: string }>(`SELECT toString(count()) AS summed FROM {{${source}}}`);
     expect(Number(rows)).toBeGreaterThan(0);
-    expect(Number(rows) / Number(clocks)).toBeLessThan(0.1);
+    expect(Number(rows) / Number(summed)).toBeLessThan(0.1);
   });
 
   it.each(['breaches_by_person', 'on_time_by_clock', 'worst_projects', 'breach_trend'])('%s over whole months reads its aggregate and none of the clocks', async (id) => {
@@ -123,6 +123,23 @@ describe('table design: one project and one month read a small share of every la
     const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
     expect(reads.filter((r) => r.table === 'sla_clocks').every((r) => r.granules <= 0)).toBe(true);
     expect(reads.map((r) => r.table).some((t) => AGGREGATE_TABLES.includes(t))).toBe(true);
+  });
+
+  it('staff_scorecard over whole months reads its aggregate and none of the credits', async () => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === 'staff_scorecard')!;
+    const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
+    expect(reads.filter((r) => r.table === 'staff_performance').every((r) => r.granules <= 0)).toBe(true);
+    expect(reads.map((r) => r.table)).toContain('staff_credits_monthly');
+  });
+
+  it('the monthly staff scorecard (export, API) reads its month from the aggregate, and from the credits only in another time zone', async () => {
+    const params = { month: 202606, project: '', department: '', staff: '', tz: TZ };
+    const reads = await explain(staffScorecardSql(), params);
+    expect(reads.filter((r) => r.table === 'staff_performance').every((r) => r.granules <= 0)).toBe(true);
+    expect(reads.map((r) => r.table)).toContain('staff_credits_monthly');
+    const elsewhere = await explain(staffScorecardSql(), { ...params, tz: 'UTC' });
+    expect(elsewhere.filter((r) => r.table === 'staff_credits_monthly').every((r) => r.granules <= 0)).toBe(true);
+    expect(elsewhere.find((r) => r.table === 'staff_performance')?.granules).toBeGreaterThan(0);
   });
 
   it.each(['breached_now', 'at_risk_now_count', 'at_risk_now'])('%s reads the aggregate of open clocks and none of the clocks', async (id) => {

@@ -43,8 +43,15 @@ export async function bigDataset(o: BigDatasetOptions): Promise<BigDataset> {
   if (existsSync(marker)) {
     const loaded = JSON.parse(readFileSync(marker, 'utf8'));
     if (JSON.stringify(loaded.sizes) === JSON.stringify(sizes)) {
-      o.log(`big dataset: reusing ${loaded.events} events, ${loaded.projects} projects in ${o.dir} (built in ${loaded.load.seconds.toFixed(0)} s)`);
-      return { db, events: loaded.events, projects: loaded.projects, load: { ...loaded.load, reused: true } };
+      // A dataset kept from an older version gets the migrations since, as an upgraded installation does (an aggregate
+      // added later is filled from the tables in place); one a migration emptied (rebuilt by replay) is built again.
+      await migrate(db);
+      const [{ n }] = await db.query<{ n: string }>('SELECT toString(count()) AS n FROM {{events}}');
+      if (Number(n) === loaded.events) {
+        o.log(`big dataset: reusing ${loaded.events} events, ${loaded.projects} projects in ${o.dir} (built in ${loaded.load.seconds.toFixed(0)} s)`);
+        return { db, events: loaded.events, projects: loaded.projects, load: { ...loaded.load, reused: true } };
+      }
+      o.log(`big dataset: a migration emptied the kept tables (${n} of ${loaded.events} events left): building again`);
     }
   }
   await db.command('DROP DATABASE IF EXISTS `big`');

@@ -9,6 +9,8 @@ import { type KpiDialect, type KpiDefinition, type KpiShape, kpiConditions, KPIS
 export const PANEL_DIALECT: KpiDialect = {
   name: 'the dashboards’ template language (a time range, not a month)',
   inMonth: (column) => `$TIME(${column})`,
+  wholeMonths: (monthColumn) => `$WHOLE_MONTHS(${monthColumn})`,
+  outsideWholeMonths: (column) => `$TIME_OUTSIDE_WHOLE_MONTHS(${column})`,
   inMonths: (column, months) => (months === 1 ? `$TIME(${column})` : null),
   project: (column) => `$PROJECT(${column})`,
   department: (column) => `$DEPARTMENT(${column})`,
@@ -78,31 +80,43 @@ export function kpiGroupedSql(id: string, g: KpiGrouping): string {
 
 /**
  * Several KPIs per month (series = the KPI id), the same rows as their `kpiGroupedSql(id, { monthly: true })` joined
- * with UNION ALL, but KPIs that read the same table with the same filters and month column share one scan: a panel of
- * three complaint rates reads the case table once instead of three times. Conditions every KPI of a scan has stay in
- * its WHERE; each KPI's own conditions move into its aggregates, and a month appears for a KPI only when some row met
- * its conditions (as its own query would have it).
+ * with UNION ALL, but KPIs that read the same table with the same filters share one scan: a panel of three complaint
+ * rates reads the case table once instead of three times. Conditions every KPI of a scan has stay in its WHERE; each
+ * KPI's own conditions move into its aggregates, and a month appears for a KPI only when some row met its conditions
+ * (as its own query would have it). KPIs of one scan with different month columns (completion and report month) read
+ * the table once too: each row is counted once per month column whose time is in the range (`ARRAY JOIN`), in the
+ * month of that column, by the KPIs of that column. Reading a ReplacingMergeTree with FINAL costs the merge of every
+ * part read, whatever the columns: one FINAL read instead of two is most of what such a panel saves.
  */
 export function kpiTrendsSql(ids: string[]): string {
   const scans = new Map<string, KpiDefinition[]>();
   for (const id of ids) {
     const kpi = kpiDefinition(id);
     if (!kpi.query.month) throw new Error(`KPI '${id}' has no single month column and cannot be grouped by month`);
-    const key = JSON.stringify([kpi.query.source, kpi.query.filters, kpi.query.month]);
+    const key = JSON.stringify([kpi.query.source, kpi.query.filters]);
     scans.set(key, [...(scans.get(key) ?? []), kpi]);
   }
-  return [...scans.values()]
-    .map((kpis) => {
-      const { source, month } = kpis[0].query;
-      const shared = kpis[0].query.where.filter((c) => kpis.every((k) => k.query.where.includes(c)));
-      const where = kpiConditions(kpis[0].id, { ...kpis[0].query, where: shared }, PANEL_DIALECT);
-      const columns = kpis.map((k, i) => {
-        const only = ownConditions(k.query, shared);
-        return `countIf(${only}) AS rows_${i}, ${measureWithin(k.query.numerator, only, k.id)} AS numerator_${i}, ${measureWithin(k.query.denominator, only, k.id)} AS denominator_${i}`;
-      });
-      const series = kpis.map((k, i) => `('${k.id}', rows_${i}, ${figure(k.kind).replaceAll('numerator', `numerator_${i}`).replaceAll('denominator', `denominator_${i}`)})`);
-      return `SELECT t, kpi.1 AS series, kpi.3 AS value FROM (SELECT toStartOfMonth(${month}, ${PANEL_DIALECT.timeZone}) AS t, ${columns.join(', ')}
-        FROM {{${source}}} FINAL WHERE ${where.join(' AND ')} GROUP BY t) ARRAY JOIN [${series.join(', ')}] AS kpi WHERE kpi.2 > 0`;
-    })
-    .join(' UNION ALL ');
+  return [...scans.values()].map(trendScanSql).join(' UNION ALL ');
+}
+
+function trendScanSql(kpis: KpiDefinition[]): string {
+  const { source } = kpis[0].query;
+  const months = [...new Set(kpis.map((k) => k.query.month!))];
+  const shared = kpis[0].query.where.filter((c) => kpis.every((k) => k.query.where.includes(c)));
+  const series = kpis.map((k, i) => `('${k.id}', rows_${i}, ${figure(k.kind).replaceAll('numerator', `numerator_${i}`).replaceAll('denominator', `denominator_${i}`)})`);
+  const columns = (only: (k: KpiDefinition) => string) =>
+    kpis.map((k, i) => `countIf(${only(k)}) AS rows_${i}, ${measureWithin(k.query.numerator, only(k), k.id)} AS numerator_${i}, ${measureWithin(k.query.denominator, only(k), k.id)} AS denominator_${i}`);
+  const perMonth = (from: string) => `SELECT t, kpi.1 AS series, kpi.3 AS value FROM (${from}) ARRAY JOIN [${series.join(', ')}] AS kpi WHERE kpi.2 > 0`;
+  if (months.length === 1) {
+    const where = kpiConditions(kpis[0].id, { ...kpis[0].query, where: shared }, PANEL_DIALECT);
+    return perMonth(`SELECT toStartOfMonth(${months[0]}, ${PANEL_DIALECT.timeZone}) AS t, ${columns((k) => ownConditions(k.query, shared)).join(', ')}
+        FROM {{${source}}} FINAL WHERE ${where.join(' AND ')} GROUP BY t`);
+  }
+  // A row in the range by any of the month columns; `by_month.2` says which column a joined row is counted by.
+  const inRange = (column: string) => `ifNull((${PANEL_DIALECT.inMonth(column)}), 0)`;
+  const where = kpiConditions(kpis[0].id, { ...kpis[0].query, where: shared, month: undefined }, PANEL_DIALECT);
+  const joined = months.map((column, j) => `(toStartOfMonth(${column}, ${PANEL_DIALECT.timeZone}), ${j}, ${inRange(column)})`);
+  return perMonth(`SELECT by_month.1 AS t, ${columns((k) => `by_month.2 = ${months.indexOf(k.query.month!)} AND ${ownConditions(k.query, shared)}`).join(', ')}
+        FROM {{${source}}} FINAL ARRAY JOIN arrayFilter((m) -> m.3 = 1, [${joined.join(', ')}]) AS by_month
+        WHERE ${[...where, `(${months.map(inRange).join(' OR ')})`].join(' AND ')} GROUP BY t`);
 }

@@ -1,17 +1,19 @@
+import { AGGREGATE_TIME_ZONE, LIVE_AGGREGATE_ROWS } from './aggregate-common';
 import type { Analytics } from './client';
 import { OPEN_CLOCK } from './kpi/builder';
+import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited } from './kpi/staff-scorecard';
 
 /**
- * Monthly per-project aggregates of the projection tables, for panels that would otherwise read (with FINAL) every
- * row of a year of clocks or cases.
+ * Monthly per-project aggregates of the projection tables, for panels and exports that would otherwise read (with
+ * FINAL) every row of a year of clocks or staff credits.
  *
  * Why the projector recomputes slices instead of a materialized view: the projection tables are ReplacingMergeTrees
  * whose rows are re-written whole each time their case changes. A view on their inserts would add a case's new row
  * on top of its old one (counted twice), and a retraction needs the old row, which the projector does not hold (it
  * folds events, not rows). So an aggregate row is keyed by the slice its source rows live in — the project and the
- * month its case was opened (the source tables' partition and sorting key lead, and neither ever changes for a case)
- * — and after each batch the projector recomputes, from the source tables' final state, every slice the batch
- * wrote: a few partition-pruned reads per batch. The recomputed rows replace the old ones (ReplacingMergeTree, version
+ * UTC month of the source's slice instant (`AGGREGATE_SOURCES`: the instant that leads the source table's partition
+ * and sorting key, which never changes for a row) — and after each batch the projector recomputes, from the source
+ * tables' final state, every slice the batch wrote: a few partition-pruned reads per batch. The recomputed rows replace the old ones (ReplacingMergeTree, version
  * = the newest source row of the slice); a group that no longer has rows (a clock that moved to another month or
  * person) is written with `source_rows = 0`, which readers and replay comparisons leave out. The result depends only
  * on the source tables' final state, so a replay builds the same rows.
@@ -20,14 +22,28 @@ import { OPEN_CLOCK } from './kpi/builder';
  * table instead. What changes with the wall clock ("breached now": a running clock past its deadline) is not summed:
  * the deadlines of running clocks are kept, and the reader counts those past now.
  */
-export const AGGREGATE_TIME_ZONE = 'Asia/Shanghai';
+export { AGGREGATE_TIME_ZONE, LIVE_AGGREGATE_ROWS };
+
+/**
+ * The projection tables aggregates sum, each with its slice instant (`instant`: never changes for a source row, leads
+ * its partition and sorting key after the project, schema.ts migration 5) and the aggregate column holding that
+ * instant's UTC month (YYYYMM).
+ */
+export const AGGREGATE_SOURCES = {
+  /** A clock is placed by its case's opening (its start moves on a reopening or a policy change). */
+  sla_clocks: { instant: 'opened_at', month: 'opened_month' },
+  /** A credit by its case's receipt (its closure moves on a reopening, and a withdrawn credit loses it). */
+  staff_performance: { instant: 'received_at', month: 'received_month' },
+} as const;
+export type AggregateSource = keyof typeof AGGREGATE_SOURCES;
+export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as AggregateSource[];
 
 export interface Aggregate {
   table: string;
   /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
-  migration: 7 | 8;
-  /** The projection table summed; both are sliced by project and the UTC month of `opened_at`. */
-  source: 'sla_clocks';
+  migration: 7 | 8 | 9;
+  /** The projection table summed, sliced by project and the UTC month of its slice instant (`AGGREGATE_SOURCES`). */
+  source: AggregateSource;
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
   where?: string;
   /** Group columns after the slice: name, type, expression over the source row. */
@@ -107,17 +123,28 @@ export const AGGREGATES: Aggregate[] = [
       ],
     ],
   },
+  {
+    // staff_scorecard: the credits per person by the month they count in (at receipt, or at closure for the handler
+    // and the visitor), with every count the scorecard scores; only credits that count (a withdrawn one counts nowhere).
+    table: STAFF_CREDITS_MONTHLY,
+    migration: 9,
+    source: 'staff_performance',
+    where: staffCredited(),
+    keys: [
+      ['credited_month', 'Date', `toStartOfMonth(${staffCreditedAt()}, '${AGGREGATE_TIME_ZONE}')`],
+      ['staff_id', 'String', 'staff_id'],
+    ],
+    measures: Object.entries(STAFF_SCORECARD.counts).map(([k, c]) => [`n_${k}`, 'UInt64', `countIf(${c})`, '0']),
+  },
 ];
 
 export const AGGREGATE_TABLES = AGGREGATES.map((a) => a.table);
 
-/** Rows of an aggregate that count: groups left without source rows stay behind with `source_rows = 0`. */
-export const LIVE_AGGREGATE_ROWS = 'source_rows > 0';
-
 export function createAggregateSql(a: Aggregate): string {
   const columns = [...a.keys.map(([n, t]) => `${n} ${t}`), ...a.measures.map(([n, t]) => `${n} ${t}`)];
-  return `CREATE TABLE IF NOT EXISTS {{${a.table}}} (project_id LowCardinality(String), opened_month UInt32, ${columns.join(', ')}, source_rows UInt64, version UInt64)
-    ENGINE = ReplacingMergeTree(version) ORDER BY (project_id, ${a.keys.map(([n]) => n).join(', ')}, opened_month)`;
+  const { month } = AGGREGATE_SOURCES[a.source];
+  return `CREATE TABLE IF NOT EXISTS {{${a.table}}} (project_id LowCardinality(String), ${month} UInt32, ${columns.join(', ')}, source_rows UInt64, version UInt64)
+    ENGINE = ReplacingMergeTree(version) ORDER BY (project_id, ${a.keys.map(([n]) => n).join(', ')}, ${month})`;
 }
 
 /**
@@ -125,32 +152,36 @@ export function createAggregateSql(a: Aggregate): string {
  * group emptied by a clock leaving it is written with a version above the group's old one).
  */
 function sliceVersionsSql(a: Aggregate, slices: string): string {
-  return `SELECT project_id, toYYYYMM(opened_at) AS opened_month, max(version) AS version FROM {{${a.source}}} FINAL WHERE ${slices} GROUP BY project_id, opened_month`;
+  const { instant, month } = AGGREGATE_SOURCES[a.source];
+  return `SELECT project_id, toYYYYMM(${instant}) AS ${month}, max(version) AS version FROM {{${a.source}}} FINAL WHERE ${slices} GROUP BY project_id, ${month}`;
 }
 
-/** The aggregate rows of the slices meeting `slices` (a condition on the source's project_id and opened_at), from the source's final state. */
+/** The aggregate rows of the slices meeting `slices` (a condition on the source's project_id and slice instant), from the source's final state. */
 function freshSql(a: Aggregate, slices: string): string {
   const keys = a.keys.map(([n]) => n);
-  return `SELECT g.project_id AS project_id, g.opened_month AS opened_month, ${[...keys, ...a.measures.map(([n]) => n), 'source_rows'].map((c) => `g.${c} AS ${c}`).join(', ')}, v.version AS version
-    FROM (SELECT project_id, toYYYYMM(opened_at) AS opened_month, ${a.keys.map(([n, , e]) => `${e} AS ${n}`).join(', ')},
+  const { instant, month } = AGGREGATE_SOURCES[a.source];
+  return `SELECT g.project_id AS project_id, g.${month} AS ${month}, ${[...keys, ...a.measures.map(([n]) => n), 'source_rows'].map((c) => `g.${c} AS ${c}`).join(', ')}, v.version AS version
+    FROM (SELECT project_id, toYYYYMM(${instant}) AS ${month}, ${a.keys.map(([n, , e]) => `${e} AS ${n}`).join(', ')},
             ${a.measures.map(([n, , e]) => `${e} AS ${n}`).join(', ')}, count() AS source_rows
-          FROM {{${a.source}}} FINAL WHERE ${slices}${a.where ? ` AND (${a.where})` : ''} GROUP BY project_id, opened_month, ${keys.join(', ')}) AS g
-    INNER JOIN (${sliceVersionsSql(a, slices)}) AS v ON v.project_id = g.project_id AND v.opened_month = g.opened_month`;
+          FROM {{${a.source}}} FINAL WHERE ${slices}${a.where ? ` AND (${a.where})` : ''} GROUP BY project_id, ${month}, ${keys.join(', ')}) AS g
+    INNER JOIN (${sliceVersionsSql(a, slices)}) AS v ON v.project_id = g.project_id AND v.${month} = g.${month}`;
 }
 
 /** Fills an aggregate from its whole source (the migration that adds it, on an installation with history). */
 export function backfillAggregateSql(a: Aggregate): string {
-  return `INSERT INTO {{${a.table}}} (project_id, opened_month, ${a.keys.map(([n]) => n).join(', ')}, ${a.measures.map(([n]) => n).join(', ')}, source_rows, version) ${freshSql(a, '1')}`;
+  const { month } = AGGREGATE_SOURCES[a.source];
+  return `INSERT INTO {{${a.table}}} (project_id, ${month}, ${a.keys.map(([n]) => n).join(', ')}, ${a.measures.map(([n]) => n).join(', ')}, source_rows, version) ${freshSql(a, '1')}`;
 }
 
-/** A slice: a project and the UTC month (YYYYMM) its cases were opened in. */
-export type Slice = [projectId: string, openedMonth: number];
+/** A slice: a project and the UTC month (YYYYMM) of its source rows' slice instant. */
+export type Slice = [projectId: string, month: number];
 
-/** The slices of source rows just written (rows carry `project_id` and `opened_at`). */
-export function slicesOf(rows: Record<string, unknown>[]): Slice[] {
+/** The slices of rows just written to `source` (rows carry `project_id` and the source's slice instant). */
+export function slicesOf(source: AggregateSource, rows: Record<string, unknown>[]): Slice[] {
+  const { instant } = AGGREGATE_SOURCES[source];
   const seen = new Map<string, Slice>();
   for (const row of rows) {
-    const at = new Date(String(row.opened_at).replace(' ', 'T').replace(/(T[\d:.]+)$/, '$1Z'));
+    const at = new Date(String(row[instant]).replace(' ', 'T').replace(/(T[\d:.]+)$/, '$1Z'));
     const month = at.getUTCFullYear() * 100 + at.getUTCMonth() + 1;
     const project = String(row.project_id);
     seen.set(`${project}/${month}`, [project, month]);
@@ -159,26 +190,27 @@ export function slicesOf(rows: Record<string, unknown>[]): Slice[] {
 }
 
 /** Recomputes the given slices of every aggregate fed by `source`. */
-export async function refreshAggregates(db: Analytics, source: Aggregate['source'], slices: Slice[]): Promise<void> {
+export async function refreshAggregates(db: Analytics, source: AggregateSource, slices: Slice[]): Promise<void> {
   if (slices.length === 0) return;
   // 'project/YYYYMM' (project ids have no '/'): exact; the two lists let ClickHouse prune by sorting key and partition.
   const params = { slices: slices.map(([p, m]) => `${p}/${m}`), projects: [...new Set(slices.map((s) => s[0]))], months: [...new Set(slices.map((s) => s[1]))] };
   const inSlices = (project: string, month: string) =>
     `${project} IN {projects:Array(String)} AND ${month} IN {months:Array(UInt32)} AND concat(${project}, '/', toString(${month})) IN {slices:Array(String)}`;
   // Independent of each other: chDB runs them side by side, off the JavaScript thread.
+  const { instant, month } = AGGREGATE_SOURCES[source];
   const refreshed = AGGREGATES.filter((x) => x.source === source).map(async (a) => {
     const keys = a.keys.map(([n]) => n);
-    const columns = ['project_id', 'opened_month', ...keys, ...a.measures.map(([n]) => n), 'source_rows', 'version'];
+    const columns = ['project_id', month, ...keys, ...a.measures.map(([n]) => n), 'source_rows', 'version'];
     await db.command(
       `INSERT INTO {{${a.table}}} (${columns.join(', ')})
-      WITH fresh AS (${freshSql(a, inSlices('project_id', 'toYYYYMM(opened_at)'))})
+      WITH fresh AS (${freshSql(a, inSlices('project_id', `toYYYYMM(${instant})`))})
       SELECT ${columns.join(', ')} FROM fresh
       UNION ALL
-      SELECT old.project_id, old.opened_month, ${keys.map((k) => `old.${k}`).join(', ')}, ${a.measures.map(([n, , , zero]) => `${zero} AS ${n}`).join(', ')}, 0 AS source_rows, v.version
+      SELECT old.project_id, old.${month}, ${keys.map((k) => `old.${k}`).join(', ')}, ${a.measures.map(([n, , , zero]) => `${zero} AS ${n}`).join(', ')}, 0 AS source_rows, v.version
       FROM {{${a.table}}} AS old FINAL
-      INNER JOIN (${sliceVersionsSql(a, inSlices('project_id', 'toYYYYMM(opened_at)'))}) AS v ON v.project_id = old.project_id AND v.opened_month = old.opened_month
-      WHERE old.${LIVE_AGGREGATE_ROWS} AND ${inSlices('old.project_id', 'old.opened_month')}
-        AND (old.project_id, old.opened_month, ${keys.map((k) => `old.${k}`).join(', ')}) NOT IN (SELECT project_id, opened_month, ${keys.join(', ')} FROM fresh)`,
+      INNER JOIN (${sliceVersionsSql(a, inSlices('project_id', `toYYYYMM(${instant})`))}) AS v ON v.project_id = old.project_id AND v.${month} = old.${month}
+      WHERE old.${LIVE_AGGREGATE_ROWS} AND ${inSlices('old.project_id', `old.${month}`)}
+        AND (old.project_id, old.${month}, ${keys.map((k) => `old.${k}`).join(', ')}) NOT IN (SELECT project_id, ${month}, ${keys.join(', ')} FROM fresh)`,
       params,
     );
   });

@@ -67,7 +67,7 @@ describe('upgrade of the analytics tables (migration 5): rebuilt by replay, same
   }, 600_000);
 
   // (An installation at migration 5 is rebuilt by replay by migration 6, as the first test shows; one at 6 is not.)
-  it('an installation at migration 6 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, and the open clocks and complaint places (migration 8), without a replay', async () => {
+  it('an installation at migration 6 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, the open clocks and complaint places (migration 8) and the staff credits per person-month (migration 9), without a replay', async () => {
     const at5 = live.withDatabase(`${live.database}_at6`);
     try {
       await migrate(at5, { through: 6 });
@@ -78,9 +78,13 @@ describe('upgrade of the analytics tables (migration 5): rebuilt by replay, same
       expect(await at5.query("SELECT name FROM system.tables WHERE database = {d:String} AND name = 'sla_breaches_monthly'", { d: at5.database })).toEqual([]);
       await migrate(at5);
       expect(await restartIfEmpty(store, at5)).toBe(false);
-      const [{ n }] = await at5.query<{ n: string }>('SELECT toString(count()) AS n FROM {{sla_breaches_monthly}}');
-      expect(Number(n)).toBeGreaterThan(0);
+      for (const aggregate of ['sla_breaches_monthly', 'staff_credits_monthly']) {
+        const [{ n }] = await at5.query<{ n: string }>(`SELECT toString(count()) AS n FROM {{${aggregate}}}`);
+        expect(Number(n)).toBeGreaterThan(0);
+      }
+      // Every table, the aggregates included, as the projector keeps them; so the exports too.
       expect((await compareDatabases(live, at5)).tables.filter((t) => t.rowsA !== t.rowsB || t.checksumA !== t.checksumB)).toEqual([]);
+      expect(await exportOf(at5, '2026-10')).toEqual(await exportOf(live, '2026-10'));
       // Migration 8 stores the complaint places of the rows already there (the comparison above leaves such columns out):
       // in every part, and equal to those computed on insert.
       const places = (db: Analytics) =>

@@ -1,3 +1,5 @@
+import { AGGREGATE_TIME_ZONE } from '../aggregate-common';
+
 /**
  * The one KPI SQL builder. A KPI is data (`KpiQuery`: source table, fixed conditions, the columns each filter
  * applies to, the column that puts a row in a month, and what the numerator and the denominator count); every SQL
@@ -42,6 +44,14 @@ export interface KpiQuery {
 export interface KpiDialect {
   name: string;
   inMonth(column: string): string;
+  /**
+   * A monthly aggregate's rows (`monthColumn`: a month's first day in AGGREGATE_TIME_ZONE) for the months the request
+   * covers wholly, when it is asked in that zone (else none). With `outsideWholeMonths` on the aggregate's source, the
+   * request's rows exactly, read mostly from the aggregate.
+   */
+  wholeMonths(monthColumn: string): string;
+  /** Source rows whose `column` is in the request's month or range but in none of the months of `wholeMonths`. */
+  outsideWholeMonths(column: string): string;
   /** The trailing window of `months` months ending with the KPI's month; null when the dialect has no month. */
   inMonths(column: string, months: number): string | null;
   project(column: string): string;
@@ -55,6 +65,9 @@ export interface KpiDialect {
 export const PARAMETERS: KpiDialect = {
   name: 'query parameters',
   inMonth: (column) => `toYYYYMM(${column}, {tz:String}) = {month:UInt32}`,
+  // The month is whole: from the aggregate in its zone, from the source in any other (a constant false reads nothing).
+  wholeMonths: (monthColumn) => `({tz:String} = '${AGGREGATE_TIME_ZONE}' AND toYYYYMM(${monthColumn}) = {month:UInt32})`,
+  outsideWholeMonths: (column) => `({tz:String} != '${AGGREGATE_TIME_ZONE}' AND toYYYYMM(${column}, {tz:String}) = {month:UInt32})`,
   inMonths: (column, months) =>
     months === 1
       ? `toYYYYMM(${column}, {tz:String}) = {month:UInt32}`

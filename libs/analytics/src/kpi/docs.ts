@@ -1,7 +1,8 @@
 import { clockDefinitions } from '@service-ledger/sla';
 import { KPI_GROUPS, KPIS } from './definitions';
 import { CLOCK_OWNERS } from '../projections/case-rows';
-import { DEFAULT_WEIGHTS } from './staff-scorecard';
+import { AGGREGATE_TIME_ZONE } from '../aggregate-common';
+import { DEFAULT_WEIGHTS, STAFF_CREDITS_MONTHLY } from './staff-scorecard';
 
 /** The KPI definitions document (libs/analytics/KPI.md), generated from the code so the two cannot drift. */
 export function kpiDocument(): string {
@@ -41,7 +42,10 @@ export function kpiDocument(): string {
     'they come from (`weights_from`, e.g. `P02#3`, or `default`). A person\'s score and rank are within the whole project:',
     'the department and person filters choose whom to show, not whom to compare with. The scorecard is one SQL text',
     '(`src/kpi/staff-scorecard.ts`), run for a month by the export and the API and over a time range by the',
-    '`staff/staff_scorecard` panel; `npx service-ledger kpi sql staff_scorecard [--shape panel]` prints it.',
+    '`staff/staff_scorecard` panel; `npx service-ledger kpi sql staff_scorecard [--shape panel]` prints it. The counts of',
+    `the months it covers wholly in ${AGGREGATE_TIME_ZONE} come from \`${STAFF_CREDITS_MONTHLY}\` (the credits summed per project, person`,
+    'and credited month, kept by the projector), the rest of a range and other time zones from the credits themselves: the',
+    'same counts either way.',
     '',
     '| clock | who answers for it | scorecard credit |',
     '| --- | --- | --- |',

@@ -1,4 +1,5 @@
 import { COMPANY_SCOPE, DEFAULT_WEIGHTS, type ScoreWeights } from '@service-ledger/policies';
+import { LIVE_AGGREGATE_ROWS } from '../aggregate-common';
 import type { Analytics } from '../client';
 import { type KpiDialect, PARAMETERS } from './builder';
 import { type KpiFilters, kpiParams } from './run';
@@ -40,6 +41,25 @@ export const STAFF_SCORECARD = {
 } as const;
 
 /**
+ * The credits summed per project, person and month they count in (`staff_credits_monthly`, aggregates.ts, migration
+ * 9): one `n_<name>` column per count. The scorecard reads the months it asks wholly from it.
+ */
+export const STAFF_CREDITS_MONTHLY = 'staff_credits_monthly';
+
+const atClosureList = () => STAFF_SCORECARD.creditedAt.atClosure.map((c) => `'${c}'`).join(', ');
+
+/** The instant a `staff_performance` row's credit counts at: its closure for a handler or visitor, else its receipt. */
+export function staffCreditedAt(): string {
+  const { atClosureColumn, otherwise } = STAFF_SCORECARD.creditedAt;
+  return `if(credit IN (${atClosureList()}), ${atClosureColumn}, ${otherwise})`;
+}
+
+/** The credit rows that count in some month: a handler's or visitor's only once closed (a withdrawn one is kept open). */
+export function staffCredited(): string {
+  return `(credit NOT IN (${atClosureList()}) OR ${STAFF_SCORECARD.creditedAt.atClosureColumn} IS NOT NULL)`;
+}
+
+/**
  * The score weights in force for a row's project at the end of its month, as `PolicyHistory.inForce` picks them: the
  * project's own latest change that sets weights (by effective instant, then log position), else the company's, else
  * the defaults. The changes are the PolicyChanged events the projector stored in `event_facts`. A tuple: the change
@@ -70,17 +90,31 @@ export const STAFF_SCORECARD_COLUMNS = [
  * against the person); equal scores share a rank. The department and person filters choose whom to show after
  * scoring and ranking: a person's score and rank are those within the whole project, whoever else is shown.
  *
- * One pass over the credits aggregates each person-month once; the staff names join the aggregated rows (not every
- * credit), and the weights come from one scalar read of the policy changes. (Reading the credits counted at receipt
- * and at closure apart, to prune by the key and by the closed_at index, measured slower: two FINAL passes.)
+ * The counts per person-month come from the monthly aggregate of the credits for the months the request covers
+ * wholly in the aggregates' zone (the export's month, the whole months of a panel's range), and from the credits
+ * themselves for the rest (a part month, another time zone): the same integers either way, so the same card. The
+ * staff names join the aggregated rows (not every credit), and the weights come from one scalar read of the policy
+ * changes. (Reading the credits counted at receipt and at closure apart, to prune by the key and by the closed_at
+ * index, measured slower: two FINAL passes.)
  */
 export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
-  const { creditedAt, counts, appears } = STAFF_SCORECARD;
-  const atClosure = creditedAt.atClosure.map((c) => `'${c}'`).join(', ');
+  const { counts, appears } = STAFF_SCORECARD;
+  const names = Object.keys(counts);
   const tz = dialect.timeZone;
-  const closure = creditedAt.atClosureColumn;
+  // The two parts' columns are c_<name> (a sum named like the column it sums would be read as that column).
+  const perPersonMonth = `SELECT month, project_id, staff_id, ${names.map((k) => `sum(c_${k}) AS n_${k}`).join(', ')}
+            FROM (
+              SELECT credited_month AS month, project_id, staff_id, ${names.map((k) => `n_${k} AS c_${k}`).join(', ')}
+              FROM {{${STAFF_CREDITS_MONTHLY}}} FINAL WHERE ${LIVE_AGGREGATE_ROWS} AND ${dialect.wholeMonths('credited_month')} AND ${dialect.project('project_id')}
+              UNION ALL
+              SELECT toStartOfMonth(credited_at, ${tz}) AS month, project_id, staff_id, ${Object.entries(counts).map(([k, c]) => `countIf(${c}) AS c_${k}`).join(', ')}
+              FROM (SELECT project_id, staff_id, credit, on_time, satisfied, ${staffCreditedAt()} AS credited_at
+                    FROM {{staff_performance}} FINAL WHERE ${staffCredited()} AND ${dialect.outsideWholeMonths('credited_at')} AND ${dialect.project('project_id')})
+              GROUP BY month, project_id, staff_id)
+            GROUP BY month, project_id, staff_id
+            HAVING ${appears}`;
   return `SELECT formatDateTime(card.month, '%Y-%m') AS month, card.project_id AS project_id, card.rank AS rank, card.staff_id AS staff_id,
-    st.name AS name, st.role AS role, st.department AS department, ${Object.keys(counts).map((k) => `card.n_${k} AS ${k}`).join(', ')},
+    st.name AS name, st.role AS role, st.department AS department, ${names.map((k) => `card.n_${k} AS ${k}`).join(', ')},
     card.on_time_rate AS on_time_rate, card.satisfaction_rate AS satisfaction_rate, card.score AS score, card.weights_from AS weights_from,
     card.weight_on_time AS weight_on_time, card.weight_satisfaction AS weight_satisfaction, card.weight_volume AS weight_volume, card.weight_rework_penalty AS weight_rework_penalty
   FROM (
@@ -94,11 +128,7 @@ export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
         FROM (
           SELECT *, ${weightsInForce(tz)} AS w
           FROM (
-            SELECT toStartOfMonth(credited_at, ${tz}) AS month, project_id, staff_id, ${Object.entries(counts).map(([k, c]) => `countIf(${c}) AS n_${k}`).join(', ')}
-            FROM (SELECT project_id, staff_id, credit, on_time, satisfied, if(credit IN (${atClosure}), ${closure}, ${creditedAt.otherwise}) AS credited_at
-                  FROM {{staff_performance}} FINAL WHERE (credit NOT IN (${atClosure}) OR ${closure} IS NOT NULL) AND ${dialect.inMonth('credited_at')} AND ${dialect.project('project_id')})
-            GROUP BY month, project_id, staff_id
-            HAVING ${appears}))))) AS card
+            ${perPersonMonth}))))) AS card
   LEFT JOIN (SELECT staff_id, name, role, department FROM {{staff}} FINAL) AS st ON st.staff_id = card.staff_id
   WHERE ${dialect.department('st.department')} AND ${dialect.staff(['card.staff_id'])}`;
 }

@@ -5,7 +5,7 @@ import { VISITOR_STREAM } from '@service-ledger/visitor-log';
 import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/application';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
-import { refreshAggregates, slicesOf } from '../aggregates';
+import { AGGREGATE_SOURCE_TABLES, refreshAggregates, slicesOf } from '../aggregates';
 import type { Analytics } from '../client';
 import { CASE_CATEGORIES, type CasePolicy, caseStreamId, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
@@ -241,9 +241,11 @@ export class Projector {
       // Every insert has ended before the batch is reported failed, so a retry never overlaps one still running.
       const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
       if (failed) throw failed.reason;
-      // From the clocks as they now stand, so it comes after them; a failure here fails the batch, and its redelivery
-      // recomputes the same slices.
-      await refreshAggregates(this.db, 'sla_clocks', slicesOf(derived.sla_clocks ?? []));
+      // From the clocks and credits as they now stand, so it comes after them; a failure here fails the batch, and its
+      // redelivery recomputes the same slices. Every refresh has ended before the batch is reported failed.
+      const refreshed = await Promise.allSettled(AGGREGATE_SOURCE_TABLES.map((source) => refreshAggregates(this.db, source, slicesOf(source, derived[source] ?? []))));
+      const refreshFailed = refreshed.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (refreshFailed) throw refreshFailed.reason;
     } catch (error) {
       // Some of the batch may be stored: ask ClickHouse again rather than trust the high-water mark, and write whole
       // clock histories again (this batch's, and any batch projected meanwhile, may be lost).
