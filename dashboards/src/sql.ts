@@ -13,6 +13,8 @@
  *   $DEPARTMENT(col)    the department filter
  *   $STAFF(col)         the person filter, matched against one column
  *   $STAFF_IN(a, b, …)  the person filter, matched against any of several columns (first responder, handler …)
+ *   $ALL_STAFF          true when no person filter is set, a constant: a panel reads an aggregate without person
+ *                       columns only then, and its source (the person filter on it) otherwise
  *   $TZ                 the time zone months and weeks are cut in
  *   {{table}}           a projection table
  */
@@ -66,6 +68,7 @@ export function toApiSql(template: string, qualify: (table: string) => string): 
     .replace(macro('DEPARTMENT'), (_, col) => `({department:String} = '' OR ${col} = {department:String})`)
     .replace(macro('STAFF_IN'), (_, cols) => `({staff:String} = '' OR {staff:String} IN (${cols}))`)
     .replace(macro('STAFF'), (_, col) => `({staff:String} = '' OR ${col} = {staff:String})`)
+    .replace(/\$ALL_STAFF\b/g, "({staff:String} = '')")
     .replace(/\$TZ\b/g, '{tz:String}')
     .replace(/\{\{(\w+)\}\}/g, (_, t: string) => qualify(t));
 }
@@ -78,6 +81,8 @@ export function toGrafanaSql(template: string, database: string): string {
     .replace(macro('DEPARTMENT'), (_, col) => `$__conditionalAll(${col} IN (\${department:singlequote}), $department)`)
     .replace(macro('STAFF_IN'), (_, cols) => `$__conditionalAll(hasAny([${cols}], [\${staff:singlequote}]), $staff)`)
     .replace(macro('STAFF'), (_, col) => `$__conditionalAll(${col} IN (\${staff:singlequote}), $staff)`)
+    // 1=1 when the variable is All, else the condition given: false.
+    .replace(/\$ALL_STAFF\b/g, '($__conditionalAll(1 = 0, $staff))')
     .replace(/\$TZ\b/g, `'${GRAFANA_TIME_ZONE}'`)
     .replace(/\{\{(\w+)\}\}/g, (_, t: string) => `${database}.${t}`);
 }

@@ -28,6 +28,14 @@ describe('panel SQL templates', () => {
     );
   });
 
+  it('render $ALL_STAFF as a constant: true with no person filter, false with one, in both renderings', () => {
+    const t = 'SELECT 1 FROM {{cases}} WHERE $ALL_STAFF AND $STAFF(handler_id)';
+    expect(toApiSql(t, (x) => x)).toBe("SELECT 1 FROM cases WHERE ({staff:String} = '') AND ({staff:String} = '' OR handler_id = {staff:String})");
+    const grafana = toGrafanaSql(t, 'db');
+    expect(expandGrafanaMacros(grafana, range, {})).toContain('WHERE (1=1) AND 1=1');
+    expect(expandGrafanaMacros(grafana, range, { staff: 'S1' })).toContain("WHERE (1 = 0) AND handler_id IN ('S1')");
+  });
+
   it('say which filters a panel honours', () => {
     expect(filtersOf(T)).toEqual({ time: true, filters: ['project', 'department', 'staff'] });
     expect(filtersOf('SELECT 1 FROM {{sla_clocks}} WHERE $PROJECT(project_id)')).toEqual({ time: false, filters: ['project'] });

@@ -132,6 +132,19 @@ describe('table design: one project and one month read a small share of every la
     expect(reads.map((r) => r.table)).toContain('staff_credits_monthly');
   });
 
+  it('satisfaction_trend over whole months reads its aggregates and none of the visits or cases; with a person, the visits and cases and none of the aggregates', async () => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === 'satisfaction_trend')!;
+    const read = (staff: string) => explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff }, [], TZ));
+    const sources = ['satisfaction', 'cases'];
+    const aggregates = ['satisfaction_visits_monthly', 'closed_cases_monthly'];
+    const whole = await read('');
+    expect(whole.filter((r) => sources.includes(r.table)).every((r) => r.granules <= 0)).toBe(true);
+    expect(aggregates.every((a) => whole.some((r) => r.table === a && r.granules > 0))).toBe(true);
+    const person = await read('T7');
+    expect(person.filter((r) => aggregates.includes(r.table)).every((r) => r.granules <= 0)).toBe(true);
+    expect(sources.every((t) => person.some((r) => r.table === t && r.granules > 0))).toBe(true);
+  });
+
   it('the monthly staff scorecard (export, API) reads its month from the aggregate, and from the credits only in another time zone', async () => {
     const params = { month: 202606, project: '', department: '', staff: '', tz: TZ };
     const reads = await explain(staffScorecardSql(), params);

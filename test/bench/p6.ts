@@ -1,13 +1,15 @@
 /**
  * P6 alone, with its breakdown: `node dist/test/bench/p6.js` builds (or reuses) a big dataset in BENCH_CHDB_DIR and
- * times the monthly KPI export's queries (each one, by its first words) and the workbook apart, with the peak heap.
+ * times the monthly KPI export as the CLI and the API run it — the workbook's sheets written as their figures arrive
+ * (`startKpiExport`) — with when the last figure arrived, the time some query was running in chDB (each one's by its
+ * first words, without parsing its rows) and the peak heap.
+ * BENCH_P6_SERIAL=1 builds every figure first and writes the workbook after (the export before issue 20's overlap).
  * A mid-size trial that fits a shared machine: BENCH_BIG_EVENTS=2000000 (200 000 projected, copied ×10 to 200
  * projects). BENCH_P6_ROUNDS exports in a row (default 2: the first warms chDB's caches), each reported with its CPU
  * seconds (chDB's threads included), which compare better than wall time on a shared machine.
  */
 import 'reflect-metadata';
-import { Analytics } from '@service-ledger/analytics';
-import { buildKpiExport, toWorkbook } from '@service-ledger/exports';
+import { buildKpiExport, figuresOf, type KpiExport, startKpiExport, toWorkbook } from '@service-ledger/exports';
 import { bigDataset } from './big-dataset';
 
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -20,34 +22,57 @@ async function main() {
     dir, events: Number(process.env.BENCH_BIG_EVENTS ?? 2_000_000), projects: Number(process.env.BENCH_BIG_PROJECTS ?? 200),
     baseProjects: Number(process.env.BENCH_BIG_BASE_PROJECTS ?? 20), until: new Date('2026-11-20T00:00:00Z'), log,
   });
-  // Every query's time, keyed by its first words, summed over the export.
+  // Every query's time in chDB (until its answer is there, before its rows are parsed), keyed by its first words and
+  // summed over the export; and the intervals some query was running.
   const spent = new Map<string, number>();
-  const query = Analytics.prototype.query;
-  Analytics.prototype.query = async function timed<R>(this: Analytics, template: string, params?: Record<string, unknown>): Promise<R[]> {
+  const running: [bigint, bigint][] = [];
+  const client = big.db.client;
+  const send = client.query.bind(client);
+  client.query = (async (p: Parameters<typeof send>[0]) => {
     const t = process.hrtime.bigint();
     try {
-      return await query.call(this, template, params) as R[];
+      return await send(p);
     } finally {
-      const key = template.replace(/\s+/g, ' ').slice(0, 90);
+      const key = p.query.replace(/`[^`]+`\.`(\w+)`/g, '{{$1}}').replace(/\s+/g, ' ').slice(0, 90);
       spent.set(key, (spent.get(key) ?? 0) + seconds(t));
+      running.push([t, process.hrtime.bigint()]);
     }
+  }) as typeof client.query;
+  const busy = () => {
+    let total = 0n;
+    let until = 0n;
+    for (const [a, b] of running.sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+      if (b > until) total += b - (a > until ? a : until);
+      if (b > until) until = b;
+    }
+    return Number(total) / 1e9;
   };
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
   const rounds = Number(process.env.BENCH_P6_ROUNDS ?? 2);
+  const serial = process.env.BENCH_P6_SERIAL === '1';
   for (let round = 1; round <= rounds; round++) {
     spent.clear();
+    running.length = 0;
     peak = 0;
     const t0 = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();
-    const data = await buildKpiExport(big.db, { month: '2026-10' });
-    const building = seconds(t0);
-    const t1 = process.hrtime.bigint();
-    const file = await toWorkbook(data);
-    const writing = seconds(t1);
+    let figuresIn = 0;
+    let data: KpiExport;
+    let file: Buffer;
+    if (serial) {
+      data = await buildKpiExport(big.db, { month: '2026-10' });
+      figuresIn = seconds(t0);
+      file = await toWorkbook(data);
+    } else {
+      const figures = await startKpiExport(big.db, { month: '2026-10' });
+      const all = figuresOf(figures).then((d) => ((figuresIn = seconds(t0)), d));
+      file = await toWorkbook(figures);
+      data = await all;
+    }
+    const total = seconds(t0);
     const cpu = process.cpuUsage(cpu0);
-    const inQueries = [...spent.values()].reduce((a, b) => a + b, 0);
-    log(`round ${round}: ${big.events} events, ${big.projects} projects: total ${(building + writing).toFixed(2)} s = build ${building.toFixed(2)} s (queries ${inQueries.toFixed(2)} s) + workbook ${writing.toFixed(2)} s; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (chDB's threads included); ${(file.length / 2 ** 20).toFixed(1)} MiB, ${data.breaches.length} breaches, ${data.satisfaction.visits.length} visits; peak heap ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    log(`round ${round} (${serial ? 'figures, then workbook' : 'sheets written as figures arrive'}): ${big.events} events, ${big.projects} projects: total ${total.toFixed(2)} s; last figure in at ${figuresIn.toFixed(2)} s (a query running ${busy().toFixed(2)} s), workbook done ${(total - figuresIn).toFixed(2)} s after it; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (chDB's threads included); ${(file.length / 2 ** 20).toFixed(1)} MiB, ${data.breaches.length} breaches, ${data.satisfaction.visits.length} visits; peak heap ${(peak / 2 ** 20).toFixed(0)} MiB`);
     for (const [k, s] of [...spent.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) log(`  ${s.toFixed(2)} s  ${k}`);
   }
   clearInterval(sampler);

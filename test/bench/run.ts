@@ -29,7 +29,7 @@ import { Analytics, ANALYTICS, migrate, Projector, projectAll, runKpis } from '@
 import { CheckpointFolder, generateCheckpointKey, loadSigningKey, Sealer, verifyStore } from '@service-ledger/audit';
 import { canonicalJson, createEventStore, hashedFields, START, type EventStore, type SerializedEvent, type SqlEventStore } from '@service-ledger/event-store';
 import { newId } from '@service-ledger/core';
-import { buildKpiExport, toWorkbook } from '@service-ledger/exports';
+import { figuresOf, startKpiExport, toWorkbook } from '@service-ledger/exports';
 import { bulkEvents, generateHistory } from '@service-ledger/seed';
 import { CommandPipeline } from '@service-ledger/application';
 import { TokenService } from '@service-ledger/auth';
@@ -212,14 +212,17 @@ async function p5(store: EventStore, db: Analytics) {
 
 async function p6(db: Analytics, projects: number) {
   const t0 = process.hrtime.bigint();
-  const e = await buildKpiExport(db, { month: '2026-10' });
-  const building = seconds(t0);
-  await toWorkbook(e);
+  // As the CLI and the API export: the sheets are written as their figures arrive.
+  const figures = await startKpiExport(db, { month: '2026-10' });
+  let building = 0;
+  const all = figuresOf(figures).then(() => (building = seconds(t0)));
+  await toWorkbook(figures);
+  await all;
   const total = seconds(t0);
   const t1 = process.hrtime.bigint();
   await runKpis(db, { month: '2026-10' });
   const one = seconds(t1);
-  record({ id: 'P6', workload: `monthly KPI export, ${projects} projects (xlsx)`, figure: total, unit: 's', baseline: 'one company-wide KPI run', baselineFigure: one, ratio: one / total, target: 'report', note: `figures (queries and lists) ${building.toFixed(1)} s, streamed workbook ${(total - building).toFixed(1)} s; one grouped query per KPI for all projects and the company, then the scorecard, breach and visit lists` });
+  record({ id: 'P6', workload: `monthly KPI export, ${projects} projects (xlsx)`, figure: total, unit: 's', baseline: 'one company-wide KPI run', baselineFigure: one, ratio: one / total, target: 'report', note: `last figure (queries and lists) in at ${building.toFixed(1)} s, streamed workbook done ${(total - building).toFixed(1)} s after it (its sheets written as their figures arrive); one grouped query per KPI for all projects and the company, then the scorecard, breach and visit lists` });
 }
 
 async function p7(store: SqlEventStore) {

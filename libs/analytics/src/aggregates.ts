@@ -1,4 +1,4 @@
-import { AGGREGATE_TIME_ZONE, LIVE_AGGREGATE_ROWS } from './aggregate-common';
+import { AGGREGATE_TIME_ZONE, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY } from './aggregate-common';
 import type { Analytics } from './client';
 import { OPEN_CLOCK } from './kpi/builder';
 import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited } from './kpi/staff-scorecard';
@@ -22,7 +22,7 @@ import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited 
  * table instead. What changes with the wall clock ("breached now": a running clock past its deadline) is not summed:
  * the deadlines of running clocks are kept, and the reader counts those past now.
  */
-export { AGGREGATE_TIME_ZONE, LIVE_AGGREGATE_ROWS };
+export { AGGREGATE_TIME_ZONE, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY };
 
 /**
  * The projection tables aggregates sum, each with its slice instant (`instant`: never changes for a source row, leads
@@ -34,6 +34,10 @@ export const AGGREGATE_SOURCES = {
   sla_clocks: { instant: 'opened_at', month: 'opened_month' },
   /** A credit by its case's receipt (its closure moves on a reopening, and a withdrawn credit loses it). */
   staff_performance: { instant: 'received_at', month: 'received_month' },
+  /** A case by its opening (its closure moves on a reopening, and a cancelled case loses it). */
+  cases: { instant: 'opened_at', month: 'opened_month' },
+  /** A follow-up visit by its own instant (a visit is recorded once and never moves). */
+  satisfaction: { instant: 'visited_at', month: 'visited_month' },
 } as const;
 export type AggregateSource = keyof typeof AGGREGATE_SOURCES;
 export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as AggregateSource[];
@@ -41,7 +45,7 @@ export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as Aggrega
 export interface Aggregate {
   table: string;
   /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
-  migration: 7 | 8 | 9;
+  migration: 7 | 8 | 9 | 10;
   /** The projection table summed, sliced by project and the UTC month of its slice instant (`AGGREGATE_SOURCES`). */
   source: AggregateSource;
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
@@ -135,6 +139,41 @@ export const AGGREGATES: Aggregate[] = [
       ['staff_id', 'String', 'staff_id'],
     ],
     measures: Object.entries(STAFF_SCORECARD.counts).map(([k, c]) => [`n_${k}`, 'UInt64', `countIf(${c})`, '0']),
+  },
+  {
+    // satisfaction_trend (satisfaction_rate per month): the follow-up visits by the month of the visit, per case type
+    // and department, the filters the panel has besides the person. No person columns: the two a visit answers to
+    // (responsible, visitor) would make nearly one group per visit; with a person filter the panel reads the visits.
+    table: SATISFACTION_VISITS_MONTHLY,
+    migration: 10,
+    source: 'satisfaction',
+    keys: [
+      ['visit_month', 'Date', `toStartOfMonth(visited_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['case_type', 'LowCardinality(String)', 'case_type'],
+      ['department', 'String', 'department'],
+    ],
+    measures: [
+      ['visits', 'UInt64', 'count()', '0'],
+      ['satisfied', 'UInt64', 'countIf(satisfied = 1)', '0'],
+    ],
+  },
+  {
+    // satisfaction_trend (follow_up_visit_rate per month): the closed cases, not cancelled, by the month of their
+    // closure, per case type and department, and those with a follow-up visit. The closure month is a group, not the
+    // slice: a reopened case leaves its closure month's group (emptied like any other) until it closes again.
+    table: CLOSED_CASES_MONTHLY,
+    migration: 10,
+    source: 'cases',
+    where: CLOSED_CASES,
+    keys: [
+      ['closed_month', 'Date', `toStartOfMonth(assumeNotNull(closed_at), '${AGGREGATE_TIME_ZONE}')`],
+      ['case_type', 'LowCardinality(String)', 'case_type'],
+      ['department', 'String', 'department'],
+    ],
+    measures: [
+      ['closed', 'UInt64', 'count()', '0'],
+      ['followed_up', 'UInt64', 'countIf(follow_up_count > 0)', '0'],
+    ],
   },
 ];
 

@@ -47,6 +47,20 @@ export class Analytics {
 
   private metrics: Metrics | null = null;
 
+  /**
+   * The same store, each query sent when `schedule` runs it: a caller that reads several reports at once puts their
+   * queries in the order it needs the answers (the KPI export: `startKpiExport`). `schedule` runs the query until its
+   * answer is there (chDB: computed; a server: its first bytes), not the parsing of the rows. Commands and inserts are
+   * not scheduled.
+   */
+  scheduled(schedule: QuerySchedule): Analytics {
+    const other = this.withDatabase(this.database);
+    other.schedule = schedule;
+    return other;
+  }
+
+  private schedule: QuerySchedule | null = null;
+
   /** Insert and query durations go to this process's metrics (one client may be shared by several parts). */
   instrument(metrics: Metrics): this {
     this.metrics = metrics;
@@ -65,7 +79,8 @@ export class Analytics {
   async query<R>(template: string, params: Record<string, unknown> = {}): Promise<R[]> {
     const timer = this.metrics?.clickhouse.query.startTimer();
     try {
-      const result = await this.client.query({ query: this.sql(template), query_params: params, format: 'JSONEachRow' });
+      const send = () => this.client.query({ query: this.sql(template), query_params: params, format: 'JSONEachRow' });
+      const result = await (this.schedule ? this.schedule(send) : send());
       const rows = await result.json<R>();
       timer?.({ outcome: 'ok' });
       return rows;
@@ -126,6 +141,9 @@ export class Analytics {
 /** Answered from the events table's summary per part (`position_high_water`, migration 7), not by a scan of the log. */
 export const PROJECTION_POSITION_SQL =
   "SELECT toString(max(position)) AS p, if(count() = 0, NULL, formatDateTime(max(recorded_at), '%Y-%m-%dT%H:%i:%SZ')) AS r, toString(count()) AS n FROM {{events}}";
+
+/** Starts a query when it decides to, and answers what the query answers. */
+export type QuerySchedule = <R>(query: () => Promise<R>) => Promise<R>;
 
 /** Nest injection token for the Analytics client. */
 export const ANALYTICS = Symbol('ANALYTICS');

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ANALYTICS, type Analytics } from '@service-ledger/analytics';
 import { inScope, type Principal } from '@service-ledger/auth';
 import { ForbiddenError, ValidationError } from '@service-ledger/core';
-import { buildKpiExport, CSV_SHEETS, toCsvFiles, toWorkbook } from '@service-ledger/exports';
+import { CSV_SHEETS, figuresOf, startKpiExport, toCsvFiles, toWorkbook } from '@service-ledger/exports';
 import type { Response } from 'express';
 import { AllowRoles, CurrentPrincipal } from './auth.guard';
 import { AccessLog } from './access-log';
@@ -39,13 +39,19 @@ export class ExportsController {
       if (!project && principal.projects.length === 1) project = principal.projects[0];
       if (!project || !inScope(principal, project)) throw new ForbiddenError(project ? `not allowed in project '${project}'` : 'choose one of your projects');
     }
-    const data = await buildKpiExport(this.db, { month: q.month, project, timeZone: this.timeZone });
+    const figures = await startKpiExport(this.db, { month: q.month, project, timeZone: this.timeZone });
+    // The workbook is written while the later figures arrive. The access is recorded once every figure is in (a failed
+    // query fails the request unrecorded, as before), and nothing is sent before.
+    const workbook = format === 'xlsx' ? toWorkbook(figures) : null;
+    workbook?.catch(() => undefined); // awaited below, unless a figure or the access log fails first
+    const data = await figuresOf(figures);
     await this.accessLog.record(principal, 'kpi_export', { month: q.month, project: project ?? '*', format, sourcePosition: data.sourcePosition });
     const name = `kpi-${q.month}${project ? `-${project}` : ''}`;
-    if (format === 'xlsx') {
+    if (workbook) {
+      const file = await workbook;
       res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
-      res.send(await toWorkbook(data));
+      res.send(file);
       return;
     }
     // One table per CSV, a project column where it covers several projects.

@@ -186,6 +186,27 @@ describe('monthly KPI export', () => {
     expect((statSync(join(dir, 'kpi.xlsx')).mode & 0o777).toString(8)).toBe('600');
   });
 
+  it('a query that fails after the first sheets are written fails the export and leaves no file behind', async () => {
+    // The sheets are written while the later figures arrive: the log position, asked last, fails once the temporary
+    // file already holds every sheet but the definitions.
+    const broken = db.withDatabase(`${db.database}_broken`);
+    await replay(store, broken);
+    await broken.command('DROP TABLE {{events}}');
+    const dir = mkdtempSync(join(tmpdir(), 'sl-export-'));
+    const unhandled: unknown[] = [];
+    const record = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', record);
+    try {
+      await expect(exportKpisToFiles(broken, { month: '2026-03', now: NOW }, 'xlsx', join(dir, 'kpi.xlsx'))).rejects.toThrow(/events/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('unhandledRejection', record);
+      await broken.command(`DROP DATABASE \`${broken.database}\``);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    expect(unhandled).toEqual([]);
+  });
+
   it('the API serves the workbook to HR, refuses a receptionist, and logs the export', async () => {
     const api = await startTestApi({ store, modules: [AnalyticsApiModule.register()], providers: [{ provide: ANALYTICS, useValue: db }] });
     const http = request(api.app.getHttpServer());

@@ -63,49 +63,116 @@ export async function validateExportRequest(db: Analytics, req: ExportRequest): 
   }
 }
 
-/** The figures of one month: a pure function of the events (through the projections) and the month's filters. */
-export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise<KpiExport> {
+/** An export's figures, each as soon as the queries behind it have answered. */
+export type KpiExportParts = { [K in keyof KpiExport]: Promise<KpiExport[K]> };
+
+/**
+ * Runs several readers (report functions, each a few queries one after another) so that chDB answers them in rank
+ * order: one query at a time, the lowest-ranked reader still reading first, and a reader's next query before any of a
+ * later one. chDB runs bound queries one after another anyway, and queries sent at once do not keep their order:
+ * measured, the KPI pass (needed for the first sheet) came last. One at a time also leaves the libuv threads, which
+ * chDB's queries hold while they run, to the workbook's deflate and file writes. A query's turn ends when chDB has
+ * computed its answer, before JavaScript parses the rows (`Analytics.scheduled`).
+ */
+class QueryLine {
+  private running = false;
+  private readonly reading = new Set<number>();
+  private readonly waiting = new Map<number, (() => void)[]>();
+  constructor(private readonly db: Analytics) {}
+
+  read<T>(rank: number, reader: (db: Analytics) => Promise<T>): Promise<T> {
+    this.reading.add(rank);
+    const db = this.db.scheduled(<R>(query: () => Promise<R>) => new Promise<R>((resolve, reject) => {
+      const start = () => {
+        this.running = true;
+        query().then(resolve, reject).finally(() => {
+          this.running = false;
+          this.next();
+        });
+      };
+      this.waiting.set(rank, [...(this.waiting.get(rank) ?? []), start]);
+      this.next();
+    }));
+    return reader(db).finally(() => {
+      this.reading.delete(rank);
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.running || this.reading.size === 0) return;
+    const first = Math.min(...this.reading);
+    const start = this.waiting.get(first)?.shift();
+    start?.();
+  }
+}
+
+/**
+ * Checks the request, then starts every report of the export and gives each figure as it arrives, so the workbook can
+ * write its first sheets while chDB still answers for the later ones (issue 20, P6: queries and workbook took about
+ * 3 s each, one after the other). The reports are ranked in the order the sheets need them — KPIs, scorecard,
+ * breaches, visits, complaints, the log's position last — and chDB answers them in that order.
+ */
+export async function startKpiExport(db: Analytics, req: ExportRequest): Promise<KpiExportParts> {
   await validateExportRequest(db, req);
   const tz = req.timeZone ?? 'Asia/Shanghai';
   const month = parseMonth(req.month);
-  const projects = await db.query<{ project_id: string; name: string; time_zone: string }>(
+  const filters = { month: req.month, project: req.project, timeZone: tz };
+  const line = new QueryLine(db);
+  const projects = line.read(0, (r) => r.query<{ project_id: string; name: string; time_zone: string }>(
     "SELECT project_id, name, time_zone FROM {{projects}} FINAL WHERE ({p:String} = '' OR project_id = {p:String}) ORDER BY project_id",
     { p: req.project ?? '' },
-  );
+  ));
   // One grouped pass for all projects: the KPI set per project would be ~20 queries × every project.
-  const kpis = await runKpisByProject(db, { month: req.month, project: req.project, timeZone: tz });
-  const perProject = projects.map((p) => ({ projectId: p.project_id, name: p.name, timeZone: p.time_zone || tz, kpis: kpis.project(p.project_id) }));
-  const history = await policyHistoryOf(db, tz);
-  const weightsOf = weightsForMonth(history, req.month, tz);
-  const staff = await staffScorecard(db, { month: req.month, project: req.project, timeZone: tz });
-  const filters = { month: req.month, project: req.project, timeZone: tz };
-  const breaches = await breachReport(db, filters);
-  const satisfaction = await satisfactionByPerson(db, filters);
-  const complaints = await complaintAnalytics(db, filters);
+  const kpis = line.read(1, (r) => runKpisByProject(r, filters));
+  const history = line.read(2, (r) => policyHistoryOf(r, tz));
+  const staff = line.read(3, (r) => staffScorecard(r, filters));
+  const breaches = line.read(4, (r) => breachReport(r, filters));
+  const satisfaction = line.read(5, (r) => satisfactionByPerson(r, filters));
+  const complaints = line.read(6, (r) => complaintAnalytics(r, filters));
   // A maximum and an "is there any" do not change when an event is stored twice: no FINAL over the whole log.
-  const [meta] = await db.query<{ position: string; late: string | null }>(
-    `SELECT toString(max(position)) AS position,
-        if(countIf(toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}) = 0, NULL,
-           toString(maxIf(recorded_at, toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}))) AS late
-     FROM {{events}}`,
-    { month, tz },
-  );
-  return {
-    month: req.month,
-    timeZone: tz,
-    companyKpis: kpis.company,
-    projects: perProject,
+  const meta = line
+    .read(7, (r) => r.query<{ position: string; late: string | null }>(
+      `SELECT toString(max(position)) AS position,
+          if(countIf(toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}) = 0, NULL,
+             toString(maxIf(recorded_at, toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}))) AS late
+       FROM {{events}}`,
+      { month, tz },
+    ))
+    .then(([row]) => row);
+  const weightsOf = history.then((h) => weightsForMonth(h, req.month, tz));
+  const parts: KpiExportParts = {
+    month: Promise.resolve(req.month),
+    timeZone: Promise.resolve(tz),
+    companyKpis: kpis.then((k) => k.company),
+    projects: Promise.all([projects, kpis]).then(([ps, k]) => ps.map((p) => ({ projectId: p.project_id, name: p.name, timeZone: p.time_zone || tz, kpis: k.project(p.project_id) }))),
     staff,
-    policies: versionsInMonth(history, req.month, projects.map((p) => p.project_id), tz).map((c) => ({ id: c.id, effectiveFrom: c.effectiveFrom, setBy: c.setBy, recordedAt: c.recordedAt, reason: c.reason, summary: changeSummary(c) })),
-    weights: projects.map((p) => ({ projectId: p.project_id, weights: weightsOf(p.project_id) })),
-    breaches: breaches.breaches,
-    breachGroups: breaches.groups,
+    policies: Promise.all([projects, history]).then(([ps, h]) =>
+      versionsInMonth(h, req.month, ps.map((p) => p.project_id), tz).map((c) => ({ id: c.id, effectiveFrom: c.effectiveFrom, setBy: c.setBy, recordedAt: c.recordedAt, reason: c.reason, summary: changeSummary(c) })),
+    ),
+    weights: Promise.all([projects, weightsOf]).then(([ps, of]) => ps.map((p) => ({ projectId: p.project_id, weights: of(p.project_id) }))),
+    breaches: breaches.then((b) => b.breaches),
+    breachGroups: breaches.then((b) => b.groups),
     satisfaction,
     complaints,
-    sourcePosition: meta?.position ?? '0',
-    generatedAt: new Date().toISOString(),
-    changedAfterCloseAt: meta?.late ? `${meta.late.replace(' ', 'T')}Z` : null,
-    anchor: req.anchor ?? null,
+    sourcePosition: meta.then((m) => m?.position ?? '0'),
+    // When every figure is in, as when the export was built first and written after.
+    generatedAt: Promise.all([projects, kpis, history, staff, breaches, satisfaction, complaints, meta]).then(() => new Date().toISOString()),
+    changedAfterCloseAt: meta.then((m) => (m?.late ? `${m.late.replace(' ', 'T')}Z` : null)),
+    anchor: Promise.resolve(req.anchor ?? null),
   };
+  // A reader that stops at the first failure leaves the other parts unread: their failure is not unhandled.
+  for (const part of Object.values(parts)) (part as Promise<unknown>).catch(() => undefined);
+  return parts;
 }
 
+/** The figures of one month: a pure function of the events (through the projections) and the month's filters. */
+export async function buildKpiExport(db: Analytics, req: ExportRequest): Promise<KpiExport> {
+  return figuresOf(await startKpiExport(db, req));
+}
+
+/** Every figure, once all have arrived. */
+export async function figuresOf(parts: KpiExportParts): Promise<KpiExport> {
+  const entries = await Promise.all(Object.entries(parts).map(async ([key, part]) => [key, await part] as const));
+  return Object.fromEntries(entries) as unknown as KpiExport;
+}

@@ -1,7 +1,7 @@
 import { PassThrough, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { KpiExport } from './kpi-export';
-import { type CellFormat, type Column, exportTables, type Row, type Table } from './sheets';
+import type { KpiExport, KpiExportParts } from './kpi-export';
+import { type CellFormat, type Column, exportTables, type Row, TABLE_SOURCES, type Table } from './sheets';
 
 export const NUM_FMT: Record<CellFormat, string | undefined> = { text: undefined, int: '#,##0', rate: '0.0%', yuan: '"¥"#,##0.00', hours: '0.00', score: '0.00' };
 export const formatOf = (c: Column, row: Row): CellFormat => (typeof c.format === 'function' ? c.format(row) : (c.format ?? 'text'));
@@ -32,22 +32,31 @@ export function displayWidth(s: string): number {
  */
 const linesIn = (text: string, width: number) => text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
 
-/** Workbook sheets: the per-project tables split into one sheet per project, titled with it. */
-export function workbookSheets(e: KpiExport): { name: string; title: string; table: Table; rows: Row[] }[] {
+export interface Sheet {
+  name: string;
+  title: string;
+  table: Table;
+  rows: Row[];
+}
+
+/** A table's sheets: a per-project table split into one sheet per project, titled with it. */
+export function sheetsOf(table: Table, e: Pick<KpiExport, 'projects' | 'month'>): Sheet[] {
   const scope = e.projects.length === 1 ? `${e.projects[0].name}（${e.projects[0].projectId}）` : '全公司 All projects';
-  const out: { name: string; title: string; table: Table; rows: Row[] }[] = [];
-  for (const table of exportTables(e)) {
-    if (table.perProject) {
-      for (const p of e.projects) {
-        out.push({ name: `${table.zh} ${p.projectId}`, title: `${p.name}（${p.projectId}）· ${table.zh} ${table.en} · ${e.month}`, table, rows: table.rows.filter((r) => r.projectId === p.projectId) });
-      }
-    } else if (table.key === 'company' && e.projects.length < 2) {
-      continue; // one project: its summary is the total
-    } else {
-      out.push({ name: `${table.zh} ${table.en}`, title: `${scope} · ${table.zh} ${table.en} · ${e.month}`, table, rows: table.rows });
+  const out: Sheet[] = [];
+  if (table.perProject) {
+    for (const p of e.projects) {
+      out.push({ name: `${table.zh} ${p.projectId}`, title: `${p.name}（${p.projectId}）· ${table.zh} ${table.en} · ${e.month}`, table, rows: table.rows.filter((r) => r.projectId === p.projectId) });
     }
+  } else if (table.key !== 'company' || e.projects.length >= 2) {
+    // (one project: its summary is the total, and there is no company sheet)
+    out.push({ name: `${table.zh} ${table.en}`, title: `${scope} · ${table.zh} ${table.en} · ${e.month}`, table, rows: table.rows });
   }
   return out.map((s) => ({ ...s, name: s.name.slice(0, 31) }));
+}
+
+/** Workbook sheets: the per-project tables split into one sheet per project, titled with it. */
+export function workbookSheets(e: KpiExport): Sheet[] {
+  return exportTables(e).flatMap((table) => sheetsOf(table, e));
 }
 
 export const PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
@@ -87,63 +96,82 @@ const NO_ROW_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
  *
  * Written as a stream: each row goes to the zip as soon as it is complete, so memory holds the figures, not a model
  * of every cell (200 projects made ExcelJS's in-memory workbook the largest part of the export's time and memory).
+ * Given the figures as they arrive (`startKpiExport`), each table's sheets are written as soon as the fields it is made
+ * from are there, in sheet order, while chDB answers for the later ones; the file is the same either way.
  */
-export async function writeWorkbook(e: KpiExport, out: Writable): Promise<void> {
+export async function writeWorkbook(e: KpiExport | KpiExportParts, out: Writable): Promise<void> {
+  const ready = async <K extends keyof KpiExport>(keys: readonly K[]): Promise<Pick<KpiExport, K>> =>
+    Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await e[k]] as const))) as unknown as Pick<KpiExport, K>;
+  const { month } = await ready(['month']);
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true });
   wb.creator = 'Service Ledger';
   // Fixed dates keep the file a function of its figures (generatedAt is recorded in the Definitions sheet).
-  wb.created = new Date(`${e.month}-01T00:00:00Z`);
+  wb.created = new Date(`${month}-01T00:00:00Z`);
   wb.modified = wb.created;
-  wb.subject = `KPI ${e.month}`;
-  wb.keywords = `source-position:${e.sourcePosition}`;
-  for (const sheet of workbookSheets(e)) {
-    const columns = sheet.table.columns.filter((c) => !c.csvOnly);
-    const ws = wb.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: TITLE_ROWS }], pageSetup: PAGE_SETUP, headerFooter: { oddFooter: `&L${sheet.name}&R&P / &N` } });
-    centredOnPage(ws);
-    // Widen the sheet to a page when it is narrow, so that text columns wrap less and figures stay readable.
-    const total = columns.reduce((a, c) => a + c.width, 0);
-    const stretch = total < PAGE_CHARS * 0.7 ? (PAGE_CHARS * 0.7) / total : 1;
-    const widths = columns.map((c) => Math.round(c.width * stretch * 10) / 10);
-    ws.columns = columns.map((c, i) => ({ key: c.key, width: widths[i] }));
-    const title = ws.getRow(1);
-    title.getCell(1).value = sheet.title;
-    title.font = { bold: true, size: 13 };
-    title.height = 24;
-    ws.mergeCells(1, 1, 1, columns.length);
-    const header = ws.getRow(2);
-    columns.forEach((c, i) => (header.getCell(i + 1).value = c.en ? `${c.zh}\n${c.en}` : c.zh));
-    header.font = { bold: true };
-    header.alignment = { wrapText: true, vertical: 'middle' };
-    header.eachCell((cell) => {
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF5' } };
-      cell.border = { bottom: { style: 'thin' } };
-    });
-    header.height = 15 * Math.max(2, ...columns.map((c, i) => linesIn(c.en ? `${c.zh}\n${c.en}` : c.zh, widths[i])));
-    header.commit();
-    let next = TITLE_ROWS + 1;
-    for (const row of sheet.rows) {
-      const added = ws.getRow(next++);
-      (added as unknown as { style: Partial<ExcelJS.Style> }).style = NO_ROW_STYLE;
-      let lines = 1;
-      columns.forEach((c, i) => {
-        const value = (row[c.key] ?? null) as ExcelJS.CellValue;
-        const cell = added.getCell(i + 1);
-        cell.value = value;
-        const format = formatOf(c, row);
-        cell.style = DATA_STYLES[format];
-        if (!NUM_FMT[format]) lines = Math.max(lines, linesIn(String(value ?? ''), widths[i]));
-      });
-      added.height = 15 * lines;
-      added.commit();
+  wb.subject = `KPI ${month}`;
+  for (const source of TABLE_SOURCES) {
+    const fields = await ready([...source.needs, 'projects', 'month']);
+    for (const sheet of sheetsOf(source.table(fields as KpiExport), fields)) {
+      await writeSheet(wb, sheet);
     }
-    ws.autoFilter = { from: { row: TITLE_ROWS, column: 1 }, to: { row: TITLE_ROWS, column: columns.length } };
-    ws.commit();
   }
+  // Read when the file is closed (docProps/core.xml is written last).
+  wb.keywords = `source-position:${await e.sourcePosition}`;
   await wb.commit();
 }
 
+/** Rows written between two turns of the event loop: chDB's answers, the deflate and the file writes get their turn. */
+const ROWS_PER_TURN = 200;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: Sheet): Promise<void> {
+  const columns = sheet.table.columns.filter((c) => !c.csvOnly);
+  const ws = wb.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: TITLE_ROWS }], pageSetup: PAGE_SETUP, headerFooter: { oddFooter: `&L${sheet.name}&R&P / &N` } });
+  centredOnPage(ws);
+  // Widen the sheet to a page when it is narrow, so that text columns wrap less and figures stay readable.
+  const total = columns.reduce((a, c) => a + c.width, 0);
+  const stretch = total < PAGE_CHARS * 0.7 ? (PAGE_CHARS * 0.7) / total : 1;
+  const widths = columns.map((c) => Math.round(c.width * stretch * 10) / 10);
+  ws.columns = columns.map((c, i) => ({ key: c.key, width: widths[i] }));
+  const title = ws.getRow(1);
+  title.getCell(1).value = sheet.title;
+  title.font = { bold: true, size: 13 };
+  title.height = 24;
+  ws.mergeCells(1, 1, 1, columns.length);
+  const header = ws.getRow(2);
+  columns.forEach((c, i) => (header.getCell(i + 1).value = c.en ? `${c.zh}\n${c.en}` : c.zh));
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle' };
+  header.eachCell((cell) => {
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF5' } };
+    cell.border = { bottom: { style: 'thin' } };
+  });
+  header.height = 15 * Math.max(2, ...columns.map((c, i) => linesIn(c.en ? `${c.zh}\n${c.en}` : c.zh, widths[i])));
+  header.commit();
+  let next = TITLE_ROWS + 1;
+  for (const row of sheet.rows) {
+    const added = ws.getRow(next++);
+    (added as unknown as { style: Partial<ExcelJS.Style> }).style = NO_ROW_STYLE;
+    let lines = 1;
+    columns.forEach((c, i) => {
+      const value = (row[c.key] ?? null) as ExcelJS.CellValue;
+      const cell = added.getCell(i + 1);
+      cell.value = value;
+      const format = formatOf(c, row);
+      cell.style = DATA_STYLES[format];
+      if (!NUM_FMT[format]) lines = Math.max(lines, linesIn(String(value ?? ''), widths[i]));
+    });
+    added.height = 15 * lines;
+    added.commit();
+    if ((next - TITLE_ROWS) % ROWS_PER_TURN === 0) await nextTurn();
+  }
+  ws.autoFilter = { from: { row: TITLE_ROWS, column: 1 }, to: { row: TITLE_ROWS, column: columns.length } };
+  ws.commit();
+  await nextTurn();
+}
+
 /** The workbook in memory (the API's answer); files are streamed to disk by `writeWorkbook`. */
-export async function toWorkbook(e: KpiExport): Promise<Buffer> {
+export async function toWorkbook(e: KpiExport | KpiExportParts): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const sink = new PassThrough();
   sink.on('data', (c: Buffer) => chunks.push(c));

@@ -114,14 +114,29 @@ export function visitsTable(visits: VisitRow[], zone: (projectId: string) => str
   };
 }
 
-/** The tables of an export, shared by the workbook and the CSV files. */
-export function exportTables(e: KpiExport): Table[] {
-  const zoneOf = new Map(e.projects.map((p) => [p.projectId, p.timeZone]));
-  const zone = (projectId: string) => zoneOf.get(projectId) ?? e.timeZone;
-  const project = { key: 'projectId', zh: '项目', en: 'Project', width: 9 };
-  const person = (id: string, name: string) => (name ? `${name} (${id})` : id);
+/**
+ * A table with the fields of the export it is made from. The workbook writes a table's sheets as soon as those fields
+ * have arrived, while chDB still answers the queries behind the later ones (`writeWorkbook`); the type lets a table
+ * read only the fields it names.
+ */
+export interface TableSource<K extends keyof KpiExport = keyof KpiExport> {
+  needs: readonly K[];
+  table: (e: Pick<KpiExport, K>) => Table;
+}
+const source = <K extends keyof KpiExport>(needs: readonly K[], table: (e: Pick<KpiExport, K>) => Table): TableSource => ({ needs, table });
 
-  const company: Table = {
+/** Local time of each project (the export's zone for one without its own). */
+const ZONE = ['projects', 'timeZone'] as const;
+function zoneOf(e: Pick<KpiExport, (typeof ZONE)[number]>): (projectId: string) => string {
+  const zones = new Map(e.projects.map((p) => [p.projectId, p.timeZone]));
+  return (projectId) => zones.get(projectId) ?? e.timeZone;
+}
+const project = { key: 'projectId', zh: '项目', en: 'Project', width: 9 };
+const person = (id: string, name: string) => (name ? `${name} (${id})` : id);
+
+/** The tables of an export in sheet order, shared by the workbook and the CSV files. */
+export const TABLE_SOURCES: readonly TableSource[] = [
+  source(['projects', 'companyKpis'], (e): Table => ({
     key: 'company', zh: '全公司', en: 'Company',
     columns: [
       { key: 'kpi', zh: '指标', en: 'KPI', width: 30 },
@@ -134,8 +149,8 @@ export function exportTables(e: KpiExport): Table[] {
       ...kpiCells(k),
       ...Object.fromEntries(e.projects.map((p) => [`p_${p.projectId}`, kpiCells(p.kpis[i]).result])),
     })),
-  };
-  const summary: Table = {
+  })),
+  source(['projects'], (e): Table => ({
     key: 'summary', zh: '汇总', en: 'Summary', perProject: true,
     columns: [
       { ...project, csvOnly: true },
@@ -146,8 +161,8 @@ export function exportTables(e: KpiExport): Table[] {
       { key: 'result', zh: '结果', en: 'Result', width: 14, format: resultFormat },
     ],
     rows: e.projects.flatMap((p) => p.kpis.map((k) => ({ projectId: p.projectId, ...kpiCells(k) }))),
-  };
-  const staff: Table = {
+  })),
+  source(['staff'], (e): Table => ({
     key: 'staff', zh: '员工', en: 'Staff',
     columns: [
       project,
@@ -165,30 +180,33 @@ export function exportTables(e: KpiExport): Table[] {
       { key: 'weightsFrom', zh: '权重版本', en: 'Weights from', width: 14 },
     ],
     rows: e.staff.map((s) => ({ ...s, person: person(s.staffId, s.name), role: bilingual(s.role), department: bilingual(s.department) })),
-  };
-  const breaches: Table = {
-    key: 'breaches', zh: '超时明细', en: 'Breaches',
-    columns: [
-      project,
-      { key: 'ref', zh: '单号', en: 'Case', width: 19 },
-      { key: 'clock', zh: '时限', en: 'Clock', width: 30 },
-      { key: 'category', zh: '类别', en: 'Category', width: 16 },
-      { key: 'building', zh: '楼栋', en: 'Building', width: 9 },
-      { key: 'responsible', zh: '责任人', en: 'Responsible', width: 27 },
-      { key: 'department', zh: '部门', en: 'Department', width: 20 },
-      { key: 'deadline', zh: '截止时间', en: 'Deadline', width: 17 },
-      { key: 'metAt', zh: '完成时间', en: 'Met at', width: 17 },
-      { key: 'open', zh: '未完成', en: 'Still open', width: 9 },
-      { key: 'hoursOver', zh: '超时（小时）', en: 'Hours over', width: 11, format: 'hours' },
-    ],
-    rows: e.breaches.map((b) => ({
-      projectId: b.projectId, ref: b.caseNumber || caseRef(b.caseType, b.projectId, b.caseId), clock: bilingual(b.clock), category: b.category ? bilingual(b.category) : '',
-      building: b.building, responsible: person(b.responsibleId, b.responsibleName), department: bilingual(b.department),
-      deadline: localTime(b.deadline, zone(b.projectId)), metAt: localTime(b.metAt, zone(b.projectId)), open: b.open ? '是 yes' : '否 no',
-      hoursOver: Math.round((b.overSeconds / 3600) * 100) / 100,
-    })),
-  };
-  const breachReport: Table = {
+  })),
+  source(['breaches', ...ZONE], (e): Table => {
+    const zone = zoneOf(e);
+    return {
+      key: 'breaches', zh: '超时明细', en: 'Breaches',
+      columns: [
+        project,
+        { key: 'ref', zh: '单号', en: 'Case', width: 19 },
+        { key: 'clock', zh: '时限', en: 'Clock', width: 30 },
+        { key: 'category', zh: '类别', en: 'Category', width: 16 },
+        { key: 'building', zh: '楼栋', en: 'Building', width: 9 },
+        { key: 'responsible', zh: '责任人', en: 'Responsible', width: 27 },
+        { key: 'department', zh: '部门', en: 'Department', width: 20 },
+        { key: 'deadline', zh: '截止时间', en: 'Deadline', width: 17 },
+        { key: 'metAt', zh: '完成时间', en: 'Met at', width: 17 },
+        { key: 'open', zh: '未完成', en: 'Still open', width: 9 },
+        { key: 'hoursOver', zh: '超时（小时）', en: 'Hours over', width: 11, format: 'hours' },
+      ],
+      rows: e.breaches.map((b) => ({
+        projectId: b.projectId, ref: b.caseNumber || caseRef(b.caseType, b.projectId, b.caseId), clock: bilingual(b.clock), category: b.category ? bilingual(b.category) : '',
+        building: b.building, responsible: person(b.responsibleId, b.responsibleName), department: bilingual(b.department),
+        deadline: localTime(b.deadline, zone(b.projectId)), metAt: localTime(b.metAt, zone(b.projectId)), open: b.open ? '是 yes' : '否 no',
+        hoursOver: Math.round((b.overSeconds / 3600) * 100) / 100,
+      })),
+    };
+  }),
+  source(['breachGroups'], (e): Table => ({
     key: 'breach_report', zh: '超时分析', en: 'Breach report',
     columns: [
       project,
@@ -204,8 +222,8 @@ export function exportTables(e: KpiExport): Table[] {
       ...g, dimension: DIMENSION_LABELS[g.dimension] ?? g.dimension,
       value: g.dimension === 'person' ? person(g.key, g.name) : g.dimension === 'building' || g.dimension === 'project' ? g.key : bilingual(g.key),
     })),
-  };
-  const satisfaction: Table = {
+  })),
+  source(['satisfaction'], (e): Table => ({
     key: 'satisfaction', zh: '满意度', en: 'Satisfaction',
     columns: [
       project,
@@ -217,35 +235,38 @@ export function exportTables(e: KpiExport): Table[] {
       { key: 'rate', zh: '满意率', en: 'Satisfaction rate', width: 12, format: 'rate' },
     ],
     rows: e.satisfaction.people.map((p) => ({ ...p, person: person(p.staffId, p.name), role: bilingual(p.role), department: bilingual(p.department) })),
-  };
-  const visits = visitsTable(e.satisfaction.visits, zone);
-  const topics: Table = {
+  })),
+  source(['satisfaction', ...ZONE], (e) => visitsTable(e.satisfaction.visits, zoneOf(e))),
+  source(['complaints'], (e): Table => ({
     key: 'complaint_topics', zh: '投诉话题', en: 'Complaint topics',
     columns: [project, { key: 'month', zh: '月份', en: 'Month', width: 10 }, { key: 'topic', zh: '话题', en: 'Topic', width: 24 }, { key: 'complaints', zh: '投诉量', en: 'Complaints', width: 12, format: 'int' }],
     rows: e.complaints.topicsByMonth.map((t) => ({ ...t, topic: bilingual(t.topic) })),
-  };
-  const places: Table = {
+  })),
+  source(['complaints'], (e): Table => ({
     key: 'complaint_places', zh: '投诉楼栋', en: 'Complaint places',
     columns: [
       project, { key: 'rank', zh: '排名', en: 'Rank', width: 7, format: 'int' }, { key: 'building', zh: '楼栋', en: 'Building', width: 10 },
       { key: 'unit', zh: '房号', en: 'Unit', width: 16 }, { key: 'complaints', zh: '投诉量', en: 'Complaints', width: 12, format: 'int' },
     ],
     rows: e.complaints.places.map((p) => ({ ...p, unit: p.unit || '共用部位 common parts' })),
-  };
-  const causes: Table = {
+  })),
+  source(['complaints'], (e): Table => ({
     key: 'complaint_causes', zh: '投诉原因', en: 'Complaint causes',
     columns: [project, { key: 'cause', zh: '原因', en: 'Cause', width: 22 }, { key: 'content', zh: '内容', en: 'Content', width: 26 }, { key: 'complaints', zh: '投诉量', en: 'Complaints', width: 12, format: 'int' }],
     rows: e.complaints.causes.map((c) => ({ ...c, cause: c.cause ? bilingual(c.cause) : '未调查 not investigated', content: c.content ? bilingual(c.content) : bilingual('unclassified') })),
-  };
-  const repeats: Table = {
-    key: 'repeat_complainants', zh: '重复投诉', en: 'Repeat complainants',
-    columns: [
-      project, { key: 'ownerRef', zh: '业主编号（化名）', en: 'Owner ref (pseudonymous)', width: 22 }, { key: 'complaints', zh: '90天内投诉', en: 'Complaints in 90 days', width: 14, format: 'int' },
-      { key: 'first', zh: '首次', en: 'First', width: 17 }, { key: 'last', zh: '最近', en: 'Last', width: 17 }, { key: 'topics', zh: '话题', en: 'Topics', width: 36 },
-    ],
-    rows: e.complaints.repeats.map((r) => ({ ...r, first: localTime(r.first, zone(r.projectId)), last: localTime(r.last, zone(r.projectId)), topics: r.topics.map(bilingual).join('、') })),
-  };
-  const definitions: Table = {
+  })),
+  source(['complaints', ...ZONE], (e): Table => {
+    const zone = zoneOf(e);
+    return {
+      key: 'repeat_complainants', zh: '重复投诉', en: 'Repeat complainants',
+      columns: [
+        project, { key: 'ownerRef', zh: '业主编号（化名）', en: 'Owner ref (pseudonymous)', width: 22 }, { key: 'complaints', zh: '90天内投诉', en: 'Complaints in 90 days', width: 14, format: 'int' },
+        { key: 'first', zh: '首次', en: 'First', width: 17 }, { key: 'last', zh: '最近', en: 'Last', width: 17 }, { key: 'topics', zh: '话题', en: 'Topics', width: 36 },
+      ],
+      rows: e.complaints.repeats.map((r) => ({ ...r, first: localTime(r.first, zone(r.projectId)), last: localTime(r.last, zone(r.projectId)), topics: r.topics.map(bilingual).join('、') })),
+    };
+  }),
+  source(['month', 'weights', 'policies', 'anchor', 'sourcePosition', 'generatedAt', 'changedAfterCloseAt', ...ZONE], (e): Table => ({
     key: 'definitions', zh: '定义', en: 'Definitions',
     columns: [
       { key: 'name', zh: '指标', en: 'KPI', width: 30 },
@@ -275,6 +296,10 @@ export function exportTables(e: KpiExport): Table[] {
       ...(e.anchor?.checkpoint ? [{ id: 'checkpoint', name: '签名检查点\nSigned checkpoint', numerator: `#${e.anchor.checkpoint.seq} at ${e.anchor.checkpoint.position}:${e.anchor.checkpoint.logHash}, sealed ${e.anchor.checkpoint.sealedAt}, key ${e.anchor.checkpoint.keyId ?? 'none (unsigned)'}`, denominator: `Ed25519 signature: ${e.anchor.checkpoint.signature ?? '—'}`, month: e.month }] : []),
       { id: 'source', name: '数据来源\nSource', numerator: `event-store position ${e.sourcePosition}; generated ${localTime(e.generatedAt, e.timeZone)} (${e.timeZone})`, denominator: e.changedAfterCloseAt ? `data about ${e.month} last changed after the month closed at ${localTime(e.changedAfterCloseAt, e.timeZone)}` : `no late entries after ${e.month} closed`, month: e.month },
     ],
-  };
-  return [company, summary, staff, breaches, breachReport, satisfaction, visits, topics, places, causes, repeats, definitions];
+  })),
+];
+
+/** The tables of an export, shared by the workbook and the CSV files. */
+export function exportTables(e: KpiExport): Table[] {
+  return TABLE_SOURCES.map((s) => s.table(e));
 }

@@ -2,7 +2,7 @@ import { chmodSync, createWriteStream, renameSync, writeFileSync, rmSync, mkdirS
 import { basename, dirname, extname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Analytics } from '@service-ledger/analytics';
-import { buildKpiExport, type ExportRequest } from './kpi-export';
+import { type ExportRequest, figuresOf, startKpiExport } from './kpi-export';
 import { toCsvFiles, writeWorkbook } from './render';
 
 /**
@@ -48,11 +48,13 @@ export async function streamAtomically(file: string, write: (out: Writable) => P
 
 /** xlsx: one file. csv: one file per table beside `out` (`<name>-summary.csv`, `<name>-staff.csv` …). */
 export async function exportKpisToFiles(db: Analytics, req: ExportRequest, format: 'xlsx' | 'csv', out: string): Promise<string[]> {
-  const data = await buildKpiExport(db, req);
+  // The request is checked before anything is written; the workbook's first sheets are written while chDB answers for the rest.
+  const figures = await startKpiExport(db, req);
   if (format === 'xlsx') {
-    await streamAtomically(out, (stream) => writeWorkbook(data, stream));
+    await streamAtomically(out, (stream) => writeWorkbook(figures, stream));
     return [out];
   }
+  const data = await figuresOf(figures);
   const base = out.slice(0, out.length - extname(out).length);
   return toCsvFiles(data).map((f) => {
     const file = `${base}-${f.name.replace(/_/g, '-')}.csv`;

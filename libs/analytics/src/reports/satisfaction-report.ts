@@ -54,10 +54,12 @@ export async function followUpVisits(db: Analytics, filters: KpiFilters): Promis
 
 /** Satisfaction per person (满意率 by the person who answers for the case): satisfied and visited beside the rate. */
 export async function satisfactionByPerson(db: Analytics, filters: KpiFilters): Promise<{ people: PersonSatisfaction[]; visits: VisitRow[] }> {
-  const visits = await followUpVisits(db, filters);
-  const staff = new Map(
-    (await db.query<{ staff_id: string; role: string; department: string }>('SELECT staff_id, role, department FROM {{staff}} FINAL')).map((s) => [s.staff_id, s]),
-  );
+  // Both asked at once: the second is small, and chDB computes it while the visits' rows are parsed.
+  const [visits, roles] = await Promise.all([
+    followUpVisits(db, filters),
+    db.query<{ staff_id: string; role: string; department: string }>('SELECT staff_id, role, department FROM {{staff}} FINAL'),
+  ]);
+  const staff = new Map(roles.map((s) => [s.staff_id, s]));
   const people = new Map<string, PersonSatisfaction>();
   for (const v of visits) {
     if (!v.responsibleId) continue;
