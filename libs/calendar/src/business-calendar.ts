@@ -169,8 +169,21 @@ export class BusinessCalendar {
     return day;
   }
 
+  /** The local day last asked for, with the instant the next one begins. */
+  private lastDay: { date: string; start: number; end: number } | null = null;
+
+  /**
+   * The local date of an instant. Luxon's zone arithmetic costs tens of µs a call and a projection asks for the same
+   * few days again and again, so an instant within the day last asked for (from its start to the next day's, both as
+   * `day` works them out) is answered without it.
+   */
   private localDate(t: number): string {
-    return DateTime.fromMillis(t, { zone: this.options.timeZone }).toISODate()!;
+    const last = this.lastDay;
+    if (last && last.start <= t && t < last.end) return last.date;
+    const date = DateTime.fromMillis(t, { zone: this.options.timeZone }).toISODate()!;
+    const day = this.day(date);
+    this.lastDay = { date, start: day.start, end: this.day(day.next).start };
+    return date;
   }
 }
 

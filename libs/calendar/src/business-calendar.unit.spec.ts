@@ -6,6 +6,21 @@ const HALF_DAY = 4 * 3600_000;
 const local = (s: string) => new Date(`${s}+08:00`);
 
 describe('business calendar', () => {
+  it('answers as a fresh calendar would whatever it was asked before, across daylight-saving changes and midnights', () => {
+    // Slots at both ends of the day, every day: an instant given the wrong local date is judged wrongly.
+    const slots: [string, string][] = [['00:00', '01:00'], ['11:00', '13:00'], ['23:00', '24:00']];
+    for (const [timeZone, around] of [['America/New_York', ['2026-03-08T00:00:00Z', '2026-11-01T00:00:00Z']], ['America/Santiago', ['2026-04-04T12:00:00Z', '2026-09-05T12:00:00Z']], ['Asia/Shanghai', ['2026-02-13T12:00:00Z']]] as const) {
+      const options = { ...defaultCalendarOptions({}, timeZone), workingWeekdays: [1, 2, 3, 4, 5, 6, 7], slots };
+      const shared = new BusinessCalendar(options);
+      const instants = around.flatMap((a) => Array.from({ length: 4 * 72 }, (_, i) => Date.parse(a) - 24 * 3600_000 + i * 17 * 60_000));
+      // In time order, then shuffled (a fixed permutation): the day asked last is sometimes the day asked now.
+      for (const t of [...instants, ...instants.map((_, i) => instants[(i * 97) % instants.length])]) {
+        const fresh = new BusinessCalendar(options);
+        expect([shared.isWorkingTime(new Date(t)), shared.addWorkingTime(new Date(t), 90 * 60_000).getTime(), shared.workingTimeBetween(new Date(t), new Date(t + 5 * 3600_000))])
+          .toEqual([fresh.isWorkingTime(new Date(t)), fresh.addWorkingTime(new Date(t), 90 * 60_000).getTime(), fresh.workingTimeBetween(new Date(t), new Date(t + 5 * 3600_000))]);
+      }
+    }
+  });
   it('half a working day that crosses the lunch break skips 12:00–13:30', () => {
     expect(cal.addWorkingTime(local('2026-03-10T10:00:00'), HALF_DAY)).toEqual(local('2026-03-10T15:30:00'));
   });

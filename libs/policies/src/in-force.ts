@@ -1,6 +1,6 @@
 import { BusinessCalendar, type CalendarOptions, defaultCalendarOptions, type Slot } from '@service-ledger/calendar';
 import type { EventEnvelope } from '@service-ledger/core';
-import { defaultSlaPolicy, type SlaPolicy } from '@service-ledger/sla';
+import { defaultSlaPolicy, type RulesAt, type SlaPolicy } from '@service-ledger/sla';
 import { type CalendarSection, type ComplaintTopic, DEFAULT_TOPICS, DEFAULT_WEIGHTS, type ScoreWeights, WEEKDAYS } from './document';
 import { COMPANY_SCOPE, type PolicyChanged, type StoredSections, versionId } from './events';
 
@@ -59,6 +59,12 @@ export class PolicyHistory {
   private readonly changes: PolicyChange[] = [];
   private readonly calendars = new Map<string, BusinessCalendar>();
   private readonly resolved = new Map<string, PolicyInForce>();
+  /**
+   * Per project, the changes that can apply to it (company's and its own) in effective order: those in force at an
+   * instant are a prefix of them, so what is in force is found by counting, not by filtering every change and joining
+   * their ids (the projector asks for every clock of every case after every event).
+   */
+  private readonly byProject = new Map<string, ProjectChanges>();
 
   /** `timeZone`: the calendar's zone when no policy sets one (SL_TIMEZONE). */
   constructor(readonly timeZone = 'Asia/Shanghai') {}
@@ -75,6 +81,7 @@ export class PolicyHistory {
     this.changes.push(change);
     this.changes.sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom) || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
     this.resolved.clear();
+    this.byProject.clear();
     return true;
   }
 
@@ -84,6 +91,8 @@ export class PolicyHistory {
 
   /** Highest log position of a change in force for the project at `at` (0 when none): the projector's row version. */
   positionAt(projectId: string, at: number): bigint {
+    const own = this.projectChanges(projectId);
+    if (own.inOrder) return own.highestPosition[own.inForceAt(at)];
     let p = 0n;
     for (const c of this.changes) if ((c.scope === COMPANY_SCOPE || c.scope === projectId) && Date.parse(c.effectiveFrom) <= at && c.position > p) p = c.position;
     return p;
@@ -92,11 +101,57 @@ export class PolicyHistory {
   /** The policy in force for a project (and optionally a department's calendar) at an instant. */
   inForce(projectId: string, at: Date | number | string, department?: string): PolicyInForce {
     const t = typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
-    const applicable = this.changes.filter((c) => (c.scope === COMPANY_SCOPE || c.scope === projectId) && Date.parse(c.effectiveFrom) <= t);
+    return { ...this.resolve(projectId, t, department), at: new Date(t).toISOString() };
+  }
+
+  /**
+   * The SLA limits, calendar and version in force, as the clock rules of libs/sla take them: `inForce` without its
+   * instant, so one object per distinct set of changes is shared by every caller (who must not modify it).
+   */
+  rulesAt(projectId: string, at: number, department?: string): RulesAt {
+    const own = this.projectChanges(projectId);
+    if (!own.inOrder) {
+      const p = this.resolve(projectId, at, department);
+      return { policy: p.sla, calendar: p.calendar, version: p.version };
+    }
+    const count = own.inForceAt(at);
+    const byCount = own.rules.get(department ?? '') ?? own.rules.set(department ?? '', []).get(department ?? '')!;
+    let rules = byCount[count];
+    if (!rules) {
+      const p = this.resolve(projectId, at, department);
+      rules = byCount[count] = { policy: p.sla, calendar: p.calendar, version: p.version };
+    }
+    return rules;
+  }
+
+  private projectChanges(projectId: string): ProjectChanges {
+    let own = this.byProject.get(projectId);
+    if (!own) {
+      const changes = this.changes.filter((c) => c.scope === COMPANY_SCOPE || c.scope === projectId);
+      const from = changes.map((c) => Date.parse(c.effectiveFrom));
+      const highestPosition = [0n];
+      for (const c of changes) highestPosition.push(c.position > highestPosition[highestPosition.length - 1] ? c.position : highestPosition[highestPosition.length - 1]);
+      const inForceAt = (t: number) => {
+        let n = 0;
+        while (n < from.length && from[n] <= t) n += 1;
+        return n;
+      };
+      // An unreadable effective instant (never applies, and sorts anywhere) breaks the prefix: such a project is
+      // answered by filtering, as before.
+      own = { changes, inForceAt, highestPosition, inOrder: from.every((f, i) => !Number.isNaN(f) && (i === 0 || from[i - 1] <= f)), rules: new Map() };
+      this.byProject.set(projectId, own);
+    }
+    return own;
+  }
+
+  /** What is in force (its `at` is that of the first instant asked): shared, cached by the changes that apply. */
+  private resolve(projectId: string, t: number, department?: string): PolicyInForce {
+    const relevant = this.projectChanges(projectId);
+    const applicable = relevant.inOrder ? relevant.changes.slice(0, relevant.inForceAt(t)) : this.changes.filter((c) => (c.scope === COMPANY_SCOPE || c.scope === projectId) && Date.parse(c.effectiveFrom) <= t);
     // Everything below depends only on which changes apply: cache by their ids.
     const key = `${projectId}|${department ?? ''}|${applicable.map((c) => c.id).join(',')}`;
     const hit = this.resolved.get(key);
-    if (hit) return { ...hit, at: new Date(t).toISOString() };
+    if (hit) return hit;
     const company = applicable.filter((c) => c.scope === COMPANY_SCOPE);
     const own = applicable.filter((c) => c.scope !== COMPANY_SCOPE);
     // The change each section (each SLA limit) comes from: the project's latest, else the company's latest.
@@ -139,6 +194,19 @@ export class PolicyHistory {
     }
     return cal;
   }
+}
+
+/** The changes that can apply to one project, in the order they take effect (see `PolicyHistory.byProject`). */
+interface ProjectChanges {
+  changes: PolicyChange[];
+  /** How many of `changes` are in force at an instant (epoch ms). */
+  inForceAt: (t: number) => number;
+  /** Highest log position among the first n changes, by n. */
+  highestPosition: bigint[];
+  /** Whether effective instants are all readable and ascending (so the changes in force are a prefix). */
+  inOrder: boolean;
+  /** Rules in force by department ('' for none), then by how many changes apply. */
+  rules: Map<string, RulesAt[]>;
 }
 
 /** A calendar section on top of the national holiday data. */

@@ -95,6 +95,25 @@ describe('policy in force: versions and sections', () => {
     const p = h.inForce('P2', local('2026-04-02T00:00:00'));
     expect(p).toMatchObject({ version: 'company#1 company#2', sla: { urgentArrivalMs: 1.5 * H, complaintFirstReplyWorkingMs: 4 * H }, scoreWeights: { onTime: 50 } });
   });
+  it('rulesAt and positionAt agree with inForce at every instant, before and after a change is added', () => {
+    const history = new PolicyHistory();
+    for (const c of h.all()) history.add(c);
+    const instants = ['2025-12-31T23:59:59', '2026-01-01T00:00:00', '2026-03-15T23:59:59', '2026-03-16T00:00:00', '2026-04-01T00:00:00', '2026-06-01T00:00:00'].map((s) => local(s).getTime());
+    const agree = () => {
+      for (const project of ['P1', 'P2']) for (const t of instants) for (const department of [undefined, 'customer_service']) {
+        const p = history.inForce(project, t, department);
+        expect(history.rulesAt(project, t, department)).toEqual({ policy: p.sla, calendar: p.calendar, version: p.version });
+        expect(history.positionAt(project, t)).toBe(p.changes.reduce((m, c) => (c.position > m ? c.position : m), 0n));
+      }
+    };
+    agree();
+    expect(history.rulesAt('P1', instants[3]).version).toBe('company#1 P1#1');
+    // A change added later (another partition's copy arrives) is seen by the next question.
+    history.add({ ...h.all()[0], id: 'P1#2', scope: 'P1', change: 2, effectiveFrom: local('2026-03-20T00:00:00').toISOString(), position: 99n, sections: { sla: { urgentArrivalMs: 4 * H } } as never });
+    expect(history.rulesAt('P1', local('2026-03-21T00:00:00').getTime())).toMatchObject({ version: 'company#1 P1#2', policy: { urgentArrivalMs: 4 * H } });
+    expect(history.positionAt('P1', local('2026-03-21T00:00:00').getTime())).toBe(99n);
+    agree();
+  });
   it('the same changes in another order give the same answer (Kafka partitions deliver scopes out of order)', () => {
     const reversed = new PolicyHistory();
     for (const c of [...h.all()].reverse()) reversed.add(c);

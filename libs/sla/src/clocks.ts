@@ -91,7 +91,8 @@ export interface CaseClockSpecs<K extends ClockKind = ClockKind> {
 
 /**
  * A capability's clock rules: the clocks its case's events start and stop. Pure, typed by the capability's events;
- * `evaluateClocks` and `clockChanges` judge what it returns.
+ * `evaluateClocks` and `clockChanges` judge what it returns. It must not keep or modify the events array it is given
+ * (`clockChanges` grows one array through a case's prefixes).
  */
 export type ClockSource<Ev, K extends ClockKind = ClockKind> = (events: Ev[], rules: ClockRules) => CaseClockSpecs<K>;
 
@@ -135,22 +136,50 @@ export interface ClockChange {
  * one recorded for it — so a breach stays on record even after the clock is met.
  */
 export function clockChanges<Ev extends CaseEnvelope>(source: ClockSource<Ev>, events: Ev[], rules: ClockRules): ClockChange[] {
+  return timeline(source, events, rules, () => undefined);
+}
+
+/**
+ * A case's clocks as of its last event (`evaluateClocks` as of that event's time) and its clock history
+ * (`clockChanges`) together: the history's evaluation after the last event is that very evaluation, so the projector
+ * evaluates each prefix of the case once, not the whole case twice.
+ */
+export function clockTimeline<Ev extends CaseEnvelope, K extends ClockKind>(source: ClockSource<Ev, K>, caseType: CaseType, events: Ev[], rules: ClockRules): { clocks: SlaClock<K>[]; changes: ClockChange[] } {
+  if (events.length === 0) return { clocks: [], changes: [] };
+  const ids = caseIds(events[0], caseType);
+  let clocks: SlaClock<K>[] = [];
+  const changes = timeline(source, events, rules, (specs, settled) => (clocks = specs.map((s, i) => finish(s, settled[i], ids))));
+  return { clocks, changes };
+}
+
+/** `clockChanges`, handing the last event's specs and their judgement to `atLast`. */
+function timeline<Ev extends CaseEnvelope, K extends ClockKind>(source: ClockSource<Ev, K>, events: Ev[], rules: ClockRules, atLast: (specs: ClockSpec<K>[], settled: Settled[]) => void): ClockChange[] {
   const changes: ClockChange[] = [];
-  const last = new Map<ClockKind, string>();
+  const last = new Map<ClockKind, { status: ClockStatus; deadline: number; met: number | null }>();
+  // One array grown event by event serves as every prefix (a source reads its events and keeps no reference to them):
+  // a copy per prefix made every fold allocate quadratically in the case's length.
+  const prefix: Ev[] = [];
   for (let i = 0; i < events.length; i++) {
-    const c = source(events.slice(0, i + 1), rules);
+    prefix.push(events[i]);
+    const c = source(prefix, rules);
     const now = t(events[i].occurredAt);
-    for (const s of c.specs) {
-      const settled = settle(s, s.pausable ? c.pauses : [], now);
+    const settled = c.specs.map((s) => settle(s, s.pausable ? c.pauses : [], now));
+    for (let j = 0; j < c.specs.length; j++) {
+      const s = c.specs[j];
+      const { status, deadline, breach } = settled[j];
       // Compared as numbers: formatting every clock after every event would cost more than the evaluation.
-      const key = `${settled.status}|${settled.deadline}|${s.met}`;
-      if (last.get(s.clock) === key) continue;
-      last.set(s.clock, key);
-      changes.push({ index: i, clock: s.clock, status: settled.status, deadline: iso(settled.deadline), metAt: s.met === null ? null : iso(s.met), breachSeconds: Math.floor(settled.breach / 1000) });
+      const seen = last.get(s.clock);
+      if (seen && seen.status === status && sameInstant(seen.deadline, deadline) && sameInstant(seen.met, s.met)) continue;
+      last.set(s.clock, { status, deadline, met: s.met });
+      changes.push({ index: i, clock: s.clock, status, deadline: iso(deadline), metAt: s.met === null ? null : iso(s.met), breachSeconds: Math.floor(breach / 1000) });
     }
+    if (i === events.length - 1) atLast(c.specs, settled);
   }
   return changes;
 }
+
+/** Equal as the history's text would be: an unreadable time (NaN) is the same as another. */
+const sameInstant = (a: number | null, b: number | null) => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
 interface Settled {
   deadline: number;
@@ -198,7 +227,9 @@ function settle(s: ClockSpec, pauses: Pause[], now: number): Settled {
 
 function finish<K extends ClockKind>(s: ClockSpec<K>, c: Settled, ids: CaseIds): SlaClock<K> {
   return {
-    ...ids,
+    caseId: ids.caseId,
+    caseType: ids.caseType,
+    projectId: ids.projectId,
     clock: s.clock,
     startedAt: iso(s.start),
     deadline: iso(c.deadline),

@@ -3,7 +3,7 @@ import { COMPLAINT_CLOCK_OWNERS, type ComplaintClock, complaintClockOwner, compl
 import { COURTESY_VISIT_CASE_TYPE, COURTESY_VISIT_STREAM, type CourtesyVisitEnvelope, foldCourtesyVisit } from '@service-ledger/courtesy-visits';
 import { foldHelpRequest, HELP_REQUEST_CASE_TYPE, HELP_REQUEST_CLOCK_OWNERS, HELP_REQUEST_STREAM, type HelpRequestClock, helpRequestClockOwner, helpRequestClocks, type HelpRequestEnvelope } from '@service-ledger/help-requests';
 import { foldRepair, REPAIR_CLOCK_OWNERS, type RepairClock, repairClockOwner, repairClocks, type RepairEnvelope, type RepairFacts } from '@service-ledger/repairs';
-import { type CaseType, type ClockCredit, type ClockKind, clockChanges, type ClockOwner, type ClockRules, type ClockSource, evaluateClocks, type SlaClock } from '@service-ledger/sla';
+import { type CaseType, type ClockChange, type ClockCredit, type ClockKind, clockChanges, type ClockOwner, type ClockRules, type ClockSource, clockTimeline, evaluateClocks, type SlaClock } from '@service-ledger/sla';
 
 /** The rules for one case's clocks, and the log position of the policy changes in force at an instant. */
 export interface CasePolicy {
@@ -117,8 +117,9 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   const last = events[events.length - 1];
   const category = first.streamId.slice(0, first.streamId.indexOf('-'));
   const caseId = first.streamId.slice(category.length + 1);
-  const asOf = new Date(last.occurredAt);
-  const clocks = evaluateCaseClocks(events, policy.rules, asOf);
+  // The clocks as of the last event and the clock history, from one evaluation of each prefix of the case.
+  const clockSide = readSideOf(category)?.clocks;
+  const { clocks, changes } = clockSide ? clockTimeline(clockSide.source, clockSide.caseType, events, policy.rules) : { clocks: [], changes: [] };
   // A policy change re-evaluates the clocks that started since its effective instant: rows written then must replace
   // the earlier ones, so the version covers the changes in force at the latest clock start, whatever the batching.
   const latestStart = clocks.reduce((m, c) => Math.max(m, Date.parse(c.startedAt)), -Infinity);
@@ -166,7 +167,7 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
   return {
     case: row,
     clocks: clockRows,
-    clockHistory: clockHistory(events, policy.rules, caseId, first.projectId),
+    clockHistory: clockHistory(events, changes, caseId, first.projectId),
     satisfaction,
     complaintCategory: category === 'complaint' ? {
       complaint_id: caseId, project_id: first.projectId, received_at: first.occurredAt, nature: row.nature, communicative_kind: row.communicative_kind,
@@ -177,8 +178,8 @@ export function projectCase(events: EventEnvelope[], policy: CasePolicy): CaseRo
 }
 
 /** One row each time a clock's status, deadline or met time changes, so breaches stay on record. */
-function clockHistory(events: EventEnvelope[], rules: ClockRules, caseId: string, projectId: string): Record<string, unknown>[] {
-  return caseClockChanges(events, rules).map((c) => {
+function clockHistory(events: EventEnvelope[], changes: ClockChange[], caseId: string, projectId: string): Record<string, unknown>[] {
+  return changes.map((c) => {
     const e = events[c.index];
     return { case_id: caseId, clock: c.clock, version: Number(e.globalPosition), project_id: projectId, status: c.status, deadline: c.deadline, met_at: c.metAt, breach_seconds: c.breachSeconds, changed_at: e.occurredAt };
   });

@@ -1,6 +1,8 @@
 import { BusinessCalendar } from '@service-ledger/calendar';
 import type { EventEnvelope } from '@service-ledger/core';
-import { defaultSlaPolicy, fixedRules, type SlaClock } from '@service-ledger/sla';
+import { clockTimeline, defaultSlaPolicy, fixedRules, type SlaClock } from '@service-ledger/sla';
+import { complaintClocks } from '@service-ledger/complaints';
+import { repairClocks } from '@service-ledger/repairs';
 import { caseClockChanges, evaluateCaseClocks } from './case-rows';
 
 const calendar = new BusinessCalendar();
@@ -137,5 +139,18 @@ describe('SLA clocks', () => {
     const changes = clockChanges(events, policy, calendar);
     expect(changes.map((c) => [c.index, c.clock, c.status, c.deadline, c.metAt, c.breachSeconds])).toEqual(expected);
     expect(changes.some((c) => c.clock === 'repair_fix' && c.status === 'breached')).toBe(true);
+  });
+  it('the projector\'s one pass over the prefixes gives the clocks as of the last event and the same history', () => {
+    const repair = stream('repair-1', urgent({ nonStandard: true }), [H, 'RepairPaused', { reason: 'owner_absent' }], [2 * H, 'RepairReclassified', { from: 'urgent', to: 'general' }],
+      [4 * H, 'RepairResumed'], [30 * H, 'RepairCompleted']);
+    const complaint = stream('complaint-1', [0, 'ComplaintReceived', { complaintId: '1', firstResponderId: 'desk' }], [5 * H, 'ComplaintResponsibilityAssigned', { promisedReplyBy: at(8 * H) }], [9 * H, 'ComplaintHandled']);
+    for (const events of [repair, complaint, repair.slice(0, 3)]) {
+      const rules = fixedRules(policy, calendar);
+      const isRepair = events[0].streamId.startsWith('repair');
+      const { clocks, changes } = isRepair ? clockTimeline(repairClocks, 'repair', events as never, rules) : clockTimeline(complaintClocks, 'complaint', events as never, rules);
+      expect(clocks).toEqual(evaluateCaseClocks(events, rules, new Date(events.at(-1)!.occurredAt)));
+      expect(clocks.length).toBeGreaterThan(0);
+      expect(changes).toEqual(clockChanges(events, policy, calendar));
+    }
   });
 });

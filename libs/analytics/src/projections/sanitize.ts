@@ -9,10 +9,13 @@ export const PERSONAL_FIELDS = ['complainant', 'reporter', 'requester', 'visitor
  * result whether the event came from the store or from Kafka (whose messages are already redacted the same way).
  */
 export function sanitizeData(data: Record<string, unknown>): Record<string, unknown> {
-  const copy = { ...stripPersonalData(data) };
-  for (const field of PERSONAL_FIELDS) delete copy[field];
+  // Field by field as stripPersonalData does, leaving the personal fields out rather than building and deleting them:
+  // one copy per event instead of two, and no deleted keys (they turn an object into a slow dictionary).
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) if (!PERSONAL_FIELD_SET.has(k)) copy[k] = stripPersonalData(v, k);
   return copy;
 }
+const PERSONAL_FIELD_SET = new Set<string>(PERSONAL_FIELDS);
 
 export function sanitize(e: EventEnvelope): EventEnvelope {
   return { ...e, data: sanitizeData(e.data as Record<string, unknown>) };

@@ -131,10 +131,7 @@ export class Projector {
   private casePolicy(history: PolicyHistory, projectId: string): CasePolicy {
     return {
       // The front desk's calendar (a department calendar when the project sets one) times the complaint clocks.
-      rules: (start) => {
-        const p = history.inForce(projectId, start, FRONT_DESK_DEPARTMENT);
-        return { policy: p.sla, calendar: p.calendar, version: p.version };
-      },
+      rules: (start) => history.rulesAt(projectId, start, FRONT_DESK_DEPARTMENT),
       positionAt: (at) => Number(history.positionAt(projectId, at)),
     };
   }
