@@ -1,5 +1,5 @@
 import { AGGREGATE_TIME_ZONE, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY } from './aggregate-common';
-import type { Analytics } from './client';
+import { allEnded, type Analytics } from './client';
 import { OPEN_CLOCK } from './kpi/builder';
 import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited } from './kpi/staff-scorecard';
 
@@ -253,7 +253,5 @@ export async function refreshAggregates(db: Analytics, source: AggregateSource, 
       params,
     );
   });
-  // Every refresh has ended before the batch is reported failed, so a retry never overlaps one still running.
-  const failed = (await Promise.allSettled(refreshed)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  await allEnded(refreshed);
 }

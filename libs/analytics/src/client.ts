@@ -2,6 +2,20 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { DependencyUnavailableError } from '@service-ledger/core';
 
+/** Database names are spliced into every statement (`table`): only plain identifiers. */
+export function checkDatabaseName(database: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid ClickHouse database name '${database}'`);
+}
+
+/**
+ * Waits for every write to end, then throws the first failure: a batch is reported failed only once nothing of it is
+ * still running, so its retry never overlaps a write of the failed attempt.
+ */
+export async function allEnded(writes: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** A ClickHouse server that cannot be reached (as opposed to a statement it refused): HTTP 503 for the API. */
 function unreachable(error: unknown): never {
   const e = error as { code?: string; message?: string };
@@ -61,7 +75,7 @@ export class ClickHouseAnalytics implements Analytics {
   ) {}
 
   static open(config: AnalyticsConfig): ClickHouseAnalytics {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(config.database)) throw new Error(`invalid ClickHouse database name '${config.database}'`);
+    checkDatabaseName(config.database);
     const client =
       config.kind === 'chdb'
         ? createClient({ connection: createChdbConnection({ path: config.path }) as never })
@@ -71,7 +85,7 @@ export class ClickHouseAnalytics implements Analytics {
 
   /** The same server/connection, another database (replay into a fresh database). */
   withDatabase(database: string): ClickHouseAnalytics {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid ClickHouse database name '${database}'`);
+    checkDatabaseName(database);
     const other = new ClickHouseAnalytics(this.client, database, this.kind);
     other.metrics = this.metrics;
     return other;

@@ -94,7 +94,7 @@ export class PolicyHistory {
     const own = this.projectChanges(projectId);
     if (own.inOrder) return own.highestPosition[own.inForceAt(at)];
     let p = 0n;
-    for (const c of this.changes) if ((c.scope === COMPANY_SCOPE || c.scope === projectId) && Date.parse(c.effectiveFrom) <= at && c.position > p) p = c.position;
+    for (const c of own.changes) if (Date.parse(c.effectiveFrom) <= at && c.position > p) p = c.position;
     return p;
   }
 
@@ -147,7 +147,7 @@ export class PolicyHistory {
   /** What is in force (its `at` is that of the first instant asked): shared, cached by the changes that apply. */
   private resolve(projectId: string, t: number, department?: string): PolicyInForce {
     const relevant = this.projectChanges(projectId);
-    const applicable = relevant.inOrder ? relevant.changes.slice(0, relevant.inForceAt(t)) : this.changes.filter((c) => (c.scope === COMPANY_SCOPE || c.scope === projectId) && Date.parse(c.effectiveFrom) <= t);
+    const applicable = relevant.inOrder ? relevant.changes.slice(0, relevant.inForceAt(t)) : relevant.changes.filter((c) => Date.parse(c.effectiveFrom) <= t);
     // Everything below depends only on which changes apply: cache by their ids.
     const key = `${projectId}|${department ?? ''}|${applicable.map((c) => c.id).join(',')}`;
     const hit = this.resolved.get(key);

@@ -7,7 +7,7 @@ import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/application';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
 import { AGGREGATE_SOURCE_TABLES, refreshAggregates, slicesOf } from '../aggregates';
-import type { Analytics } from '../client';
+import { allEnded, type Analytics } from '../client';
 import { CASE_CATEGORIES, type CasePolicy, caseStreamId, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
 
@@ -250,15 +250,10 @@ export class Projector {
       // A re-evaluated case may no longer have every clock change it had under the old rules: its history is rewritten
       // whole (a crash in between is repaired by the redelivered batch, which re-evaluates it again).
       if (reevaluated.length) await this.db.command('DELETE FROM {{sla_clock_history}} WHERE case_id IN {ids:Array(String)}', { ids: reevaluated });
-      const written = await Promise.allSettled(Object.entries(derived).map(([table, tableRows]) => this.db.insert(table, tableRows, `${table}:${token}`)));
-      // Every insert has ended before the batch is reported failed, so a retry never overlaps one still running.
-      const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
-      if (failed) throw failed.reason;
+      await allEnded(Object.entries(derived).map(([table, tableRows]) => this.db.insert(table, tableRows, `${table}:${token}`)));
       // From the clocks and credits as they now stand, so it comes after them; a failure here fails the batch, and its
-      // redelivery recomputes the same slices. Every refresh has ended before the batch is reported failed.
-      const refreshed = await Promise.allSettled(AGGREGATE_SOURCE_TABLES.map((source) => refreshAggregates(this.db, source, slicesOf(source, derived[source] ?? []))));
-      const refreshFailed = refreshed.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (refreshFailed) throw refreshFailed.reason;
+      // redelivery recomputes the same slices.
+      await allEnded(AGGREGATE_SOURCE_TABLES.map((source) => refreshAggregates(this.db, source, slicesOf(source, derived[source] ?? []))));
     } catch (error) {
       // Some of the batch may be stored: ask ClickHouse again rather than trust the high-water mark, and write whole
       // clock histories again (this batch's, and any batch projected meanwhile, may be lost).

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { ClickHouseError } from '@clickhouse/client';
-import { type Analytics, type AnalyticsConfig, type ProjectorStats, qualifyTables, type QuerySchedule } from '@service-ledger/analytics';
+import { type Analytics, type AnalyticsConfig, checkDatabaseName, type ProjectorStats, qualifyTables, type QuerySchedule } from '@service-ledger/analytics';
 import { DependencyUnavailableError, type EventEnvelope } from '@service-ledger/core';
 import type { Metrics } from '@service-ledger/telemetry';
 
@@ -234,7 +234,7 @@ class ThreadAnalytics implements Analytics {
   }
 
   withDatabase(database: string): Analytics {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid ClickHouse database name '${database}'`);
+    checkDatabaseName(database);
     return new ThreadAnalytics(this.thread, database, this.kind);
   }
 
