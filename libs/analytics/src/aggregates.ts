@@ -1,5 +1,5 @@
 import { AGGREGATE_TIME_ZONE, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY } from './aggregate-common';
-import { allEnded, type Analytics } from './client';
+import { allEnded, type Analytics, inlined } from './client';
 import { OPEN_CLOCK } from './kpi/builder';
 import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited } from './kpi/staff-scorecard';
 
@@ -235,13 +235,16 @@ export async function refreshAggregates(db: Analytics, source: AggregateSource, 
   const params = { slices: slices.map(([p, m]) => `${p}/${m}`), projects: [...new Set(slices.map((s) => s[0]))], months: [...new Set(slices.map((s) => s[1]))] };
   const inSlices = (project: string, month: string) =>
     `${project} IN {projects:Array(String)} AND ${month} IN {months:Array(UInt32)} AND concat(${project}, '/', toString(${month})) IN {slices:Array(String)}`;
-  // Independent of each other: chDB runs them side by side, off the JavaScript thread.
+  // Independent of each other: chDB runs them side by side, off the JavaScript thread. The slices are written in as
+  // literals (they come from rows the projector wrote): a parameterised statement would queue with every other one of
+  // the process, the API's panel reads included (`inlined`).
   const { instant, month } = AGGREGATE_SOURCES[source];
   const refreshed = AGGREGATES.filter((x) => x.source === source).map(async (a) => {
     const keys = a.keys.map(([n]) => n);
     const columns = ['project_id', month, ...keys, ...a.measures.map(([n]) => n), 'source_rows', 'version'];
     await db.command(
-      `INSERT INTO {{${a.table}}} (${columns.join(', ')})
+      inlined(
+        `INSERT INTO {{${a.table}}} (${columns.join(', ')})
       WITH fresh AS (${freshSql(a, inSlices('project_id', `toYYYYMM(${instant})`))})
       SELECT ${columns.join(', ')} FROM fresh
       UNION ALL
@@ -250,8 +253,45 @@ export async function refreshAggregates(db: Analytics, source: AggregateSource, 
       INNER JOIN (${sliceVersionsSql(a, inSlices('project_id', `toYYYYMM(${instant})`))}) AS v ON v.project_id = old.project_id AND v.${month} = old.${month}
       WHERE old.${LIVE_AGGREGATE_ROWS} AND ${inSlices('old.project_id', `old.${month}`)}
         AND (old.project_id, old.${month}, ${keys.map((k) => `old.${k}`).join(', ')}) NOT IN (SELECT project_id, ${month}, ${keys.join(', ')} FROM fresh)`,
-      params,
+        params,
+      ),
     );
   });
   await allEnded(refreshed);
+}
+
+/**
+ * Through which position the aggregates are as current as the tables they sum (schema.ts migration 13): every batch up
+ * to it has had its slices recomputed. The projector recomputes the slices of several batches at once (its
+ * `refreshEveryMs`), so in between the tables are ahead of the aggregates; the projection position that answers carry
+ * (and the panel cache keys on) is the lower of this and the raw events' (PROJECTION_POSITION_SQL).
+ */
+export const AGGREGATES_REFRESHED = 'aggregates_refreshed';
+
+/** Records that every batch through `position` (its last event recorded at `recordedAt`, ClickHouse form) is summed. */
+export async function markAggregatesRefreshed(db: Analytics, position: bigint, recordedAt: string): Promise<void> {
+  await db.insert(AGGREGATES_REFRESHED, [{ position: position.toString(), recorded_at: recordedAt }]);
+}
+
+/**
+ * The slices that may be behind their source after a stop or a crash before the projector recomputed them: a refreshed
+ * position is recorded after the slices of every batch up to it are recomputed, and a row written by a later batch has
+ * a higher version (a case's row carries its last event's position, or a later policy change's when one re-evaluates
+ * it: case-rows.ts), so the slices of every source row above the recorded position are all that can be stale.
+ * Answers `null` when nothing can be stale.
+ */
+export async function unrefreshedSlices(db: Analytics): Promise<{ slices: Map<AggregateSource, Slice[]>; upTo: bigint; recordedAt: string } | null> {
+  const [mark] = await db.query<{ refreshed: string; projected: string; recorded_at: string }>(
+    `SELECT toString((SELECT max(position) FROM {{${AGGREGATES_REFRESHED}}})) AS refreshed, toString(max(position)) AS projected, toString(max(recorded_at)) AS recorded_at FROM {{events}}`,
+  );
+  const refreshed = BigInt(mark?.refreshed ?? '0');
+  const projected = BigInt(mark?.projected ?? '0');
+  if (projected <= refreshed) return null;
+  const slices = new Map<AggregateSource, Slice[]>();
+  for (const source of AGGREGATE_SOURCE_TABLES) {
+    const { instant } = AGGREGATE_SOURCES[source];
+    const rows = await db.query<{ project_id: string; month: number }>(`SELECT DISTINCT project_id, toYYYYMM(${instant}) AS month FROM {{${source}}} WHERE version > ${refreshed}`);
+    slices.set(source, rows.map((r) => [r.project_id, Number(r.month)]));
+  }
+  return { slices, upTo: projected, recordedAt: mark!.recorded_at };
 }

@@ -1,4 +1,5 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { formatQueryParams } from '@clickhouse/client-common';
 import { createChdbConnection } from 'chdb/connection';
 import { DependencyUnavailableError } from '@service-ledger/core';
 
@@ -15,6 +16,23 @@ export async function allEnded(writes: Promise<unknown>[]): Promise<void> {
   const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
+
+/**
+ * A statement with its `{name:Type}` parameters written in as literals (`CAST(literal, 'Type')`, quoted by the client
+ * library's own formatter). chDB's Node binding runs every parameterised statement of a process one after the other
+ * (one chain, node_modules/chdb/index.js `runExclusiveParam`: concurrent bound parameters crash its engine), so the
+ * projector's own parameterised statements (aggregate refreshes, history reads) held the API's panel reads behind them
+ * in the embedded thread; without parameters chDB runs them side by side. Only for values the projector produced or
+ * read itself, never for a request's.
+ */
+export function inlined(template: string, params: Record<string, unknown>): string {
+  return template.replace(/\{(\w+):([^{}]+)\}/g, (whole, name: string, type: string) => {
+    if (!Object.hasOwn(params, name)) throw new Error(`no value for the parameter ${whole}`);
+    return `CAST(${literal(params[name])}, ${literal(type.trim())})`;
+  });
+}
+
+const literal = (value: unknown) => formatQueryParams({ value, wrapStringInQuotes: true, printNullAsKeyword: true });
 
 /** A ClickHouse server that cannot be reached (as opposed to a statement it refused): HTTP 503 for the API. */
 function unreachable(error: unknown): never {
@@ -179,9 +197,15 @@ export class ClickHouseAnalytics implements Analytics {
   }
 }
 
-/** Answered from the events table's summary per part (`position_high_water`, migration 7), not by a scan of the log. */
-export const PROJECTION_POSITION_SQL =
-  "SELECT toString(max(position)) AS p, if(count() = 0, NULL, formatDateTime(max(recorded_at), '%Y-%m-%dT%H:%i:%SZ')) AS r, toString(count()) AS n FROM {{events}}";
+/**
+ * The position through which the tables and the aggregates summing them are current: the raw events', or the
+ * aggregates' refresh (aggregates.ts AGGREGATES_REFRESHED) when that is behind, so an answer (and the panel cache key)
+ * never claims an aggregate holds events it does not sum yet. The events part is answered from the table's summary per
+ * part (`position_high_water`, migration 7), not by a scan of the log.
+ */
+export const PROJECTION_POSITION_SQL = `SELECT toString(least(e.p, m.p)) AS p, if(e.n = 0, NULL, formatDateTime(if(m.p < e.p, m.r, e.r), '%Y-%m-%dT%H:%i:%SZ')) AS r, toString(e.n) AS n
+  FROM (SELECT max(position) AS p, max(recorded_at) AS r, count() AS n FROM {{events}}) AS e
+  CROSS JOIN (SELECT max(position) AS p, argMax(recorded_at, position) AS r FROM {{aggregates_refreshed}}) AS m`;
 
 /** Starts a query when it decides to, and answers what the query answers. */
 export type QuerySchedule = <R>(query: () => Promise<R>) => Promise<R>;

@@ -271,6 +271,17 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
     // like 7 to 9, so no replay.
     statements: aggregatesOf(10),
   },
+  {
+    id: 13,
+    name: 'position through which the aggregates are refreshed',
+    // The projector recomputes aggregate slices every SL_AGGREGATE_REFRESH_MS rather than after every batch
+    // (aggregates.ts AGGREGATES_REFRESHED). One row per refresh, the newest kept; the aggregates filled by 7 to 10 are
+    // current with the tables as they stand.
+    statements: [
+      `CREATE TABLE IF NOT EXISTS {{aggregates_refreshed}} (position UInt64, recorded_at ${INSTANT}) ENGINE = ReplacingMergeTree(position) ORDER BY tuple()`,
+      'INSERT INTO {{aggregates_refreshed}} SELECT max(position), max(recorded_at) FROM {{events}}',
+    ],
+  },
 ];
 
 export const PROJECTION_TABLES = ['events', 'cases', 'sla_clocks', 'sla_clock_history', 'satisfaction', 'complaint_categories', 'staff_performance', 'staff', 'projects', 'quarantine', 'alerts', 'visitors', 'event_facts', ...AGGREGATE_TABLES] as const;

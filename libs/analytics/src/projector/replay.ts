@@ -11,6 +11,11 @@ import { Projector, type ProjectorOptions } from './projector';
  * spans several windows is folded (and its rows written, and later merged by chDB) once per window.
  */
 export const CATCH_UP_BATCH = 50_000;
+/**
+ * A replay's projector recomputes the aggregate slices its windows touched at most this often rather than after every
+ * window (ProjectorOptions.refreshEveryMs), and all of them before `projectAll` returns.
+ */
+export const CATCH_UP_REFRESH_MS = 1000;
 /** Events per read from the store: a window is read in these steps, each read overlapping the work on the last. */
 const CATCH_UP_READ = 20_000;
 
@@ -45,6 +50,9 @@ export async function projectAll(store: EventStore, projector: Projector, batchS
     events += window.length;
   }
   await writing;
+  // The windows' aggregate slices, recomputed together every CATCH_UP_REFRESH_MS meanwhile (the projector's option),
+  // are all current when this returns.
+  await projector.flush();
   return events;
 }
 
@@ -55,7 +63,7 @@ export async function projectAll(store: EventStore, projector: Projector, batchS
 export async function replay(store: EventStore, target: Analytics, options: ProjectorOptions = {}, batchSize = CATCH_UP_BATCH, untilPosition?: bigint): Promise<{ events: number }> {
   await target.command(`DROP DATABASE IF EXISTS \`${target.database}\``);
   await migrate(target);
-  return { events: await projectAll(store, new Projector(target, options), batchSize, untilPosition) };
+  return { events: await projectAll(store, new Projector(target, { refreshEveryMs: CATCH_UP_REFRESH_MS, ...options }), batchSize, untilPosition) };
 }
 
 export interface TableDifference {

@@ -10,6 +10,8 @@ import type { Metrics } from '@service-ledger/telemetry';
 export interface ThreadData {
   analytics: AnalyticsConfig;
   timeZone?: string;
+  /** SL_AGGREGATE_REFRESH_MS (ProjectorOptions.refreshEveryMs). */
+  aggregateRefreshMs?: number;
 }
 
 /** An analytics call from the main thread; `database` is the one the caller's `Analytics` names (see withDatabase). */

@@ -28,10 +28,12 @@ const timings: AnalyticsTimings = {
 };
 
 const db = ClickHouseAnalytics.open(data.analytics).instrument(timings);
-const projector = new Projector(db, { timeZone: data.timeZone });
+const projector = new Projector(db, { timeZone: data.timeZone, refreshEveryMs: data.aggregateRefreshMs });
 /** Events fed ahead of the next `project` (one batch of the subscription, sent in slices). */
 let fed: EventEnvelope[] = [];
-const opened = migrate(db);
+// Aggregate slices a stop or a crash left unrefreshed are recomputed at once, not at the first batch (which may be long
+// in coming); if that fails, the first batch tries again and fails with it.
+const opened = migrate(db).then(() => void projector.recover().catch(() => undefined));
 
 async function answer(m: Exclude<ThreadRequest, { op: 'close' }>): Promise<unknown> {
   if (m.op === 'project') {
@@ -63,10 +65,16 @@ port.on('message', (m: ThreadRequest | ThreadFeed) => {
   }
   if (m.op === 'close') {
     // Nothing else is asked once the main thread closes (its subscription has stopped); the thread ends with the port.
-    void db.close().then(
-      () => post({ id: m.id, ok: true }),
-      (error) => post({ id: m.id, ok: false, error: describeError(error) }),
-    ).finally(() => port.close());
+    // The slices of the last writes are recomputed first (a refresh cut short by the close is recovered on start).
+    void projector
+      .flush()
+      .catch(() => undefined)
+      .then(() => db.close())
+      .then(
+        () => post({ id: m.id, ok: true }),
+        (error) => post({ id: m.id, ok: false, error: describeError(error) }),
+      )
+      .finally(() => port.close());
     return;
   }
   answer(m).then(

@@ -53,7 +53,7 @@ export function steppedReads(store: EventStore, step = READ_STEP): ConstructorPa
 export const projectorPart: EmbeddedPart = {
   name: 'projector',
   async start({ config, store, log, ops }) {
-    const thread = await AnalyticsThread.start({ analytics: analyticsConfigOf(config), timeZone: config.timeZone }, ops.metrics, log);
+    const thread = await AnalyticsThread.start({ analytics: analyticsConfigOf(config), timeZone: config.timeZone, aggregateRefreshMs: config.aggregateRefreshMs }, ops.metrics, log);
     const db = thread.analytics;
     embeddedAnalytics = db;
     embeddedThread = thread;
@@ -83,9 +83,10 @@ export const projectorPart: EmbeddedPart = {
       if (await restartIfEmpty(store, db, 'projector')) log('  Projector: the analytics tables are empty (new, or recreated by an upgrade): rebuilding them from the whole event store');
       subscription = new PollingSubscription(steppedReads(store), { subscriptionId: 'projector', batchSize: BATCH, pollIntervalMs: 200 }, async (events) => {
         await observed.handle(events);
-        const last = events[events.length - 1];
-        // In the form analytics gives it (whole seconds), so an answer looks the same whichever way it was learnt.
-        if (last) freshness.moved({ position: last.globalPosition.toString(), lastEventRecordedAt: last.recordedAt.replace(/\.\d+Z$/, 'Z') });
+        // Not the batch's last event: the position through which the aggregates are as current as the tables (they are
+        // recomputed every SL_AGGREGATE_REFRESH_MS), so a panel answer is never kept under a position its aggregates
+        // have not reached. A refresh that ends between batches is read by Freshness within its second.
+        if (stats.refreshed) freshness.moved(stats.refreshed);
       });
       log(`  Projector: following the event store into ${config.analytics === 'chdb' ? `chDB at ${analyticsDir(config)}` : config.clickhouseUrl}`);
     }
