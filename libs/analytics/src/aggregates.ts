@@ -278,7 +278,7 @@ export async function markAggregatesRefreshed(db: Analytics, position: bigint, r
  * position is recorded after the slices of every batch up to it are recomputed, and a row written by a later batch has
  * a higher version (a case's row carries its last event's position, or a later policy change's when one re-evaluates
  * it: case-rows.ts), so the slices of every source row above the recorded position are all that can be stale.
- * Answers `null` when nothing can be stale.
+ * Answers `null` when nothing can be stale. Called before a projector's first write.
  */
 export async function unrefreshedSlices(db: Analytics): Promise<{ slices: Map<AggregateSource, Slice[]>; upTo: bigint; recordedAt: string } | null> {
   const [mark] = await db.query<{ refreshed: string; projected: string; recorded_at: string }>(
@@ -286,6 +286,11 @@ export async function unrefreshedSlices(db: Analytics): Promise<{ slices: Map<Ag
   );
   const refreshed = BigInt(mark?.refreshed ?? '0');
   const projected = BigInt(mark?.projected ?? '0');
+  if (projected === 0n && refreshed > 0n) {
+    // A migration recreated the tables empty, to be replayed: the old position would claim the replay refreshed.
+    await db.command(`TRUNCATE TABLE {{${AGGREGATES_REFRESHED}}}`);
+    return null;
+  }
   if (projected <= refreshed) return null;
   const slices = new Map<AggregateSource, Slice[]>();
   for (const source of AGGREGATE_SOURCE_TABLES) {

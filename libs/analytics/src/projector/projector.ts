@@ -126,7 +126,10 @@ export class Projector {
   constructor(
     readonly db: Analytics,
     private readonly options: ProjectorOptions = {},
-  ) {}
+  ) {
+    // A catch-up's first refresh comes after `refreshEveryMs` of writes, like the next ones.
+    this.lastRefreshEnded = performance.now();
+  }
 
   /** The policy history this projector evaluates with (the log's changes, plus any proposed ones). */
   async policyHistory(): Promise<PolicyHistory> {
