@@ -13,9 +13,11 @@ import { Projector, type ProjectorOptions } from './projector';
 export const CATCH_UP_BATCH = 50_000;
 /**
  * A replay's projector recomputes the aggregate slices its windows touched at most this often rather than after every
- * window (ProjectorOptions.refreshEveryMs), and all of them before `projectAll` returns.
+ * window (ProjectorOptions.refreshEveryMs), and all of them before `projectAll` returns. A window touches most months
+ * of most projects, so each refresh costs about as much as filling the aggregates from scratch; a window takes
+ * seconds, so a cadence of one second would still refresh after each. Once a minute a long rebuild still shows.
  */
-export const CATCH_UP_REFRESH_MS = 1000;
+export const CATCH_UP_REFRESH_MS = 60_000;
 /** Events per read from the store: a window is read in these steps, each read overlapping the work on the last. */
 const CATCH_UP_READ = 20_000;
 
