@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   // Written and checkpointed: the subscription stores its checkpoint after the thread answered for the whole batch.
   await until(async () => BigInt((await store.readCheckpoint('projector')).split(':')[1] ?? 0) >= headPosition, 180_000);
   if (mode === 'ends') {
-    // Idle, so chDB has nothing in flight (a thread torn down mid-query takes the process with it, see analytics-worker.ts).
+    // Idle, so chDB has nothing in flight (a thread torn down mid-query takes the process with it, see analytics-worker.ts):
+    // the aggregates refreshed too (SL_AGGREGATE_REFRESH_MS after the last write), which moves the position to the head.
+    await until(async () => (await db.projectionPosition()).position === headPosition.toString(), 180_000);
     await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     out('failed', (await part.failed!).message);
     out('after', await errorOf(() => db.ping()));

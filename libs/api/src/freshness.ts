@@ -75,9 +75,14 @@ export class Freshness {
   }
 
   private async read(): Promise<ProjectionFreshness> {
+    return (await this.readWithEvents()).freshness;
+  }
+
+  /** With the number of raw events analytics holds (the position lags them until the aggregates are refreshed). */
+  private async readWithEvents(): Promise<{ freshness: ProjectionFreshness; events: number }> {
     const [projected, head] = await Promise.all([this.db!.projectionPosition(), this.monitor?.head().catch(() => null) ?? null]);
     const behind = head === null ? null : Number(head > BigInt(projected.position) ? head - BigInt(projected.position) : 0n);
-    return { position: projected.position, lastEventRecordedAt: projected.lastEventRecordedAt, storeHead: head?.toString() ?? null, behind };
+    return { freshness: { position: projected.position, lastEventRecordedAt: projected.lastEventRecordedAt, storeHead: head?.toString() ?? null, behind }, events: projected.events };
   }
 
   /** `degraded` when the store holds events and analytics none, or when the projection is `alarmBehind` positions behind. */
@@ -85,8 +90,9 @@ export class Freshness {
     return {
       name: 'projection',
       check: async (): Promise<CheckResult> => {
-        const f = await this.read();
-        if (f.storeHead !== null && f.storeHead !== '0' && f.position === '0') {
+        const { freshness: f, events } = await this.readWithEvents();
+        // The raw events, not the position: a first catch-up's position stays 0 until its first aggregate refresh.
+        if (f.storeHead !== null && f.storeHead !== '0' && events === 0) {
           return { status: 'degraded', message: `analytics holds none of the stored events: no projector writes to the database this process reads (check ${setting} and that the projector runs)`, ...f };
         }
         if (f.behind !== null && f.behind > alarmBehind) return { status: 'degraded', message: `projection ${f.behind} positions behind the store`, ...f };
