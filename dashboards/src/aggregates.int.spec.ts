@@ -127,7 +127,35 @@ describe('rewritten panels return the rows of their former SQL', () => {
     if (id === 'satisfaction_trend' && f.staff) expect(former.length).toBeGreaterThan(0);
   });
 
+  // The trends' clock conditions ("breached now", "decided") are kept in the aggregates as counts plus the instants
+  // from which the other cases meet them: at instants around the running clocks' deadlines (by the wall clock the
+  // sample's are all past), before, at and 1 ms after one of them, they count as the cases' own SQL does.
+  it.each(['complaint_rates_trend', 'repair_timeliness_trend'])('%s counts the clocks as its former SQL at instants around a running deadline, whole and part months', async (id) => {
+    const [{ deadlines }] = await db.query<{ deadlines: string[] }>(
+      `SELECT arraySort(groupUniqArray(toString(d))) AS deadlines FROM (
+         SELECT arrayJoin([if(first_reply_status = 'running', first_reply_deadline, NULL), if(promised_reply_status = 'running', promised_reply_deadline, NULL), if(arrival_status = 'running', arrival_deadline, NULL)]) AS d
+         FROM {{cases}} FINAL) WHERE d IS NOT NULL`,
+    );
+    expect(deadlines.length).toBeGreaterThan(2);
+    const middle = deadlines[Math.floor(deadlines.length / 2)];
+    const at = (instant: string, shift: number) => (sql: string) => sql.replaceAll('now64(3)', `(toDateTime64('${instant}', 3, 'UTC') + toIntervalMillisecond(${shift}))`);
+    const panel = allPanels().find((p) => p.id === id)!;
+    const figures = new Set<string>();
+    for (const [instant, shift] of [[deadlines[0], -1], [middle, 0], [middle, 1], [deadlines[deadlines.length - 1], 1]] as const) {
+      for (const [, f, projects, tz] of [cases[0], cases[1], cases[3]]) {
+        const former = await run(at(instant, shift)(FORMER[id]), f, projects, tz);
+        expect(await run(at(instant, shift)(panel.sql), f, projects, tz)).toEqual(former);
+        if (f === wholeMonths) figures.add(JSON.stringify(former));
+      }
+    }
+    // The instants change the figures, or this proves nothing about the clocks.
+    expect(figures.size).toBeGreaterThan(1);
+  });
+
   it.each([
+    ['complaint_rates_trend', {}],
+    ['complaint_rates_trend', { staff: 'P01-technician-1' }],
+    ['repair_timeliness_trend', { staff: 'P01-technician-1' }],
     ['breaches_by_person', {}],
     ['repeat_complainants', {}],
     ['repair_timeliness_trend', {}],
@@ -162,7 +190,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
     expect(compared).toBeGreaterThan(0);
   });
 
-  it('the aggregates the projector keeps equal those computed from the final tables: after a replay in small batches, after a clock changes hands, after it leaves an aggregate’s rows, after a credit is withdrawn, and after a closed case is reopened and closed again', async () => {
+  it('the aggregates the projector keeps equal those computed from the final tables: after a replay in small batches, after a clock changes hands, after it leaves an aggregate’s rows, after a credit is withdrawn, after a closed case is reopened and closed again, a complaint reopened with its reply clock running, and a repair completed a month later', async () => {
     const kept = await Promise.all(AGGREGATES.map((a) => dumpTable(db, a.table)));
     expect(kept.every((rows) => rows.length > 0)).toBe(true);
     const target = db.withDatabase(`${db.database}_small_batches`);
@@ -230,6 +258,40 @@ describe('rewritten panels return the rows of their former SQL', () => {
     const [{ later }] = await target.query<{ later: string }>("SELECT toString(toStartOfMonth({at:DateTime64(3, 'UTC')}, 'Asia/Shanghai')) AS later", { at: reclosed.toISOString().replace('T', ' ').replace('Z', '') });
     const [closedLater] = (await closedIn(later)) as { source_rows: number; closed: number }[];
     expect(closedLater.closed).toBeGreaterThan(0);
+    // A complaint replied to in time is reopened and its reply clock runs again (toward a deadline): it leaves the
+    // count of complaints replied to whatever the time for the instants from which it is not; and a completed repair
+    // gets its completion moved a month on (its order reopened and completed again): it leaves its completion month.
+    const [complaint] = await target.query<Record<string, unknown>>(
+      `SELECT * FROM {{cases}} FINAL WHERE case_type = 'complaint' AND reopen_count = 0 AND first_reply_status = 'met' AND promised_reply_status NOT IN ('breached', 'running') ORDER BY case_id LIMIT 1`,
+    );
+    const receivedGroup = () =>
+      target.query<{ reopened: number; due: number }>(
+        `SELECT sum(reopened) AS reopened, sum(length(not_replied_in_time_due)) AS due FROM {{cases_received_monthly}} FINAL
+         WHERE source_rows > 0 AND project_id = {p:String} AND received_month = toStartOfMonth({at:DateTime64(3, 'UTC')}, 'Asia/Shanghai') AND case_type = 'complaint' AND department = {dep:String}`,
+        { p: complaint.project_id, at: complaint.opened_at, dep: complaint.department },
+      );
+    const [before] = await receivedGroup();
+    const replyDue = new Date(Date.now() + 86400_000).toISOString().replace('T', ' ').replace('Z', '');
+    await target.insert('cases', [{ ...complaint, reopen_count: 1, first_reply_status: 'running', first_reply_deadline: replyDue, version: Number(complaint.version) + 1 }]);
+    await refreshAggregates(target, 'cases', slicesOf('cases', [complaint]));
+    expect(await receivedGroup()).toEqual([{ reopened: Number(before.reopened) + 1, due: Number(before.due) + 1 }]);
+    const [completedGroup] = await target.query<{ project_id: string; opened_month: number; completed_day: string; department: string; repair_category: string }>(
+      `SELECT project_id, opened_month, toString(completed_month) AS completed_day, department, repair_category FROM {{cases_completed_monthly}} FINAL
+       WHERE source_rows = 1 AND case_type = 'repair' ORDER BY tuple(*) LIMIT 1`,
+    );
+    const [repair] = await target.query<Record<string, unknown>>(
+      `SELECT * FROM {{cases}} FINAL WHERE project_id = {p:String} AND toYYYYMM(opened_at) = {m:UInt32} AND case_type = 'repair' AND department = {dep:String}
+         AND repair_category = {c:String} AND completed_at IS NOT NULL AND toStartOfMonth(completed_at, 'Asia/Shanghai') = {d:Date}`,
+      { p: completedGroup.project_id, m: completedGroup.opened_month, dep: completedGroup.department, c: completedGroup.repair_category, d: completedGroup.completed_day },
+    );
+    const recompleted = new Date(new Date(`${String(repair.completed_at).replace(' ', 'T')}Z`).getTime() + 31 * 86400_000);
+    await target.insert('cases', [{ ...repair, completed_at: recompleted.toISOString().replace('T', ' ').replace('Z', ''), version: Number(repair.version) + 1 }]);
+    await refreshAggregates(target, 'cases', slicesOf('cases', [repair]));
+    expect(
+      await target.query(`SELECT source_rows, completed FROM {{cases_completed_monthly}} FINAL WHERE project_id = {p:String} AND opened_month = {m:UInt32} AND case_type = 'repair' AND department = {dep:String} AND repair_category = {c:String} AND completed_month = {d:Date}`, {
+        p: completedGroup.project_id, m: completedGroup.opened_month, dep: completedGroup.department, c: completedGroup.repair_category, d: completedGroup.completed_day,
+      }),
+    ).toEqual([{ source_rows: 0, completed: 0 }]);
     const refreshed = await Promise.all(AGGREGATES.map((a) => dumpTable(target, a.table)));
     for (const a of AGGREGATES) {
       await target.command(`TRUNCATE TABLE {{${a.table}}}`);

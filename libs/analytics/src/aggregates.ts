@@ -1,6 +1,9 @@
-import { AGGREGATE_TIME_ZONE, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY } from './aggregate-common';
+import {
+  AGGREGATE_TIME_ZONE, CASES_COMPLETED_MONTHLY, CASES_RECEIVED_MONTHLY, clockCondition, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, NOW, SATISFACTION_VISITS_MONTHLY,
+} from './aggregate-common';
 import { allEnded, type Analytics } from './client';
 import { OPEN_CLOCK } from './kpi/builder';
+import { clockStatus } from './kpi/definitions';
 import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited } from './kpi/staff-scorecard';
 
 /**
@@ -22,7 +25,7 @@ import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited 
  * table instead. What changes with the wall clock ("breached now": a running clock past its deadline) is not summed:
  * the deadlines of running clocks are kept, and the reader counts those past now.
  */
-export { AGGREGATE_TIME_ZONE, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY };
+export { AGGREGATE_TIME_ZONE, CASES_COMPLETED_MONTHLY, CASES_RECEIVED_MONTHLY, clockCondition, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, NOW, SATISFACTION_VISITS_MONTHLY };
 
 /**
  * The projection tables aggregates sum, each with its slice instant (`instant`: never changes for a source row, leads
@@ -45,7 +48,7 @@ export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as Aggrega
 export interface Aggregate {
   table: string;
   /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
-  migration: 7 | 8 | 9 | 10;
+  migration: 7 | 8 | 9 | 10 | 11;
   /** The projection table summed, sliced by project and the UTC month of its slice instant (`AGGREGATE_SOURCES`). */
   source: AggregateSource;
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
@@ -175,7 +178,62 @@ export const AGGREGATES: Aggregate[] = [
       ['followed_up', 'UInt64', 'countIf(follow_up_count > 0)', '0'],
     ],
   },
+  {
+    // complaint_rates_trend, repair_timeliness_trend (the KPIs by month of receipt): every case by the month it was
+    // received, per case type, department and repair category (the KPIs' conditions besides the filters are on those,
+    // and are conditions of the reader), counting what those KPIs count. Clock conditions ("breached now") are kept
+    // as a count of rows that meet them whatever the time and the instants from which the others do (clockCondition).
+    // No person columns (three per case): with a person filter the panels read the cases.
+    table: CASES_RECEIVED_MONTHLY,
+    migration: 11,
+    source: 'cases',
+    keys: [
+      ['received_month', 'Date', `toStartOfMonth(opened_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['case_type', 'LowCardinality(String)', 'case_type'],
+      ['department', 'String', 'department'],
+      ['repair_category', 'LowCardinality(String)', 'repair_category'],
+    ],
+    measures: [
+      ['received', 'UInt64', 'count()', '0'],
+      ['valid', 'UInt64', "countIf(nature = 'valid')", '0'],
+      ['reopened', 'UInt64', 'countIf(reopen_count > 0)', '0'],
+      ...clockMeasures('not_replied_in_time', `${clockStatus('first_reply')} = 'breached' OR ${clockStatus('promised_reply')} = 'breached'`),
+      ['on_site_in_time', 'UInt64', "countIf(arrival_status = 'met')", '0'],
+      ...clockMeasures('on_site_decided', `${clockStatus('arrival')} IN ('met', 'breached')`),
+    ],
+  },
+  {
+    // repair_timeliness_trend (the KPIs by month of completion): completed cases by the month of their completion, per
+    // case type, department and repair category. The completion month is a group, not the slice: a case whose
+    // completion moves leaves its old group (emptied like any other).
+    table: CASES_COMPLETED_MONTHLY,
+    migration: 11,
+    source: 'cases',
+    where: 'completed_at IS NOT NULL',
+    keys: [
+      ['completed_month', 'Date', `toStartOfMonth(assumeNotNull(completed_at), '${AGGREGATE_TIME_ZONE}')`],
+      ['case_type', 'LowCardinality(String)', 'case_type'],
+      ['department', 'String', 'department'],
+      ['repair_category', 'LowCardinality(String)', 'repair_category'],
+    ],
+    measures: [
+      ['completed', 'UInt64', 'count()', '0'],
+      ['fixed_in_time', 'UInt64', "countIf(fix_status = 'met')", '0'],
+    ],
+  },
 ];
+
+/**
+ * The two columns keeping a count of rows meeting a condition on the clock (`clockCondition`): `<name>` (meet it
+ * whatever the time) and `<name>_due` (the instants from which the rest do, sorted).
+ */
+export function clockMeasures(name: string, condition: string): Aggregate['measures'] {
+  const { settled, comesDue } = clockCondition(condition);
+  return [
+    [name, 'UInt64', settled, '0'],
+    [`${name}_due`, "Array(DateTime64(3, 'UTC'))", comesDue, '[]'],
+  ];
+}
 
 export const AGGREGATE_TABLES = AGGREGATES.map((a) => a.table);
 
