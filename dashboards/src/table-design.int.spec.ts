@@ -145,6 +145,20 @@ describe('table design: one project and one month read a small share of every la
     expect(sources.every((t) => person.some((r) => r.table === t && r.granules > 0))).toBe(true);
   });
 
+  it.each([
+    ['complaint_rates_trend', ['cases_received_monthly']],
+    ['repair_timeliness_trend', ['cases_received_monthly', 'cases_completed_monthly']],
+  ])('%s over whole months reads its aggregates and none of the cases; with a person, the cases and none of the aggregates', async (id, aggregates) => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === id)!;
+    const read = (staff: string) => explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff }, [], TZ));
+    const whole = await read('');
+    expect(whole.filter((r) => r.table === 'cases').every((r) => r.granules <= 0)).toBe(true);
+    expect(aggregates.every((a) => whole.some((r) => r.table === a && r.granules > 0))).toBe(true);
+    const person = await read('T7');
+    expect(person.filter((r) => aggregates.includes(r.table)).every((r) => r.granules <= 0)).toBe(true);
+    expect(person.some((r) => r.table === 'cases' && r.granules > 0)).toBe(true);
+  });
+
   it('the monthly staff scorecard (export, API) reads its month from the aggregate, and from the credits only in another time zone', async () => {
     const params = { month: 202606, project: '', department: '', staff: '', tz: TZ };
     const reads = await explain(staffScorecardSql(), params);
