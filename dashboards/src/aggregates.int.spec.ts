@@ -1,9 +1,9 @@
-import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, migrate, PARAMETERS, refreshAggregates, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
+import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, KPIS, migrate, PARAMETERS, refreshAggregates, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
 import { testAnalytics } from '../../test/support/chdb';
 import { sampleCompany } from '../../test/support/sample';
-import { allPanels, kpiGroupedSql } from './catalogue';
+import { allPanels, kpiGroupedSql, kpiTemplate } from './catalogue';
 import { panelParams, type PanelFilters } from './filters';
 import { expandGrafanaMacros } from './grafana-macros';
 import { toApiSql, toGrafanaSql } from './sql';
@@ -57,6 +57,16 @@ const FORMER: Record<string, string> = {
   satisfaction_trend: `SELECT * FROM (${kpiGroupedSql('satisfaction_rate', { monthly: true })} UNION ALL ${kpiGroupedSql('follow_up_visit_rate', { monthly: true })}) ORDER BY t, series`,
   complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
 };
+
+/**
+ * The KPI tiles read whole months from the aggregate of their KPI's source (migrations 10 and 11), when one sums what
+ * the KPI counts; before, their KPI's SQL over the range. The list is what the catalogue has now: a tile that stops
+ * reading an aggregate (or starts) shows in table-design.int.spec.ts.
+ */
+for (const panel of allPanels().filter((p) => p.kpi && p.id === `kpi_${p.kpi}` && /\{\{\w+_monthly\}\}/.test(p.sql))) {
+  const kind = KPIS.find((k) => k.id === panel.kpi)!.kind;
+  FORMER[panel.id] = `SELECT ${kind === 'rate' ? 'if(denominator = 0, NULL, round(numerator / denominator, 4))' : 'numerator'} AS value FROM (${kpiTemplate(panel.kpi!)})`;
+}
 
 /**
  * The staff scorecard counted every person-month from the credits themselves (before migration 9), in a dialect's
@@ -131,7 +141,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
   // from which the other cases meet them. The sample's cases have settled their reply and arrival clocks, so on a copy
   // some complaints and urgent repairs get them running again, toward deadlines a day apart (one with both reply
   // clocks running); at instants before, at and 1 ms after those deadlines the panels count as the cases' own SQL.
-  it.each(['complaint_rates_trend', 'repair_timeliness_trend'])('%s counts running clocks as its former SQL at instants around their deadlines, whole and part months', async (id) => {
+  it.each(['complaint_rates_trend', 'repair_timeliness_trend'])('%s and its KPI tiles on clocks count running clocks as their former SQL at instants around their deadlines, whole and part months', async (id) => {
     const copy = db.withDatabase(`${db.database}_clocks_${id}`);
     try {
       await migrate(copy);
@@ -154,6 +164,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
       await refreshAggregates(copy, 'cases', slicesOf('cases', running));
       const at = (instant: number) => (sql: string) => sql.replaceAll('now64(3)', `fromUnixTimestamp64Milli(toInt64(${instant}), 'UTC')`);
       const panel = allPanels().find((p) => p.id === id)!;
+      const tiles = id === 'complaint_rates_trend' ? ['kpi_complaint_timeliness', 'kpi_complaint_first_reply_half_day'] : ['kpi_urgent_on_site_2h'];
       const onCopy = (sql: string, f: Partial<PanelFilters>, projects: string[], tz: string) =>
         copy.query<Record<string, unknown>>(toApiSql(sql, (t) => copy.table(t)), panelParams({ from: wholeMonths.from, to: wholeMonths.to, project: '', department: '', staff: '', ...f }, projects, tz));
       const figures = new Set<string>();
@@ -162,6 +173,10 @@ describe('rewritten panels return the rows of their former SQL', () => {
           const former = await onCopy(at(instant)(FORMER[id]), f, projects, tz);
           expect(await onCopy(at(instant)(panel.sql), f, projects, tz)).toEqual(former);
           if (f === wholeMonths) figures.add(JSON.stringify(former));
+          for (const tile of tiles) {
+            const sql = allPanels().find((p) => p.id === tile)!.sql;
+            expect([tile, await onCopy(at(instant)(sql), f, projects, tz)]).toEqual([tile, await onCopy(at(instant)(FORMER[tile]), f, projects, tz)]);
+          }
         }
       }
       // Every instant moves the figures, or this proves nothing about the clocks.

@@ -159,6 +159,25 @@ describe('table design: one project and one month read a small share of every la
     expect(person.some((r) => r.table === 'cases' && r.granules > 0)).toBe(true);
   });
 
+  it('the KPI tiles of KPIs a monthly aggregate sums read it over whole months and none of their source; with a person, their source', async () => {
+    const tiles = DASHBOARDS.flatMap((d) => d.panels).filter((p) => p.kpi && p.id === `kpi_${p.kpi}`);
+    const aggregated = tiles.filter((p) => AGGREGATE_TABLES.some((t) => p.sql.includes(`{{${t}}}`))).map((p) => p.kpi!);
+    expect(aggregated.sort()).toEqual([
+      'complaint_first_reply_half_day', 'complaint_reopen_rate', 'complaint_timeliness', 'complaints_received', 'follow_up_visit_rate', 'general_fixed_72h', 'major_complaints',
+      'repair_completion', 'repair_satisfaction', 'repair_timeliness', 'satisfaction_rate', 'urgent_fixed_24h', 'urgent_on_site_2h', 'valid_complaint_rate',
+    ]);
+    for (const id of aggregated) {
+      const panel = tiles.find((p) => p.kpi === id)!;
+      const source = KPIS.find((k) => k.id === id)!.query.source;
+      const read = (staff: string) => explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff }, [], TZ));
+      const whole = await read('');
+      expect([id, whole.filter((r) => r.table === source).every((r) => r.granules <= 0)]).toEqual([id, true]);
+      expect([id, whole.some((r) => AGGREGATE_TABLES.includes(r.table) && r.granules > 0)]).toEqual([id, true]);
+      const person = await read('T7');
+      expect([id, person.some((r) => r.table === source && r.granules > 0)]).toEqual([id, true]);
+    }
+  });
+
   it('the monthly staff scorecard (export, API) reads its month from the aggregate, and from the credits only in another time zone', async () => {
     const params = { month: 202606, project: '', department: '', staff: '', tz: TZ };
     const reads = await explain(staffScorecardSql(), params);

@@ -44,9 +44,19 @@ function figure(kind: KpiDefinition['kind']): string {
   return kind === 'amount' ? 'round(numerator / 100, 2)' : 'numerator';
 }
 
-/** One number for the whole range. */
+/**
+ * One number for the whole range. A KPI that a monthly aggregate sums (`aggregateOf`) reads the months the range covers
+ * wholly from it and the rest from its source, when no person filter is set; the others read their source.
+ */
 export function kpiValueSql(id: string): string {
-  return `SELECT ${figure(kpiDefinition(id).kind)} AS value FROM (${kpiTemplate(id)})`;
+  const kind = kpiDefinition(id).kind;
+  const plan = aggregateOf(id);
+  if (typeof plan === 'string') return `SELECT ${figure(kind)} AS value FROM (${kpiTemplate(id)})`;
+  const kpi = kpiDefinition(id);
+  const conditions = [LIVE_AGGREGATE_ROWS, PANEL_DIALECT.wholeMonths(plan.month), '$ALL_STAFF', plan.groups, ...plan.filters];
+  return `SELECT ${figure(kind)} AS value FROM (SELECT sum(numerator) AS numerator, sum(denominator) AS denominator FROM (
+      SELECT ${plan.numerator('1')} AS numerator, ${plan.denominator('1')} AS denominator FROM {{${plan.table}}} FINAL WHERE ${conditions.join(' AND ')}
+      UNION ALL ${renderKpi(id, kpi.query, { kind: 'figures' }, OUTSIDE_AGGREGATES)}))`;
 }
 
 export interface KpiGrouping {
@@ -134,20 +144,23 @@ function trendScanSql(kpis: KpiDefinition[], dialect: KpiDialect, only: string[]
  * not taken reads nothing).
  */
 export function kpiMonthlySql(ids: string[]): string {
-  const outsideAggregates: KpiDialect = {
-    ...PANEL_DIALECT,
-    inMonth: (column) => `((${PANEL_DIALECT.outsideWholeMonths(column)} AND $ALL_STAFF) OR (${PANEL_DIALECT.inMonth(column)} AND NOT $ALL_STAFF))`,
-  };
   // KPIs summed by the same aggregate share one read of it, as KPIs of one source share a scan (`kpiTrendsSql`).
   const reads = new Map<string, WholeMonths[]>();
-  for (const plan of ids.map(wholeMonthsOf)) {
+  for (const plan of ids.map(aggregateOf)) {
+    if (typeof plan === 'string') throw new Error(plan);
     const key = JSON.stringify([plan.table, plan.filters]);
     reads.set(key, [...(reads.get(key) ?? []), plan]);
   }
   // Said once more as a constant before the scan's ARRAY JOIN of two month columns: after it, a false condition
   // does not spare the read (measured: 15 800 rows read first; inside the subquery, none).
-  return [...[...reads.values()].map(wholeMonthsSql), kpiTrendsSql(ids, outsideAggregates, ['NOT ($WHOLE_MONTHS_ONLY AND $ALL_STAFF)'])].join(' UNION ALL ');
+  return [...[...reads.values()].map(wholeMonthsSql), kpiTrendsSql(ids, OUTSIDE_AGGREGATES, ['NOT ($WHOLE_MONTHS_ONLY AND $ALL_STAFF)'])].join(' UNION ALL ');
 }
+
+/** The source's rows a monthly aggregate does not answer for: outside the whole months, or all of them with a person filter. */
+const OUTSIDE_AGGREGATES: KpiDialect = {
+  ...PANEL_DIALECT,
+  inMonth: (column) => `((${PANEL_DIALECT.outsideWholeMonths(column)} AND $ALL_STAFF) OR (${PANEL_DIALECT.inMonth(column)} AND NOT $ALL_STAFF))`,
+};
 
 /** How one KPI is read from its monthly aggregate: the aggregate, its month column, and each side summed over the groups meeting `within`. */
 interface WholeMonths {
@@ -177,9 +190,9 @@ function wholeMonthsSql(plans: WholeMonths[]): string {
  * The aggregate (aggregates.ts) that sums a KPI's source by the month of the KPI's month column, keeps as groups every
  * column the KPI's other conditions name, has the KPI's remaining conditions as its own, and a column for what each
  * side of the fraction counts (`countIf` of the condition, or `clockMeasures` for a condition on the clock); when
- * none does, the panel fails here, at build time.
+ * none does, why (a monthly trend fails at build time with it).
  */
-function wholeMonthsOf(id: string): WholeMonths {
+function aggregateOf(id: string): WholeMonths | string {
   const kpi = kpiDefinition(id);
   const { source, month: at, where, filters, numerator, denominator } = kpi.query;
   const reasons: string[] = [];
@@ -226,5 +239,5 @@ function wholeMonthsOf(id: string): WholeMonths {
       groups: onGroups.length ? onGroups.map((c) => `(${c})`).join(' AND ') : '1',
     };
   }
-  throw new Error(`no monthly aggregate sums what KPI '${id}' counts${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+  return `no monthly aggregate sums what KPI '${id}' counts${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
 }

@@ -179,7 +179,7 @@ export const AGGREGATES: Aggregate[] = [
     ],
   },
   {
-    // complaint_rates_trend, repair_timeliness_trend (the KPIs by month of receipt): every case by the month it was
+    // complaint_rates_trend, repair_timeliness_trend and the KPI tiles by month of receipt: every case by the month it was
     // received, per case type, department and repair category (the KPIs' conditions besides the filters are on those,
     // and are conditions of the reader), counting what those KPIs count. Clock conditions ("breached now") are kept
     // as a count of rows that meet them whatever the time and the instants from which the others do (clockCondition).
@@ -197,13 +197,17 @@ export const AGGREGATES: Aggregate[] = [
       ['received', 'UInt64', 'count()', '0'],
       ['valid', 'UInt64', "countIf(nature = 'valid')", '0'],
       ['reopened', 'UInt64', 'countIf(reopen_count > 0)', '0'],
+      ['major', 'UInt64', 'countIf(major = 1)', '0'],
       ...clockMeasures('not_replied_in_time', `${clockStatus('first_reply')} = 'breached' OR ${clockStatus('promised_reply')} = 'breached'`),
+      ['first_reply_in_time', 'UInt64', "countIf(first_reply_status = 'met')", '0'],
+      ...clockMeasures('first_reply_decided', `${clockStatus('first_reply')} IN ('met', 'breached')`),
       ['on_site_in_time', 'UInt64', "countIf(arrival_status = 'met')", '0'],
       ...clockMeasures('on_site_decided', `${clockStatus('arrival')} IN ('met', 'breached')`),
+      ['completed', 'UInt64', 'countIf(completed_at IS NOT NULL)', '0'],
     ],
   },
   {
-    // repair_timeliness_trend (the KPIs by month of completion): completed cases by the month of their completion, per
+    // repair_timeliness_trend and the KPI tiles by month of completion: completed cases by the month of their completion, per
     // case type, department and repair category. The completion month is a group, not the slice: a case whose
     // completion moves leaves its old group (emptied like any other).
     table: CASES_COMPLETED_MONTHLY,
