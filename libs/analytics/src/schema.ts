@@ -274,8 +274,8 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
   {
     id: 11,
     name: 'cases per month of receipt and of completion as aggregates',
-    // The complaint rates and repair timeliness trends read a year of cases with FINAL; filled from the cases as they
-    // stand, like 7 to 10, so no replay.
+    // The complaint rates and repair timeliness trends and the KPI tiles on cases read a year of cases with FINAL;
+    // filled from the cases as they stand, like 7 to 10, so no replay.
     statements: aggregatesOf(11),
   },
 ];
