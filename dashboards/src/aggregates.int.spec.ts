@@ -131,7 +131,8 @@ describe('rewritten panels return the rows of their former SQL', () => {
     if (projects.length === 0 && !f.staff) {
       // Rows to compare, or it proves nothing; a panel of one figure (breached_now) is compared on a figure above 0.
       expect(former.length).toBeGreaterThan(0);
-      if (Object.keys(former[0]).join() === 'value') expect(Number(former[0].value)).toBeGreaterThan(0);
+      // (A KPI tile on the whole months: rare figures, major complaints, are 0 in a short range or one department.)
+      if (Object.keys(former[0]).join() === 'value' && (!id.startsWith('kpi_') || f === wholeMonths)) expect(Number(former[0].value)).toBeGreaterThan(0);
     }
     // Its person filter takes another branch (the visits and cases instead of the aggregates): compared on rows too.
     if (id === 'satisfaction_trend' && f.staff) expect(former.length).toBeGreaterThan(0);

@@ -38,9 +38,13 @@ export const NOW = 'now64(3)';
 export function clockCondition(condition: string): { settled: string; comesDue: string } {
   if (!condition.includes(NOW)) throw new Error(`not a condition on the clock: ${condition}`);
   const deadlines = [...new Set(condition.match(/\b\w+_deadline\b/g) ?? [])];
-  if (deadlines.length === 0) throw new Error(`a condition on the clock without a deadline column: ${condition}`);
+  // Written out for one or two deadlines (every KPI's today), without arrays and lambdas per row.
+  if (deadlines.length === 0 || deadlines.length > 2) throw new Error(`a condition on the clock with ${deadlines.length} deadline columns (one or two are kept): ${condition}`);
   const at = (instant: string) => condition.replaceAll(NOW, instant);
-  const passed = `arrayFilter(d -> ${at('(d + toIntervalMillisecond(1))')}, arrayMap(x -> assumeNotNull(x), arrayFilter(x -> isNotNull(x), [${deadlines.join(', ')}])))`;
   const before = at("toDateTime64(0, 3, 'UTC')");
-  return { settled: `countIf(${before})`, comesDue: `arraySort(groupArrayIf(arrayMin(${passed}), NOT (${before}) AND notEmpty(${passed})))` };
+  // Whether the condition holds 1 ms after each deadline (a deadline is passed then); the earliest such deadline.
+  const passes = deadlines.map((d) => `(${d} IS NOT NULL AND (${at(`(assumeNotNull(${d}) + toIntervalMillisecond(1))`)}))`);
+  const [first, second] = deadlines.map((d) => `assumeNotNull(${d})`);
+  const earliest = second ? `multiIf(${passes[0]} AND ${passes[1]}, least(${first}, ${second}), ${passes[0]}, ${first}, ${second})` : first;
+  return { settled: `countIf(${before})`, comesDue: `arraySort(groupArrayIf(${earliest}, NOT (${before}) AND (${passes.join(' OR ')})))` };
 }
