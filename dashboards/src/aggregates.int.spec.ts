@@ -279,14 +279,19 @@ describe('repeat_complainants at the edges', () => {
       ['both-before', at('2026-05-01T00:00:00Z')], ['both-before', at('2026-05-02T00:00:00Z')],
       ['once', at('2026-07-01T00:00:00Z')],
     ];
-    await target.insert('cases', complaints.map(([owner, opened], i) => ({ case_id: `C-${i}`, case_type: 'complaint', project_id: 'P01', owner_ref: owner, opened_at: opened, status: 'received', version: 1 })));
-    const params = panelParams({ from: new Date('2026-05-31T16:00:00Z'), to: new Date('2026-09-30T16:00:00Z'), project: '', department: '', staff: '' }, [], 'Asia/Shanghai');
-    const query = (sql: string) => target.query<Record<string, unknown>>(toApiSql(sql, (t) => target.table(t)), params);
+    const rows = complaints.map(([owner, opened], i) => ({ case_id: `C-${i}`, case_type: 'complaint', project_id: 'P01', owner_ref: owner, opened_at: opened, status: 'received', version: 1 }));
+    await target.insert('cases', rows);
+    // The panel reads the owners' complaint instants per month (migration 12), refreshed as the projector does.
+    await refreshAggregates(target, 'cases', slicesOf('cases', rows));
     const panel = allPanels().find((p) => p.id === 'repeat_complainants')!;
-    const former = await query(FORMER.repeat_complainants);
-    expect(former.map((r) => [r.owner_ref, r.repeat_complaints])).toEqual(
-      expect.arrayContaining([['tie-3', 3], ['tie-2', 2], ['tie-then-later', 3], ['exactly-90', 1], ['before-the-range', 1]]),
-    );
-    expect(await query(panel.sql)).toEqual(former);
+    for (const [tz, from, to] of [['Asia/Shanghai', '2026-05-31T16:00:00Z', '2026-09-30T16:00:00Z'], ['UTC', '2026-06-01T00:00:00Z', '2026-10-01T00:00:00Z']]) {
+      const params = panelParams({ from: new Date(from), to: new Date(to), project: '', department: '', staff: '' }, [], tz);
+      const query = (sql: string) => target.query<Record<string, unknown>>(toApiSql(sql, (t) => target.table(t)), params);
+      const former = await query(FORMER.repeat_complainants);
+      expect(former.map((r) => [r.owner_ref, r.repeat_complaints])).toEqual(
+        expect.arrayContaining([['tie-3', 3], ['tie-2', 2], ['tie-then-later', 3], ['exactly-90', 1], ['before-the-range', 1]]),
+      );
+      expect(await query(panel.sql)).toEqual(former);
+    }
   });
 });
