@@ -64,8 +64,9 @@ export function staffCredited(): string {
  * project's own latest change that sets weights (by effective instant, then log position), else the company's, else
  * the defaults. The changes are the PolicyChanged events the projector stored in `event_facts`, read without FINAL
  * (it merged the whole fact table for a few rows): a fact stored twice (a batch projected again after a crash) is the
- * same event at the same log position, so its copies sort next to each other and the last one picked is the same. A tuple: the change
- * the weights come from (`P02#3`, `company#1`, `default`), then on time, satisfaction, volume and rework penalty.
+ * same event at the same log position, so its copies sort next to each other and the last one picked is the same.
+ * A tuple: the change the weights come from (`P02#3`, `company#1`, `default`), then on time, satisfaction, volume and
+ * rework penalty.
  */
 function weightsInForce(timeZone: string): string {
   const d = DEFAULT_WEIGHTS;
@@ -97,8 +98,8 @@ export const STAFF_SCORECARD_COLUMNS = [
  * themselves for the rest (a part month, another time zone): the same integers either way, so the same card. The
  * staff names join the aggregated rows (not every credit), and the weights come from one scalar read of the policy
  * changes, picked once per project and month (the people of a project-month gathered, then spread again): picked per
- * person-month they were two thirds of the panel's time. (Reading the credits counted at receipt and at closure apart, to prune by the key and by the closed_at
- * index, measured slower: two FINAL passes.)
+ * person-month they were two thirds of the panel's time. (Reading the credits counted at receipt and at closure apart,
+ * to prune by the key and by the closed_at index, measured slower: two FINAL passes.)
  */
 export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
   const { counts, appears } = STAFF_SCORECARD;
