@@ -50,7 +50,10 @@ const TRIVIAL = '/dashboards/assets/style.css';
 async function startServer(o: LoadOptions, dataDir: string, token: string): Promise<{ url: string; child: ChildProcess }> {
   const logFile = join(dataDir, '..', `server-${Date.now()}.log`);
   const out = createWriteStream(logFile);
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'cli', 'src', 'main.js'), 'start'], {
+  // Node's flags for the server: those `npm start` gives it (package.json), or BENCH_SERVER_NODE_ARGS instead (e.g. add
+  // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under load: the profile is written when the bench stops it).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', '..', 'apps', 'cli', 'src', 'main.js'), 'start'], {
     env: { ...process.env, SL_DATA_DIR: dataDir, SL_HOST: '127.0.0.1', SL_PORT: String(o.port), SL_AUTH_SECRET: SECRET, SL_SEED: 'true', SL_METRICS_TOKEN: METRICS_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
