@@ -24,7 +24,8 @@ export interface LoadRow {
   loop: { p99: number; max: number }[];
   /**
    * The server's CPU time per request answered during each measured run (ms): its main thread (HTTP, commands, PGlite)
-   * and the whole process (with the projector thread and chDB). Unlike throughput, it holds still on a busy machine.
+   * and the whole process (with the projector thread and chDB): what the throughput is made of. On a machine shared
+   * with other work it varies too (2× between runs of one build at load average 20), though less than throughput.
    */
   cpu: ({ main: number; process: number } | null)[];
   target: string;
