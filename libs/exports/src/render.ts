@@ -30,7 +30,10 @@ export function displayWidth(s: string): number {
  * Lines a wrapped text takes in a column. Row heights are set from it: LibreOffice does not grow a row imported
  * from xlsx to fit wrapped text, so a second line (the English name) would be cut off.
  */
-const linesIn = (text: string, width: number) => text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
+export const linesIn = (text: string, width: number) =>
+  // Most cells are short: a text at most half as long as the column is wide (no character is wider than two) and without
+  // a line break takes one line, unmeasured (every text cell of every row comes here).
+  text.length * 2 <= width - 1 && !text.includes('\n') ? 1 : text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
 
 export interface Sheet {
   name: string;
