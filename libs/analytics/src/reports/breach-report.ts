@@ -55,19 +55,10 @@ const NOW = '{now:DateTime64(3)}';
 /** "Breached now" on the clock table, the one rule of `clockStatusNow` (a paused clock is not breached while paused). */
 const CLOCK_NOW = clockStatusNow({ status: 'c.status', deadline: 'c.deadline', paused: 'c.paused', now: NOW });
 
-const dueInMonth = (deadline: string) => `toYYYYMM(${deadline}, {tz:String}) = {month:UInt32}`;
-
 /**
  * The month of a clock is the month of its deadline (local time). A clock counts as decided once met, breached, or
  * running past its deadline (breached now); cancelled clocks and those still inside their limit are not counted.
  * Both branches of over_seconds are Int64 so chDB can sum them (otherwise their common type is a Variant).
- *
- * Only the cases of the month's clocks are read for building, department and opening (issue 20, P6: the join read every
- * case ever opened, with FINAL, and was most of the breach report's time). They are picked by the cases table's
- * sorting key — project, type, opening instant, case — which a clock row carries as its case row has it (both are
- * written from the one case row in `projectCase`; the opening instant never moves), so chDB reads only the granules that
- * hold them. The clocks' ids are taken without FINAL: an older version of a clock can only add a case to the set, and
- * the join still takes each case's final row.
  */
 const DECIDED = `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case_number AS case_number, c.case_type AS case_type, c.clock AS clock, c.category AS category,
         cs.building AS building, c.responsible_id AS responsible_id, s.name AS responsible_name,
@@ -79,11 +70,9 @@ const DECIDED = `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case
            greatest(0, dateDiff('second', c.deadline, least(${NOW}, toDateTime64(addMonths(toStartOfMonth(toDate(concat(toString({month:UInt32}), '01'))), 1), 3, {tz:String})))),
            toInt64(c.breach_seconds)) AS over_seconds
      FROM {{sla_clocks}} AS c FINAL
-     LEFT JOIN (SELECT case_id, building, department, opened_at FROM {{cases}} FINAL
-                WHERE (project_id, case_type, opened_at, case_id) IN (SELECT project_id, case_type, opened_at, case_id FROM {{sla_clocks}} WHERE ${dueInMonth('deadline')})) AS cs
-       ON cs.case_id = c.case_id
+     LEFT JOIN (SELECT case_id, building, department, opened_at FROM {{cases}} FINAL) AS cs ON cs.case_id = c.case_id
      LEFT JOIN (SELECT staff_id, name, department FROM {{staff}} FINAL) AS s ON s.staff_id = c.responsible_id
-     WHERE ${dueInMonth('c.deadline')} AND ({project:String} = '' OR c.project_id = {project:String})
+     WHERE toYYYYMM(c.deadline, {tz:String}) = {month:UInt32} AND ({project:String} = '' OR c.project_id = {project:String})
        AND ({staff:String} = '' OR c.responsible_id = {staff:String})
        AND ${CLOCK_NOW} IN ('met', 'breached')`;
 
