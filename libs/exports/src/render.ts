@@ -245,22 +245,22 @@ function dataRows(wb: ExcelJS.stream.xlsx.WorkbookWriter, ws: ExcelJS.Worksheet,
   };
   /** The rows before this one written, ExcelJS writes it, as it wrote every row before. */
   function byExcelJs(row: Row, n: number): void {
-      flush();
-      sheetWriter._rowZero = n;
-      sheetWriter._rows = [];
-      const added = ws.getRow(n);
-      (added as unknown as { style: Partial<ExcelJS.Style> }).style = NO_ROW_STYLE;
-      let lines = 1;
-      columns.forEach((c, i) => {
-        const value = (row[c.key] ?? null) as ExcelJS.CellValue;
-        const cell = added.getCell(i + 1);
-        cell.value = value;
-        const format = formatOf(c, row);
-        cell.style = DATA_STYLES[format];
-        if (!NUM_FMT[format]) lines = Math.max(lines, linesIn(String(value ?? ''), widths[i]));
-      });
-      added.height = 15 * lines;
-      added.commit();
+    flush();
+    sheetWriter._rowZero = n;
+    sheetWriter._rows = [];
+    const added = ws.getRow(n);
+    (added as unknown as { style: Partial<ExcelJS.Style> }).style = NO_ROW_STYLE;
+    let lines = 1;
+    columns.forEach((c, i) => {
+      const value = (row[c.key] ?? null) as ExcelJS.CellValue;
+      const cell = added.getCell(i + 1);
+      cell.value = value;
+      const format = formatOf(c, row);
+      cell.style = DATA_STYLES[format];
+      if (!NUM_FMT[format]) lines = Math.max(lines, linesIn(String(value ?? ''), widths[i]));
+    });
+    added.height = 15 * lines;
+    added.commit();
   }
 }
 
