@@ -17,6 +17,9 @@ import { toApiSql, toGrafanaSql } from './sql';
 const clockStatusNow = clockStatusNowOf({ status: 'status', deadline: 'deadline', paused: 'paused' });
 const OPEN_NOW = `FROM {{sla_clocks}} FINAL WHERE status = 'running' AND paused = 0 AND $PROJECT(project_id) AND $STAFF(responsible_id)`;
 const rate = (num: string, den: string) => `if(${den} = 0, NULL, round(${num} / ${den}, 4))`;
+/** Staff ids in `label` become "id name", as the per-person panels showed them. */
+const withNames = (sql: string) =>
+  `SELECT trim(concat(g.label, ' ', st.name)) AS label, g.value AS value FROM (${sql}) AS g LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = g.label`;
 const FORMER: Record<string, string> = {
   breaches_by_person: `SELECT c.responsible_id AS responsible_id, any(st.name) AS name, countIf(c.s = 'breached') AS breaches, count() AS clocks_due,
       round(countIf(c.s = 'breached') / count(), 4) AS breach_rate,
@@ -55,6 +58,14 @@ const FORMER: Record<string, string> = {
     WHERE b.case_id != a.case_id AND b.opened_at <= a.opened_at AND dateDiff('second', b.opened_at, a.opened_at) <= 90 * 86400
     GROUP BY a.project_id, a.owner_ref ORDER BY repeat_complaints DESC, project_id, owner_ref LIMIT 20`,
   satisfaction_trend: `SELECT * FROM (${kpiGroupedSql('satisfaction_rate', { monthly: true })} UNION ALL ${kpiGroupedSql('follow_up_visit_rate', { monthly: true })}) ORDER BY t, series`,
+  on_time_by_technician: `${withNames(kpiGroupedSql('repair_timeliness', { label: 'technician_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
+  first_responder_follow_through: `${withNames(kpiGroupedSql('follow_up_visit_rate', { label: 'first_responder_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 20`,
+  satisfaction_people: `SELECT v.responsible_id AS responsible_id, any(st.name) AS name, countIf(v.satisfied = 1) AS satisfied, count() AS visits,
+      round(countIf(v.satisfied = 1) / count(), 4) AS satisfaction_rate
+    FROM {{satisfaction}} AS v FINAL LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = v.responsible_id
+    WHERE v.case_type IN ('repair', 'complaint') AND v.responsible_id != '' AND $TIME(v.visited_at) AND $PROJECT(v.project_id)
+      AND $DEPARTMENT(v.department) AND $STAFF(v.responsible_id)
+    GROUP BY v.responsible_id ORDER BY satisfaction_rate, visits DESC, responsible_id LIMIT 30`,
   complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
 };
 
@@ -124,7 +135,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
       if (Object.keys(former[0]).join() === 'value') expect(Number(former[0].value)).toBeGreaterThan(0);
     }
     // Its person filter takes another branch (the visits and cases instead of the aggregates): compared on rows too.
-    if (id === 'satisfaction_trend' && f.staff) expect(former.length).toBeGreaterThan(0);
+    if (['satisfaction_trend', 'on_time_by_technician', 'first_responder_follow_through', 'satisfaction_people'].includes(id) && f.staff) expect(former.length).toBeGreaterThan(0);
   });
 
   it.each([
@@ -134,6 +145,11 @@ describe('rewritten panels return the rows of their former SQL', () => {
     ['satisfaction_trend', {}],
     // Its aggregate has no person columns: with a person selected it reads the visits and cases.
     ['satisfaction_trend', { staff: 'P01-technician-1' }],
+    ['on_time_by_technician', {}],
+    ['on_time_by_technician', { staff: 'P01-technician-1' }],
+    ['first_responder_follow_through', {}],
+    ['satisfaction_people', {}],
+    ['satisfaction_people', { staff: 'P01-technician-1' }],
   ] as const)('%s as Grafana sends it (variables %j) equals its former SQL (Grafana’s range includes its end)', async (id, vars) => {
     const panel = allPanels().find((p) => p.id === id)!;
     const range = { from: wholeMonths.from, to: new Date(wholeMonths.to.getTime() - 1000) };
@@ -263,14 +279,19 @@ describe('repeat_complainants at the edges', () => {
       ['both-before', at('2026-05-01T00:00:00Z')], ['both-before', at('2026-05-02T00:00:00Z')],
       ['once', at('2026-07-01T00:00:00Z')],
     ];
-    await target.insert('cases', complaints.map(([owner, opened], i) => ({ case_id: `C-${i}`, case_type: 'complaint', project_id: 'P01', owner_ref: owner, opened_at: opened, status: 'received', version: 1 })));
-    const params = panelParams({ from: new Date('2026-05-31T16:00:00Z'), to: new Date('2026-09-30T16:00:00Z'), project: '', department: '', staff: '' }, [], 'Asia/Shanghai');
-    const query = (sql: string) => target.query<Record<string, unknown>>(toApiSql(sql, (t) => target.table(t)), params);
+    const rows = complaints.map(([owner, opened], i) => ({ case_id: `C-${i}`, case_type: 'complaint', project_id: 'P01', owner_ref: owner, opened_at: opened, status: 'received', version: 1 }));
+    await target.insert('cases', rows);
+    // The panel reads the owners' complaint instants per month (migration 12), refreshed as the projector does.
+    await refreshAggregates(target, 'cases', slicesOf('cases', rows));
     const panel = allPanels().find((p) => p.id === 'repeat_complainants')!;
-    const former = await query(FORMER.repeat_complainants);
-    expect(former.map((r) => [r.owner_ref, r.repeat_complaints])).toEqual(
-      expect.arrayContaining([['tie-3', 3], ['tie-2', 2], ['tie-then-later', 3], ['exactly-90', 1], ['before-the-range', 1]]),
-    );
-    expect(await query(panel.sql)).toEqual(former);
+    for (const [tz, from, to] of [['Asia/Shanghai', '2026-05-31T16:00:00Z', '2026-09-30T16:00:00Z'], ['UTC', '2026-06-01T00:00:00Z', '2026-10-01T00:00:00Z']]) {
+      const params = panelParams({ from: new Date(from), to: new Date(to), project: '', department: '', staff: '' }, [], tz);
+      const query = (sql: string) => target.query<Record<string, unknown>>(toApiSql(sql, (t) => target.table(t)), params);
+      const former = await query(FORMER.repeat_complainants);
+      expect(former.map((r) => [r.owner_ref, r.repeat_complaints])).toEqual(
+        expect.arrayContaining([['tie-3', 3], ['tie-2', 2], ['tie-then-later', 3], ['exactly-90', 1], ['before-the-range', 1]]),
+      );
+      expect(await query(panel.sql)).toEqual(former);
+    }
   });
 });

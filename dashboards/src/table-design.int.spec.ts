@@ -145,6 +145,29 @@ describe('table design: one project and one month read a small share of every la
     expect(sources.every((t) => person.some((r) => r.table === t && r.granules > 0))).toBe(true);
   });
 
+  it.each([
+    ['on_time_by_technician', 'repairs_completed_monthly', 'cases'],
+    ['first_responder_follow_through', 'first_responder_closures_monthly', 'cases'],
+    ['satisfaction_people', 'satisfaction_people_monthly', 'satisfaction'],
+  ])('%s over whole months reads its aggregate %s and none of the %s; with a person, the source when the aggregate lacks the filter’s columns', async (id, aggregate, source) => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === id)!;
+    const read = (staff: string) => explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff }, [], TZ));
+    const whole = await read('');
+    expect(whole.filter((r) => r.table === source).every((r) => r.granules <= 0)).toBe(true);
+    expect(whole.some((r) => r.table === aggregate && r.granules > 0)).toBe(true);
+    // Its person filter matches the aggregate's own person column (responsible): still the aggregate alone.
+    const person = await read('T7');
+    const from = id === 'satisfaction_people' ? aggregate : source;
+    expect(person.some((r) => r.table === from && r.granules > 0)).toBe(true);
+  });
+
+  it('repeat_complainants reads the owners’ complaint instants and none of the cases', async () => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === 'repeat_complainants')!;
+    const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
+    expect(reads.map((r) => r.table)).not.toContain('cases');
+    expect(reads.map((r) => r.table)).toContain('owner_complaints_monthly');
+  });
+
   it('the monthly staff scorecard (export, API) reads its month from the aggregate, and from the credits only in another time zone', async () => {
     const params = { month: 202606, project: '', department: '', staff: '', tz: TZ };
     const reads = await explain(staffScorecardSql(), params);

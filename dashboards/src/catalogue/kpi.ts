@@ -1,4 +1,4 @@
-import { type KpiDialect, type KpiDefinition, type KpiShape, kpiConditions, KPIS, measureWithin, ownConditions, renderKpi } from '@service-ledger/analytics';
+import { AGGREGATES, type KpiDialect, type KpiDefinition, type KpiMeasure, type KpiShape, kpiConditions, KPIS, LIVE_AGGREGATE_ROWS, measureWithin, ownConditions, renderKpi } from '@service-ledger/analytics';
 
 /**
  * Panels that show a KPI render it from the KPI's own definition in libs/analytics (the one the monthly exports and
@@ -119,4 +119,35 @@ function trendScanSql(kpis: KpiDefinition[]): string {
   return perMonth(`SELECT by_month.1 AS t, ${columns((k) => `by_month.2 = ${months.indexOf(k.query.month!)} AND ${ownConditions(k.query, shared)}`).join(', ')}
         FROM {{${source}}} FINAL ARRAY JOIN arrayFilter((m) -> m.3 = 1, [${joined.join(', ')}]) AS by_month
         WHERE ${[...where, `(${months.map(inRange).join(' OR ')})`].join(' AND ')} GROUP BY t`);
+}
+
+/**
+ * A rate KPI per person (label, value): the rows of `kpiGroupedSql(id, { label: <person column>, minDenominator })`,
+ * with the months the range covers wholly (in the aggregates' zone) summed from `table` (an aggregate of the KPI's
+ * source with the KPI's conditions as its `where`, per project, month of the KPI's month column, department and that
+ * person column: aggregates.ts) and the rest of the range read from the source. The KPI's person filter matches
+ * several columns (first responder, handler, technician), which the aggregate has not: with a person filter every
+ * month comes from the source (a constant decides, so the branch not taken reads nothing). Built from the KPI's
+ * definition, and it fails here when the aggregate no longer sums what the KPI counts.
+ */
+export function kpiPerPersonSql(id: string, table: string, minDenominator: number): string {
+  const kpi = kpiDefinition(id);
+  const { source, month: at, where, filters, numerator, denominator } = kpi.query;
+  const aggregate = AGGREGATES.find((a) => a.table === table);
+  const count = (m: KpiMeasure) => ('count' in m && !m.window ? (m.count === true ? 'count()' : `countIf(${m.count})`) : null);
+  const column = (m: KpiMeasure) => aggregate?.measures.find(([, , e]) => e === count(m))?.[0];
+  const [n, d] = [column(numerator), column(denominator)];
+  const [[month, , monthOf] = [], [department] = [], [person] = [], ...more] = aggregate?.keys ?? [];
+  const sums = aggregate?.source === source && aggregate.where === where.join(' AND ') && !!at && [`(${at},`, `(assumeNotNull(${at}),`].some((c) => monthOf?.includes(c));
+  if (!sums || !n || !d || department !== filters.department || !person || more.length > 0 || kpi.kind !== 'rate') throw new Error(`${table} does not sum what KPI '${id}' counts per person`);
+  const filtered = [`$PROJECT(${filters.project})`, `$DEPARTMENT(${filters.department})`];
+  const onAggregate = [LIVE_AGGREGATE_ROWS, `$WHOLE_MONTHS(${month})`, '$ALL_STAFF', ...filtered];
+  const onSource = [`(($TIME_OUTSIDE_WHOLE_MONTHS(${at}) AND $ALL_STAFF) OR ($TIME(${at}) AND NOT $ALL_STAFF))`, ...where, ...filtered, PANEL_DIALECT.staff(filters.staff!)];
+  return `SELECT label, ${figure(kpi.kind)} AS value FROM (
+      SELECT label, sum(n) AS numerator, sum(d) AS denominator FROM (
+        SELECT ${person} AS label, sum(${n}) AS n, sum(${d}) AS d FROM {{${table}}} FINAL WHERE ${onAggregate.join(' AND ')} GROUP BY label
+        UNION ALL
+        SELECT ${person} AS label, ${count(numerator)} AS n, ${count(denominator)} AS d FROM {{${source}}} FINAL WHERE ${onSource.join(' AND ')} GROUP BY label)
+      GROUP BY label)
+    WHERE denominator >= ${Math.floor(minDenominator)} AND label != ''`;
 }

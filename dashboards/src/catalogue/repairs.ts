@@ -1,5 +1,6 @@
 import { kpiPanel, withStaffNames } from './helpers';
-import { kpiGroupedSql, kpiTrendsSql } from './kpi';
+import { REPAIRS_COMPLETED_MONTHLY } from '@service-ledger/analytics';
+import { kpiGroupedSql, kpiPerPersonSql, kpiTrendsSql } from './kpi';
 import type { Panel } from './types';
 
 export const repairTimeliness = kpiPanel('repair_timeliness', { viz: 'gauge', unit: 'percent', thresholds: { red: 0.95 }, zh: '在时限内完工的维修单（急修24小时、一般72小时，暂停时间不计） ÷ 完工的维修单，按完工月份。' });
@@ -29,7 +30,8 @@ export const onTimeByTechnician: Panel = {
   id: 'on_time_by_technician', kpi: 'repair_timeliness', viz: 'bar', unit: 'percent', thresholds: { red: 0.95 }, columns: ['label', 'value'],
   title: { zh: '各技工维修及时率（最低15名）', en: 'Repairs fixed in time by technician (lowest 15)' },
   description: { zh: '维修及时率按技工，至少3张完工单。', en: 'Repair timeliness per technician, at least 3 completed orders.' },
-  sql: `${withStaffNames(kpiGroupedSql('repair_timeliness', { label: 'technician_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
+  // Whole months from the completed repairs per technician and month (aggregates.ts, migration 12), the rest from the cases.
+  sql: `${withStaffNames(kpiPerPersonSql('repair_timeliness', REPAIRS_COMPLETED_MONTHLY, 3))} ORDER BY value, label LIMIT 15`,
 };
 
 export const reworkByTechnician: Panel = {

@@ -45,7 +45,7 @@ export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as Aggrega
 export interface Aggregate {
   table: string;
   /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
-  migration: 7 | 8 | 9 | 10;
+  migration: 7 | 8 | 9 | 10 | 12;
   /** The projection table summed, sliced by project and the UTC month of its slice instant (`AGGREGATE_SOURCES`). */
   source: AggregateSource;
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
@@ -55,6 +55,16 @@ export interface Aggregate {
   /** Aggregated columns: name, type, aggregate expression, its value for a group that no longer has rows. */
   measures: [string, string, string, string][];
 }
+
+/** Completed repairs and those fixed in time per project, completion month, department and technician (migration 12). */
+export const REPAIRS_COMPLETED_MONTHLY = 'repairs_completed_monthly';
+/** Closed jobs and those followed up per project, closure month, department and first responder (migration 12). */
+export const FIRST_RESPONDER_CLOSURES_MONTHLY = 'first_responder_closures_monthly';
+/** Follow-up visits and the satisfied ones per project, visit month, department and responsible person (migration 12). */
+export const SATISFACTION_PEOPLE_MONTHLY = 'satisfaction_people_monthly';
+
+/** Each owner's complaint instants per project and UTC month of receipt (migration 12). */
+export const OWNER_COMPLAINTS_MONTHLY = 'owner_complaints_monthly';
 
 export const AGGREGATES: Aggregate[] = [
   {
@@ -174,6 +184,68 @@ export const AGGREGATES: Aggregate[] = [
       ['closed', 'UInt64', 'count()', '0'],
       ['followed_up', 'UInt64', 'countIf(follow_up_count > 0)', '0'],
     ],
+  },
+  {
+    // on_time_by_technician (repair_timeliness per technician): the completed repairs by the month of their completion,
+    // per department and technician, and those fixed within their limit. Completion is a group, as closure is above.
+    table: REPAIRS_COMPLETED_MONTHLY,
+    migration: 12,
+    source: 'cases',
+    where: "case_type = 'repair' AND completed_at IS NOT NULL",
+    keys: [
+      ['completed_month', 'Date', `toStartOfMonth(assumeNotNull(completed_at), '${AGGREGATE_TIME_ZONE}')`],
+      ['department', 'String', 'department'],
+      ['technician_id', 'String', 'technician_id'],
+    ],
+    measures: [
+      ['completed', 'UInt64', 'count()', '0'],
+      ['fixed_in_time', 'UInt64', "countIf(fix_status = 'met')", '0'],
+    ],
+  },
+  {
+    // first_responder_follow_through (follow_up_visit_rate per first responder): the closed jobs, not cancelled, by
+    // the month of their closure, per department and first responder, and those with a follow-up visit.
+    table: FIRST_RESPONDER_CLOSURES_MONTHLY,
+    migration: 12,
+    source: 'cases',
+    where: "case_type IN ('repair', 'complaint') AND closed_at IS NOT NULL AND status != 'cancelled'",
+    keys: [
+      ['closed_month', 'Date', `toStartOfMonth(assumeNotNull(closed_at), '${AGGREGATE_TIME_ZONE}')`],
+      ['department', 'String', 'department'],
+      ['first_responder_id', 'String', 'first_responder_id'],
+    ],
+    measures: [
+      ['closed', 'UInt64', 'count()', '0'],
+      ['followed_up', 'UInt64', 'countIf(follow_up_count > 0)', '0'],
+    ],
+  },
+  {
+    // satisfaction_people: the follow-up visits on repairs and complaints by the month of the visit, per department and
+    // the person answering for the case (the panel's person filter is on that column alone, so it reads this too).
+    table: SATISFACTION_PEOPLE_MONTHLY,
+    migration: 12,
+    source: 'satisfaction',
+    where: "case_type IN ('repair', 'complaint') AND responsible_id != ''",
+    keys: [
+      ['visit_month', 'Date', `toStartOfMonth(visited_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['department', 'String', 'department'],
+      ['responsible_id', 'String', 'responsible_id'],
+    ],
+    measures: [
+      ['visits', 'UInt64', 'count()', '0'],
+      ['satisfied', 'UInt64', 'countIf(satisfied = 1)', '0'],
+    ],
+  },
+  {
+    // repeat_complainants: each owner's complaints, their instants, per project and the (UTC) month of receipt, the
+    // slice itself: a repeat is judged on instants (within 90 days before), which no month count holds. Far fewer
+    // and narrower rows than the cases the panel read with FINAL.
+    table: OWNER_COMPLAINTS_MONTHLY,
+    migration: 12,
+    source: 'cases',
+    where: "case_type = 'complaint' AND owner_ref != ''",
+    keys: [['owner_ref', 'String', 'owner_ref']],
+    measures: [['received', "Array(DateTime64(3, 'UTC'))", 'arraySort(groupArray(opened_at))', '[]']],
   },
 ];
 
