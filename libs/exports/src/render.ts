@@ -165,7 +165,10 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: Sheet):
   await nextTurn();
 }
 
-/** ExcelJS's streaming sheet writer, as far as `dataRows` uses it: 4.4's private stream and row counter. */
+/**
+ * ExcelJS's streaming sheet writer, as far as `dataRows` uses it: 4.4's private stream and row counter. package.json pins
+ * exceljs to exactly 4.4.0 for this; workbook-identity.int.spec.ts tells whether another version still writes the same.
+ */
 interface SheetWriterInternals {
   stream: { write(xml: string): unknown };
   _rowZero: number;
