@@ -9,6 +9,8 @@
  *                       lying wholly in the range, when the request's zone is that zone (else none)
  *   $TIME_OUTSIDE_WHOLE_MONTHS(col)  rows whose `col` is in the range but not in those months: with $WHOLE_MONTHS, a
  *                       range read from an aggregate plus its source, exactly, for any range and zone
+ *   $WHOLE_MONTHS_ONLY  true when those months are the whole range, a constant: a source read that only completes an
+ *                       aggregate can say so at the top of its WHERE, where ClickHouse sees a false one and reads nothing
  *   $PROJECT(col)       the project filter (all, or the projects the user may see)
  *   $DEPARTMENT(col)    the department filter
  *   $STAFF(col)         the person filter, matched against one column
@@ -55,6 +57,7 @@ function wholeMonthMacros(template: string, from: string, to: string, zone: stri
   const m = wholeMonths(from, to, zone);
   const rest = `(NOT ${m.aggregated} OR ${m.start(m.first)} > ${from} OR ${m.start(m.end)} ${toIncluded ? '<=' : '<'} ${to})`;
   return template
+    .replace(/\$WHOLE_MONTHS_ONLY\b/g, `(NOT ${rest})`)
     .replace(macro('WHOLE_MONTHS'), (_, col) => `(${m.aggregated} AND ${col} >= ${m.first} AND ${col} < ${m.end})`)
     .replace(macro('TIME_OUTSIDE_WHOLE_MONTHS'), (_, col) => `${inRange(col)} AND ${rest} AND (NOT ${m.aggregated} OR ${col} < ${m.start(m.first)} OR ${col} >= ${m.start(m.end)})`);
 }

@@ -145,6 +145,62 @@ describe('table design: one project and one month read a small share of every la
     expect(sources.every((t) => person.some((r) => r.table === t && r.granules > 0))).toBe(true);
   });
 
+  it.each([
+    ['complaint_rates_trend', ['cases_received_monthly']],
+    ['repair_timeliness_trend', ['cases_received_monthly', 'cases_completed_monthly']],
+  ])('%s over whole months reads its aggregates and none of the cases; with a person, the cases and none of the aggregates', async (id, aggregates) => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === id)!;
+    const read = (staff: string) => explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff }, [], TZ));
+    const whole = await read('');
+    expect(whole.filter((r) => r.table === 'cases').every((r) => r.granules <= 0)).toBe(true);
+    expect(aggregates.every((a) => whole.some((r) => r.table === a && r.granules > 0))).toBe(true);
+    const person = await read('T7');
+    expect(person.filter((r) => aggregates.includes(r.table)).every((r) => r.granules <= 0)).toBe(true);
+    expect(person.some((r) => r.table === 'cases' && r.granules > 0)).toBe(true);
+  });
+
+  it('the KPI tiles of KPIs a monthly aggregate sums read it over whole months and none of their source; with a person, their source', async () => {
+    const tiles = DASHBOARDS.flatMap((d) => d.panels).filter((p) => p.kpi && p.id === `kpi_${p.kpi}`);
+    const aggregated = tiles.filter((p) => AGGREGATE_TABLES.some((t) => p.sql.includes(`{{${t}}}`))).map((p) => p.kpi!);
+    expect(aggregated.sort()).toEqual([
+      'complaint_first_reply_half_day', 'complaint_reopen_rate', 'complaint_timeliness', 'complaints_received', 'follow_up_visit_rate', 'general_fixed_72h', 'major_complaints',
+      'repair_completion', 'repair_satisfaction', 'repair_timeliness', 'satisfaction_rate', 'urgent_fixed_24h', 'urgent_on_site_2h', 'valid_complaint_rate',
+    ]);
+    for (const id of aggregated) {
+      const panel = tiles.find((p) => p.kpi === id)!;
+      const source = KPIS.find((k) => k.id === id)!.query.source;
+      const read = (staff: string) => explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff }, [], TZ));
+      const whole = await read('');
+      expect([id, whole.filter((r) => r.table === source).every((r) => r.granules <= 0)]).toEqual([id, true]);
+      expect([id, whole.some((r) => AGGREGATE_TABLES.includes(r.table) && r.granules > 0)]).toEqual([id, true]);
+      const person = await read('T7');
+      expect([id, person.some((r) => r.table === source && r.granules > 0)]).toEqual([id, true]);
+    }
+  });
+
+  it.each([
+    ['on_time_by_technician', 'repairs_completed_monthly', 'cases'],
+    ['first_responder_follow_through', 'first_responder_closures_monthly', 'cases'],
+    ['satisfaction_people', 'satisfaction_people_monthly', 'satisfaction'],
+  ])('%s over whole months reads its aggregate %s and none of the %s; with a person, the source when the aggregate lacks the filter’s columns', async (id, aggregate, source) => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === id)!;
+    const read = (staff: string) => explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff }, [], TZ));
+    const whole = await read('');
+    expect(whole.filter((r) => r.table === source).every((r) => r.granules <= 0)).toBe(true);
+    expect(whole.some((r) => r.table === aggregate && r.granules > 0)).toBe(true);
+    // Its person filter matches the aggregate's own person column (responsible): still the aggregate alone.
+    const person = await read('T7');
+    const from = id === 'satisfaction_people' ? aggregate : source;
+    expect(person.some((r) => r.table === from && r.granules > 0)).toBe(true);
+  });
+
+  it('repeat_complainants reads the owners’ complaint instants and none of the cases', async () => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === 'repeat_complainants')!;
+    const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
+    expect(reads.map((r) => r.table)).not.toContain('cases');
+    expect(reads.map((r) => r.table)).toContain('owner_complaints_monthly');
+  });
+
   it('the monthly staff scorecard (export, API) reads its month from the aggregate, and from the credits only in another time zone', async () => {
     const params = { month: 202606, project: '', department: '', staff: '', tz: TZ };
     const reads = await explain(staffScorecardSql(), params);

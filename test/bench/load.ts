@@ -9,7 +9,7 @@
  * which is the HTTP "raw". Each pair runs BENCH_RUNS times; ratios are given as min / median / max.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenService } from '@service-ledger/auth';
@@ -22,6 +22,12 @@ export interface LoadRow {
   baseline: LoadFigures[];
   /** The server's event-loop delay during each measured run (ms), from its own /metrics. */
   loop: { p99: number; max: number }[];
+  /**
+   * The server's CPU time per request answered during each measured run (ms): its main thread (HTTP, commands, PGlite)
+   * and the whole process (with the projector thread and chDB): what the throughput is made of. On a machine shared
+   * with other work it varies too (2× between runs of one build at load average 20), though less than throughput.
+   */
+  cpu: ({ main: number; process: number } | null)[];
   target: string;
 }
 
@@ -50,7 +56,10 @@ const TRIVIAL = '/dashboards/assets/style.css';
 async function startServer(o: LoadOptions, dataDir: string, token: string): Promise<{ url: string; child: ChildProcess }> {
   const logFile = join(dataDir, '..', `server-${Date.now()}.log`);
   const out = createWriteStream(logFile);
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'cli', 'src', 'main.js'), 'start'], {
+  // Node's flags for the server: those `npm start` gives it (package.json), or BENCH_SERVER_NODE_ARGS instead (e.g. add
+  // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under load: the profile is written when the bench stops it).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', '..', 'apps', 'cli', 'src', 'main.js'), 'start'], {
     env: { ...process.env, SL_DATA_DIR: dataDir, SL_HOST: '127.0.0.1', SL_PORT: String(o.port), SL_AUTH_SECRET: SECRET, SL_SEED: 'true', SL_METRICS_TOKEN: METRICS_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -98,6 +107,21 @@ async function loopDelay(url: string): Promise<{ p99: number; max: number }> {
   return { p99: value('nodejs_eventloop_lag_p99_seconds'), max: value('nodejs_eventloop_lag_max_seconds') };
 }
 
+/** CPU ms (user + system) the process and its main thread have used so far, from Linux's /proc; null elsewhere. */
+function cpuMs(pid: number | undefined): { main: number; process: number } | null {
+  // utime and stime are the 14th and 15th fields, counted after the command name (which may hold spaces), in ticks of
+  // 10 ms (USER_HZ is 100 on Linux).
+  const ticks = (file: string) => {
+    const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  try {
+    return pid === undefined ? null : { main: ticks(`/proc/${pid}/task/${pid}/stat`), process: ticks(`/proc/${pid}/stat`) };
+  } catch {
+    return null;
+  }
+}
+
 function load(job: LoadJob): Promise<LoadFigures> {
   const child = fork(join(__dirname, 'load-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
@@ -124,19 +148,24 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
   const measure = async (jobs: LoadJob[]) => {
     await settle(url, reader);
     await loopDelay(url);
+    const before = cpuMs(child.pid);
     const figures = await Promise.all(jobs.map(load));
-    return { figures, loop: await loopDelay(url) };
+    const after = cpuMs(child.pid);
+    const requests = figures.reduce((n, f) => n + f.requests, 0);
+    const cpu = before && after && requests > 0 ? { main: (after.main - before.main) / requests, process: (after.process - before.process) / requests } : null;
+    return { figures, loop: await loopDelay(url), cpu };
   };
   const trivial = async (connections: number) => (await measure([job(TRIVIAL, connections, 'read')])).figures[0];
   const pair = async (id: string, workload: string, target: string, measured: LoadJob) => {
-    const row: LoadRow = { id, workload, runs: [], baseline: [], loop: [], target };
+    const row: LoadRow = { id, workload, runs: [], baseline: [], loop: [], cpu: [], target };
     for (let run = 0; run < o.runs; run++) {
       const m = await measure([measured]);
       row.runs.push(m.figures[0]);
       row.loop.push(m.loop);
+      row.cpu.push(m.cpu);
       row.baseline.push(await trivial(measured.connections));
       const last = row.runs[row.runs.length - 1];
-      o.log(`${id} run ${run + 1}: ${last.perSecond.toFixed(0)} req/s, p50 ${last.p50} ms, p99 ${last.p99} ms, max ${last.max} ms, non-2xx ${last.non2xx}, errors ${last.errors} (trivial route ${row.baseline[row.baseline.length - 1].perSecond.toFixed(0)} req/s)`);
+      o.log(`${id} run ${run + 1}: ${last.perSecond.toFixed(0)} req/s, p50 ${last.p50} ms, p99 ${last.p99} ms, max ${last.max} ms, non-2xx ${last.non2xx}, errors ${last.errors}, event-loop delay p99 ${m.loop.p99.toFixed(0)} ms, server CPU per request ${cpuText(m.cpu)} (trivial route ${row.baseline[row.baseline.length - 1].perSecond.toFixed(0)} req/s)`);
     }
     rows.push(row);
   };
@@ -150,8 +179,8 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
     }
     if (o.want('L3')) {
       // Writers and readers at once: do commands wait behind analytics queries (and the projector's writes)?
-      const row: LoadRow = { id: 'L3 writes', workload: `mixed: ${o.writers} writers while ${o.readers} clients read the live panel; writes measured`, runs: [], baseline: [], loop: [], target: 'p99 < 500 ms' };
-      const reads: LoadRow = { id: 'L3 reads', workload: `mixed: ${o.readers} clients read the live panel while ${o.writers} write; reads measured`, runs: [], baseline: [], loop: [], target: 'report' };
+      const row: LoadRow = { id: 'L3 writes', workload: `mixed: ${o.writers} writers while ${o.readers} clients read the live panel; writes measured`, runs: [], baseline: [], loop: [], cpu: [], target: 'p99 < 500 ms' };
+      const reads: LoadRow = { id: 'L3 reads', workload: `mixed: ${o.readers} clients read the live panel while ${o.writers} write; reads measured`, runs: [], baseline: [], loop: [], cpu: [], target: 'report' };
       for (let run = 0; run < o.runs; run++) {
         const m = await measure([job('/api/commands/ReceiveComplaint', o.writers, 'command', writer), job(READ_PATHS.live, o.readers, 'read')]);
         const [w, r] = m.figures;
@@ -159,11 +188,14 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
         reads.runs.push(r);
         row.loop.push(m.loop);
         reads.loop.push(m.loop);
+        // Per request of either kind: the two share the thread.
+        row.cpu.push(m.cpu);
+        reads.cpu.push(m.cpu);
         // The trivial route under all of the mixed run's clients at once.
         const base = await trivial(o.writers + o.readers);
         row.baseline.push(base);
         reads.baseline.push(base);
-        o.log(`L3 run ${run + 1}: writes ${w.perSecond.toFixed(0)} req/s p99 ${w.p99} ms max ${w.max} ms; reads ${r.perSecond.toFixed(0)} req/s p99 ${r.p99} ms; non-2xx ${w.non2xx}/${r.non2xx}`);
+        o.log(`L3 run ${run + 1}: writes ${w.perSecond.toFixed(0)} req/s p99 ${w.p99} ms max ${w.max} ms; reads ${r.perSecond.toFixed(0)} req/s p99 ${r.p99} ms; non-2xx ${w.non2xx}/${r.non2xx}; server CPU per request ${cpuText(m.cpu)}`);
       }
       rows.push(row, reads);
     }
@@ -174,6 +206,8 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
   }
   return rows;
 }
+
+const cpuText = (cpu: { main: number; process: number } | null) => (cpu ? `main thread ${cpu.main.toFixed(2)} ms, process ${cpu.process.toFixed(2)} ms` : 'unknown');
 
 /** min / median / max of a figure over the runs. */
 export function spread(xs: number[]): { min: number; median: number; max: number } {

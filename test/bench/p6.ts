@@ -7,6 +7,8 @@
  * A mid-size trial that fits a shared machine: BENCH_BIG_EVENTS=2000000 (200 000 projected, copied ×10 to 200
  * projects). BENCH_P6_ROUNDS exports in a row (default 2: the first warms chDB's caches), each reported with its CPU
  * seconds (chDB's threads included), which compare better than wall time on a shared machine.
+ * BENCH_P6_WRITES=n then writes the workbook n more times from the last round's figures, all in hand: the writer alone,
+ * each write's wall and CPU time (no query running), for comparing two builds of the writer.
  */
 import 'reflect-metadata';
 import { buildKpiExport, figuresOf, type KpiExport, startKpiExport, toWorkbook } from '@service-ledger/exports';
@@ -74,6 +76,22 @@ async function main() {
     const cpu = process.cpuUsage(cpu0);
     log(`round ${round} (${serial ? 'figures, then workbook' : 'sheets written as figures arrive'}): ${big.events} events, ${big.projects} projects: total ${total.toFixed(2)} s; last figure in at ${figuresIn.toFixed(2)} s (a query running ${busy().toFixed(2)} s), workbook done ${(total - figuresIn).toFixed(2)} s after it; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (chDB's threads included); ${(file.length / 2 ** 20).toFixed(1)} MiB, ${data.breaches.length} breaches, ${data.satisfaction.visits.length} visits; peak heap ${(peak / 2 ** 20).toFixed(0)} MiB`);
     for (const [k, s] of [...spent.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) log(`  ${s.toFixed(2)} s  ${k}`);
+  }
+  const writes = Number(process.env.BENCH_P6_WRITES ?? 0);
+  if (writes > 0) {
+    const data = await buildKpiExport(big.db, { month: '2026-10' });
+    const times: { wall: number; cpu: number }[] = [];
+    for (let i = 1; i <= writes; i++) {
+      peak = 0;
+      const t0 = process.hrtime.bigint();
+      const cpu0 = process.cpuUsage();
+      const file = await toWorkbook(data);
+      const cpu = process.cpuUsage(cpu0);
+      times.push({ wall: seconds(t0), cpu: (cpu.user + cpu.system) / 1e6 });
+      log(`workbook write ${i}: ${times[i - 1].wall.toFixed(2)} s, CPU ${times[i - 1].cpu.toFixed(2)} s, ${(file.length / 2 ** 20).toFixed(1)} MiB; peak heap ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    log(`workbook write, median of ${writes}: ${median(times.map((t) => t.wall)).toFixed(2)} s, CPU ${median(times.map((t) => t.cpu)).toFixed(2)} s`);
   }
   clearInterval(sampler);
   process.exit(0);

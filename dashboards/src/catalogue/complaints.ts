@@ -1,5 +1,5 @@
 import { kpiPanel } from './helpers';
-import { kpiGroupedSql, kpiTrendsSql } from './kpi';
+import { kpiGroupedSql, kpiMonthlySql } from './kpi';
 import type { Panel } from './types';
 
 export const complaintsReceived = kpiPanel('complaints_received', { viz: 'stat', unit: 'count', zh: '受理的投诉数，按受理月份。' });
@@ -40,14 +40,14 @@ export const complaintsTrend: Panel = {
   sql: `${kpiGroupedSql('complaints_received', { monthly: true, series: orUnclassified('nature') })} ORDER BY t, series`,
 };
 
-/** All three count complaints by receipt month: one scan of the complaints. */
+/** All three count complaints by receipt month: the whole months from the cases per receipt month (migration 11). */
 const COMPLAINT_RATES_TREND = ['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'];
 
 export const complaintRatesTrend: Panel = {
   id: 'complaint_rates_trend', viz: 'timeseries', unit: 'percent', columns: ['t', 'series', 'value'],
   title: { zh: '投诉有效率、及时率与重开率（按月）', en: 'Valid, timely and reopened complaints per month' },
   description: { zh: '三个投诉KPI逐月计算，与月度导出口径一致。', en: 'Three complaint KPIs per month, as in the monthly exports.' },
-  sql: `SELECT * FROM (${kpiTrendsSql(COMPLAINT_RATES_TREND)}) ORDER BY t, series`,
+  sql: `SELECT * FROM (${kpiMonthlySql(COMPLAINT_RATES_TREND)}) ORDER BY t, series`,
 };
 
 export const majorComplaintList: Panel = {

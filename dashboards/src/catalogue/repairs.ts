@@ -1,5 +1,6 @@
 import { kpiPanel, withStaffNames } from './helpers';
-import { kpiGroupedSql, kpiTrendsSql } from './kpi';
+import { REPAIRS_COMPLETED_MONTHLY } from '@service-ledger/analytics';
+import { kpiGroupedSql, kpiMonthlySql, kpiPerPersonSql } from './kpi';
 import type { Panel } from './types';
 
 export const repairTimeliness = kpiPanel('repair_timeliness', { viz: 'gauge', unit: 'percent', thresholds: { red: 0.95 }, zh: '在时限内完工的维修单（急修24小时、一般72小时，暂停时间不计） ÷ 完工的维修单，按完工月份。' });
@@ -15,21 +16,22 @@ export const repairVolume: Panel = {
   sql: `${kpiGroupedSql('repair_completion', { monthly: true, series: "if(repair_category = '', 'unclassified', repair_category)", measure: 'denominator' })} ORDER BY t, series`,
 };
 
-/** Three of the four count by completion month and share one scan of the repairs; on-site counts by report month. */
+/** Three of the four count by completion month, on-site by report month: whole months from the cases per month of each (migration 11). */
 const TIMELINESS_TREND = ['repair_timeliness', 'urgent_on_site_2h', 'urgent_fixed_24h', 'general_fixed_72h'];
 
 export const timelinessTrend: Panel = {
   id: 'repair_timeliness_trend', viz: 'timeseries', unit: 'percent', thresholds: { red: 0.95 }, columns: ['t', 'series', 'value'],
   title: { zh: '维修时效（按月）', en: 'Repair timeliness per month' },
   description: { zh: '维修及时率、急修2小时到场率、急修24小时与一般72小时修复率，逐月。', en: 'Repairs fixed in time, urgent on site within 2 h, urgent fixed within 24 h, general within 72 h, per month.' },
-  sql: `SELECT * FROM (${kpiTrendsSql(TIMELINESS_TREND)}) ORDER BY t, series`,
+  sql: `SELECT * FROM (${kpiMonthlySql(TIMELINESS_TREND)}) ORDER BY t, series`,
 };
 
 export const onTimeByTechnician: Panel = {
   id: 'on_time_by_technician', kpi: 'repair_timeliness', viz: 'bar', unit: 'percent', thresholds: { red: 0.95 }, columns: ['label', 'value'],
   title: { zh: '各技工维修及时率（最低15名）', en: 'Repairs fixed in time by technician (lowest 15)' },
   description: { zh: '维修及时率按技工，至少3张完工单。', en: 'Repair timeliness per technician, at least 3 completed orders.' },
-  sql: `${withStaffNames(kpiGroupedSql('repair_timeliness', { label: 'technician_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
+  // Whole months from the completed repairs per technician and month (aggregates.ts, migration 12), the rest from the cases.
+  sql: `${withStaffNames(kpiPerPersonSql('repair_timeliness', REPAIRS_COMPLETED_MONTHLY, 3))} ORDER BY value, label LIMIT 15`,
 };
 
 export const reworkByTechnician: Panel = {

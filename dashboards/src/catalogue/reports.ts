@@ -1,3 +1,4 @@
+import { AGGREGATE_TIME_ZONE, AGGREGATES, LIVE_AGGREGATE_ROWS, OWNER_COMPLAINTS_MONTHLY, SATISFACTION_PEOPLE_MONTHLY } from '@service-ledger/analytics';
 import { kpiGroupedSql } from './kpi';
 import { clockStatusNow } from './helpers';
 import type { Panel } from './types';
@@ -52,6 +53,18 @@ export const breachesByPerson: Panel = {
     ORDER BY breaches DESC, breach_rate DESC, responsible_id`,
 };
 
+/**
+ * The visits satisfaction_people counts and how, as its aggregate (aggregates.ts) must sum them: the panel fails to
+ * build when the two part.
+ */
+const PEOPLE_VISITS = "case_type IN ('repair', 'complaint') AND responsible_id != ''";
+{
+  const a = AGGREGATES.find((x) => x.table === SATISFACTION_PEOPLE_MONTHLY);
+  const shape = JSON.stringify([a?.source, a?.where, a?.keys.map(([k, , e]) => [k, e]), a?.measures.map(([k, , e]) => [k, e])]);
+  const wanted = JSON.stringify(['satisfaction', PEOPLE_VISITS, [['visit_month', `toStartOfMonth(visited_at, '${AGGREGATE_TIME_ZONE}')`], ['department', 'department'], ['responsible_id', 'responsible_id']], [['visits', 'count()'], ['satisfied', 'countIf(satisfied = 1)']]]);
+  if (shape !== wanted) throw new Error(`${SATISFACTION_PEOPLE_MONTHLY} no longer sums the visits satisfaction_people counts`);
+}
+
 export const satisfactionPeople: Panel = {
   id: 'satisfaction_people', viz: 'table', unit: 'count', columns: ['responsible_id', 'name', 'satisfied', 'visits', 'satisfaction_rate'],
   title: { zh: '个人满意度（满意/回访）', en: 'Satisfaction per person (satisfied / visited)' },
@@ -59,12 +72,21 @@ export const satisfactionPeople: Panel = {
     zh: '按负责的处理人或技工：满意次数、回访次数和满意率，最低的在前。每次回访都计入，包括后来重开的投诉上那次不满意的回访。',
     en: 'Per responsible handler or technician: satisfied and visited counts and the rate, lowest first. Every visit counts, also an unsatisfied one on a complaint reopened later.',
   },
-  sql: `SELECT v.responsible_id AS responsible_id, any(st.name) AS name, countIf(v.satisfied = 1) AS satisfied, count() AS visits,
-      round(countIf(v.satisfied = 1) / count(), 4) AS satisfaction_rate
-    FROM {{satisfaction}} AS v FINAL LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = v.responsible_id
-    WHERE v.case_type IN ('repair', 'complaint') AND v.responsible_id != '' AND $TIME(v.visited_at) AND $PROJECT(v.project_id)
-      AND $DEPARTMENT(v.department) AND $STAFF(v.responsible_id)
-    GROUP BY v.responsible_id ORDER BY satisfaction_rate, visits DESC, responsible_id LIMIT 30`,
+  // The months the range covers wholly from the visits per person and month (aggregates.ts, migration 12; its person
+  // is the column the person filter matches, so it serves with one too), the rest from the visits; the names join the
+  // 30 people shown, not every visit.
+  sql: `SELECT g.responsible_id AS responsible_id, st.name AS name, g.satisfied AS satisfied, g.visits AS visits, g.satisfaction_rate AS satisfaction_rate
+    FROM (SELECT responsible_id, sum(s) AS satisfied, sum(n) AS visits, round(satisfied / visits, 4) AS satisfaction_rate FROM (
+        SELECT responsible_id, sum(satisfied) AS s, sum(visits) AS n FROM {{${SATISFACTION_PEOPLE_MONTHLY}}} FINAL
+        WHERE ${LIVE_AGGREGATE_ROWS} AND $WHOLE_MONTHS(visit_month) AND $PROJECT(project_id) AND $DEPARTMENT(department) AND $STAFF(responsible_id)
+        GROUP BY responsible_id
+        UNION ALL
+        SELECT responsible_id, countIf(satisfied = 1) AS s, count() AS n FROM {{satisfaction}} FINAL
+        WHERE ${PEOPLE_VISITS} AND $TIME_OUTSIDE_WHOLE_MONTHS(visited_at) AND $PROJECT(project_id) AND $DEPARTMENT(department) AND $STAFF(responsible_id)
+        GROUP BY responsible_id)
+      GROUP BY responsible_id ORDER BY satisfaction_rate, visits DESC, responsible_id LIMIT 30) AS g
+    LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = g.responsible_id
+    ORDER BY satisfaction_rate, visits DESC, responsible_id`,
 };
 
 export const topicsByMonth: Panel = {
@@ -91,6 +113,20 @@ export const complaintPlaces: Panel = {
     GROUP BY project_id, building, unit ORDER BY complaints DESC, project_id, building, unit LIMIT 10`,
 };
 
+/**
+ * The complaints repeat_complainants judges, as its aggregate (aggregates.ts) must hold them: every complaint with an
+ * owner, its instant of receipt; the panel fails to build when the two part.
+ */
+const REPEAT_SOURCE = (() => {
+  const a = AGGREGATES.find((x) => x.table === OWNER_COMPLAINTS_MONTHLY);
+  const [[key, , owner] = [], ...keys] = a?.keys ?? [];
+  const [[measure, , instants] = [], ...measures] = a?.measures ?? [];
+  if (a?.source !== 'cases' || a.where !== "case_type = 'complaint' AND owner_ref != ''" || key !== 'owner_ref' || owner !== 'owner_ref' || keys.length || measures.length || instants !== 'arraySort(groupArray(opened_at))') {
+    throw new Error(`${OWNER_COMPLAINTS_MONTHLY} no longer holds the complaints repeat_complainants judges`);
+  }
+  return { measure };
+})();
+
 export const repeatComplainants: Panel = {
   id: 'repeat_complainants', viz: 'table', unit: 'count', columns: ['project_id', 'owner_ref', 'repeat_complaints', 'last_complaint'],
   title: { zh: '重复投诉业主（90天内）', en: 'Repeat complainants (within 90 days)' },
@@ -98,23 +134,25 @@ export const repeatComplainants: Panel = {
     zh: '范围内的投诉中，同一业主编号（化名，不含姓名电话）在此前90天内已投诉过的次数。',
     en: 'Complaints in the range whose owner ref (pseudonymous: no name or phone) had complained in the 90 days before, per owner.',
   },
-  // One read of the complaints (the range and the 90 days before it), gathered per owner: a complaint in the range
-  // repeats when another of the owner's was received at most 90 days before it (or at the same instant). Joining the
-  // complaints to themselves read the table twice and paired every complaint of an owner with every other. Each
-  // complaint is gathered as one number, its instant in milliseconds × 2 plus 1 when it is in the range: an array of
-  // numbers costs a fraction of an array of tuples (with the case id) for the many owners with one complaint. In
-  // time order the nearest earlier complaint decides: a complaint repeats when the one before it was received at most
-  // 90 days before, or the one after it at the same instant (the first gets a "before" 100 days earlier, the last an
-  // "after" 1 ms later: neither counts).
+  // One read of each owner's complaint instants per month (aggregates.ts, migration 12: narrower and fewer rows than
+  // the cases, read with FINAL before), those of the range and the 90 days before it gathered per owner: a complaint
+  // in the range repeats when another of the owner's was received at most 90 days before it (or at the same instant).
+  // Joining the complaints to themselves read the table twice and paired every complaint of an owner with every
+  // other. Each complaint is gathered as one number, its instant in milliseconds × 2 plus 1 when it is in the range.
+  // In time order the nearest earlier complaint decides: a complaint repeats when the one before it was received at
+  // most 90 days before, or the one after it at the same instant (the first gets a "before" 100 days earlier, the
+  // last an "after" 1 ms later: neither counts). The instants are kept exactly, so any range and zone reads the
+  // aggregate alone; a month holding none of the range's instants is left out before its array is gathered.
   sql: `SELECT project_id, owner_ref, toUInt64(length(repeats)) AS repeat_complaints,
       formatDateTime(fromUnixTimestamp64Milli(intDiv(arrayMax(repeats), 2), 'UTC'), '%Y-%m-%d', $TZ) AS last_complaint
     FROM (SELECT project_id, owner_ref,
             arrayFilter((c, before, after) -> c % 2 = 1
                 AND (dateDiff('second', fromUnixTimestamp64Milli(intDiv(before, 2), 'UTC'), fromUnixTimestamp64Milli(intDiv(c, 2), 'UTC')) <= 90 * 86400 OR intDiv(after, 2) = intDiv(c, 2)),
               complaints, arrayPushFront(arrayPopBack(complaints), complaints[1] - 2 * 100 * 86400000), arrayPushBack(arrayPopFront(complaints), complaints[-1] + 2)) AS repeats
-          FROM (SELECT project_id, owner_ref, arraySort(groupArray(toUnixTimestamp64Milli(opened_at) * 2 + ($TIME(opened_at)))) AS complaints
-                FROM {{cases}} FINAL WHERE case_type = 'complaint' AND owner_ref != '' AND $TIME_LOOKBACK(opened_at, 90) AND $PROJECT(project_id)
-                GROUP BY project_id, owner_ref HAVING count() > 1))
+          FROM (SELECT project_id, owner_ref,
+                  arraySort(arrayMap(x -> toUnixTimestamp64Milli(x) * 2 + ($TIME(x)), arrayFilter(x -> $TIME_LOOKBACK(x, 90), arrayFlatten(groupArray(${REPEAT_SOURCE.measure}))))) AS complaints
+                FROM {{${OWNER_COMPLAINTS_MONTHLY}}} FINAL WHERE ${LIVE_AGGREGATE_ROWS} AND arrayExists(x -> $TIME_LOOKBACK(x, 90), ${REPEAT_SOURCE.measure}) AND $PROJECT(project_id)
+                GROUP BY project_id, owner_ref HAVING length(complaints) > 1))
     WHERE notEmpty(repeats)
     ORDER BY repeat_complaints DESC, project_id, owner_ref LIMIT 20`,
 };

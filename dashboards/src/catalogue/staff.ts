@@ -1,6 +1,6 @@
-import { DEFAULT_WEIGHTS, STAFF_SCORECARD_ID, staffScorecardSql } from '@service-ledger/analytics';
+import { DEFAULT_WEIGHTS, FIRST_RESPONDER_CLOSURES_MONTHLY, STAFF_SCORECARD_ID, staffScorecardSql } from '@service-ledger/analytics';
 import { withStaffNames } from './helpers';
-import { kpiGroupedSql, PANEL_DIALECT } from './kpi';
+import { kpiPerPersonSql, PANEL_DIALECT } from './kpi';
 import type { Panel } from './types';
 
 const weights = DEFAULT_WEIGHTS;
@@ -31,5 +31,6 @@ export const firstResponderFollowThrough: Panel = {
     zh: '首问负责制：每人首问受理且已关闭的工作中，有回访的比例（回访率按首问人，至少3件）。',
     en: 'First-responder ownership: of the closed jobs each person took first, the share followed up with a visit (follow-up visit rate by first responder, at least 3 jobs).',
   },
-  sql: `${withStaffNames(kpiGroupedSql('follow_up_visit_rate', { label: 'first_responder_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 20`,
+  // Whole months from the closed jobs per first responder and month (aggregates.ts, migration 12), the rest from the cases.
+  sql: `${withStaffNames(kpiPerPersonSql('follow_up_visit_rate', FIRST_RESPONDER_CLOSURES_MONTHLY, 3))} ORDER BY value, label LIMIT 20`,
 };

@@ -1,6 +1,9 @@
-import { AGGREGATE_TIME_ZONE, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY } from './aggregate-common';
+import {
+  AGGREGATE_TIME_ZONE, CASES_COMPLETED_MONTHLY, CASES_RECEIVED_MONTHLY, clockCondition, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, NOW, SATISFACTION_VISITS_MONTHLY,
+} from './aggregate-common';
 import { allEnded, type Analytics, inlined } from './client';
 import { OPEN_CLOCK } from './kpi/builder';
+import { clockStatus } from './kpi/definitions';
 import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited } from './kpi/staff-scorecard';
 
 /**
@@ -22,7 +25,7 @@ import { STAFF_CREDITS_MONTHLY, STAFF_SCORECARD, staffCreditedAt, staffCredited 
  * table instead. What changes with the wall clock ("breached now": a running clock past its deadline) is not summed:
  * the deadlines of running clocks are kept, and the reader counts those past now.
  */
-export { AGGREGATE_TIME_ZONE, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY };
+export { AGGREGATE_TIME_ZONE, CASES_COMPLETED_MONTHLY, CASES_RECEIVED_MONTHLY, clockCondition, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, NOW, SATISFACTION_VISITS_MONTHLY };
 
 /**
  * The projection tables aggregates sum, each with its slice instant (`instant`: never changes for a source row, leads
@@ -45,7 +48,7 @@ export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as Aggrega
 export interface Aggregate {
   table: string;
   /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
-  migration: 7 | 8 | 9 | 10;
+  migration: 7 | 8 | 9 | 10 | 11 | 12;
   /** The projection table summed, sliced by project and the UTC month of its slice instant (`AGGREGATE_SOURCES`). */
   source: AggregateSource;
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
@@ -55,6 +58,16 @@ export interface Aggregate {
   /** Aggregated columns: name, type, aggregate expression, its value for a group that no longer has rows. */
   measures: [string, string, string, string][];
 }
+
+/** Completed repairs and those fixed in time per project, completion month, department and technician (migration 12). */
+export const REPAIRS_COMPLETED_MONTHLY = 'repairs_completed_monthly';
+/** Closed jobs and those followed up per project, closure month, department and first responder (migration 12). */
+export const FIRST_RESPONDER_CLOSURES_MONTHLY = 'first_responder_closures_monthly';
+/** Follow-up visits and the satisfied ones per project, visit month, department and responsible person (migration 12). */
+export const SATISFACTION_PEOPLE_MONTHLY = 'satisfaction_people_monthly';
+
+/** Each owner's complaint instants per project and UTC month of receipt (migration 12). */
+export const OWNER_COMPLAINTS_MONTHLY = 'owner_complaints_monthly';
 
 export const AGGREGATES: Aggregate[] = [
   {
@@ -175,7 +188,128 @@ export const AGGREGATES: Aggregate[] = [
       ['followed_up', 'UInt64', 'countIf(follow_up_count > 0)', '0'],
     ],
   },
+  {
+    // complaint_rates_trend, repair_timeliness_trend and the KPI tiles by month of receipt: every case by the month it was
+    // received, per case type, department and repair category (the KPIs' conditions besides the filters are on those,
+    // and are conditions of the reader), counting what those KPIs count. Clock conditions ("breached now") are kept
+    // as a count of rows that meet them whatever the time and the instants from which the others do (clockCondition).
+    // No person columns (three per case): with a person filter the panels read the cases.
+    table: CASES_RECEIVED_MONTHLY,
+    migration: 11,
+    source: 'cases',
+    keys: [
+      ['received_month', 'Date', `toStartOfMonth(opened_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['case_type', 'LowCardinality(String)', 'case_type'],
+      ['department', 'String', 'department'],
+      ['repair_category', 'LowCardinality(String)', 'repair_category'],
+    ],
+    measures: [
+      ['received', 'UInt64', 'count()', '0'],
+      ['valid', 'UInt64', "countIf(nature = 'valid')", '0'],
+      ['reopened', 'UInt64', 'countIf(reopen_count > 0)', '0'],
+      ['major', 'UInt64', 'countIf(major = 1)', '0'],
+      ...clockMeasures('not_replied_in_time', `${clockStatus('first_reply')} = 'breached' OR ${clockStatus('promised_reply')} = 'breached'`),
+      ['first_reply_in_time', 'UInt64', "countIf(first_reply_status = 'met')", '0'],
+      ...clockMeasures('first_reply_decided', `${clockStatus('first_reply')} IN ('met', 'breached')`),
+      ['on_site_in_time', 'UInt64', "countIf(arrival_status = 'met')", '0'],
+      ...clockMeasures('on_site_decided', `${clockStatus('arrival')} IN ('met', 'breached')`),
+      ['completed', 'UInt64', 'countIf(completed_at IS NOT NULL)', '0'],
+    ],
+  },
+  {
+    // repair_timeliness_trend and the KPI tiles by month of completion: completed cases by the month of their completion, per
+    // case type, department and repair category. The completion month is a group, not the slice: a case whose
+    // completion moves leaves its old group (emptied like any other).
+    table: CASES_COMPLETED_MONTHLY,
+    migration: 11,
+    source: 'cases',
+    where: 'completed_at IS NOT NULL',
+    keys: [
+      ['completed_month', 'Date', `toStartOfMonth(assumeNotNull(completed_at), '${AGGREGATE_TIME_ZONE}')`],
+      ['case_type', 'LowCardinality(String)', 'case_type'],
+      ['department', 'String', 'department'],
+      ['repair_category', 'LowCardinality(String)', 'repair_category'],
+    ],
+    measures: [
+      ['completed', 'UInt64', 'count()', '0'],
+      ['fixed_in_time', 'UInt64', "countIf(fix_status = 'met')", '0'],
+    ],
+  },
+  {
+    // on_time_by_technician (repair_timeliness per technician): the completed repairs by the month of their completion,
+    // per department and technician, and those fixed within their limit. Completion is a group, as closure is above.
+    table: REPAIRS_COMPLETED_MONTHLY,
+    migration: 12,
+    source: 'cases',
+    where: "case_type = 'repair' AND completed_at IS NOT NULL",
+    keys: [
+      ['completed_month', 'Date', `toStartOfMonth(assumeNotNull(completed_at), '${AGGREGATE_TIME_ZONE}')`],
+      ['department', 'String', 'department'],
+      ['technician_id', 'String', 'technician_id'],
+    ],
+    measures: [
+      ['completed', 'UInt64', 'count()', '0'],
+      ['fixed_in_time', 'UInt64', "countIf(fix_status = 'met')", '0'],
+    ],
+  },
+  {
+    // first_responder_follow_through (follow_up_visit_rate per first responder): the closed jobs, not cancelled, by
+    // the month of their closure, per department and first responder, and those with a follow-up visit.
+    table: FIRST_RESPONDER_CLOSURES_MONTHLY,
+    migration: 12,
+    source: 'cases',
+    where: "case_type IN ('repair', 'complaint') AND closed_at IS NOT NULL AND status != 'cancelled'",
+    keys: [
+      ['closed_month', 'Date', `toStartOfMonth(assumeNotNull(closed_at), '${AGGREGATE_TIME_ZONE}')`],
+      ['department', 'String', 'department'],
+      ['first_responder_id', 'String', 'first_responder_id'],
+    ],
+    measures: [
+      ['closed', 'UInt64', 'count()', '0'],
+      ['followed_up', 'UInt64', 'countIf(follow_up_count > 0)', '0'],
+    ],
+  },
+  {
+    // satisfaction_people: the follow-up visits on repairs and complaints by the month of the visit, per department and
+    // the person answering for the case (the panel's person filter is on that column alone, so it reads this too).
+    table: SATISFACTION_PEOPLE_MONTHLY,
+    migration: 12,
+    source: 'satisfaction',
+    where: "case_type IN ('repair', 'complaint') AND responsible_id != ''",
+    keys: [
+      ['visit_month', 'Date', `toStartOfMonth(visited_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['department', 'String', 'department'],
+      ['responsible_id', 'String', 'responsible_id'],
+    ],
+    measures: [
+      ['visits', 'UInt64', 'count()', '0'],
+      ['satisfied', 'UInt64', 'countIf(satisfied = 1)', '0'],
+    ],
+  },
+  {
+    // repeat_complainants: each owner's complaints, their instants, per project and the (UTC) month of receipt, the
+    // slice itself: a repeat is judged on instants (within 90 days before), which no month count holds. Far fewer
+    // and narrower rows than the cases the panel read with FINAL.
+    table: OWNER_COMPLAINTS_MONTHLY,
+    migration: 12,
+    source: 'cases',
+    where: "case_type = 'complaint' AND owner_ref != ''",
+    keys: [['owner_ref', 'String', 'owner_ref']],
+    measures: [['received', "Array(DateTime64(3, 'UTC'))", 'arraySort(groupArray(opened_at))', '[]']],
+  },
 ];
+
+/**
+ * The two columns keeping a count of rows meeting a condition on the clock (`clockCondition`): `<name>` (meet it
+ * whatever the time) and `<name>_due` (the instants from which the rest do, sorted).
+ */
+export function clockMeasures(name: string, condition: string): Aggregate['measures'] {
+  const { settled, comesDue } = clockCondition(condition);
+  return [
+    [name, 'UInt64', settled, '0'],
+    [`${name}_due`, "Array(DateTime64(3, 'UTC'))", comesDue, '[]'],
+  ];
+}
 
 export const AGGREGATE_TABLES = AGGREGATES.map((a) => a.table);
 

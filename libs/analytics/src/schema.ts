@@ -272,10 +272,24 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
     statements: aggregatesOf(10),
   },
   {
+    id: 11,
+    name: 'cases per month of receipt and of completion as aggregates',
+    // The complaint rates and repair timeliness trends and the KPI tiles on cases read a year of cases with FINAL;
+    // filled from the cases as they stand, like 7 to 10, so no replay.
+    statements: aggregatesOf(11),
+  },
+  {
+    id: 12,
+    name: 'completed repairs, closed jobs and follow-up visits per person and month as aggregates',
+    // The technician, first-responder and satisfaction-per-person panels read a year of cases or visits with FINAL;
+    // filled from the tables as they stand, like 7 to 10, so no replay.
+    statements: aggregatesOf(12),
+  },
+  {
     id: 13,
     name: 'position through which the aggregates are refreshed',
     // The projector recomputes aggregate slices every SL_AGGREGATE_REFRESH_MS rather than after every batch
-    // (aggregates.ts AGGREGATES_REFRESHED). One row per refresh, the newest kept; the aggregates filled by 7 to 10 are
+    // (aggregates.ts AGGREGATES_REFRESHED). One row per refresh, the newest kept; the aggregates filled by 7 to 12 are
     // current with the tables as they stand.
     statements: [
       `CREATE TABLE IF NOT EXISTS {{aggregates_refreshed}} (position UInt64, recorded_at ${INSTANT}) ENGINE = ReplacingMergeTree(position) ORDER BY tuple()`,

@@ -30,7 +30,10 @@ export function displayWidth(s: string): number {
  * Lines a wrapped text takes in a column. Row heights are set from it: LibreOffice does not grow a row imported
  * from xlsx to fit wrapped text, so a second line (the English name) would be cut off.
  */
-const linesIn = (text: string, width: number) => text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
+export const linesIn = (text: string, width: number) =>
+  // Most cells are short: a text at most half as long as the column is wide (no character is wider than two) and without
+  // a line break takes one line, unmeasured (every text cell of every row comes here).
+  text.length * 2 <= width - 1 && !text.includes('\n') ? 1 : text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
 
 export interface Sheet {
   name: string;
@@ -148,9 +151,107 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: Sheet):
   });
   header.height = 15 * Math.max(2, ...columns.map((c, i) => linesIn(c.en ? `${c.zh}\n${c.en}` : c.zh, widths[i])));
   header.commit();
-  let next = TITLE_ROWS + 1;
-  for (const row of sheet.rows) {
-    const added = ws.getRow(next++);
+  const data = dataRows(wb, ws, columns, widths);
+  for (let i = 0; i < sheet.rows.length; i++) {
+    data.add(sheet.rows[i], TITLE_ROWS + 1 + i);
+    if ((i + 1) % ROWS_PER_TURN === 0) {
+      data.flush();
+      await nextTurn();
+    }
+  }
+  data.flush();
+  ws.autoFilter = { from: { row: TITLE_ROWS, column: 1 }, to: { row: TITLE_ROWS, column: columns.length } };
+  ws.commit();
+  await nextTurn();
+}
+
+/**
+ * ExcelJS's streaming sheet writer, as far as `dataRows` uses it: 4.4's private stream and row counter. package.json pins
+ * exceljs to exactly 4.4.0 for this; workbook-identity.int.spec.ts tells whether another version still writes the same.
+ */
+interface SheetWriterInternals {
+  stream: { write(xml: string): unknown };
+  _rowZero: number;
+  _rows: unknown[];
+  startedData: boolean;
+}
+interface WorkbookInternals {
+  styles: { addStyleModel(style: Partial<ExcelJS.Style>, type: ExcelJS.ValueType): number };
+  sharedStrings: { add(text: string): number };
+}
+
+/** Spreadsheet column letters of column 1, 2 … n (A … Z, AA …). */
+function columnLetters(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    let s = '';
+    for (let c = i + 1; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
+    return s;
+  });
+}
+
+/**
+ * The data rows' XML, made here rather than by ExcelJS's row and cell objects (issue 20, P6: those objects — a Row,
+ * a Cell and a value per cell, each turned into a model, prepared and rendered — were most of the workbook's time for
+ * 200 projects). Each row is what ExcelJS 4.4 writes for it: the same style ids, taken from ExcelJS's style registry
+ * with the cell's value type as it would, the same shared-string indices from its table, the same attributes. A row
+ * holding another kind of value (a boolean, a date …) is left to ExcelJS itself. workbook-identity.int.spec.ts reads
+ * the file back and compares every cell and style with the reference writer.
+ */
+function dataRows(wb: ExcelJS.stream.xlsx.WorkbookWriter, ws: ExcelJS.Worksheet, columns: Column[], widths: number[]) {
+  const sheetWriter = ws as unknown as SheetWriterInternals;
+  const book = wb as unknown as WorkbookInternals;
+  const letters = columnLetters(columns.length);
+  const spans = ` spans="1:${columns.length}"`;
+  const styleIds = new Map<Partial<ExcelJS.Style>, number[]>();
+  const styleId = (style: Partial<ExcelJS.Style>, type: ExcelJS.ValueType) => {
+    let ids = styleIds.get(style);
+    if (!ids) styleIds.set(style, (ids = []));
+    // ExcelJS asks its registry once per cell with the cell's type; the first type seen fixes the id (it keeps one id per
+    // style object), which asking here in the same order reproduces.
+    return (ids[type] ??= book.styles.addStyleModel(style, type));
+  };
+  const plain = (v: unknown) => v === null || v === undefined || typeof v === 'string' || typeof v === 'number';
+  let batch = '';
+  const flush = () => {
+    if (batch) sheetWriter.stream.write(batch);
+    batch = '';
+  };
+  return {
+    /** Row `n`, after the rows added before it; written to the sheet's stream by `flush`. */
+    add(row: Row, n: number): void {
+      for (const c of columns) {
+        if (!plain(row[c.key])) return byExcelJs(row, n);
+      }
+      let cells = '';
+      let lines = 1;
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i];
+        const value = row[c.key] as string | number | null | undefined;
+        const format = formatOf(c, row);
+        const style = DATA_STYLES[format];
+        if (!NUM_FMT[format]) lines = Math.max(lines, linesIn(String(value ?? ''), widths[i]));
+        if (value === null || value === undefined) {
+          const s = styleId(style, ExcelJS.ValueType.Null);
+          if (s) cells += `<c r="${letters[i]}${n}" s="${s}"/>`;
+        } else if (typeof value === 'number') {
+          const s = styleId(style, ExcelJS.ValueType.Number);
+          cells += `<c r="${letters[i]}${n}"${s ? ` s="${s}"` : ''}><v>${value}</v></c>`;
+        } else {
+          const s = styleId(style, ExcelJS.ValueType.String);
+          cells += `<c r="${letters[i]}${n}"${s ? ` s="${s}"` : ''} t="s"><v>${book.sharedStrings.add(value)}</v></c>`;
+        }
+      }
+      sheetWriter._rowZero = n + 1;
+      batch += `<row r="${n}" ht="${15 * lines}" customHeight="1"${spans} x14ac:dyDescent="0.25">${cells}</row>`;
+    },
+    flush,
+  };
+  /** The rows before this one written, ExcelJS writes it, as it wrote every row before. */
+  function byExcelJs(row: Row, n: number): void {
+    flush();
+    sheetWriter._rowZero = n;
+    sheetWriter._rows = [];
+    const added = ws.getRow(n);
     (added as unknown as { style: Partial<ExcelJS.Style> }).style = NO_ROW_STYLE;
     let lines = 1;
     columns.forEach((c, i) => {
@@ -163,11 +264,7 @@ async function writeSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: Sheet):
     });
     added.height = 15 * lines;
     added.commit();
-    if ((next - TITLE_ROWS) % ROWS_PER_TURN === 0) await nextTurn();
   }
-  ws.autoFilter = { from: { row: TITLE_ROWS, column: 1 }, to: { row: TITLE_ROWS, column: columns.length } };
-  ws.commit();
-  await nextTurn();
 }
 
 /** The workbook in memory (the API's answer); files are streamed to disk by `writeWorkbook`. */

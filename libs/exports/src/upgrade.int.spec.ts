@@ -67,7 +67,7 @@ describe('upgrade of the analytics tables (migration 5): rebuilt by replay, same
   }, 600_000);
 
   // (An installation at migration 5 is rebuilt by replay by migration 6, as the first test shows; one at 6 is not.)
-  it('an installation at migration 6 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, the open clocks and complaint places (migration 8), the staff credits per person-month (migration 9) and the follow-up visits and closed cases per month (migration 10), without a replay', async () => {
+  it('an installation at migration 6 gets the monthly aggregates (migration 7) filled from its tables, equal to those the projector keeps, the open clocks and complaint places (migration 8), the staff credits per person-month (migration 9), the follow-up visits and closed cases per month (migration 10) and the per-person and per-owner ones (migration 12), without a replay', async () => {
     const at5 = live.withDatabase(`${live.database}_at6`);
     try {
       await migrate(at5, { through: 6 });
@@ -78,7 +78,7 @@ describe('upgrade of the analytics tables (migration 5): rebuilt by replay, same
       expect(await at5.query("SELECT name FROM system.tables WHERE database = {d:String} AND name = 'sla_breaches_monthly'", { d: at5.database })).toEqual([]);
       await migrate(at5);
       expect(await restartIfEmpty(store, at5)).toBe(false);
-      for (const aggregate of ['sla_breaches_monthly', 'staff_credits_monthly', 'satisfaction_visits_monthly', 'closed_cases_monthly']) {
+      for (const aggregate of ['sla_breaches_monthly', 'staff_credits_monthly', 'satisfaction_visits_monthly', 'closed_cases_monthly', 'repairs_completed_monthly', 'first_responder_closures_monthly', 'satisfaction_people_monthly', 'owner_complaints_monthly']) {
         const [{ n }] = await at5.query<{ n: string }>(`SELECT toString(count()) AS n FROM {{${aggregate}}}`);
         expect(Number(n)).toBeGreaterThan(0);
       }

@@ -79,6 +79,18 @@ describe('the streamed KPI workbook holds what the in-memory writer wrote', () =
     await compare(await buildKpiExport(db, { month: '2026-08', now }));
   }, 120_000);
 
+  it('a row holding a value of another kind (a boolean) is written by ExcelJS, between rows written as XML', async () => {
+    const data = await buildKpiExport(db, { month: '2026-10', now });
+    expect(data.staff.length).toBeGreaterThan(3);
+    // The export's tables hold text and numbers only; a column given another kind of value must still come out as
+    // ExcelJS writes it, in its place among the other rows.
+    const staff = data.staff.map((s, i) => (i === 1 || i === 3 ? { ...s, weightsFrom: i === 1 } : s));
+    const sheets = (await compare({ ...data, staff: staff as unknown as KpiExport['staff'] })).sheets as { name: string; rows: { cells: { value: unknown }[] }[] }[];
+    const cells = sheets.find((s) => s.name.startsWith('员工'))!.rows.flatMap((r) => r.cells.map((c) => c.value));
+    expect(cells).toContain(true);
+    expect(cells).toContain(false);
+  }, 120_000);
+
   it('chDB answers the reports in the order the sheets need them (KPIs first, the log position last)', async () => {
     const parts = await startKpiExport(db, { month: '2026-10', now });
     const order: string[] = [];

@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
-import { displayWidth } from './render';
+import { displayWidth, linesIn } from './render';
 import { localTime } from './sheets';
 
 /** The definitions these replaced, kept here as the reference: the faster ones must give the same text. */
 const luxonLocalTime = (utc: string, zone: string) => DateTime.fromISO(utc, { zone: 'utc' }).setZone(zone).toFormat('yyyy-MM-dd HH:mm');
+/** Lines a wrapped text takes in a column, as measured before the short-text shortcut. */
+const linesMeasured = (text: string, width: number) => text.split('\n').reduce((n, seg) => n + Math.max(1, Math.ceil(displayWidth(seg) / Math.max(1, width - 1))), 0);
 const widthByCharacter = (s: string) => [...s].reduce((w, ch) => w + (/[\u2e80-\uffef]/.test(ch) ? 2 : 1), 0);
 
 describe('workbook text helpers', () => {
@@ -45,5 +47,17 @@ describe('workbook text helpers', () => {
     for (const s of ['', 'abc', '维修及时率\nRepairs fixed within their limit', '王师傅 (tech-2)', '😀', 'a😀b', '\ud800', 'x\ud800', '\ud800x', '\udc00', '\udc00\ud800', '｡ﾟ', '\u2e7f\u2e80\uffef\ufff0', '𠀀字']) {
       expect([s, displayWidth(s)]).toEqual([s, widthByCharacter(s)]);
     }
+  });
+
+  it('linesIn gives the measured line count, also at the edge of the short-text shortcut', () => {
+    const texts = ['', 'a', 'abcd', 'abcde', '维修', '维修类', '维修\nRepair', 'ab\n', '\n', '😀😀', 'x'.repeat(20), '字'.repeat(10), 'a字'.repeat(7), '王师傅 (tech-2)', '投诉 complaint\n超时'];
+    let compared = 0;
+    for (const text of texts) {
+      for (const width of [0, 1, 1.5, 2, 3, 4.9, 5, 5.1, 6, 9, 10.5, 11, 12, 19, 20, 21, 27.3, 44]) {
+        expect([text, width, linesIn(text, width)]).toEqual([text, width, linesMeasured(text, width)]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(250);
   });
 });

@@ -62,15 +62,18 @@ export function staffCredited(): string {
 /**
  * The score weights in force for a row's project at the end of its month, as `PolicyHistory.inForce` picks them: the
  * project's own latest change that sets weights (by effective instant, then log position), else the company's, else
- * the defaults. The changes are the PolicyChanged events the projector stored in `event_facts`. A tuple: the change
- * the weights come from (`P02#3`, `company#1`, `default`), then on time, satisfaction, volume and rework penalty.
+ * the defaults. The changes are the PolicyChanged events the projector stored in `event_facts`, read without FINAL
+ * (it merged the whole fact table for a few rows): a fact stored twice (a batch projected again after a crash) is the
+ * same event at the same log position, so its copies sort next to each other and the last one picked is the same.
+ * A tuple: the change the weights come from (`P02#3`, `company#1`, `default`), then on time, satisfaction, volume and
+ * rework penalty.
  */
 function weightsInForce(timeZone: string): string {
   const d = DEFAULT_WEIGHTS;
   const w = (k: keyof ScoreWeights) => `JSONExtractFloat(data, 'sections', 'scoreWeights', '${k}')`;
   const changes = `(SELECT groupArray((JSONExtractString(data, 'scope'), parseDateTime64BestEffort(JSONExtractString(data, 'effectiveFrom'), 3, 'UTC'), position,
         concat(JSONExtractString(data, 'scope'), '#', toString(JSONExtractUInt(data, 'change'))), ${w('onTime')}, ${w('satisfaction')}, ${w('volume')}, ${w('reworkPenalty')}))
-      FROM {{event_facts}} FINAL WHERE type = 'PolicyChanged' AND JSONHas(data, 'sections', 'scoreWeights'))`;
+      FROM {{event_facts}} WHERE type = 'PolicyChanged' AND JSONHas(data, 'sections', 'scoreWeights'))`;
   const monthEnd = `toDateTime64(toDateTime(addMonths(month, 1), ${timeZone}), 3)`;
   return `arrayLast(x -> 1, arrayConcat([('default', toFloat64(${d.onTime}), toFloat64(${d.satisfaction}), toFloat64(${d.volume}), toFloat64(${d.reworkPenalty}))],
         arrayMap(x -> (x.4, x.5, x.6, x.7, x.8), arraySort(x -> (x.1 = project_id, x.2, x.3),
@@ -94,8 +97,9 @@ export const STAFF_SCORECARD_COLUMNS = [
  * wholly in the aggregates' zone (the export's month, the whole months of a panel's range), and from the credits
  * themselves for the rest (a part month, another time zone): the same integers either way, so the same card. The
  * staff names join the aggregated rows (not every credit), and the weights come from one scalar read of the policy
- * changes. (Reading the credits counted at receipt and at closure apart, to prune by the key and by the closed_at
- * index, measured slower: two FINAL passes.)
+ * changes, picked once per project and month (the people of a project-month gathered, then spread again): picked per
+ * person-month they were two thirds of the panel's time. (Reading the credits counted at receipt and at closure apart,
+ * to prune by the key and by the closed_at index, measured slower: two FINAL passes.)
  */
 export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
   const { counts, appears } = STAFF_SCORECARD;
@@ -126,9 +130,15 @@ export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
         SELECT *, if(n_on_time_base = 0, NULL, n_on_time / n_on_time_base) AS on_time_rate, if(n_visited = 0, NULL, n_satisfied / n_visited) AS satisfaction_rate,
           w.1 AS weights_from, w.2 AS weight_on_time, w.3 AS weight_satisfaction, w.4 AS weight_volume, w.5 AS weight_rework_penalty
         FROM (
-          SELECT *, ${weightsInForce(tz)} AS w
+          SELECT month, project_id, person.1 AS staff_id, ${names.map((k, i) => `person.${i + 2} AS n_${k}`).join(', ')}, w
           FROM (
-            ${perPersonMonth}))))) AS card
+            SELECT *, ${weightsInForce(tz)} AS w
+            FROM (
+              SELECT month, project_id, groupArray((staff_id, ${names.map((k) => `n_${k}`).join(', ')})) AS people
+              FROM (
+                ${perPersonMonth})
+              GROUP BY month, project_id))
+          ARRAY JOIN people AS person)))) AS card
   LEFT JOIN (SELECT staff_id, name, role, department FROM {{staff}} FINAL) AS st ON st.staff_id = card.staff_id
   WHERE ${dialect.department('st.department')} AND ${dialect.staff(['card.staff_id'])}`;
 }

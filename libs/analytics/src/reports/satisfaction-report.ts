@@ -28,28 +28,42 @@ export interface PersonSatisfaction {
   rate: number | null;
 }
 
+/** A visit as the list query gives it: in this order, the first three its sort key (responsible, visit time, visit). */
+type VisitTuple = [responsibleId: string, visitedAt: string, visitId: string, caseId: string, caseType: string, method: string, satisfied: number, remarks: string, responsibleName: string, visitorId: string];
+
 /**
  * Follow-up visits of the month (repairs and complaints, month of the visit). Every visit counts, including an
  * unsatisfied one on a complaint that was later reopened and then satisfied: each is a row of its own in the
  * satisfaction projection, so a person with one 不满意 visit among three has 2/3, not 3/3.
+ *
+ * One row per project with its visits as an array of arrays, sorted by person, time and visit (issue 20, P6: a month
+ * of 200 projects is ~60 000 visits, and as one object per visit half the answer was the column names, written by chDB
+ * and parsed in JavaScript — and, embedded, copied from the projector thread — 60 000 times). The tuple starts with
+ * its sort key so that chDB sorts it as it is; the time as text sorts as the instant does (fixed width).
  */
 export async function followUpVisits(db: Analytics, filters: KpiFilters): Promise<VisitRow[]> {
-  const rows = await db.query<Record<string, string | number>>(
-    `SELECT v.project_id AS project_id, v.visit_id AS visit_id, v.case_id AS case_id, v.case_type AS case_type, toString(v.visited_at) AS visited_at,
-        v.method AS method, v.satisfied AS satisfied, v.remarks AS remarks, v.responsible_id AS responsible_id, s.name AS responsible_name, v.visitor_id AS visitor_id
+  const rows = await db.query<{ project_id: string; visits: VisitTuple[] }>(
+    `SELECT v.project_id AS project_id,
+        arraySort(groupArray((v.responsible_id, toString(v.visited_at), v.visit_id, v.case_id, v.case_type, v.method, v.satisfied, v.remarks, s.name, v.visitor_id))) AS visits
      FROM {{satisfaction}} AS v FINAL
      LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS s ON s.staff_id = v.responsible_id
      WHERE v.case_type IN ('repair', 'complaint') AND toYYYYMM(v.visited_at, {tz:String}) = {month:UInt32}
        AND ({project:String} = '' OR v.project_id = {project:String}) AND ({department:String} = '' OR v.department = {department:String})
        AND ({staff:String} = '' OR v.responsible_id = {staff:String})
-     ORDER BY v.project_id, v.responsible_id, v.visited_at, v.visit_id`,
+     GROUP BY v.project_id
+     ORDER BY project_id`,
     kpiParams(filters),
   );
-  return rows.map((r) => ({
-    projectId: String(r.project_id), visitId: String(r.visit_id), caseId: String(r.case_id), caseType: String(r.case_type), visitedAt: `${String(r.visited_at).replace(' ', 'T')}Z`,
-    method: String(r.method), satisfied: Number(r.satisfied) === 1, remarks: String(r.remarks ?? ''), responsibleId: String(r.responsible_id ?? ''),
-    responsibleName: String(r.responsible_name ?? ''), visitorId: String(r.visitor_id ?? ''),
-  }));
+  const visits: VisitRow[] = [];
+  for (const { project_id: projectId, visits: list } of rows) {
+    for (const [responsibleId, visitedAt, visitId, caseId, caseType, method, satisfied, remarks, responsibleName, visitorId] of list) {
+      visits.push({
+        projectId, visitId, caseId, caseType, visitedAt: `${visitedAt.replace(' ', 'T')}Z`, method, satisfied: Number(satisfied) === 1, remarks: remarks ?? '',
+        responsibleId: responsibleId ?? '', responsibleName: responsibleName ?? '', visitorId: visitorId ?? '',
+      });
+    }
+  }
+  return visits;
 }
 
 /** Satisfaction per person (满意率 by the person who answers for the case): satisfied and visited beside the rate. */
