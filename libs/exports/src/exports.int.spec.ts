@@ -160,6 +160,26 @@ describe('monthly KPI export', () => {
     expect(BigInt(after.sourcePosition)).toBeGreaterThan(BigInt(before.sourcePosition));
   });
 
+  it('an export made while the aggregates are not yet recomputed names the position through which they are, not the log head', async () => {
+    const before = await buildKpiExport(db, { month: '2026-03', now: NOW });
+    const late = newId();
+    await new CommandPipeline(store).execute(
+      'ReceiveHelpRequest',
+      { requestId: late, projectId: 'HB1', kind: 'help_request', category: 'G', channel: 'phone', requester: { name: '吴业主', phone: '13855556666' }, ownerRef: 'HB1-1-0103', description: 'Water off' },
+      { commandId: newId(), actor: { staffId: 'desk-1', role: 'receptionist' }, projectScope: '*', occurredAt: '2026-03-21T02:00:00Z', correlationId: late, causationId: null },
+    );
+    // Written by a projector whose cadence has not come round: the tables hold the event, the aggregates not yet.
+    const lagging = new Projector(db, { refreshEveryMs: 3_600_000 });
+    const events = (await store.readAll({ limit: 100_000 })).events.filter((e) => e.globalPosition > BigInt(before.sourcePosition));
+    expect(events.length).toBeGreaterThan(0);
+    await lagging.handle(events);
+    expect(BigInt((await db.query<{ p: string }>('SELECT toString(max(position)) AS p FROM {{events}}'))[0].p)).toBeGreaterThan(BigInt(before.sourcePosition));
+    expect((await buildKpiExport(db, { month: '2026-03', now: NOW })).sourcePosition).toBe(before.sourcePosition);
+    await lagging.flush();
+    const after = await buildKpiExport(db, { month: '2026-03', now: NOW });
+    expect(after.sourcePosition).toBe(events[events.length - 1].globalPosition.toString());
+  });
+
   it('bad input: malformed month, a future month, an unknown project — a clear error and no file left behind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sl-export-'));
     for (const [req, field] of [[{ month: '2026-3' }, 'month'], [{ month: '2026-12' }, 'month'], [{ month: '2026-03', project: 'NOPE' }, 'project']] as const) {
