@@ -91,6 +91,23 @@ describe('projector: aggregates refreshed on a cadence', () => {
     expect(await differences(target)).toEqual([]);
   }, 120_000);
 
+  it('batches of two Kafka partitions (each in its own order, not the log’s) all have their slices recomputed', async () => {
+    const target = await fresh('partitions');
+    const projector = new Projector(target);
+    // As the publisher partitions the log: a stream stays in one partition, policy changes go to every partition.
+    const all = batches.flat();
+    const policy = (e: EventEnvelope) => e.streamId.split('-')[0] === 'policy';
+    const partitionOf = (e: EventEnvelope) => [...e.streamId].reduce((h, c) => h + c.charCodeAt(0), 0) % 2;
+    const partitions = [0, 1].map((p) => all.filter((e) => policy(e) || partitionOf(e) === p));
+    // The partition holding the log's last event first: the other's batch then lies below the position refreshed.
+    const last = all[all.length - 1];
+    if (partitions[0][partitions[0].length - 1] !== last) partitions.reverse();
+    expect(partitions[1][partitions[1].length - 1].globalPosition).toBeLessThan(last.globalPosition);
+    for (const partition of partitions) await projector.handle(partition);
+    expect(await differences(target)).toEqual([]);
+    expect((await target.projectionPosition()).position).toBe(lastPosition());
+  }, 120_000);
+
   it('a crash between the writes and their refresh leaves the aggregates equal to a replay after a restart', async () => {
     const target = await fresh('crashed');
     const half = Math.floor(batches.length / 2);

@@ -288,7 +288,8 @@ export class Projector {
       await allEnded(Object.entries(derived).map(([table, tableRows]) => this.db.insert(table, tableRows, `${table}:${token}`)));
       // The aggregate slices of the clocks and credits as they now stand are recomputed by `refresh`, from here or later.
       for (const source of AGGREGATE_SOURCE_TABLES) this.addPending(source, slicesOf(source, derived[source] ?? []));
-      this.written = { position: lastPosition, recordedAt: chTime(lastRecordedAt) };
+      // The highest position written: batches of several Kafka partitions do not arrive in the log's order.
+      if (!this.written || lastPosition > this.written.position) this.written = { position: lastPosition, recordedAt: chTime(lastRecordedAt) };
     } catch (error) {
       // Some of the batch may be stored: ask ClickHouse again rather than trust the high-water mark, and write whole
       // clock histories again (this batch's, and any batch projected meanwhile, may be lost).
@@ -373,7 +374,9 @@ export class Projector {
       this.refreshTimer = null;
     }
     const upTo = this.written;
-    if (!upTo || upTo.position <= this.refreshedUpTo) return;
+    // Pending slices are recomputed even when the position has not moved: a batch of another Kafka partition may lie
+    // below the highest position already refreshed (it was skipped here once, and the two-instance spec caught it).
+    if (!upTo || (upTo.position <= this.refreshedUpTo && this.pending.size === 0)) return;
     const taken = [...this.pending];
     this.pending.clear();
     try {
