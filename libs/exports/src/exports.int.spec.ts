@@ -145,14 +145,19 @@ describe('monthly KPI export', () => {
     await fresh.command(`DROP DATABASE \`${fresh.database}\``);
   });
 
-  it('a late event about an exported month changes its figures and says when the data last changed', async () => {
-    const before = await buildKpiExport(db, { month: '2026-03', now: NOW });
+  /** A help request about March recorded now, long after the month closed. */
+  const lateHelpRequest = async (ownerRef: string, occurredAt: string) => {
     const late = newId();
     await new CommandPipeline(store).execute(
       'ReceiveHelpRequest',
-      { requestId: late, projectId: 'HB1', kind: 'help_request', category: 'G', channel: 'phone', requester: { name: '周业主', phone: '13844445555' }, ownerRef: 'HB1-1-0102', description: 'Locked out' },
-      { commandId: newId(), actor: { staffId: 'desk-1', role: 'receptionist' }, projectScope: '*', occurredAt: '2026-03-20T02:00:00Z', correlationId: late, causationId: null },
+      { requestId: late, projectId: 'HB1', kind: 'help_request', category: 'G', channel: 'phone', requester: { name: '周业主', phone: '13844445555' }, ownerRef, description: 'Locked out' },
+      { commandId: newId(), actor: { staffId: 'desk-1', role: 'receptionist' }, projectScope: '*', occurredAt, correlationId: late, causationId: null },
     );
+  };
+
+  it('a late event about an exported month changes its figures and says when the data last changed', async () => {
+    const before = await buildKpiExport(db, { month: '2026-03', now: NOW });
+    await lateHelpRequest('HB1-1-0102', '2026-03-20T02:00:00Z');
     await catchUp();
     const after = await buildKpiExport(db, { month: '2026-03', now: NOW });
     expect(after.projects[0].kpis.find((k) => k.id === 'help_answered_5min')!.denominator).toBe(2);
@@ -162,12 +167,7 @@ describe('monthly KPI export', () => {
 
   it('an export made while the aggregates are not yet recomputed names the position through which they are, not the log head', async () => {
     const before = await buildKpiExport(db, { month: '2026-03', now: NOW });
-    const late = newId();
-    await new CommandPipeline(store).execute(
-      'ReceiveHelpRequest',
-      { requestId: late, projectId: 'HB1', kind: 'help_request', category: 'G', channel: 'phone', requester: { name: '吴业主', phone: '13855556666' }, ownerRef: 'HB1-1-0103', description: 'Water off' },
-      { commandId: newId(), actor: { staffId: 'desk-1', role: 'receptionist' }, projectScope: '*', occurredAt: '2026-03-21T02:00:00Z', correlationId: late, causationId: null },
-    );
+    await lateHelpRequest('HB1-1-0103', '2026-03-21T02:00:00Z');
     // Written by a projector whose cadence has not come round: the tables hold the event, the aggregates not yet.
     const lagging = new Projector(db, { refreshEveryMs: 3_600_000 });
     const events = (await store.readAll({ limit: 100_000 })).events.filter((e) => e.globalPosition > BigInt(before.sourcePosition));

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import {
-  type Analytics, breachReport, type BreachReport, complaintAnalytics, type ComplaintAnalytics, type DecidedClock, type KpiValue, parseMonth, runKpisByProject,
+  type Analytics, breachReport, type BreachReport, complaintAnalytics, type ComplaintAnalytics, type DecidedClock, type KpiValue, parseMonth, PROJECTION_POSITION_SQL, runKpisByProject,
   satisfactionByPerson, staffScorecard, type StaffScore, policyHistoryOf, versionsInMonth, weightsForMonth,
 } from '@service-ledger/analytics';
 import { changeSummary, type ScoreWeights } from '@service-ledger/policies';
@@ -131,14 +131,14 @@ export async function startKpiExport(db: Analytics, req: ExportRequest): Promise
   const satisfaction = line.read(5, (r) => satisfactionByPerson(r, filters));
   const complaints = line.read(6, (r) => complaintAnalytics(r, filters));
   // A maximum and an "is there any" do not change when an event is stored twice: no FINAL over the whole log. The
-  // position is the one panels carry (client.ts PROJECTION_POSITION_SQL): the aggregates some figures read are
-  // recomputed on a cadence, so the export names the position through which they too are current, not the log's head.
+  // position is the one panels carry (PROJECTION_POSITION_SQL): the aggregates some figures read are recomputed on a
+  // cadence, so the export names the position through which they too are current, not the log's head.
   const meta = line
     .read(7, (r) => r.query<{ position: string; late: string | null }>(
-      `SELECT toString(least(max(position), (SELECT max(position) FROM {{aggregates_refreshed}}))) AS position,
-          if(countIf(toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}) = 0, NULL,
+      `SELECT at.p AS position, changed.late AS late FROM (${PROJECTION_POSITION_SQL}) AS at CROSS JOIN (
+         SELECT if(countIf(toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}) = 0, NULL,
              toString(maxIf(recorded_at, toYYYYMM(occurred_at, {tz:String}) = {month:UInt32} AND toYYYYMM(recorded_at, {tz:String}) > {month:UInt32}))) AS late
-       FROM {{events}}`,
+         FROM {{events}}) AS changed`,
       { month, tz },
     ))
     .then(([row]) => row);
