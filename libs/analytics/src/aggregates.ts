@@ -48,7 +48,7 @@ export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as Aggrega
 export interface Aggregate {
   table: string;
   /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
-  migration: 7 | 8 | 9 | 10 | 11 | 12;
+  migration: 7 | 8 | 9 | 10 | 11 | 12 | 14;
   /** The projection table summed, sliced by project and the UTC month of its slice instant (`AGGREGATE_SOURCES`). */
   source: AggregateSource;
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
@@ -65,6 +65,9 @@ export const REPAIRS_COMPLETED_MONTHLY = 'repairs_completed_monthly';
 export const FIRST_RESPONDER_CLOSURES_MONTHLY = 'first_responder_closures_monthly';
 /** Follow-up visits and the satisfied ones per project, visit month, department and responsible person (migration 12). */
 export const SATISFACTION_PEOPLE_MONTHLY = 'satisfaction_people_monthly';
+
+/** Complaints per project, month of receipt, department and their four classifications (migration 14). */
+export const COMPLAINTS_RECEIVED_MONTHLY = 'complaints_received_monthly';
 
 /** Each owner's complaint instants per project and UTC month of receipt (migration 12). */
 export const OWNER_COMPLAINTS_MONTHLY = 'owner_complaints_monthly';
@@ -285,6 +288,27 @@ export const AGGREGATES: Aggregate[] = [
       ['visits', 'UInt64', 'count()', '0'],
       ['satisfied', 'UInt64', 'countIf(satisfied = 1)', '0'],
     ],
+  },
+  {
+    // The complaint breakdowns (by nature and communicative kind, content, topic, cause; per month by nature and by
+    // topic): the complaints by the month of receipt, per department and all four classifications, which a panel's
+    // label reads as it reads the cases. One aggregate of all four, not one per classification: measured on the bench's
+    // mid-size dataset (35 650 complaints), one per classification kept 59–86 % of the complaints' rows each (together
+    // 2.8 times as many rows as this one's 99.5 %), and every aggregate costs the projector a refresh per batch.
+    table: COMPLAINTS_RECEIVED_MONTHLY,
+    migration: 14,
+    source: 'cases',
+    where: "case_type = 'complaint'",
+    keys: [
+      ['received_month', 'Date', `toStartOfMonth(opened_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['department', 'String', 'department'],
+      ['nature', 'LowCardinality(String)', 'nature'],
+      ['communicative_kind', 'LowCardinality(String)', 'communicative_kind'],
+      ['content', 'LowCardinality(String)', 'content'],
+      ['topic', 'LowCardinality(String)', 'topic'],
+      ['cause', 'LowCardinality(String)', 'cause'],
+    ],
+    measures: [['received', 'UInt64', 'count()', '0']],
   },
   {
     // repeat_complainants: each owner's complaints, their instants, per project and the (UTC) month of receipt, the
