@@ -92,11 +92,12 @@ const FORMER: Record<string, string> = {
   satisfaction_by_department: `${fromSource('satisfaction_rate', { label: 'department' })} ORDER BY label`,
   satisfaction_by_person: `${withNames(fromSource('satisfaction_rate', { label: 'responsible_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
 };
-/** Panels whose person filter takes another branch (the source instead of the aggregates): compared on rows with one too. */
-const PERSON_BRANCH = [
-  'satisfaction_trend', 'on_time_by_technician', 'first_responder_follow_through', 'satisfaction_people', 'complaints_trend', 'complaint_topics_by_month', 'repair_volume',
-  'satisfaction_by_project', 'satisfaction_by_department', 'satisfaction_by_person',
-];
+/**
+ * Panels whose person filter takes another branch (the source instead of the aggregates): compared on rows with the
+ * technician too. The complaint breakdowns, which have no complaint of the technician's, are compared with a
+ * receptionist's as Grafana sends it (below).
+ */
+const PERSON_BRANCH = ['satisfaction_trend', 'on_time_by_technician', 'first_responder_follow_through', 'satisfaction_people', 'repair_volume', 'satisfaction_by_project', 'satisfaction_by_department', 'satisfaction_by_person'];
 
 /**
  * The KPI tiles read whole months from the aggregate of their KPI's source (migrations 10 and 11), when one sums what
