@@ -33,7 +33,7 @@ function lazyRequestLogger(root: Logger, req: LoggedRequest): Logger {
 /**
  * One JSON line per request when its response is done or abandoned — `request completed` (or `aborted`, or
  * `errored` for a 5xx) with the request's fields, the status and the milliseconds since the body was read — the
- * lines pino-http wrote. pino-http cost ≈ 12 % of the API thread under 200 writing clients: two child loggers a
+ * lines pino-http wrote. pino-http cost 6–12 % of the API thread under 200 writing clients: two child loggers a
  * request (each serialising its bindings, one through the standard request serializer, which copies the headers
  * and asks the socket for its peer), the correlation id computed, stringified and searched for twice; this builds
  * the line once, at the end.
