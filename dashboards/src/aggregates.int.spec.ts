@@ -1,4 +1,4 @@
-import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, KPIS, migrate, PARAMETERS, refreshAggregates, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
+import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatus, clockStatusNow as clockStatusNowOf, dumpTable, KPIS, migrate, PARAMETERS, PAYMENT_AMOUNT, refreshAggregates, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
 import { testAnalytics } from '../../test/support/chdb';
@@ -66,8 +66,28 @@ const FORMER: Record<string, string> = {
     WHERE v.case_type IN ('repair', 'complaint') AND v.responsible_id != '' AND $TIME(v.visited_at) AND $PROJECT(v.project_id)
       AND $DEPARTMENT(v.department) AND $STAFF(v.responsible_id)
     GROUP BY v.responsible_id ORDER BY satisfaction_rate, visits DESC, responsible_id LIMIT 30`,
+  // It left ties unordered; now in order of the label.
+  worst_buildings: `SELECT concat(project_id, ' / ', if(building = '', '?', building)) AS label,
+      ${rate(`countIf(${clockStatus('fix')} = 'breached')`, `countIf(${clockStatus('fix')} IN ('met', 'breached'))`)} AS value
+    FROM {{cases}} FINAL WHERE case_type = 'repair' AND $TIME(opened_at) AND $PROJECT(project_id) AND $DEPARTMENT(department)
+      AND $STAFF_IN(first_responder_id, handler_id, technician_id)
+    GROUP BY label HAVING countIf(${clockStatus('fix')} IN ('met', 'breached')) >= 3 ORDER BY value DESC, label LIMIT 10`,
+  rework_by_technician: `${withNames(`SELECT rework_of_technician AS label, count() AS value FROM {{cases}} FINAL
+      WHERE case_type = 'repair' AND rework_of != '' AND rework_of_technician != '' AND $TIME(opened_at) AND $PROJECT(project_id)
+        AND $DEPARTMENT(department) AND $STAFF(rework_of_technician) GROUP BY label`)} ORDER BY value DESC, label LIMIT 15`,
   complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
 };
+
+/**
+ * The fees KPI summed each payment's amount from its JSON; now from the column stored on insert (migration 15). Its
+ * tile and trend with the JSON put back.
+ */
+const withAmountFromJson = (sql: string) => {
+  if (!sql.includes(PAYMENT_AMOUNT)) throw new Error('the fees KPI no longer reads the stored amount this spec replaces');
+  return sql.replaceAll(PAYMENT_AMOUNT, "JSONExtractUInt(data, 'amount')");
+};
+FORMER.kpi_fees_collected = `SELECT round(numerator / 100, 2) AS value FROM (${withAmountFromJson(kpiTemplate('fees_collected'))})`;
+FORMER.fees_trend = `${withAmountFromJson(kpiGroupedSql('fees_collected', { monthly: true }))} ORDER BY t`;
 
 /**
  * The KPI tiles read whole months from the aggregate of their KPI's source (migrations 10 and 11), when one sums what
@@ -215,6 +235,10 @@ describe('rewritten panels return the rows of their former SQL', () => {
     ['on_time_by_technician', {}],
     ['on_time_by_technician', { staff: 'P01-technician-1' }],
     ['first_responder_follow_through', {}],
+    ['worst_buildings', {}],
+    ['fees_trend', {}],
+    ['worst_buildings', { staff: 'P01-technician-1' }],
+    ['rework_by_technician', {}],
     ['satisfaction_people', {}],
     ['satisfaction_people', { staff: 'P01-technician-1' }],
   ] as const)('%s as Grafana sends it (variables %j) equals its former SQL (Grafana’s range includes its end)', async (id, vars) => {
