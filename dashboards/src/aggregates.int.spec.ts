@@ -72,9 +72,6 @@ const FORMER: Record<string, string> = {
     FROM {{cases}} FINAL WHERE case_type = 'repair' AND $TIME(opened_at) AND $PROJECT(project_id) AND $DEPARTMENT(department)
       AND $STAFF_IN(first_responder_id, handler_id, technician_id)
     GROUP BY label HAVING countIf(${clockStatus('fix')} IN ('met', 'breached')) >= 3 ORDER BY value DESC, label LIMIT 10`,
-  rework_by_technician: `${withNames(`SELECT rework_of_technician AS label, count() AS value FROM {{cases}} FINAL
-      WHERE case_type = 'repair' AND rework_of != '' AND rework_of_technician != '' AND $TIME(opened_at) AND $PROJECT(project_id)
-        AND $DEPARTMENT(department) AND $STAFF(rework_of_technician) GROUP BY label`)} ORDER BY value DESC, label LIMIT 15`,
   complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
 };
 
@@ -238,7 +235,6 @@ describe('rewritten panels return the rows of their former SQL', () => {
     ['worst_buildings', {}],
     ['fees_trend', {}],
     ['worst_buildings', { staff: 'P01-technician-1' }],
-    ['rework_by_technician', {}],
     ['satisfaction_people', {}],
     ['satisfaction_people', { staff: 'P01-technician-1' }],
   ] as const)('%s as Grafana sends it (variables %j) equals its former SQL (Grafana’s range includes its end)', async (id, vars) => {

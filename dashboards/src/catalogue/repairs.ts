@@ -1,5 +1,5 @@
-import { aggregateSum, kpiPanel, withStaffNames } from './helpers';
-import { LIVE_AGGREGATE_ROWS, REPAIRS_COMPLETED_MONTHLY, REPAIRS_RECEIVED_MONTHLY } from '@service-ledger/analytics';
+import { kpiPanel, withStaffNames } from './helpers';
+import { REPAIRS_COMPLETED_MONTHLY } from '@service-ledger/analytics';
 import { kpiGroupedSql, kpiMonthlySql, kpiPerPersonSql } from './kpi';
 import type { Panel } from './types';
 
@@ -41,17 +41,9 @@ export const reworkByTechnician: Panel = {
     zh: '时间范围内报修的返修单（三个月保修期内，免费），记在原维修单的技工名下。',
     en: 'Rework orders reported in the range (within the three-month warranty, free), counted against the original order’s technician.',
   },
-  // The months the range covers wholly from the repairs per receipt month (aggregates.ts, migration 15), which keep the
-  // reworked technician as a group (the person filter is on it alone, so it reads them too); the rest from the cases.
-  sql: `${withStaffNames(`SELECT label, sum(n) AS value FROM (
-        SELECT rework_of_technician AS label, ${aggregateSum(REPAIRS_RECEIVED_MONTHLY, "rework_of != ''")} AS n FROM {{${REPAIRS_RECEIVED_MONTHLY}}} FINAL
-        WHERE ${LIVE_AGGREGATE_ROWS} AND rework_of_technician != '' AND $WHOLE_MONTHS(received_month) AND $PROJECT(project_id) AND $DEPARTMENT(department)
-          AND $STAFF(rework_of_technician) GROUP BY label
-        UNION ALL
-        SELECT rework_of_technician AS label, count() AS n FROM {{cases}} FINAL
-        WHERE case_type = 'repair' AND rework_of != '' AND rework_of_technician != '' AND $TIME_OUTSIDE_WHOLE_MONTHS(opened_at) AND $PROJECT(project_id)
-          AND $DEPARTMENT(department) AND $STAFF(rework_of_technician) GROUP BY label)
-      GROUP BY label HAVING value > 0`)} ORDER BY value DESC, label LIMIT 15`,
+  sql: `${withStaffNames(`SELECT rework_of_technician AS label, count() AS value FROM {{cases}} FINAL
+      WHERE case_type = 'repair' AND rework_of != '' AND rework_of_technician != '' AND $TIME(opened_at) AND $PROJECT(project_id)
+        AND $DEPARTMENT(department) AND $STAFF(rework_of_technician) GROUP BY label`)} ORDER BY value DESC, label LIMIT 15`,
 };
 
 export const feesTrend: Panel = {

@@ -66,7 +66,7 @@ export const FIRST_RESPONDER_CLOSURES_MONTHLY = 'first_responder_closures_monthl
 /** Follow-up visits and the satisfied ones per project, visit month, department and responsible person (migration 12). */
 export const SATISFACTION_PEOPLE_MONTHLY = 'satisfaction_people_monthly';
 
-/** Repairs per project, month of receipt, department, building and original technician of a rework (migration 15). */
+/** Repairs and their fix clocks per project, month of receipt, department and building (migration 15). */
 export const REPAIRS_RECEIVED_MONTHLY = 'repairs_received_monthly';
 
 /** Each owner's complaint instants per project and UTC month of receipt (migration 12). */
@@ -290,11 +290,9 @@ export const AGGREGATES: Aggregate[] = [
     ],
   },
   {
-    // worst_buildings (fix clocks breached per project and building) and rework_by_technician (reworks per original
-    // technician): the repairs by the month they were received, per department, building and, for a rework, the
-    // technician of the order it reworks ('' for the rest, most rows). One aggregate for both panels: the reworks are
-    // few, so the technician adds few groups to those of the buildings. No other person columns (three per case):
-    // worst_buildings with a person filter reads the cases; rework_by_technician's filter is on its own column.
+    // worst_buildings: the repairs by the month they were received, per department and building, with their fix clocks
+    // breached and decided (kept as counts plus the deadlines of running clocks). No person columns (three per case):
+    // with a person filter the panel reads the cases.
     table: REPAIRS_RECEIVED_MONTHLY,
     migration: 15,
     source: 'cases',
@@ -303,12 +301,10 @@ export const AGGREGATES: Aggregate[] = [
       ['received_month', 'Date', `toStartOfMonth(opened_at, '${AGGREGATE_TIME_ZONE}')`],
       ['department', 'String', 'department'],
       ['building', 'String', 'building'],
-      ['rework_of_technician', 'String', 'rework_of_technician'],
     ],
     measures: [
       ...clockMeasures('fix_breached', `${clockStatus('fix')} = 'breached'`),
       ...clockMeasures('fix_decided', `${clockStatus('fix')} IN ('met', 'breached')`),
-      ['reworks', 'UInt64', "countIf(rework_of != '')", '0'],
     ],
   },
   {

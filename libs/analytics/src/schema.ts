@@ -299,8 +299,8 @@ export const MIGRATIONS: { id: number; name: string; statements: string[] }[] = 
   },
   {
     id: 15,
-    name: 'repairs per month of receipt, department, building and reworked technician as an aggregate; payment amounts as a column of event_facts',
-    // worst_buildings and rework_by_technician read a year of cases with FINAL; filled from the cases as they stand,
+    name: 'repairs per month of receipt, department and building as an aggregate; payment amounts as a column of event_facts',
+    // worst_buildings read a year of cases with FINAL; filled from the cases as they stand,
     // like 7 to 12, so no replay. The fees KPI (tile, trend, export) parsed each payment's JSON for its amount: stored
     // on insert, as the complaint places are (migration 8), and here for the rows already stored.
     statements: [
