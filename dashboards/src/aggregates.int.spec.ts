@@ -1,4 +1,4 @@
-import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, KPIS, migrate, PARAMETERS, refreshAggregates, renderKpi, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
+import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatus, clockStatusNow as clockStatusNowOf, dumpTable, KPIS, migrate, PARAMETERS, PAYMENT_AMOUNT, refreshAggregates, renderKpi, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
 import { testAnalytics } from '../../test/support/chdb';
@@ -91,6 +91,12 @@ const FORMER: Record<string, string> = {
   satisfaction_by_project: `${fromSource('satisfaction_rate', { label: 'project_id' })} ORDER BY label`,
   satisfaction_by_department: `${fromSource('satisfaction_rate', { label: 'department' })} ORDER BY label`,
   satisfaction_by_person: `${withNames(fromSource('satisfaction_rate', { label: 'responsible_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
+  // It left ties unordered; now in order of the label.
+  worst_buildings: `SELECT concat(project_id, ' / ', if(building = '', '?', building)) AS label,
+      ${rate(`countIf(${clockStatus('fix')} = 'breached')`, `countIf(${clockStatus('fix')} IN ('met', 'breached'))`)} AS value
+    FROM {{cases}} FINAL WHERE case_type = 'repair' AND $TIME(opened_at) AND $PROJECT(project_id) AND $DEPARTMENT(department)
+      AND $STAFF_IN(first_responder_id, handler_id, technician_id)
+    GROUP BY label HAVING countIf(${clockStatus('fix')} IN ('met', 'breached')) >= 3 ORDER BY value DESC, label LIMIT 10`,
 };
 /**
  * Panels whose person filter takes another branch (the source instead of the aggregates): compared on rows with the
@@ -98,6 +104,17 @@ const FORMER: Record<string, string> = {
  * receptionist's as Grafana sends it (below).
  */
 const PERSON_BRANCH = ['satisfaction_trend', 'on_time_by_technician', 'first_responder_follow_through', 'satisfaction_people', 'repair_volume', 'satisfaction_by_project', 'satisfaction_by_department', 'satisfaction_by_person'];
+
+/**
+ * The fees KPI summed each payment's amount from its JSON; now from the column stored on insert (migration 15). Its
+ * tile and trend with the JSON put back.
+ */
+const withAmountFromJson = (sql: string) => {
+  if (!sql.includes(PAYMENT_AMOUNT)) throw new Error('the fees KPI no longer reads the stored amount this spec replaces');
+  return sql.replaceAll(PAYMENT_AMOUNT, "JSONExtractUInt(data, 'amount')");
+};
+FORMER.kpi_fees_collected = `SELECT round(numerator / 100, 2) AS value FROM (${withAmountFromJson(kpiTemplate('fees_collected'))})`;
+FORMER.fees_trend = `${withAmountFromJson(fromSource('fees_collected', { monthly: true }))} ORDER BY t`;
 
 /**
  * The KPI tiles read whole months from the aggregate of their KPI's source (migrations 10 and 11), when one sums what
@@ -245,6 +262,9 @@ describe('rewritten panels return the rows of their former SQL', () => {
     ['on_time_by_technician', {}],
     ['on_time_by_technician', { staff: 'P01-technician-1' }],
     ['first_responder_follow_through', {}],
+    ['worst_buildings', {}],
+    ['fees_trend', {}],
+    ['worst_buildings', { staff: 'P01-technician-1' }],
     ['satisfaction_people', {}],
     ['satisfaction_people', { staff: 'P01-technician-1' }],
     ['complaints_by_nature', {}],

@@ -48,7 +48,7 @@ export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as Aggrega
 export interface Aggregate {
   table: string;
   /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
-  migration: 7 | 8 | 9 | 10 | 11 | 12 | 14;
+  migration: 7 | 8 | 9 | 10 | 11 | 12 | 14 | 15;
   /** The projection table summed, sliced by project and the UTC month of its slice instant (`AGGREGATE_SOURCES`). */
   source: AggregateSource;
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
@@ -68,6 +68,9 @@ export const SATISFACTION_PEOPLE_MONTHLY = 'satisfaction_people_monthly';
 
 /** Complaints per project, month of receipt, department and their four classifications (migration 14). */
 export const COMPLAINTS_RECEIVED_MONTHLY = 'complaints_received_monthly';
+
+/** Repairs and their fix clocks per project, month of receipt, department and building (migration 15). */
+export const REPAIRS_RECEIVED_MONTHLY = 'repairs_received_monthly';
 
 /** Each owner's complaint instants per project and UTC month of receipt (migration 12). */
 export const OWNER_COMPLAINTS_MONTHLY = 'owner_complaints_monthly';
@@ -310,6 +313,24 @@ export const AGGREGATES: Aggregate[] = [
       ['cause', 'LowCardinality(String)', 'cause'],
     ],
     measures: [['received', 'UInt64', 'count()', '0']],
+  },
+  {
+    // worst_buildings: the repairs by the month they were received, per department and building, with their fix clocks
+    // breached and decided (kept as counts plus the deadlines of running clocks). No person columns (three per case):
+    // with a person filter the panel reads the cases.
+    table: REPAIRS_RECEIVED_MONTHLY,
+    migration: 15,
+    source: 'cases',
+    where: "case_type = 'repair'",
+    keys: [
+      ['received_month', 'Date', `toStartOfMonth(opened_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['department', 'String', 'department'],
+      ['building', 'String', 'building'],
+    ],
+    measures: [
+      ...clockMeasures('fix_breached', `${clockStatus('fix')} = 'breached'`),
+      ...clockMeasures('fix_decided', `${clockStatus('fix')} IN ('met', 'breached')`),
+    ],
   },
   {
     // repeat_complainants: each owner's complaints, their instants, per project and the (UTC) month of receipt, the
