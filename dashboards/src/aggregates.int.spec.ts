@@ -28,7 +28,8 @@ function fromSource(id: string, g: { monthly?: boolean; label?: string; series?:
   const kpi = KPIS.find((k) => k.id === id)!;
   const keys: [string, string][] = [...(g.monthly ? [['t', `toStartOfMonth(${kpi.query.month}, $TZ)`] as [string, string]] : []), ...(g.label ? [['label', g.label] as [string, string]] : []), ...(g.series ? [['series', g.series] as [string, string]] : [])];
   const columns = [...(g.monthly ? ['t'] : []), ...(g.label ? ['label'] : []), ...(g.monthly ? [g.series ? 'series' : `'${id}' AS series`] : [])];
-  const value = g.measure === 'denominator' ? 'denominator' : kpi.kind === 'rate' ? rate('numerator', 'denominator') : 'numerator';
+  const figure = { rate: rate('numerator', 'denominator'), amount: 'round(numerator / 100, 2)', count: 'numerator' }[kpi.kind];
+  const value = g.measure === 'denominator' ? 'denominator' : figure;
   const where = [...(g.minDenominator ? [`denominator >= ${g.minDenominator}`] : []), ...(g.label ? ["label != ''"] : [])];
   return `SELECT ${[...columns, `${value} AS value`].join(', ')} FROM (${renderKpi(id, kpi.query, { kind: 'grouped', keys }, PANEL_DIALECT)})${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
 }
