@@ -365,7 +365,7 @@ export function slicesOf(source: AggregateSource, rows: Record<string, unknown>[
  * The prefix of the scratch tables a refresh reads its sources' final rows from (`refreshAggregates`); one left
  * behind by a crash is dropped by the next projector's recovery (`dropStaleRefreshTables`).
  */
-const REFRESH_TABLE_PREFIX = 'aggregate_refresh_';
+export const REFRESH_TABLE_PREFIX = 'aggregate_refresh_';
 
 /**
  * Recomputes the given slices of every aggregate fed by `source`.
@@ -440,12 +440,12 @@ async function columnsRead(db: Analytics, source: AggregateSource, aggregates: A
 }
 
 /**
- * Drops the scratch tables of refreshes a crash interrupted (an hour old at least: another projector sharing the server
- * may be using its own). Called with the recovery, before a projector's first write.
+ * Drops the scratch tables of refreshes a crash interrupted (`olderThanSeconds` old, an hour by default: another projector
+ * sharing the server may be using its own). Called with the recovery, before a projector's first write.
  */
-export async function dropStaleRefreshTables(db: Analytics): Promise<void> {
+export async function dropStaleRefreshTables(db: Analytics, olderThanSeconds = 3600): Promise<void> {
   const stale = await db.query<{ name: string }>(
-    `SELECT name FROM system.tables WHERE database = '${db.database}' AND startsWith(name, '${REFRESH_TABLE_PREFIX}') AND metadata_modification_time < now() - INTERVAL 1 HOUR`,
+    `SELECT name FROM system.tables WHERE database = '${db.database}' AND startsWith(name, '${REFRESH_TABLE_PREFIX}') AND metadata_modification_time <= now() - INTERVAL ${Math.floor(olderThanSeconds)} SECOND`,
   );
   for (const { name } of stale) await db.command(`DROP TABLE IF EXISTS {{${name}}} SYNC`);
 }
