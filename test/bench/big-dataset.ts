@@ -48,6 +48,7 @@ export async function bigDataset(o: BigDatasetOptions): Promise<BigDataset> {
       await migrate(db);
       const [{ n }] = await db.query<{ n: string }>('SELECT toString(count()) AS n FROM {{events}}');
       if (Number(n) === loaded.events) {
+        await mergeParts(db, o.log);
         o.log(`big dataset: reusing ${loaded.events} events, ${loaded.projects} projects in ${o.dir} (built in ${loaded.load.seconds.toFixed(0)} s)`);
         return { db, events: loaded.events, projects: loaded.projects, load: { ...loaded.load, reused: true } };
       }
@@ -83,6 +84,7 @@ export async function bigDataset(o: BigDatasetOptions): Promise<BigDataset> {
   const c = process.hrtime.bigint();
   if (copies > 1) await copyInside(db, copies, o.log);
   const copying = seconds(c);
+  await mergeParts(db, o.log);
   const [{ n }] = await db.query<{ n: string }>('SELECT toString(count()) AS n FROM {{events}}');
   const [{ p }] = await db.query<{ p: string }>('SELECT toString(count()) AS p FROM {{projects}} FINAL');
   const events = Number(n);
@@ -134,6 +136,27 @@ async function copyInside(db: Analytics, copies: number, log: (line: string) => 
       `INSERT INTO {{${table}}} (${cols.map((col) => `\`${col.name}\``).join(', ')}) SELECT ${select.join(', ')} FROM {{${table}}} ARRAY JOIN range(1, ${copies}) AS copy_no${where}`,
     );
     log(`big dataset: ${table} ×${copies} in ${seconds(t).toFixed(1)} s (renamed ${renamed.join(', ')})`);
+  }
+}
+
+/**
+ * Merges every partition of every table down to one part, the state a ClickHouse server's background merges bring a
+ * closed month to within minutes of its last insert. chDB merges only while its session runs, so a dataset built by
+ * many batch inserts and copies is left with several parts per partition, which every FINAL read then merges at query
+ * time (measured: the source-reading panels ≈ a third slower on a rebuilt, unmerged dataset, both API and raw). Done
+ * after building and after migrations filled new aggregates on a kept dataset; a table already in one part per
+ * partition is left alone.
+ */
+async function mergeParts(db: Analytics, log: (line: string) => void): Promise<void> {
+  const unmerged = await db.query<{ table: string; parts: string; partitions: string }>(
+    `SELECT table, toString(count()) AS parts, toString(uniqExact(partition_id)) AS partitions FROM system.parts
+      WHERE database = {db:String} AND active AND NOT startsWith(table, '.') GROUP BY table HAVING count() > uniqExact(partition_id) ORDER BY table`,
+    { db: db.database },
+  );
+  for (const { table, parts, partitions } of unmerged) {
+    const t = process.hrtime.bigint();
+    await db.command(`OPTIMIZE TABLE {{${table}}} FINAL`);
+    log(`big dataset: ${table} merged, ${parts} parts → ${partitions} partitions, in ${seconds(t).toFixed(1)} s`);
   }
 }
 
