@@ -1,9 +1,9 @@
-import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatusNow as clockStatusNowOf, dumpTable, KPIS, migrate, PARAMETERS, refreshAggregates, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
+import { AGGREGATES, type Analytics, backfillAggregateSql, clockStatus, clockStatusNow as clockStatusNowOf, dumpTable, KPIS, migrate, PARAMETERS, PAYMENT_AMOUNT, refreshAggregates, renderKpi, replay, slicesOf, staffScorecard, staffScorecardSql } from '@service-ledger/analytics';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
 import { testAnalytics } from '../../test/support/chdb';
 import { sampleCompany } from '../../test/support/sample';
-import { allPanels, kpiGroupedSql, kpiTemplate } from './catalogue';
+import { allPanels, kpiTemplate, PANEL_DIALECT } from './catalogue';
 import { panelParams, type PanelFilters } from './filters';
 import { expandGrafanaMacros } from './grafana-macros';
 import { toApiSql, toGrafanaSql } from './sql';
@@ -20,6 +20,19 @@ const rate = (num: string, den: string) => `if(${den} = 0, NULL, round(${num} / 
 /** Staff ids in `label` become "id name", as the per-person panels showed them. */
 const withNames = (sql: string) =>
   `SELECT trim(concat(g.label, ' ', st.name)) AS label, g.value AS value FROM (${sql}) AS g LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = g.label`;
+/**
+ * A KPI grouped by month and/or a dimension over its source alone, as `kpiGroupedSql` rendered every grouping before
+ * it read the whole months from aggregates.
+ */
+function fromSource(id: string, g: { monthly?: boolean; label?: string; series?: string; minDenominator?: number; measure?: 'denominator' }): string {
+  const kpi = KPIS.find((k) => k.id === id)!;
+  const keys: [string, string][] = [...(g.monthly ? [['t', `toStartOfMonth(${kpi.query.month}, $TZ)`] as [string, string]] : []), ...(g.label ? [['label', g.label] as [string, string]] : []), ...(g.series ? [['series', g.series] as [string, string]] : [])];
+  const columns = [...(g.monthly ? ['t'] : []), ...(g.label ? ['label'] : []), ...(g.monthly ? [g.series ? 'series' : `'${id}' AS series`] : [])];
+  const value = g.measure === 'denominator' ? 'denominator' : kpi.kind === 'rate' ? rate('numerator', 'denominator') : 'numerator';
+  const where = [...(g.minDenominator ? [`denominator >= ${g.minDenominator}`] : []), ...(g.label ? ["label != ''"] : [])];
+  return `SELECT ${[...columns, `${value} AS value`].join(', ')} FROM (${renderKpi(id, kpi.query, { kind: 'grouped', keys }, PANEL_DIALECT)})${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+}
+const unclassified = (column: string) => `if(${column} = '', 'unclassified', ${column})`;
 const FORMER: Record<string, string> = {
   breaches_by_person: `SELECT c.responsible_id AS responsible_id, any(st.name) AS name, countIf(c.s = 'breached') AS breaches, count() AS clocks_due,
       round(countIf(c.s = 'breached') / count(), 4) AS breach_rate,
@@ -40,7 +53,7 @@ const FORMER: Record<string, string> = {
   breach_trend: `SELECT toStartOfWeek(deadline, 1, $TZ) AS t, clock AS series, count() AS value
     FROM (SELECT clock, deadline, ${clockStatusNow} AS s FROM {{sla_clocks}} FINAL WHERE $TIME(deadline) AND $PROJECT(project_id) AND $STAFF(responsible_id))
     WHERE s = 'breached' GROUP BY t, series ORDER BY t, series`,
-  repair_timeliness_trend: `SELECT * FROM (${['repair_timeliness', 'urgent_on_site_2h', 'urgent_fixed_24h', 'general_fixed_72h'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
+  repair_timeliness_trend: `SELECT * FROM (${['repair_timeliness', 'urgent_on_site_2h', 'urgent_fixed_24h', 'general_fixed_72h'].map((id) => fromSource(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
   breached_now: `SELECT countIf(deadline < now64(3)) AS value ${OPEN_NOW}`,
   at_risk_now_count: `SELECT countIf(warning_at < now64(3) AND deadline >= now64(3)) AS value ${OPEN_NOW}`,
   at_risk_now: `SELECT case_id, clock, project_id, responsible_id, formatDateTime(deadline, '%Y-%m-%d %H:%i', $TZ) AS due,
@@ -57,17 +70,51 @@ const FORMER: Record<string, string> = {
       ON a.project_id = b.project_id AND a.owner_ref = b.owner_ref
     WHERE b.case_id != a.case_id AND b.opened_at <= a.opened_at AND dateDiff('second', b.opened_at, a.opened_at) <= 90 * 86400
     GROUP BY a.project_id, a.owner_ref ORDER BY repeat_complaints DESC, project_id, owner_ref LIMIT 20`,
-  satisfaction_trend: `SELECT * FROM (${kpiGroupedSql('satisfaction_rate', { monthly: true })} UNION ALL ${kpiGroupedSql('follow_up_visit_rate', { monthly: true })}) ORDER BY t, series`,
-  on_time_by_technician: `${withNames(kpiGroupedSql('repair_timeliness', { label: 'technician_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
-  first_responder_follow_through: `${withNames(kpiGroupedSql('follow_up_visit_rate', { label: 'first_responder_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 20`,
+  satisfaction_trend: `SELECT * FROM (${fromSource('satisfaction_rate', { monthly: true })} UNION ALL ${fromSource('follow_up_visit_rate', { monthly: true })}) ORDER BY t, series`,
+  on_time_by_technician: `${withNames(fromSource('repair_timeliness', { label: 'technician_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
+  first_responder_follow_through: `${withNames(fromSource('follow_up_visit_rate', { label: 'first_responder_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 20`,
   satisfaction_people: `SELECT v.responsible_id AS responsible_id, any(st.name) AS name, countIf(v.satisfied = 1) AS satisfied, count() AS visits,
       round(countIf(v.satisfied = 1) / count(), 4) AS satisfaction_rate
     FROM {{satisfaction}} AS v FINAL LEFT JOIN (SELECT staff_id, name FROM {{staff}} FINAL) AS st ON st.staff_id = v.responsible_id
     WHERE v.case_type IN ('repair', 'complaint') AND v.responsible_id != '' AND $TIME(v.visited_at) AND $PROJECT(v.project_id)
       AND $DEPARTMENT(v.department) AND $STAFF(v.responsible_id)
     GROUP BY v.responsible_id ORDER BY satisfaction_rate, visits DESC, responsible_id LIMIT 30`,
-  complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => kpiGroupedSql(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
+  complaint_rates_trend: `SELECT * FROM (${['valid_complaint_rate', 'complaint_timeliness', 'complaint_reopen_rate'].map((id) => fromSource(id, { monthly: true })).join(' UNION ALL ')}) ORDER BY t, series`,
+  // The breakdowns read the complaints, visits and cases per month of their aggregates (migrations 10, 11, 12, 14).
+  complaints_by_nature: `${fromSource('complaints_received', { label: "if(nature = '', 'unclassified', if(nature = 'communicative' AND communicative_kind != '', communicative_kind, nature))" })} ORDER BY value DESC, label`,
+  complaints_by_content: `${fromSource('complaints_received', { label: unclassified('content') })} ORDER BY value DESC, label`,
+  complaints_by_topic: `${fromSource('complaints_received', { label: unclassified('topic') })} ORDER BY value DESC, label`,
+  complaints_trend: `${fromSource('complaints_received', { monthly: true, series: unclassified('nature') })} ORDER BY t, series`,
+  complaint_topics_by_month: `${fromSource('complaints_received', { monthly: true, series: unclassified('topic') })} ORDER BY t, series`,
+  complaint_causes: `${fromSource('complaints_received', { label: "if(cause = '', 'not_investigated', cause)" })} ORDER BY value DESC, label`,
+  repair_volume: `${fromSource('repair_completion', { monthly: true, series: unclassified('repair_category'), measure: 'denominator' })} ORDER BY t, series`,
+  satisfaction_by_project: `${fromSource('satisfaction_rate', { label: 'project_id' })} ORDER BY label`,
+  satisfaction_by_department: `${fromSource('satisfaction_rate', { label: 'department' })} ORDER BY label`,
+  satisfaction_by_person: `${withNames(fromSource('satisfaction_rate', { label: 'responsible_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
+  // It left ties unordered; now in order of the label.
+  worst_buildings: `SELECT concat(project_id, ' / ', if(building = '', '?', building)) AS label,
+      ${rate(`countIf(${clockStatus('fix')} = 'breached')`, `countIf(${clockStatus('fix')} IN ('met', 'breached'))`)} AS value
+    FROM {{cases}} FINAL WHERE case_type = 'repair' AND $TIME(opened_at) AND $PROJECT(project_id) AND $DEPARTMENT(department)
+      AND $STAFF_IN(first_responder_id, handler_id, technician_id)
+    GROUP BY label HAVING countIf(${clockStatus('fix')} IN ('met', 'breached')) >= 3 ORDER BY value DESC, label LIMIT 10`,
 };
+/**
+ * Panels whose person filter takes another branch (the source instead of the aggregates): compared on rows with the
+ * technician too. The complaint breakdowns, which have no complaint of the technician's, are compared with a
+ * receptionist's as Grafana sends it (below).
+ */
+const PERSON_BRANCH = ['satisfaction_trend', 'on_time_by_technician', 'first_responder_follow_through', 'satisfaction_people', 'repair_volume', 'satisfaction_by_project', 'satisfaction_by_department', 'satisfaction_by_person'];
+
+/**
+ * The fees KPI summed each payment's amount from its JSON; now from the column stored on insert (migration 15). Its
+ * tile and trend with the JSON put back.
+ */
+const withAmountFromJson = (sql: string) => {
+  if (!sql.includes(PAYMENT_AMOUNT)) throw new Error('the fees KPI no longer reads the stored amount this spec replaces');
+  return sql.replaceAll(PAYMENT_AMOUNT, "JSONExtractUInt(data, 'amount')");
+};
+FORMER.kpi_fees_collected = `SELECT round(numerator / 100, 2) AS value FROM (${withAmountFromJson(kpiTemplate('fees_collected'))})`;
+FORMER.fees_trend = `${withAmountFromJson(fromSource('fees_collected', { monthly: true }))} ORDER BY t`;
 
 /**
  * The KPI tiles read whole months from the aggregate of their KPI's source (migrations 10 and 11), when one sums what
@@ -150,7 +197,7 @@ describe('rewritten panels return the rows of their former SQL', () => {
       if (Object.keys(former[0]).join() === 'value' && (!id.startsWith('kpi_') || f === wholeMonths)) expect(Number(former[0].value)).toBeGreaterThan(0);
     }
     // Its person filter takes another branch (the visits and cases instead of the aggregates): compared on rows too.
-    if (['satisfaction_trend', 'on_time_by_technician', 'first_responder_follow_through', 'satisfaction_people'].includes(id) && f.staff) expect(former.length).toBeGreaterThan(0);
+    if (PERSON_BRANCH.includes(id) && f.staff) expect(former.length).toBeGreaterThan(0);
   });
 
   // The trends' clock conditions ("breached now", "decided") are kept in the aggregates as counts plus the instants
@@ -215,8 +262,18 @@ describe('rewritten panels return the rows of their former SQL', () => {
     ['on_time_by_technician', {}],
     ['on_time_by_technician', { staff: 'P01-technician-1' }],
     ['first_responder_follow_through', {}],
+    ['worst_buildings', {}],
+    ['fees_trend', {}],
+    ['worst_buildings', { staff: 'P01-technician-1' }],
     ['satisfaction_people', {}],
     ['satisfaction_people', { staff: 'P01-technician-1' }],
+    ['complaints_by_nature', {}],
+    ['complaints_trend', {}],
+    // Complaints reach a receptionist (first responder): with one selected, the complaint breakdowns read the cases.
+    ...['complaints_by_nature', 'complaints_by_content', 'complaints_by_topic', 'complaints_trend', 'complaint_topics_by_month', 'complaint_causes'].map((id) => [id, { staff: 'P01-receptionist-1' }] as const),
+    ['repair_volume', { staff: 'P01-technician-1' }],
+    ['satisfaction_by_person', {}],
+    ['satisfaction_by_person', { staff: 'P01-technician-1' }],
   ] as const)('%s as Grafana sends it (variables %j) equals its former SQL (Grafana’s range includes its end)', async (id, vars) => {
     const panel = allPanels().find((p) => p.id === id)!;
     const range = { from: wholeMonths.from, to: new Date(wholeMonths.to.getTime() - 1000) };

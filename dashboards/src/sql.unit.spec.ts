@@ -77,8 +77,26 @@ describe('panels derived from the KPI definitions', () => {
   });
 
   it('group by the month the KPI counts a case in, or by a dimension', () => {
-    expect(kpiGroupedSql('satisfaction_rate', { monthly: true })).toMatch(/^SELECT t, 'satisfaction_rate' AS series, .* FROM \(SELECT toStartOfMonth\(visited_at, \$TZ\) AS t, /);
+    expect(kpiGroupedSql('satisfaction_rate', { label: 'visitor_id' })).toMatch(/^SELECT label, .* FROM \(SELECT visitor_id AS label, /);
     expect(kpiGroupedSql('satisfaction_rate', { label: 'project_id', minDenominator: 3 })).toMatch(/GROUP BY label\) WHERE denominator >= 3 AND label != ''$/);
+  });
+
+  it('read the whole months from an aggregate that keeps every column the grouping reads, the rest from the source', () => {
+    const monthly = kpiGroupedSql('satisfaction_rate', { monthly: true });
+    expect(monthly).toMatch(/^SELECT t, 'satisfaction_rate' AS series, /);
+    expect(monthly).toContain('SELECT visit_month AS t, sumIf(satisfied, 1) AS numerator, sumIf(visits, 1) AS denominator FROM {{satisfaction_visits_monthly}} FINAL WHERE');
+    expect(monthly).toContain('$TIME_OUTSIDE_WHOLE_MONTHS(visited_at)');
+    // By person: the visits per responsible person, which leave out the visits without one, as the breakdown does.
+    expect(kpiGroupedSql('satisfaction_rate', { label: 'responsible_id' })).toContain('{{satisfaction_people_monthly}}');
+    // The visitor is no aggregate's column (a literal naming one does not count): the visits alone.
+    expect(kpiGroupedSql('satisfaction_rate', { label: "if(visitor_id = '', 'department', visitor_id)" })).not.toContain('_monthly}}');
+    expect(kpiGroupedSql('satisfaction_rate', { label: "if(department = '', 'visitor_id', department)" })).toContain('{{satisfaction_visits_monthly}}');
+  });
+
+  it('fail at build time, with the reason, when the aggregate a panel requires does not sum what it groups', () => {
+    expect(() => kpiGroupedSql('satisfaction_rate', { label: 'visitor_id', aggregate: 'satisfaction_people_monthly' })).toThrow(/satisfaction_people_monthly: no group column visitor_id/);
+    expect(() => kpiGroupedSql('repair_satisfaction', { label: 'responsible_id', aggregate: 'satisfaction_people_monthly' })).toThrow(/satisfaction_people_monthly: its rows or groups are not the KPI's/);
+    expect(() => kpiGroupedSql('satisfaction_rate', { monthly: true, aggregate: 'cases_received_monthly' })).toThrow(/cases_received_monthly: not a sum of satisfaction/);
   });
 
   it('refuse a KPI that does not exist', () => {

@@ -1,3 +1,4 @@
+import { COMPLAINTS_RECEIVED_MONTHLY } from '@service-ledger/analytics';
 import { kpiPanel } from './helpers';
 import { kpiGroupedSql, kpiMonthlySql } from './kpi';
 import type { Panel } from './types';
@@ -16,28 +17,28 @@ export const byNature: Panel = {
   id: 'complaints_by_nature', kpi: 'complaints_received', viz: 'pie', unit: 'count', columns: ['label', 'value'],
   title: { zh: '投诉性质', en: 'By nature' },
   description: { zh: '有效投诉与四类沟通性投诉（求助、咨询、建议、发泄）。', en: 'Valid complaints and the four kinds of communicative complaint.' },
-  sql: `${kpiGroupedSql('complaints_received', { label: NATURE })} ORDER BY value DESC, label`,
+  sql: `${kpiGroupedSql('complaints_received', { label: NATURE, aggregate: COMPLAINTS_RECEIVED_MONTHLY })} ORDER BY value DESC, label`,
 };
 
 export const byContent: Panel = {
   id: 'complaints_by_content', kpi: 'complaints_received', viz: 'pie', unit: 'count', columns: ['label', 'value'],
   title: { zh: '投诉内容', en: 'By content' },
   description: { zh: '设施设备、服务态度、服务质量、突发事件。', en: 'Facilities, service attitude, service quality, sudden events.' },
-  sql: `${kpiGroupedSql('complaints_received', { label: orUnclassified('content') })} ORDER BY value DESC, label`,
+  sql: `${kpiGroupedSql('complaints_received', { label: orUnclassified('content'), aggregate: COMPLAINTS_RECEIVED_MONTHLY })} ORDER BY value DESC, label`,
 };
 
 export const byTopic: Panel = {
   id: 'complaints_by_topic', kpi: 'complaints_received', viz: 'bar', unit: 'count', columns: ['label', 'value'],
   title: { zh: '投诉话题', en: 'By topic' },
   description: { zh: '可配置的话题分类（保洁、安保、停车……）。', en: 'The configurable topic taxonomy (cleaning, security, parking …).' },
-  sql: `${kpiGroupedSql('complaints_received', { label: orUnclassified('topic') })} ORDER BY value DESC, label`,
+  sql: `${kpiGroupedSql('complaints_received', { label: orUnclassified('topic'), aggregate: COMPLAINTS_RECEIVED_MONTHLY })} ORDER BY value DESC, label`,
 };
 
 export const complaintsTrend: Panel = {
   id: 'complaints_trend', kpi: 'complaints_received', viz: 'timeseries', unit: 'count', columns: ['t', 'series', 'value'],
   title: { zh: '投诉趋势（按月）', en: 'Complaints per month' },
   description: { zh: '每月受理的投诉，按有效/沟通性/未分类。', en: 'Complaints received per month: valid, communicative, unclassified.' },
-  sql: `${kpiGroupedSql('complaints_received', { monthly: true, series: orUnclassified('nature') })} ORDER BY t, series`,
+  sql: `${kpiGroupedSql('complaints_received', { monthly: true, series: orUnclassified('nature'), aggregate: COMPLAINTS_RECEIVED_MONTHLY })} ORDER BY t, series`,
 };
 
 /** All three count complaints by receipt month: the whole months from the cases per receipt month (migration 11). */

@@ -45,18 +45,11 @@ function figure(kind: KpiDefinition['kind']): string {
 }
 
 /**
- * One number for the whole range. A KPI that a monthly aggregate sums (`aggregateOf`) reads the months the range covers
- * wholly from it and the rest from its source, when no person filter is set; the others read their source.
+ * One number for the whole range: `kpiGroupedSql` without a grouping. A KPI that a monthly aggregate sums reads the
+ * months the range covers wholly from it and the rest from its source; the others read their source.
  */
 export function kpiValueSql(id: string): string {
-  const kind = kpiDefinition(id).kind;
-  const plan = aggregateOf(id);
-  if (typeof plan === 'string') return `SELECT ${figure(kind)} AS value FROM (${kpiTemplate(id)})`;
-  const kpi = kpiDefinition(id);
-  const conditions = [LIVE_AGGREGATE_ROWS, PANEL_DIALECT.wholeMonths(plan.month), '$ALL_STAFF', plan.groups, ...plan.filters];
-  return `SELECT ${figure(kind)} AS value FROM (SELECT sum(numerator) AS numerator, sum(denominator) AS denominator FROM (
-      SELECT ${plan.numerator('1')} AS numerator, ${plan.denominator('1')} AS denominator FROM {{${plan.table}}} FINAL WHERE ${conditions.join(' AND ')}
-      UNION ALL ${renderKpi(id, kpi.query, { kind: 'figures' }, OUTSIDE_AGGREGATES)}))`;
+  return kpiGroupedSql(id, {});
 }
 
 export interface KpiGrouping {
@@ -70,22 +63,60 @@ export interface KpiGrouping {
   minDenominator?: number;
   /** Show the denominator instead of the figure (e.g. orders received, from the completion rate). */
   measure?: 'figure' | 'denominator';
+  /**
+   * The monthly aggregate the panel must read its whole months from: the panel fails at build time, with the reason,
+   * when it no longer sums what the KPI counts per group. Without it, any aggregate that does is read, or the source.
+   */
+  aggregate?: string;
 }
 
-/** The KPI broken down by month and/or a dimension: its aggregates grouped, the figure computed per group. */
+/**
+ * The KPI broken down by month and/or a dimension (or not at all: one figure), the figure computed per group. When a
+ * monthly aggregate (`aggregateOf`) sums what the KPI counts and keeps as its own group columns (or the project)
+ * every column the grouping's expressions read, the months the range covers wholly (in the aggregates' zone) are
+ * summed from it and the rest of the range (part months, another zone) from the source, each group's two sides added.
+ * The aggregates have the KPI's filters but the person: with a person filter every month comes from the source (a
+ * constant decides, so the branch not taken reads nothing). Otherwise the source alone.
+ */
 export function kpiGroupedSql(id: string, g: KpiGrouping): string {
   const kpi = kpiDefinition(id);
   if (g.monthly && !kpi.query.month) throw new Error(`KPI '${id}' has no single month column and cannot be grouped by month`);
-  const keys: [string, string][] = [];
-  if (g.monthly) keys.push(['t', `toStartOfMonth(${kpi.query.month}, ${PANEL_DIALECT.timeZone})`]);
-  if (g.label) keys.push(['label', g.label]);
-  if (g.series) keys.push(['series', g.series]);
-  const inner = renderKpiTemplate(kpi, { kind: 'grouped', keys });
+  const expressions: [string, string][] = [...(g.label ? [['label', g.label] as [string, string]] : []), ...(g.series ? [['series', g.series] as [string, string]] : [])];
+  const keys: [string, string][] = [...(g.monthly ? [['t', `toStartOfMonth(${kpi.query.month}, ${PANEL_DIALECT.timeZone})`] as [string, string]] : []), ...expressions];
+  const shape: KpiShape = keys.length ? { kind: 'grouped', keys } : { kind: 'figures' };
+  // A label that is a column leaves out the cases without it (below): an aggregate of only the cases with it sums the same.
+  const leftOut = g.label && /^\w+$/.test(g.label) ? [`${g.label} != ''`] : [];
+  const plan = aggregateOf(id, { columns: expressions.flatMap(([, e]) => columnsOf(e)), leftOut, table: g.aggregate });
+  if (typeof plan === 'string' && g.aggregate) throw new Error(plan);
+  const inner = typeof plan === 'string' ? renderKpiTemplate(kpi, shape) : wholeMonthsAndRestSql(kpi, plan, keys, shape);
   const columns = [...(g.monthly ? ['t'] : []), ...(g.label ? ['label'] : []), ...(g.monthly ? [g.series ? 'series' : `'${id}' AS series`] : [])];
   const value = g.measure === 'denominator' ? 'denominator' : figure(kpi.kind);
   // Cases without the dimension (no technician yet, no department) are left out of a breakdown by it.
   const conditions = [...(g.minDenominator ? [`denominator >= ${Math.floor(g.minDenominator)}`] : []), ...(g.label ? ["label != ''"] : [])];
-  return `SELECT ${columns.join(', ')}, ${value} AS value FROM (${inner})${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+  return `SELECT ${[...columns, `${value} AS value`].join(', ')} FROM (${inner})${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+}
+
+/**
+ * (keys, numerator, denominator) per group: the whole months from the KPI's aggregate, the rest from its source. The
+ * grouping's expressions read the aggregate's columns of the same names; the month key is the aggregate's month.
+ */
+function wholeMonthsAndRestSql(kpi: KpiDefinition, plan: WholeMonths, keys: [string, string][], shape: KpiShape): string {
+  const aliases = keys.map(([alias]) => alias);
+  const groupBy = aliases.length ? ` GROUP BY ${aliases.join(', ')}` : '';
+  const onAggregate = keys.map(([alias, expression]) => `${alias === 't' ? plan.month : expression} AS ${alias}`);
+  const conditions = [LIVE_AGGREGATE_ROWS, PANEL_DIALECT.wholeMonths(plan.month), '$ALL_STAFF', plan.groups, ...plan.filters];
+  return `SELECT ${[...aliases, 'sum(numerator) AS numerator', 'sum(denominator) AS denominator'].join(', ')} FROM (
+      SELECT ${[...onAggregate, `${plan.numerator('1')} AS numerator`, `${plan.denominator('1')} AS denominator`].join(', ')} FROM {{${plan.table}}} FINAL WHERE ${conditions.join(' AND ')}${groupBy}
+      UNION ALL ${renderKpi(kpi.id, kpi.query, shape, OUTSIDE_AGGREGATES)})${groupBy}`;
+}
+
+/** Words SQL expressions use that are not columns. */
+const SQL_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'null', 'like', 'between', 'case', 'when', 'then', 'else', 'end', 'as']);
+
+/** The columns an expression reads: its words but functions (a word before '('), literals and SQL's own words. */
+function columnsOf(expression: string): string[] {
+  const words = expression.replace(/'(?:[^'\\]|\\.)*'/g, "''").match(/\b[A-Za-z_]\w*\b(?!\s*\()/g) ?? [];
+  return [...new Set(words.filter((w) => !SQL_WORDS.has(w.toLowerCase())))];
 }
 
 /**
@@ -146,7 +177,7 @@ function trendScanSql(kpis: KpiDefinition[], dialect: KpiDialect, only: string[]
 export function kpiMonthlySql(ids: string[]): string {
   // KPIs summed by the same aggregate share one read of it, as KPIs of one source share a scan (`kpiTrendsSql`).
   const reads = new Map<string, WholeMonths[]>();
-  for (const plan of ids.map(aggregateOf)) {
+  for (const plan of ids.map((id) => aggregateOf(id))) {
     if (typeof plan === 'string') throw new Error(plan);
     const key = JSON.stringify([plan.table, plan.filters]);
     reads.set(key, [...(reads.get(key) ?? []), plan]);
@@ -188,22 +219,36 @@ function wholeMonthsSql(plans: WholeMonths[]): string {
 
 /**
  * The aggregate (aggregates.ts) that sums a KPI's source by the month of the KPI's month column, keeps as groups every
- * column the KPI's other conditions name, has the KPI's remaining conditions as its own, and a column for what each
- * side of the fraction counts (`countIf` of the condition, or `clockMeasures` for a condition on the clock); when
- * none does, why (a monthly trend fails at build time with it).
+ * column the KPI's other conditions name and every column a grouping reads (`columns`; the project is every
+ * aggregate's), has the KPI's remaining conditions as its own (or those and conditions the grouping leaves out rows
+ * by anyway: `leftOut`), and a column for what each side of the fraction counts (`countIf` of the condition, or
+ * `clockMeasures` for a condition on the clock); when none does (or not `table`, when given), why (a panel that
+ * requires one fails at build time with it).
  */
-function aggregateOf(id: string): WholeMonths | string {
+function aggregateOf(id: string, grouping: { columns?: string[]; leftOut?: string[]; table?: string } = {}): WholeMonths | string {
   const kpi = kpiDefinition(id);
   const { source, month: at, where, filters, numerator, denominator } = kpi.query;
+  const { columns = [], leftOut = [], table } = grouping;
   const reasons: string[] = [];
   for (const aggregate of AGGREGATES) {
+    if (table && aggregate.table !== table) continue;
     const [[month, , monthOf], ...groups] = aggregate.keys;
     const keys = groups.map(([k]) => k);
-    if (aggregate.source !== source || !at || ![`toStartOfMonth(${at}, '${AGGREGATE_TIME_ZONE}')`, `toStartOfMonth(assumeNotNull(${at}), '${AGGREGATE_TIME_ZONE}')`].includes(monthOf)) continue;
+    if (aggregate.source !== source || !at || ![`toStartOfMonth(${at}, '${AGGREGATE_TIME_ZONE}')`, `toStartOfMonth(assumeNotNull(${at}), '${AGGREGATE_TIME_ZONE}')`].includes(monthOf)) {
+      if (table) reasons.push(`${aggregate.table}: not a sum of ${source} by the month of ${at ?? 'a single column'}`);
+      continue;
+    }
+    // The grouping's expressions read the group columns kept as they are in the source.
+    const kept = new Set(['project_id', ...groups.filter(([k, , e]) => k === e).map(([k]) => k)]);
+    const missing = columns.filter((c) => !kept.has(c));
+    if (missing.length) {
+      reasons.push(`${aggregate.table}: no group column ${missing.join(', ')}`);
+      continue;
+    }
     // The KPI's conditions on a group column are the reader's; the rest must be the aggregate's own.
     const onGroups = where.filter((c) => keys.some((k) => c.startsWith(`${k} `)));
     const rest = where.filter((c) => !onGroups.includes(c));
-    if ((aggregate.where ?? '') !== rest.join(' AND ') || !filters.department || !keys.includes(filters.department)) {
+    if (![rest, [...rest, ...leftOut]].some((w) => w.join(' AND ') === (aggregate.where ?? '')) || !filters.department || !keys.includes(filters.department)) {
       reasons.push(`${aggregate.table}: its rows or groups are not the KPI's`);
       continue;
     }
@@ -240,35 +285,4 @@ function aggregateOf(id: string): WholeMonths | string {
     };
   }
   return `no monthly aggregate sums what KPI '${id}' counts${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
-}
-
-/**
- * A rate KPI per person (label, value): the rows of `kpiGroupedSql(id, { label: <person column>, minDenominator })`,
- * with the months the range covers wholly (in the aggregates' zone) summed from `table` (an aggregate of the KPI's
- * source with the KPI's conditions as its `where`, per project, month of the KPI's month column, department and that
- * person column: aggregates.ts) and the rest of the range read from the source. The KPI's person filter matches
- * several columns (first responder, handler, technician), which the aggregate has not: with a person filter every
- * month comes from the source (a constant decides, so the branch not taken reads nothing). Built from the KPI's
- * definition, and it fails here when the aggregate no longer sums what the KPI counts.
- */
-export function kpiPerPersonSql(id: string, table: string, minDenominator: number): string {
-  const kpi = kpiDefinition(id);
-  const { source, month: at, where, filters, numerator, denominator } = kpi.query;
-  const aggregate = AGGREGATES.find((a) => a.table === table);
-  const count = (m: KpiMeasure) => ('count' in m && !m.window ? (m.count === true ? 'count()' : `countIf(${m.count})`) : null);
-  const column = (m: KpiMeasure) => aggregate?.measures.find(([, , e]) => e === count(m))?.[0];
-  const [n, d] = [column(numerator), column(denominator)];
-  const [[month, , monthOf] = [], [department] = [], [person] = [], ...more] = aggregate?.keys ?? [];
-  const sums = aggregate?.source === source && aggregate.where === where.join(' AND ') && !!at && [`(${at},`, `(assumeNotNull(${at}),`].some((c) => monthOf?.includes(c));
-  if (!sums || !n || !d || department !== filters.department || !person || more.length > 0 || kpi.kind !== 'rate') throw new Error(`${table} does not sum what KPI '${id}' counts per person`);
-  const filtered = [`$PROJECT(${filters.project})`, `$DEPARTMENT(${filters.department})`];
-  const onAggregate = [LIVE_AGGREGATE_ROWS, `$WHOLE_MONTHS(${month})`, '$ALL_STAFF', ...filtered];
-  const onSource = [`(($TIME_OUTSIDE_WHOLE_MONTHS(${at}) AND $ALL_STAFF) OR ($TIME(${at}) AND NOT $ALL_STAFF))`, ...where, ...filtered, PANEL_DIALECT.staff(filters.staff!)];
-  return `SELECT label, ${figure(kpi.kind)} AS value FROM (
-      SELECT label, sum(n) AS numerator, sum(d) AS denominator FROM (
-        SELECT ${person} AS label, sum(${n}) AS n, sum(${d}) AS d FROM {{${table}}} FINAL WHERE ${onAggregate.join(' AND ')} GROUP BY label
-        UNION ALL
-        SELECT ${person} AS label, ${count(numerator)} AS n, ${count(denominator)} AS d FROM {{${source}}} FINAL WHERE ${onSource.join(' AND ')} GROUP BY label)
-      GROUP BY label)
-    WHERE denominator >= ${Math.floor(minDenominator)} AND label != ''`;
 }

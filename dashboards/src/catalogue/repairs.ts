@@ -1,6 +1,6 @@
 import { kpiPanel, withStaffNames } from './helpers';
-import { REPAIRS_COMPLETED_MONTHLY } from '@service-ledger/analytics';
-import { kpiGroupedSql, kpiMonthlySql, kpiPerPersonSql } from './kpi';
+import { CASES_RECEIVED_MONTHLY, REPAIRS_COMPLETED_MONTHLY } from '@service-ledger/analytics';
+import { kpiGroupedSql, kpiMonthlySql } from './kpi';
 import type { Panel } from './types';
 
 export const repairTimeliness = kpiPanel('repair_timeliness', { viz: 'gauge', unit: 'percent', thresholds: { red: 0.95 }, zh: '在时限内完工的维修单（急修24小时、一般72小时，暂停时间不计） ÷ 完工的维修单，按完工月份。' });
@@ -13,7 +13,7 @@ export const repairVolume: Panel = {
   id: 'repair_volume', kpi: 'repair_completion', viz: 'timeseries', unit: 'count', columns: ['t', 'series', 'value'],
   title: { zh: '报修量（急修/一般，按月）', en: 'Repair orders per month, urgent vs general' },
   description: { zh: '每月受理的维修单，按急修与一般维修。', en: 'Orders received per month by category.' },
-  sql: `${kpiGroupedSql('repair_completion', { monthly: true, series: "if(repair_category = '', 'unclassified', repair_category)", measure: 'denominator' })} ORDER BY t, series`,
+  sql: `${kpiGroupedSql('repair_completion', { monthly: true, series: "if(repair_category = '', 'unclassified', repair_category)", measure: 'denominator', aggregate: CASES_RECEIVED_MONTHLY })} ORDER BY t, series`,
 };
 
 /** Three of the four count by completion month, on-site by report month: whole months from the cases per month of each (migration 11). */
@@ -31,7 +31,7 @@ export const onTimeByTechnician: Panel = {
   title: { zh: '各技工维修及时率（最低15名）', en: 'Repairs fixed in time by technician (lowest 15)' },
   description: { zh: '维修及时率按技工，至少3张完工单。', en: 'Repair timeliness per technician, at least 3 completed orders.' },
   // Whole months from the completed repairs per technician and month (aggregates.ts, migration 12), the rest from the cases.
-  sql: `${withStaffNames(kpiPerPersonSql('repair_timeliness', REPAIRS_COMPLETED_MONTHLY, 3))} ORDER BY value, label LIMIT 15`,
+  sql: `${withStaffNames(kpiGroupedSql('repair_timeliness', { label: 'technician_id', minDenominator: 3, aggregate: REPAIRS_COMPLETED_MONTHLY }))} ORDER BY value, label LIMIT 15`,
 };
 
 export const reworkByTechnician: Panel = {

@@ -1,4 +1,4 @@
-import { AGGREGATE_TIME_ZONE, AGGREGATES, LIVE_AGGREGATE_ROWS, OWNER_COMPLAINTS_MONTHLY, SATISFACTION_PEOPLE_MONTHLY } from '@service-ledger/analytics';
+import { AGGREGATE_TIME_ZONE, AGGREGATES, COMPLAINTS_RECEIVED_MONTHLY, LIVE_AGGREGATE_ROWS, OWNER_COMPLAINTS_MONTHLY, SATISFACTION_PEOPLE_MONTHLY } from '@service-ledger/analytics';
 import { kpiGroupedSql } from './kpi';
 import { clockStatusNow } from './helpers';
 import type { Panel } from './types';
@@ -93,14 +93,14 @@ export const topicsByMonth: Panel = {
   id: 'complaint_topics_by_month', kpi: 'complaints_received', viz: 'timeseries', unit: 'count', columns: ['t', 'series', 'value'],
   title: { zh: '投诉话题（按月）', en: 'Complaint topics per month' },
   description: { zh: '每月受理的投诉，按话题。', en: 'Complaints received per month, per topic.' },
-  sql: `${kpiGroupedSql('complaints_received', { monthly: true, series: "if(topic = '', 'unclassified', topic)" })} ORDER BY t, series`,
+  sql: `${kpiGroupedSql('complaints_received', { monthly: true, series: "if(topic = '', 'unclassified', topic)", aggregate: COMPLAINTS_RECEIVED_MONTHLY })} ORDER BY t, series`,
 };
 
 export const complaintCauses: Panel = {
   id: 'complaint_causes', kpi: 'complaints_received', viz: 'pie', unit: 'count', columns: ['label', 'value'],
   title: { zh: '投诉原因', en: 'Complaint causes' },
   description: { zh: '调查后的主观/客观原因（未调查的单列）。', en: 'Subjective or objective cause after investigation (not yet investigated apart).' },
-  sql: `${kpiGroupedSql('complaints_received', { label: "if(cause = '', 'not_investigated', cause)" })} ORDER BY value DESC, label`,
+  sql: `${kpiGroupedSql('complaints_received', { label: "if(cause = '', 'not_investigated', cause)", aggregate: COMPLAINTS_RECEIVED_MONTHLY })} ORDER BY value DESC, label`,
 };
 
 export const complaintPlaces: Panel = {

@@ -1,6 +1,6 @@
-import { AGGREGATES, CLOSED_CASES_MONTHLY, type KpiMeasure, LIVE_AGGREGATE_ROWS, SATISFACTION_VISITS_MONTHLY } from '@service-ledger/analytics';
+import { CLOSED_CASES_MONTHLY, SATISFACTION_PEOPLE_MONTHLY, SATISFACTION_VISITS_MONTHLY } from '@service-ledger/analytics';
 import { kpiPanel, maskDigits, withStaffNames } from './helpers';
-import { kpiDefinition, kpiGroupedSql } from './kpi';
+import { kpiGroupedSql } from './kpi';
 import type { Panel } from './types';
 
 export const satisfactionRate = kpiPanel('satisfaction_rate', { viz: 'gauge', unit: 'percent', thresholds: { red: 0.9 }, zh: '满意的回访 ÷ 回访次数（报修与投诉），按回访月份。' });
@@ -11,61 +11,29 @@ export const satisfactionTrend: Panel = {
   id: 'satisfaction_trend', kpi: 'satisfaction_rate', viz: 'timeseries', unit: 'percent', thresholds: { red: 0.9 }, columns: ['t', 'series', 'value'],
   title: { zh: '满意率与回访率（按月）', en: 'Satisfaction and follow-up visit rates per month' },
   description: { zh: '两个KPI按各自的计入月份（回访月份、关闭月份）逐月计算。', en: 'Both KPIs per month, each in the month its definition counts a case in (visit, closure).' },
-  sql: `SELECT * FROM (${monthlyRateSql('satisfaction_rate', SATISFACTION_VISITS_MONTHLY)}
-    UNION ALL ${monthlyRateSql('follow_up_visit_rate', CLOSED_CASES_MONTHLY)}) ORDER BY t, series`,
+  sql: `SELECT * FROM (${kpiGroupedSql('satisfaction_rate', { monthly: true, aggregate: SATISFACTION_VISITS_MONTHLY })}
+    UNION ALL ${kpiGroupedSql('follow_up_visit_rate', { monthly: true, aggregate: CLOSED_CASES_MONTHLY })}) ORDER BY t, series`,
 };
-
-/**
- * A rate KPI of counts per month (t, series, value), the rows of `kpiGroupedSql(id, { monthly: true })`, with the
- * months the range covers wholly (in the aggregates' zone) summed from `table` (an aggregate of the KPI's source, per
- * project, month of the KPI's month column, case type and department: aggregates.ts) and the rest of the range read
- * from the source. The aggregate has no person columns: with a person filter every month comes from the source (a
- * constant decides, so the branch not taken reads nothing). Built from the KPI's definition, and it fails here when
- * the aggregate no longer sums what the KPI counts.
- */
-function monthlyRateSql(id: string, table: string): string {
-  const kpi = kpiDefinition(id);
-  const { source, month: at, where, filters, numerator, denominator } = kpi.query;
-  const aggregate = AGGREGATES.find((a) => a.table === table)!;
-  // The KPI's conditions but the case type are the aggregate's `where`; the case type is a group, conditioned on.
-  const caseType = where.filter((c) => c.startsWith('case_type'));
-  const rest = where.filter((c) => !caseType.includes(c));
-  const count = (m: KpiMeasure) => ('count' in m && !m.window ? (m.count === true ? 'count()' : `countIf(${m.count})`) : null);
-  const column = (m: KpiMeasure) => aggregate.measures.find(([, , e]) => e === count(m))?.[0];
-  const [[month, , monthOf], ...groups] = aggregate.keys;
-  const [n, d] = [column(numerator), column(denominator)];
-  const sums = aggregate.source === source && (aggregate.where ?? '') === rest.join(' AND ') && [`(${at},`, `(assumeNotNull(${at}),`].some((c) => monthOf.includes(c));
-  if (!sums || !n || !d || groups.map(([k]) => k).join() !== `case_type,${filters.department}`) throw new Error(`${table} does not sum what KPI '${id}' counts`);
-  const filtered = [`$PROJECT(${filters.project})`, `$DEPARTMENT(${filters.department})`];
-  const onAggregate = [LIVE_AGGREGATE_ROWS, `$WHOLE_MONTHS(${month})`, '$ALL_STAFF', ...caseType, ...filtered];
-  const onSource = [`(($TIME_OUTSIDE_WHOLE_MONTHS(${at}) AND $ALL_STAFF) OR ($TIME(${at}) AND NOT $ALL_STAFF))`, ...where, ...filtered, `$STAFF_IN(${filters.staff!.join(', ')})`];
-  return `SELECT t, '${id}' AS series, if(denominator = 0, NULL, round(numerator / denominator, 4)) AS value FROM (
-      SELECT t, sum(n) AS numerator, sum(d) AS denominator FROM (
-        SELECT ${month} AS t, sum(${n}) AS n, sum(${d}) AS d FROM {{${table}}} FINAL WHERE ${onAggregate.join(' AND ')} GROUP BY t
-        UNION ALL
-        SELECT toStartOfMonth(${at}, $TZ) AS t, ${count(numerator)} AS n, ${count(denominator)} AS d FROM {{${source}}} FINAL WHERE ${onSource.join(' AND ')} GROUP BY t)
-      GROUP BY t)`;
-}
 
 export const satisfactionByProject: Panel = {
   id: 'satisfaction_by_project', kpi: 'satisfaction_rate', viz: 'bar', unit: 'percent', thresholds: { red: 0.9 }, columns: ['label', 'value'],
   title: { zh: '各项目满意率', en: 'Satisfaction by project' },
   description: { zh: '满意率（满意 ÷ 回访）按项目。', en: 'Satisfaction rate (satisfied ÷ visited) per project.' },
-  sql: `${kpiGroupedSql('satisfaction_rate', { label: 'project_id' })} ORDER BY label`,
+  sql: `${kpiGroupedSql('satisfaction_rate', { label: 'project_id', aggregate: SATISFACTION_VISITS_MONTHLY })} ORDER BY label`,
 };
 
 export const satisfactionByDepartment: Panel = {
   id: 'satisfaction_by_department', kpi: 'satisfaction_rate', viz: 'bar', unit: 'percent', thresholds: { red: 0.9 }, columns: ['label', 'value'],
   title: { zh: '各部门满意率', en: 'Satisfaction by department' },
   description: { zh: '满意率按负责部门。', en: 'Satisfaction rate per responsible department.' },
-  sql: `${kpiGroupedSql('satisfaction_rate', { label: 'department' })} ORDER BY label`,
+  sql: `${kpiGroupedSql('satisfaction_rate', { label: 'department', aggregate: SATISFACTION_VISITS_MONTHLY })} ORDER BY label`,
 };
 
 export const satisfactionByPerson: Panel = {
   id: 'satisfaction_by_person', kpi: 'satisfaction_rate', viz: 'bar', unit: 'percent', thresholds: { red: 0.9 }, columns: ['label', 'value'],
   title: { zh: '各员工满意率（最低15名）', en: 'Satisfaction by person (lowest 15)' },
   description: { zh: '满意率按负责的技工或处理人，至少3次回访。', en: 'Satisfaction rate per responsible technician or handler, at least 3 visits.' },
-  sql: `${withStaffNames(kpiGroupedSql('satisfaction_rate', { label: 'responsible_id', minDenominator: 3 }))} ORDER BY value, label LIMIT 15`,
+  sql: `${withStaffNames(kpiGroupedSql('satisfaction_rate', { label: 'responsible_id', minDenominator: 3, aggregate: SATISFACTION_PEOPLE_MONTHLY }))} ORDER BY value, label LIMIT 15`,
 };
 
 export const unsatisfiedComments: Panel = {

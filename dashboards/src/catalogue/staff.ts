@@ -1,6 +1,6 @@
 import { DEFAULT_WEIGHTS, FIRST_RESPONDER_CLOSURES_MONTHLY, STAFF_SCORECARD_ID, staffScorecardSql } from '@service-ledger/analytics';
 import { withStaffNames } from './helpers';
-import { kpiPerPersonSql, PANEL_DIALECT } from './kpi';
+import { kpiGroupedSql, PANEL_DIALECT } from './kpi';
 import type { Panel } from './types';
 
 const weights = DEFAULT_WEIGHTS;
@@ -32,5 +32,5 @@ export const firstResponderFollowThrough: Panel = {
     en: 'First-responder ownership: of the closed jobs each person took first, the share followed up with a visit (follow-up visit rate by first responder, at least 3 jobs).',
   },
   // Whole months from the closed jobs per first responder and month (aggregates.ts, migration 12), the rest from the cases.
-  sql: `${withStaffNames(kpiPerPersonSql('follow_up_visit_rate', FIRST_RESPONDER_CLOSURES_MONTHLY, 3))} ORDER BY value, label LIMIT 20`,
+  sql: `${withStaffNames(kpiGroupedSql('follow_up_visit_rate', { label: 'first_responder_id', minDenominator: 3, aggregate: FIRST_RESPONDER_CLOSURES_MONTHLY }))} ORDER BY value, label LIMIT 20`,
 };

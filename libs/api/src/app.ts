@@ -6,7 +6,8 @@ import { TokenService } from '@service-ledger/auth';
 import type { Clock } from '@service-ledger/core';
 import { CLOCK, ApplicationModule } from '@service-ledger/application';
 import { EVENT_STORE, type EventStore } from '@service-ledger/event-store';
-import { LoggerModule } from 'nestjs-pino';
+import { Logger as NestPinoLogger, LoggerModule } from 'nestjs-pino';
+import pino, { type DestinationStream } from 'pino';
 import { AuthGuard } from './auth.guard';
 import { AUDIT_TIME_ZONE, AuditController } from './audit.controller';
 import { CasesController } from './cases.controller';
@@ -16,10 +17,10 @@ import { HealthController } from './health.controller';
 import { Metrics, METRICS_TOKEN, MetricsController } from './metrics';
 import { dependencyCheck, Health } from '@service-ledger/telemetry';
 import { Freshness } from './freshness';
-import { correlationIdOf } from './commands.controller';
 import { AccessLog } from './access-log';
 import { type ApiVerifyOptions, AuditVerifyJobs, VERIFY_OPTIONS } from './verify-jobs';
 import { hardenHttp } from './http-hardening';
+import { requestLog } from './request-log';
 import { AnalyticsGate, type AnalyticsGateOptions } from './analytics-gate';
 import { setupOpenApi } from './openapi';
 
@@ -44,11 +45,14 @@ export interface AppDeps {
   metricsToken?: string;
   /** How many analytics reads run at once and how many may wait (then 503 + Retry-After); see AnalyticsGate. */
   analyticsReads?: AnalyticsGateOptions;
+  /** Where log lines go (default: standard output). */
+  logStream?: DestinationStream;
 }
 
 /** Builds the Nest application for tests, the embedded start and the distributed API alike. */
 export async function createApp(deps: AppDeps): Promise<INestApplication> {
   const metrics = deps.metrics ?? new Metrics('api');
+  const level = deps.logLevel ?? 'info';
   const health = deps.health ?? new Health().add(dependencyCheck('eventStore', metrics, async () => (await deps.store.ping(), { kind: deps.store.kind }), 'down'));
   const shared: Provider[] = [
     { provide: EVENT_STORE, useValue: deps.store },
@@ -73,19 +77,9 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
   @Module({
     imports: [
       CoreModule,
-      LoggerModule.forRoot({
-        pinoHttp: {
-          level: deps.logLevel ?? 'info',
-          // Bodies and headers may carry personal data and tokens: log only method, path and status.
-          serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url.split('?')[0] }), res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }) },
-          // The id the events of this request carry (X-Correlation-Id, else the command id), so a request's log line
-          // leads to its events and to the relay's and projector's lines about them.
-          customProps: (req: { headers: Record<string, unknown>; body?: { commandId?: unknown } }) => {
-            const id = correlationIdOf(req.headers['x-correlation-id'], req.body?.commandId);
-            return id ? { correlationId: id } : {};
-          },
-        },
-      }),
+      // Nest's logger (nestjs-pino) finds the request's logger as `req.log`, which requestLog sets (useExisting): log
+      // lines written inside a request carry its method, path and correlation id.
+      LoggerModule.forRoot({ pinoHttp: deps.logStream ? [{ level }, deps.logStream] : { level }, useExisting: true }),
       ApplicationModule.register(),
       ...(deps.modules ?? []),
     ],
@@ -100,8 +94,9 @@ export async function createApp(deps: AppDeps): Promise<INestApplication> {
   // Body parsing is ours (hardenHttp): media types and encodings are checked before any parser reads a byte.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false, logger: deps.logLevel === 'silent' ? false : undefined });
   hardenHttp(app);
-  const { Logger } = await import('nestjs-pino');
-  if (deps.logLevel !== 'silent') app.useLogger(app.get(Logger));
+  // After the body parser (the correlation id may be the body's command id), before Nest's middleware and routes.
+  app.use(requestLog(deps.logStream ? pino({ level }, deps.logStream) : pino({ level })));
+  if (deps.logLevel !== 'silent') app.useLogger(app.get(NestPinoLogger));
   setupOpenApi(app);
   return app;
 }

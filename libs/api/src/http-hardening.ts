@@ -29,6 +29,8 @@ function mediaTypes(req: Request, _res: Response, next: NextFunction): void {
 
 /** NUL, lone surrogates and prototype keys in a query string are refused like in a body. */
 function safeQuery(req: Request, _res: Response, next: NextFunction): void {
+  // Express parses req.query anew at every read; a URL without a query string has nothing to check.
+  if (!req.url.includes('?')) return next();
   try {
     assertSafeInput(req.query, 'query');
     next();

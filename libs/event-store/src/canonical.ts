@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventEnvelope } from '@service-ledger/core';
 
 /** JSON with object keys sorted at every depth, so the same event always serialises to the same bytes. */
@@ -59,13 +59,12 @@ export function canonicalEvent(e: Omit<EventEnvelope, 'globalPosition'>, dataJso
   return `${out}}`;
 }
 
-/** Per-stream hash chain link: sha256(prevHash || canonical(event)). */
+/**
+ * Per-stream hash chain link: sha256(prevHash || canonical(event)). One-shot `hash` over the joined text: the same
+ * UTF-8 bytes as three updates of a Hash object, whose construction alone was 3 % of the API thread under write load.
+ */
 export function chainHash(prevHash: string | null, e: Omit<EventEnvelope, 'globalPosition'>, dataJson?: string): string {
-  return createHash('sha256')
-    .update(prevHash ?? '')
-    .update('\n')
-    .update(canonicalEvent(e, dataJson))
-    .digest('hex');
+  return hash('sha256', `${prevHash ?? ''}\n${canonicalEvent(e, dataJson)}`, 'hex');
 }
 
 /**
@@ -77,7 +76,7 @@ export function chainHash(prevHash: string | null, e: Omit<EventEnvelope, 'globa
  */
 export function logHash(previous: string | null, seq: bigint | number | string, position: bigint | string, eventHash: string, caseNumber: string | null = null): string {
   const entry = `${previous ?? ''}\n${seq}\n${position}\n${eventHash}`;
-  return createHash('sha256').update(caseNumber === null ? entry : `${entry}\n${caseNumber}`).digest('hex');
+  return hash('sha256', caseNumber === null ? entry : `${entry}\n${caseNumber}`, 'hex');
 }
 
 /** A signed checkpoint of the global log: the log's first `seq` entries, ending at `position`, digest `logHash`. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@service-ledger/core';
-import { canonicalEvent, canonicalJson, chainHash, hashedFields } from './canonical';
+import { canonicalEvent, canonicalJson, chainHash, hashedFields, logHash } from './canonical';
 
 describe('canonicalJson', () => {
   it('is byte-stable: keys sorted by code unit at every depth, undefined members dropped, arrays kept in order', () => {
@@ -30,6 +30,17 @@ describe('canonicalEvent and chainHash', () => {
       expect(canonicalEvent(e, canonicalJson(e.data))).toBe(canonicalJson(hashedFields(e)));
       const reference = createHash('sha256').update('prev').update('\n').update(canonicalJson(hashedFields(e))).digest('hex');
       expect(chainHash('prev', e)).toBe(reference);
+      // A stream's first event has no previous hash: the chain starts from the empty text.
+      expect(chainHash(null, e)).toBe(createHash('sha256').update('').update('\n').update(canonicalJson(hashedFields(e))).digest('hex'));
     }
+  });
+});
+
+describe('logHash', () => {
+  it('hashes previous, seq, position, event hash (and the case number when chained) joined by newlines, as sealed logs were', () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(logHash(null, 1n, '17', 'abc')).toBe(sha('\n1\n17\nabc'));
+    expect(logHash('p', 2, 18n, 'def', 'P01-202603-0001')).toBe(sha('p\n2\n18\ndef\nP01-202603-0001'));
+    expect(logHash('p', '3', '19', 'ghi', '')).toBe(sha('p\n3\n19\nghi\n'));
   });
 });

@@ -47,8 +47,12 @@ export function sheetsOf(table: Table, e: Pick<KpiExport, 'projects' | 'month'>)
   const scope = e.projects.length === 1 ? `${e.projects[0].name}（${e.projects[0].projectId}）` : '全公司 All projects';
   const out: Sheet[] = [];
   if (table.perProject) {
+    // Each project's rows in one pass over the table: filtering the whole table once per project went over the
+    // visit list (≈ 63 000 rows at 11.4 M events) 200 times.
+    const rowsOf = new Map<unknown, Row[]>(e.projects.map((p) => [p.projectId, []]));
+    for (const r of table.rows) rowsOf.get(r.projectId)?.push(r);
     for (const p of e.projects) {
-      out.push({ name: `${table.zh} ${p.projectId}`, title: `${p.name}（${p.projectId}）· ${table.zh} ${table.en} · ${e.month}`, table, rows: table.rows.filter((r) => r.projectId === p.projectId) });
+      out.push({ name: `${table.zh} ${p.projectId}`, title: `${p.name}（${p.projectId}）· ${table.zh} ${table.en} · ${e.month}`, table, rows: rowsOf.get(p.projectId)! });
     }
   } else if (table.key !== 'company' || e.projects.length >= 2) {
     // (one project: its summary is the total, and there is no company sheet)

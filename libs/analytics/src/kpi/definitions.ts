@@ -44,6 +44,12 @@ const cases = (caseType: string, where: string[], month: string | undefined, num
 export const clockStatus = (prefix: string) => clockStatusNow({ status: `${prefix}_status`, deadline: `${prefix}_deadline` });
 const decided = (prefix: string) => `${clockStatus(prefix)} IN ('met', 'breached')`;
 
+/**
+ * The `event_facts` column holding a RepairPaymentReceived event's amount in fen, stored on insert (schema.ts migration
+ * 15; 0 for the other fact types): the fees KPI parsed every payment's JSON for it.
+ */
+export const PAYMENT_AMOUNT = 'payment_amount';
+
 type Definition = Omit<KpiDefinition, 'sql'>;
 const DEFINITIONS: Definition[] = [
 
@@ -96,7 +102,7 @@ const DEFINITIONS: Definition[] = [
   {
     id: 'fees_collected', zh: '维修收费', en: 'Repair fees collected (fen)', group: 'repairs', kind: 'amount',
     numerator: 'sum of payments received at the service centre', denominator: '—', month: 'payment',
-    query: { source: 'event_facts', where: ["type = 'RepairPaymentReceived'"], filters: { project: 'project_id', staff: ['actor_id'] }, month: 'occurred_at', numerator: { sum: "JSONExtractUInt(data, 'amount')" }, denominator: { count: true } },
+    query: { source: 'event_facts', where: ["type = 'RepairPaymentReceived'"], filters: { project: 'project_id', staff: ['actor_id'] }, month: 'occurred_at', numerator: { sum: PAYMENT_AMOUNT }, denominator: { count: true } },
   },
   {
     id: 'complaints_received', zh: '投诉量', en: 'Complaints received', group: 'complaints', kind: 'count',
