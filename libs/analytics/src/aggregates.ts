@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   AGGREGATE_TIME_ZONE, CASES_COMPLETED_MONTHLY, CASES_RECEIVED_MONTHLY, clockCondition, CLOSED_CASES, CLOSED_CASES_MONTHLY, LIVE_AGGREGATE_ROWS, NOW, SATISFACTION_VISITS_MONTHLY,
 } from './aggregate-common';
@@ -367,29 +368,27 @@ export function createAggregateSql(a: Aggregate): string {
 }
 
 /**
- * Each slice's version: its newest source row, over all its rows (also those an aggregate's `where` leaves out, so a
- * group emptied by a clock leaving it is written with a version above the group's old one).
+ * The aggregate rows computed from `rows` (a source's final rows with their slice month `month`), each group with its
+ * slice's version from `versions` (project_id, month, version: the slice's newest source row, over all its rows, also
+ * those an aggregate's `where` leaves out, so a group emptied by a clock leaving it is written with a version above
+ * the group's old one).
  */
-function sliceVersionsSql(a: Aggregate, slices: string): string {
-  const { instant, month } = AGGREGATE_SOURCES[a.source];
-  return `SELECT project_id, toYYYYMM(${instant}) AS ${month}, max(version) AS version FROM {{${a.source}}} FINAL WHERE ${slices} GROUP BY project_id, ${month}`;
-}
-
-/** The aggregate rows of the slices meeting `slices` (a condition on the source's project_id and slice instant), from the source's final state. */
-function freshSql(a: Aggregate, slices: string): string {
+function freshSql(a: Aggregate, rows: string, versions: string): string {
   const keys = a.keys.map(([n]) => n);
-  const { instant, month } = AGGREGATE_SOURCES[a.source];
+  const { month } = AGGREGATE_SOURCES[a.source];
   return `SELECT g.project_id AS project_id, g.${month} AS ${month}, ${[...keys, ...a.measures.map(([n]) => n), 'source_rows'].map((c) => `g.${c} AS ${c}`).join(', ')}, v.version AS version
-    FROM (SELECT project_id, toYYYYMM(${instant}) AS ${month}, ${a.keys.map(([n, , e]) => `${e} AS ${n}`).join(', ')},
+    FROM (SELECT project_id, ${month}, ${a.keys.map(([n, , e]) => `${e} AS ${n}`).join(', ')},
             ${a.measures.map(([n, , e]) => `${e} AS ${n}`).join(', ')}, count() AS source_rows
-          FROM {{${a.source}}} FINAL WHERE ${slices}${a.where ? ` AND (${a.where})` : ''} GROUP BY project_id, ${month}, ${keys.join(', ')}) AS g
-    INNER JOIN (${sliceVersionsSql(a, slices)}) AS v ON v.project_id = g.project_id AND v.${month} = g.${month}`;
+          FROM ${rows}${a.where ? ` WHERE (${a.where})` : ''} GROUP BY project_id, ${month}, ${keys.join(', ')}) AS g
+    INNER JOIN ${versions} AS v ON v.project_id = g.project_id AND v.${month} = g.${month}`;
 }
 
 /** Fills an aggregate from its whole source (the migration that adds it, on an installation with history). */
 export function backfillAggregateSql(a: Aggregate): string {
-  const { month } = AGGREGATE_SOURCES[a.source];
-  return `INSERT INTO {{${a.table}}} (project_id, ${month}, ${a.keys.map(([n]) => n).join(', ')}, ${a.measures.map(([n]) => n).join(', ')}, source_rows, version) ${freshSql(a, '1')}`;
+  const { instant, month } = AGGREGATE_SOURCES[a.source];
+  const rows = `(SELECT *, toYYYYMM(${instant}) AS ${month} FROM {{${a.source}}} FINAL)`;
+  const versions = `(SELECT project_id, toYYYYMM(${instant}) AS ${month}, max(version) AS version FROM {{${a.source}}} FINAL GROUP BY project_id, ${month})`;
+  return `INSERT INTO {{${a.table}}} (project_id, ${month}, ${a.keys.map(([n]) => n).join(', ')}, ${a.measures.map(([n]) => n).join(', ')}, source_rows, version) ${freshSql(a, rows, versions)}`;
 }
 
 /** A slice: a project and the UTC month (YYYYMM) of its source rows' slice instant. */
@@ -408,36 +407,93 @@ export function slicesOf(source: AggregateSource, rows: Record<string, unknown>[
   return [...seen.values()];
 }
 
-/** Recomputes the given slices of every aggregate fed by `source`. */
+/**
+ * The prefix of the scratch tables a refresh reads its sources' final rows from (`refreshAggregates`); one left
+ * behind by a crash is dropped by the next projector's recovery (`dropStaleRefreshTables`).
+ */
+export const REFRESH_TABLE_PREFIX = 'aggregate_refresh_';
+
+/**
+ * Recomputes the given slices of every aggregate fed by `source`.
+ *
+ * The source's final rows of those slices (only the columns its aggregates read) are read once, with FINAL, into a
+ * scratch Memory table, and their versions summed once into another; every aggregate of the source is computed from
+ * those. Reading the source with FINAL per aggregate (and per use: a CTE is inlined where it is used) made each
+ * aggregate cost a few full reads of the slices. The scratch tables have names of their own per call (several
+ * projectors may share a ClickHouse server, and the projector refreshes its sources side by side), are dropped at the
+ * end, and are plain tables rather than temporary ones: a temporary table lives in a session, which neither chDB's
+ * connection nor the HTTP client keeps between statements.
+ */
 export async function refreshAggregates(db: Analytics, source: AggregateSource, slices: Slice[]): Promise<void> {
   if (slices.length === 0) return;
+  const aggregates = AGGREGATES.filter((x) => x.source === source);
+  if (aggregates.length === 0) return;
   // 'project/YYYYMM' (project ids have no '/'): exact; the two lists let ClickHouse prune by sorting key and partition.
   const params = { slices: slices.map(([p, m]) => `${p}/${m}`), projects: [...new Set(slices.map((s) => s[0]))], months: [...new Set(slices.map((s) => s[1]))] };
   const inSlices = (project: string, month: string) =>
     `${project} IN {projects:Array(String)} AND ${month} IN {months:Array(UInt32)} AND concat(${project}, '/', toString(${month})) IN {slices:Array(String)}`;
-  // Independent of each other: chDB runs them side by side, off the JavaScript thread. The slices are written in as
-  // literals (they come from rows the projector wrote): a parameterised statement would queue with every other one of
-  // the process, the API's panel reads included (`inlined`).
   const { instant, month } = AGGREGATE_SOURCES[source];
-  const refreshed = AGGREGATES.filter((x) => x.source === source).map(async (a) => {
-    const keys = a.keys.map(([n]) => n);
-    const columns = ['project_id', month, ...keys, ...a.measures.map(([n]) => n), 'source_rows', 'version'];
+  const rows = `${REFRESH_TABLE_PREFIX}${source}_${randomBytes(6).toString('hex')}`;
+  const versions = `${rows}_versions`;
+  const read = await columnsRead(db, source, aggregates);
+  try {
+    // The slices are written in as literals (they come from rows the projector wrote): a parameterised statement would
+    // queue with every other one of the process, the API's panel reads included (`inlined`).
     await db.command(
       inlined(
-        `INSERT INTO {{${a.table}}} (${columns.join(', ')})
-      WITH fresh AS (${freshSql(a, inSlices('project_id', `toYYYYMM(${instant})`))})
-      SELECT ${columns.join(', ')} FROM fresh
-      UNION ALL
-      SELECT old.project_id, old.${month}, ${keys.map((k) => `old.${k}`).join(', ')}, ${a.measures.map(([n, , , zero]) => `${zero} AS ${n}`).join(', ')}, 0 AS source_rows, v.version
-      FROM {{${a.table}}} AS old FINAL
-      INNER JOIN (${sliceVersionsSql(a, inSlices('project_id', `toYYYYMM(${instant})`))}) AS v ON v.project_id = old.project_id AND v.${month} = old.${month}
-      WHERE old.${LIVE_AGGREGATE_ROWS} AND ${inSlices('old.project_id', `old.${month}`)}
-        AND (old.project_id, old.${month}, ${keys.map((k) => `old.${k}`).join(', ')}) NOT IN (SELECT project_id, ${month}, ${keys.join(', ')} FROM fresh)`,
+        `CREATE TABLE {{${rows}}} ENGINE = Memory AS SELECT ${read.join(', ')}, toYYYYMM(${instant}) AS ${month}
+        FROM {{${source}}} FINAL WHERE ${inSlices('project_id', `toYYYYMM(${instant})`)}`,
         params,
       ),
     );
-  });
-  await allEnded(refreshed);
+    await db.command(`CREATE TABLE {{${versions}}} ENGINE = Memory AS SELECT project_id, ${month}, max(version) AS version FROM {{${rows}}} GROUP BY project_id, ${month}`);
+    // Independent of each other: chDB runs them side by side, off the JavaScript thread.
+    const refreshed = aggregates.map(async (a) => {
+      const keys = a.keys.map(([n]) => n);
+      const columns = ['project_id', month, ...keys, ...a.measures.map(([n]) => n), 'source_rows', 'version'];
+      await db.command(
+        inlined(
+          `INSERT INTO {{${a.table}}} (${columns.join(', ')})
+        WITH fresh AS (${freshSql(a, `{{${rows}}}`, `{{${versions}}}`)})
+        SELECT ${columns.join(', ')} FROM fresh
+        UNION ALL
+        SELECT old.project_id, old.${month}, ${keys.map((k) => `old.${k}`).join(', ')}, ${a.measures.map(([n, , , zero]) => `${zero} AS ${n}`).join(', ')}, 0 AS source_rows, v.version
+        FROM {{${a.table}}} AS old FINAL
+        INNER JOIN {{${versions}}} AS v ON v.project_id = old.project_id AND v.${month} = old.${month}
+        WHERE old.${LIVE_AGGREGATE_ROWS} AND ${inSlices('old.project_id', `old.${month}`)}
+          AND (old.project_id, old.${month}, ${keys.map((k) => `old.${k}`).join(', ')}) NOT IN (SELECT project_id, ${month}, ${keys.join(', ')} FROM fresh)`,
+          params,
+        ),
+      );
+    });
+    await allEnded(refreshed);
+  } finally {
+    // A table not dropped (a lost connection) is dropped by a later recovery; the refresh's own outcome is what counts.
+    await allEnded([rows, versions].map((t) => db.command(`DROP TABLE IF EXISTS {{${t}}} SYNC`))).catch(() => undefined);
+  }
+}
+
+/**
+ * The source's columns its aggregates read (named in their keys, measures or conditions), with the project, the slice
+ * instant and the version: the scratch table holds no more.
+ */
+async function columnsRead(db: Analytics, source: AggregateSource, aggregates: Aggregate[]): Promise<string[]> {
+  const { instant } = AGGREGATE_SOURCES[source];
+  const named = new Set(aggregates.flatMap((a) => [a.where ?? '', ...a.keys.map(([, , e]) => e), ...a.measures.map(([, , e]) => e)]).join(' ').match(/\w+/g));
+  for (const always of ['project_id', instant, 'version']) named.add(always);
+  const columns = await db.query<{ name: string }>(`SELECT name FROM system.columns WHERE database = '${db.database}' AND table = '${source}' ORDER BY position`);
+  return columns.map((c) => c.name).filter((c) => named.has(c));
+}
+
+/**
+ * Drops the scratch tables of refreshes a crash interrupted (`olderThanSeconds` old, an hour by default: another projector
+ * sharing the server may be using its own). Called with the recovery, before a projector's first write.
+ */
+export async function dropStaleRefreshTables(db: Analytics, olderThanSeconds = 3600): Promise<void> {
+  const stale = await db.query<{ name: string }>(
+    `SELECT name FROM system.tables WHERE database = '${db.database}' AND startsWith(name, '${REFRESH_TABLE_PREFIX}') AND metadata_modification_time <= now() - INTERVAL ${Math.floor(olderThanSeconds)} SECOND`,
+  );
+  for (const { name } of stale) await db.command(`DROP TABLE IF EXISTS {{${name}}} SYNC`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type EventEnvelope } from '@service-ledger/core';
 import { type EventStore, START } from '@service-ledger/event-store';
 import { seededFixture } from '../../../../test/support/chdb';
-import { AGGREGATE_TABLES, LIVE_AGGREGATE_ROWS } from '../aggregates';
+import { AGGREGATE_TABLES, dropStaleRefreshTables, LIVE_AGGREGATE_ROWS, REFRESH_TABLE_PREFIX } from '../aggregates';
 import { type Analytics, inlined } from '../client';
 import { migrate } from '../schema';
 import { Projector } from './projector';
@@ -51,6 +51,9 @@ describe('projector: aggregates refreshed on a cadence', () => {
     for (const table of AGGREGATE_TABLES) n += Number((await target.query<{ n: string }>(`SELECT count() AS n FROM {{${table}}} FINAL WHERE ${LIVE_AGGREGATE_ROWS}`))[0].n);
     return n;
   };
+  /** The scratch tables of refreshes (aggregates.ts `refreshAggregates`) in the database. */
+  const scratchTables = async (target: Analytics) =>
+    (await target.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = '${target.database}' AND startsWith(name, '${REFRESH_TABLE_PREFIX}')`)).map((t) => t.name);
   const lastPosition = () => batches[batches.length - 1][batches[batches.length - 1].length - 1].globalPosition.toString();
 
   it('writes parameters in as literals that ClickHouse reads back as the values (quotes, backslashes, control characters)', async () => {
@@ -79,6 +82,8 @@ describe('projector: aggregates refreshed on a cadence', () => {
     expect(await differences(target)).toEqual([]);
     expect((await target.projectionPosition()).position).toBe(lastPosition());
     expect(projector.stats.refreshed?.position).toBe(lastPosition());
+    // The refresh read its sources through scratch tables and dropped them all.
+    expect(await scratchTables(target)).toEqual([]);
   }, 120_000);
 
   it('refreshes on its own once writes stop (idle), within the cadence', async () => {
@@ -120,10 +125,17 @@ describe('projector: aggregates refreshed on a cadence', () => {
     for (const batch of batches.slice(half)) await before.handle(batch);
     expect((await target.projectionPosition()).position).toBe(refreshedAt);
     expect(await differences(target)).not.toEqual([]);
+    // A refresh's scratch table, as a crash mid-refresh leaves it.
+    const left = `${REFRESH_TABLE_PREFIX}cases_crashed`;
+    await target.command(`CREATE TABLE {{${left}}} ENGINE = Memory AS SELECT * FROM {{cases}} FINAL`);
     // Restarted: nothing is redelivered, the new projector finds the unrefreshed slices itself.
     const after = new Projector(target, { refreshEveryMs: NEVER });
     await after.recover();
     expect(await differences(target)).toEqual([]);
     expect((await target.projectionPosition()).position).toBe(lastPosition());
+    // Too young to be dropped by the recovery (another projector on the same server may be reading it); once stale, it is.
+    expect(await scratchTables(target)).toEqual([left]);
+    await dropStaleRefreshTables(target, 0);
+    expect(await scratchTables(target)).toEqual([]);
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { VISITOR_STREAM } from '@service-ledger/visitor-log';
 import { CURRENT_SCHEMA_VERSIONS } from '@service-ledger/application';
 import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistory } from '@service-ledger/policies';
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
-import { AGGREGATE_SOURCE_TABLES, type AggregateSource, markAggregatesRefreshed, refreshAggregates, type Slice, slicesOf, unrefreshedSlices } from '../aggregates';
+import { AGGREGATE_SOURCE_TABLES, type AggregateSource, dropStaleRefreshTables, markAggregatesRefreshed, refreshAggregates, type Slice, slicesOf, unrefreshedSlices } from '../aggregates';
 import { allEnded, type Analytics, inlined } from '../client';
 import { CASE_CATEGORIES, type CasePolicy, caseStreamId, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
@@ -343,6 +343,7 @@ export class Projector {
   }
 
   private async recoverUnrefreshed(): Promise<void> {
+    await dropStaleRefreshTables(this.db);
     const behind = await unrefreshedSlices(this.db);
     if (!behind) return;
     for (const [source, slices] of behind.slices) this.addPending(source, slices);
