@@ -1,14 +1,14 @@
-import { type Analytics, KPIS, policyHistoryOf, Projector, runKpi, staffScorecard, weightsForMonth } from '@service-ledger/analytics';
+import { type Analytics, KPIS, policyHistoryOf, Projector, runKpi, staffScorecard, staffScorecardSql, weightsForMonth } from '@service-ledger/analytics';
 import { FixedClock, newId } from '@service-ledger/core';
 import { CommandPipeline } from '@service-ledger/application';
 import type { EventStore } from '@service-ledger/event-store';
 import { DateTime } from 'luxon';
 import { sampleCompany } from '../../test/support/sample';
-import { allPanels, DASHBOARDS, kpiValueSql, type Panel } from './catalogue';
+import { allPanels, DASHBOARDS, kpiValueSql, type Panel, PANEL_DIALECT } from './catalogue';
 import { panelParams, type PanelFilters } from './filters';
 import { expandGrafanaMacros } from './grafana-macros';
 import { GRAFANA_DATABASE, grafanaDashboards, VARIABLE_QUERIES } from './grafana';
-import { toApiSql } from './sql';
+import { toApiSql, toGrafanaSql } from './sql';
 
 const TZ = 'Asia/Shanghai';
 const ch = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
@@ -152,6 +152,26 @@ describe('every panel’s SQL on chDB against the sample company', () => {
       const [alone] = await staffScorecard(db, { month, timeZone: TZ, project: 'P01', staff: last.staffId });
       expect({ score: alone.score, rank: alone.rank }).toEqual({ score: last.score, rank: last.rank });
     });
+  });
+
+  it.each([1, 7, 40])('the staff scorecard scoring only the project-months of its first %i rows shows the rows of scoring them all, through the API and Grafana', async (n) => {
+    const ordered = (sql: string, limit = `LIMIT ${n}`) => `SELECT * FROM (${sql}) ORDER BY month DESC, project_id, rank, staff_id ${limit}`;
+    const [pruned, whole] = [staffScorecardSql(PANEL_DIALECT, { first: n }), staffScorecardSql(PANEL_DIALECT)];
+    const viaApi = (sql: string, f: Partial<PanelFilters>) =>
+      db.query<Record<string, unknown>>(toApiSql(sql, (t) => db.table(t)), panelParams({ ...range, project: '', department: '', staff: '', ...f }, f.project ? [f.project] : [], TZ));
+    for (const f of [{}, { department: 'engineering' }, { staff: 'P01-technician-1' }, { project: 'P02' }]) {
+      const shown = await viaApi(ordered(pruned), f);
+      expect(shown.length).toBeGreaterThan(0);
+      expect({ f, rows: shown }).toEqual({ f, rows: await viaApi(ordered(whole), f) });
+    }
+    for (const vars of [{}, { department: 'engineering' }, { project: 'P01', staff: 'P01-technician-1' }]) {
+      const grafana = (sql: string) => db.query<Record<string, unknown>>(onChdb(expandGrafanaMacros(toGrafanaSql(ordered(sql), GRAFANA_DATABASE), range, vars)));
+      expect({ vars, rows: await grafana(pruned) }).toEqual({ vars, rows: await grafana(whole) });
+    }
+    // It did leave project-months out: without the LIMIT, fewer rows than the whole card (the latest month's first projects).
+    const [kept, all] = [await viaApi(ordered(pruned, ''), {}), await viaApi(ordered(whole, ''), {})];
+    expect(kept.length).toBeLessThan(all.length);
+    expect(kept.length).toBeGreaterThanOrEqual(n);
   });
 
   it('hostile filter values travel as parameters: nothing breaks, nothing matches, the tables stay intact', async () => {

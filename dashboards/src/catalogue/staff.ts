@@ -5,6 +5,9 @@ import type { Panel } from './types';
 
 const weights = DEFAULT_WEIGHTS;
 
+/** The rows the scorecard panel shows; the SQL scores only the project-months they fall in (`first`). */
+const SCORECARD_ROWS = 500;
+
 /**
  * The staff scorecard of libs/analytics (`staffScorecardSql`, the one HR's export runs for a month) rendered in the
  * catalogue's template language: every month of the range, each scored with the weights in force for its project at
@@ -20,8 +23,8 @@ export const staffScorecard: Panel = {
   },
   sql: `SELECT month, project_id, rank, staff_id, name, received, handled, round(on_time_rate, 4) AS on_time_rate, round(satisfaction_rate, 4) AS satisfaction_rate, reworks, score,
       concat(weights_from, ': ', toString(weight_on_time), '/', toString(weight_satisfaction), '/', toString(weight_volume), '/−', toString(weight_rework_penalty)) AS weights
-    FROM (${staffScorecardSql(PANEL_DIALECT)})
-    ORDER BY month DESC, project_id, rank, staff_id LIMIT 500`,
+    FROM (${staffScorecardSql(PANEL_DIALECT, { first: SCORECARD_ROWS })})
+    ORDER BY month DESC, project_id, rank, staff_id LIMIT ${SCORECARD_ROWS}`,
 };
 
 export const firstResponderFollowThrough: Panel = {

@@ -99,12 +99,16 @@ export const STAFF_SCORECARD_COLUMNS = [
  * staff names join the aggregated rows (not every credit), and the weights come from one scalar read of the policy
  * changes, picked once per project and month (the people of a project-month gathered, then spread again): picked per
  * person-month they were two thirds of the panel's time. (Reading the credits counted at receipt and at closure apart,
- * to prune by the key and by the closed_at index, measured slower: two FINAL passes.)
+ * to prune by the key and by the closed_at index, measured slower: two FINAL passes.) `first` (the panel, which shows its
+ * first rows ordered by month, latest first, and project) scores only the project-months those rows fall in.
  */
-export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
+export function staffScorecardSql(dialect: KpiDialect = PARAMETERS, o: { first?: number } = {}): string {
   const { counts, appears } = STAFF_SCORECARD;
   const names = Object.keys(counts);
   const tz = dialect.timeZone;
+  // A person-month shown whatever their department: the person filter matches them and no department filter is set (a
+  // person missing from the staff table has the department '' after the LEFT JOIN, so this is the filter on them).
+  const shownForSure = `(${dialect.staff(['staff_id'])} AND ${dialect.department("''")})`;
   // The two parts' columns are c_<name> (a sum named like the column it sums would be read as that column).
   const perPersonMonth = `SELECT month, project_id, staff_id, ${names.map((k) => `sum(c_${k}) AS n_${k}`).join(', ')}
             FROM (
@@ -117,6 +121,19 @@ export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
               GROUP BY month, project_id, staff_id)
             GROUP BY month, project_id, staff_id
             HAVING ${appears}`;
+  const projectMonths = `SELECT month, project_id, groupArray((staff_id, ${names.map((k) => `n_${k}`).join(', ')})) AS people${o.first ? `, countIf(${shownForSure}) AS shown_here` : ''}
+              FROM (
+                ${perPersonMonth})
+              GROUP BY month, project_id`;
+  // With `first`, only the project-months holding the first rows in the panel's order (latest month first, then
+  // project) are scored, each whole: the weights, scores, ranks and names of the others were computed and thrown away
+  // by the panel's LIMIT (12 months × 200 projects scored for 500 rows shown). A project-month is kept while fewer
+  // than `first` rows come before it; the rows counted are those surely shown, so too few are counted (more kept) with
+  // a department filter, whose people are only known after the staff join, and never too many.
+  const kept = o.first
+    ? `SELECT * FROM (SELECT *, sum(shown_here) OVER (ORDER BY month DESC, project_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS shown_before
+                FROM (${projectMonths})) WHERE shown_before < ${Math.floor(o.first)}`
+    : projectMonths;
   return `SELECT formatDateTime(card.month, '%Y-%m') AS month, card.project_id AS project_id, card.rank AS rank, card.staff_id AS staff_id,
     st.name AS name, st.role AS role, st.department AS department, ${names.map((k) => `card.n_${k} AS ${k}`).join(', ')},
     card.on_time_rate AS on_time_rate, card.satisfaction_rate AS satisfaction_rate, card.score AS score, card.weights_from AS weights_from,
@@ -134,10 +151,7 @@ export function staffScorecardSql(dialect: KpiDialect = PARAMETERS): string {
           FROM (
             SELECT *, ${weightsInForce(tz)} AS w
             FROM (
-              SELECT month, project_id, groupArray((staff_id, ${names.map((k) => `n_${k}`).join(', ')})) AS people
-              FROM (
-                ${perPersonMonth})
-              GROUP BY month, project_id))
+              ${kept}))
           ARRAY JOIN people AS person)))) AS card
   LEFT JOIN (SELECT staff_id, name, role, department FROM {{staff}} FINAL) AS st ON st.staff_id = card.staff_id
   WHERE ${dialect.department('st.department')} AND ${dialect.staff(['card.staff_id'])}`;
