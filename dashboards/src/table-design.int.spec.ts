@@ -199,11 +199,16 @@ describe('table design: one project and one month read a small share of every la
     expect(person.some((r) => r.table === from && r.granules > 0)).toBe(true);
   });
 
-  it('repeat_complainants reads the owners’ complaint instants and none of the cases', async () => {
+  it('repeat_complainants reads the owners’ complaint instants and none of the cases, gathered owner by owner as read (no hash table of every owner)', async () => {
     const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === 'repeat_complainants')!;
-    const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
+    const sql = toApiSql(panel.sql, (t) => db.table(t));
+    const params = panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ);
+    const reads = await explain(sql, params);
     expect(reads.map((r) => r.table)).not.toContain('cases');
     expect(reads.map((r) => r.table)).toContain('owner_complaints_monthly');
+    const pipeline = (await db.query<{ explain: string }>(`EXPLAIN PIPELINE ${sql}`, params)).map((r) => r.explain.trim().replace(/ × \d+.*$/, ''));
+    expect(pipeline).toContain('AggregatingInOrderTransform');
+    expect(pipeline).not.toContain('AggregatingTransform');
   });
 
   it('the monthly staff scorecard (export, API) reads its month from the aggregate, and from the credits only in another time zone', async () => {

@@ -143,6 +143,10 @@ export const repeatComplainants: Panel = {
   // most 90 days before, or the one after it at the same instant (the first gets a "before" 100 days earlier, the
   // last an "after" 1 ms later: neither counts). The instants are kept exactly, so any range and zone reads the
   // aggregate alone; a month holding none of the range's instants is left out before its array is gathered.
+  // The aggregate is sorted by project and owner, so its rows are gathered per owner as they are read, one owner after
+  // the other (`optimize_aggregation_in_order`), with FINAL merged in one stream: any more and ClickHouse splits the
+  // table into key ranges merged side by side. A hash table of every owner instead, and the arrays handed on from it,
+  // cost twice the CPU (11.4 M events, a year: the arrays' work after the grouping most of the difference).
   sql: `SELECT project_id, owner_ref, toUInt64(length(repeats)) AS repeat_complaints,
       formatDateTime(fromUnixTimestamp64Milli(intDiv(arrayMax(repeats), 2), 'UTC'), '%Y-%m-%d', $TZ) AS last_complaint
     FROM (SELECT project_id, owner_ref,
@@ -154,5 +158,6 @@ export const repeatComplainants: Panel = {
                 FROM {{${OWNER_COMPLAINTS_MONTHLY}}} FINAL WHERE ${LIVE_AGGREGATE_ROWS} AND arrayExists(x -> $TIME_LOOKBACK(x, 90), ${REPEAT_SOURCE.measure}) AND $PROJECT(project_id)
                 GROUP BY project_id, owner_ref HAVING length(complaints) > 1))
     WHERE notEmpty(repeats)
-    ORDER BY repeat_complaints DESC, project_id, owner_ref LIMIT 20`,
+    ORDER BY repeat_complaints DESC, project_id, owner_ref LIMIT 20
+    SETTINGS optimize_aggregation_in_order = 1, max_final_threads = 1`,
 };
