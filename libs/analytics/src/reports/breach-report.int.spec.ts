@@ -38,3 +38,33 @@ describe('breach report: the month of a clock is its kept version’s deadline',
     expect((await decidedClocks(db, filters, now)).map((c) => c.caseId)).toEqual(['moved-in']);
   });
 });
+
+/**
+ * Clocks and cases are selected by the keys of the cases with a clock due in the month (`CASES_DUE_IN_MONTH`): a
+ * case's other clocks come with it, and only the deadline test keeps them out.
+ */
+describe('breach report: a case with a clock due in the month and another due later', () => {
+  let db: ClickHouseAnalytics;
+  const filters = { month: '2026-10', timeZone: 'Asia/Shanghai' };
+  const now = new Date('2026-11-20T00:00:00Z');
+
+  beforeAll(async () => {
+    db = await testAnalytics('breach_report_clocks');
+    await db.command(`INSERT INTO {{cases}} (case_id, case_type, project_id, building, department, opened_at, version) VALUES
+      ('two-clocks', 'repair', 'p1', 'B3', 'engineering', '2026-10-01 01:00:00', 1)`);
+    const columns = '(case_id, clock, case_type, project_id, category, responsible_id, opened_at, started_at, deadline, warning_at, met_at, status, breach_seconds, paused_seconds, paused, version)';
+    await db.command(`INSERT INTO {{sla_clocks}} ${columns} VALUES
+      ('two-clocks', 'repair_arrival', 'repair', 'p1', 'urgent', 'tech-1', '2026-10-01 01:00:00', '2026-10-01 01:00:00', '2026-10-01 03:00:00', '2026-10-01 02:30:00', NULL, 'breached', 600, 0, 0, 1),
+      ('two-clocks', 'repair_fix', 'repair', 'p1', 'urgent', 'tech-1', '2026-10-01 01:00:00', '2026-10-01 01:00:00', '2026-11-08 01:00:00', '2026-11-07 01:00:00', NULL, 'breached', 900, 0, 0, 1)`);
+  }, 60_000);
+  afterAll(async () => {
+    await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
+  });
+
+  it('lists and counts only the clock due in the month', async () => {
+    const report = await breachReport(db, filters, now);
+    expect(report.breaches.map((b) => [b.caseId, b.clock, b.overSeconds, b.building])).toEqual([['two-clocks', 'repair_arrival', 600, 'B3']]);
+    expect(report.groups.filter((g) => g.dimension === 'clock').map((g) => [g.key, g.decided, g.breaches])).toEqual([['repair_arrival', 1, 1]]);
+    expect((await decidedClocks(db, filters, now)).map((c) => c.clock)).toEqual(['repair_arrival']);
+  });
+});

@@ -67,8 +67,15 @@ const CLOCK_NOW = clockStatusNow({ status: 'c.status', deadline: 'c.deadline', p
  * FINAL: a superset, since the version kept is one of them), select the clocks' and their cases' granules by key,
  * and the deadline is tested again on the version kept. A clock carries its case's type and opening (the instant
  * both tables are placed by, schema.ts migration 5), so its key leads to its case's.
+ *
+ * Both tables are selected by the same list, the cases' keys (`CASES_DUE_IN_MONTH`): identical subqueries make one set,
+ * so the clocks due in the month are read once for it, not once per table (issue 20, P6: at 11.4 M events the second
+ * read and set were ≈ 0.3 s of the report's ≈ 2.2 s CPU, median of 6 alternated rounds, the same rows). On the clocks
+ * the case's key leaves out which of its clocks: the case's other clocks are in the same granules (the clock ends the
+ * key), and the deadline test drops them.
  */
-const DUE_IN_MONTH = "toYYYYMM(deadline, {tz:String}) = {month:UInt32} AND ({project:String} = '' OR project_id = {project:String})";
+const CASES_DUE_IN_MONTH = `SELECT project_id, case_type, opened_at, case_id FROM {{sla_clocks}}
+       WHERE toYYYYMM(deadline, {tz:String}) = {month:UInt32} AND ({project:String} = '' OR project_id = {project:String})`;
 const DECIDED = `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case_number AS case_number, c.case_type AS case_type, c.clock AS clock, c.category AS category,
         cs.building AS building, c.responsible_id AS responsible_id, s.name AS responsible_name,
         if(s.department != '', s.department, cs.department) AS department, c.opened_at AS opened_time,
@@ -80,9 +87,9 @@ const DECIDED = `SELECT c.project_id AS project_id, c.case_id AS case_id, c.case
            toInt64(c.breach_seconds)) AS over_seconds
      FROM {{sla_clocks}} AS c FINAL
      LEFT JOIN (SELECT case_id, building, department FROM {{cases}} FINAL
-       WHERE (project_id, case_type, opened_at, case_id) IN (SELECT project_id, case_type, opened_at, case_id FROM {{sla_clocks}} WHERE ${DUE_IN_MONTH})) AS cs ON cs.case_id = c.case_id
+       WHERE (project_id, case_type, opened_at, case_id) IN (${CASES_DUE_IN_MONTH})) AS cs ON cs.case_id = c.case_id
      LEFT JOIN (SELECT staff_id, name, department FROM {{staff}} FINAL) AS s ON s.staff_id = c.responsible_id
-     WHERE (c.project_id, c.opened_at, c.case_id, c.clock) IN (SELECT project_id, opened_at, case_id, clock FROM {{sla_clocks}} WHERE ${DUE_IN_MONTH})
+     WHERE (c.project_id, c.case_type, c.opened_at, c.case_id) IN (${CASES_DUE_IN_MONTH})
        AND toYYYYMM(c.deadline, {tz:String}) = {month:UInt32} AND ({project:String} = '' OR c.project_id = {project:String})
        AND ({staff:String} = '' OR c.responsible_id = {staff:String})
        AND ${CLOCK_NOW} IN ('met', 'breached')`;
