@@ -1,5 +1,5 @@
-import { AGGREGATES, clockCondition, clockStatusNow as clockStatusNowOf, NOW } from '@service-ledger/analytics';
-import { kpiDefinition, kpiValueSql } from './kpi';
+import { AGGREGATES, clockStatusNow as clockStatusNowOf } from '@service-ledger/analytics';
+import { countedIn, kpiDefinition, kpiValueSql } from './kpi';
 import type { Panel } from './types';
 
 /** A rate to 4 decimals, empty (NULL) when nothing was counted. */
@@ -32,18 +32,13 @@ export function kpiPanel(id: string, p: Pick<Panel, 'viz' | 'unit' | 'thresholds
 }
 
 /**
- * The sum over an aggregate's rows of its column counting `expression` (a countIf, or `clockCondition`'s pair for a
- * condition on the clock: the settled count plus the instants passed now). Found by the expression, so a panel fails
- * to build when the aggregate (libs/analytics aggregates.ts) no longer counts what the panel's former SQL counted.
+ * The sum over an aggregate's rows of what it counts of `count` (`countedIn`, the KPI readers' rule). Found by the
+ * expression, so a panel fails to build when the aggregate (libs/analytics aggregates.ts) no longer counts what the
+ * panel's former SQL counted.
  */
 export function aggregateSum(table: string, count: string): string {
   const aggregate = AGGREGATES.find((a) => a.table === table);
-  const column = (expression: string) => {
-    const found = aggregate?.measures.find(([, , e]) => e === expression)?.[0];
-    if (!found) throw new Error(`${table} has no column for ${expression}`);
-    return found;
-  };
-  if (!count.includes(NOW)) return `sum(${column(`countIf(${count})`)})`;
-  const { settled, comesDue } = clockCondition(count);
-  return `(sum(${column(settled)}) + sum(arrayCount(d -> d < ${NOW}, ${column(comesDue)})))`;
+  const sum = aggregate && countedIn(aggregate, count);
+  if (!sum) throw new Error(`${table} has no column for ${count}`);
+  return sum();
 }

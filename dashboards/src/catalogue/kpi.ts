@@ -1,4 +1,4 @@
-import { AGGREGATE_TIME_ZONE, AGGREGATES, clockCondition, type KpiDialect, type KpiDefinition, type KpiMeasure, type KpiShape, kpiConditions, KPIS, LIVE_AGGREGATE_ROWS, measureWithin, NOW, ownConditions, renderKpi } from '@service-ledger/analytics';
+import { type Aggregate, AGGREGATE_TIME_ZONE, AGGREGATES, clockCondition, type KpiDialect, type KpiDefinition, type KpiMeasure, type KpiShape, kpiConditions, KPIS, LIVE_AGGREGATE_ROWS, measureWithin, NOW, ownConditions, renderKpi } from '@service-ledger/analytics';
 
 /**
  * Panels that show a KPI render it from the KPI's own definition in libs/analytics (the one the monthly exports and
@@ -193,6 +193,24 @@ const OUTSIDE_AGGREGATES: KpiDialect = {
   inMonth: (column) => `((${PANEL_DIALECT.outsideWholeMonths(column)} AND $ALL_STAFF) OR (${PANEL_DIALECT.inMonth(column)} AND NOT $ALL_STAFF))`,
 };
 
+/**
+ * The sum over an aggregate's rows of what its columns count of `condition`, over the rows meeting `within` (all when
+ * none is given): the countIf column, or for a condition on the clock `clockCondition`'s pair, the settled count plus
+ * the instants passed now. Found by the expression the aggregate computes, so a reader fails at build time (null)
+ * when the aggregate (libs/analytics aggregates.ts) no longer counts it. One rule for the KPI readers and the panels.
+ */
+export function countedIn(aggregate: Aggregate, condition: string): ((within?: string) => string) | null {
+  const column = (expression: string) => aggregate.measures.find(([, , e]) => e === expression)?.[0];
+  const sum = (c: string, within?: string) => (within === undefined ? `sum(${c})` : `sumIf(${c}, ${within})`);
+  if (!condition.includes(NOW)) {
+    const c = column(`countIf(${condition})`);
+    return c ? (within) => sum(c, within) : null;
+  }
+  const { settled, comesDue } = clockCondition(condition);
+  const [met, due] = [column(settled), column(comesDue)];
+  return met && due ? (within) => `(${sum(met, within)} + ${sum(`arrayCount(d -> d < ${NOW}, ${due})`, within)})` : null;
+}
+
 /** How one KPI is read from its monthly aggregate: the aggregate, its month column, and each side summed over the groups meeting `within`. */
 interface WholeMonths {
   id: string;
@@ -252,18 +270,9 @@ function aggregateOf(id: string, grouping: { columns?: string[]; leftOut?: strin
       reasons.push(`${aggregate.table}: its rows or groups are not the KPI's`);
       continue;
     }
-    const column = (expression: string) => aggregate.measures.find(([, , e]) => e === expression)?.[0];
-    const rows = column('count()');
+    const rows = aggregate.measures.find(([, , e]) => e === 'count()')?.[0];
     type Sum = ((within: string) => string) | null;
-    const meeting = (condition: string): Sum => {
-      if (!condition.includes(NOW)) {
-        const c = column(`countIf(${condition})`);
-        return c ? (within) => `sumIf(${c}, ${within})` : null;
-      }
-      const { settled, comesDue } = clockCondition(condition);
-      const [met, due] = [column(settled), column(comesDue)];
-      return met && due ? (within) => `(sumIf(${met}, ${within}) + sumIf(arrayCount(d -> d < ${NOW}, ${due}), ${within}))` : null;
-    };
+    const meeting = (condition: string): Sum => countedIn(aggregate, condition);
     const onAggregate = (m: KpiMeasure): Sum => {
       if (m.window || 'sum' in m || !rows) return null;
       const all = (within: string) => `sumIf(${rows}, ${within})`;
