@@ -59,6 +59,9 @@ describe('embedded projector thread', () => {
     expect([Number(raw), Number(distinct)]).toEqual([head, head]);
     expect(Number(run.steps.cases)).toBeGreaterThan(10);
     expect(run.steps.scheduled).toEqual({ n: run.steps.cases, runs: 1 });
+    expect(typeof run.steps.rowsJson.text).toBe('string');
+    expect(JSON.parse(run.steps.rowsJson.text)).toEqual(run.steps.rowsJson.rows);
+    expect(run.steps.rowsJson.rows.length).toBeGreaterThan(0);
     // The same error as the client gives in this thread: the API tells them apart by name and code.
     const db = await testAnalytics('thread');
     try {

@@ -9,7 +9,8 @@ import { toApiSql } from './sql';
  * A migration that adds aggregates fills them from the tables as they stand (no replay): an installation at the
  * migration before gets them equal to those the projector keeps, and the panels that read them answer as on an
  * installation projected with them. Migration 11 adds the cases per month of receipt and of completion, 14 the
- * complaints per month of receipt, department and classification, 15 the repairs per month of receipt and building.
+ * complaints per month of receipt, department and classification, 15 the repairs per month of receipt and building,
+ * 17 the complaints per month of receipt and place.
  */
 describe('upgrade: aggregates filled from the tables', () => {
   let store: EventStore;
@@ -57,6 +58,8 @@ describe('upgrade: aggregates filled from the tables', () => {
   it.each([
     [11, ['cases_received_monthly', 'cases_completed_monthly'], ['complaint_rates_trend', 'repair_timeliness_trend']],
     [14, ['complaints_received_monthly'], ['complaints_by_nature', 'complaints_by_content', 'complaints_by_topic', 'complaints_trend', 'complaint_topics_by_month', 'complaint_causes']],
+    // The complaints per month and place, the first aggregate of the event facts (filled by their view, not the projector).
+    [17, ['complaint_places_monthly'], ['complaint_places']],
   ])('an installation before migration %i gets %j from its tables, equal to the projector’s, and the same panels %j', async (migration, added, panels) => {
     await upgradedFrom(migration, added, panels);
   }, 300_000);

@@ -20,6 +20,29 @@ describe('dashboard filters', () => {
     expect(f.to.toISOString()).toBe('2026-11-30T16:00:00.000Z'); // the end of November 2026 in Shanghai
   });
 
+  it('move the default range when the month turns, though the same texts were read before (ranges are kept)', () => {
+    const lastMoment = new Date('2026-11-30T15:59:59.999Z'); // 2026-11-30 23:59:59.999 in Shanghai
+    const firstMoment = new Date('2026-11-30T16:00:00.000Z'); // 2026-12-01 00:00 in Shanghai
+    expect(parseFilters({}, lastMoment, TZ).to.toISOString()).toBe('2026-11-30T16:00:00.000Z');
+    expect(parseFilters({ to: '2026-11' }, lastMoment, TZ).from.toISOString()).toBe('2025-11-30T16:00:00.000Z');
+    expect(parseFilters({}, firstMoment, TZ)).toMatchObject({ from: new Date('2025-12-31T16:00:00Z'), to: new Date('2026-12-31T16:00:00Z') });
+    expect(parseFilters({ to: '2026-11' }, firstMoment, TZ).from.toISOString()).toBe('2025-12-31T16:00:00.000Z');
+    // Back in November (a clock set back): November's range again, not the one read last.
+    expect(parseFilters({}, lastMoment, TZ).from.toISOString()).toBe('2025-11-30T16:00:00.000Z');
+  });
+
+  it('answer a kept range with its own dates: a caller changing them does not change the next answer', () => {
+    const first = parseFilters({ from: '2026-03', to: '2026-04' }, NOW, TZ);
+    first.from.setTime(0);
+    expect(parseFilters({ from: '2026-03', to: '2026-04' }, NOW, TZ).from).toEqual(new Date('2026-02-28T16:00:00Z'));
+  });
+
+  it('keep refusing a refused range, and a zone’s range is not another’s', () => {
+    expect(issue({ from: '2026-10', to: '2026-01' })).toMatchObject({ field: 'to', rule: 'after_from' });
+    expect(issue({ from: '2026-10', to: '2026-01' })).toMatchObject({ field: 'to', rule: 'after_from' });
+    expect(parseFilters({ from: '2026-03', to: '2026-03' }, NOW, 'UTC')).toMatchObject({ from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z') });
+  });
+
   it('take months and days whole and inclusive, and instants as given', () => {
     expect(parseFilters({ from: '2026-03', to: '2026-03' }, NOW, TZ)).toMatchObject({ from: new Date('2026-02-28T16:00:00Z'), to: new Date('2026-03-31T16:00:00Z') });
     expect(parseFilters({ from: '2026-03-05', to: '2026-03-05' }, NOW, TZ)).toMatchObject({ from: new Date('2026-03-04T16:00:00Z'), to: new Date('2026-03-05T16:00:00Z') });

@@ -70,8 +70,9 @@ describe('table design: one project and one month read a small share of every la
       await db.command(`INSERT INTO {{complaint_categories}} (complaint_id, project_id, received_at, nature, topic, version)
         SELECT ${common.replace('toString(number) AS case_id', 'toString(number) AS complaint_id').replace(' AS opened_at', ' AS received_at')}, 'valid', 'cleaning', 1
         FROM ${numbers} WHERE number % 3 = 1`);
+      // Every fourth number an event, payments and complaints in turn (by `number % 2` they were all payments).
       await db.command(`INSERT INTO {{events}} (event_id, stream_id, category, case_id, stream_version, position, type, occurred_at, recorded_at, project_id, data)
-        SELECT generateUUIDv4(number), concat('repair-', toString(number)), 'repair', toString(number), 2, number + 1, ['RepairPaymentReceived', 'ComplaintReceived'][number % 2 + 1],
+        SELECT generateUUIDv4(number), concat('repair-', toString(number)), 'repair', toString(number), 2, number + 1, ['RepairPaymentReceived', 'ComplaintReceived'][intDiv(number, 4) % 2 + 1],
           ${opened}, ${opened}, concat('P', toString(number % ${PROJECTS})), '{"amount": 100, "location": {"building": "1", "unit": "101"}}'
         FROM ${numbers} WHERE number % 4 = 0`);
     }
@@ -130,6 +131,16 @@ describe('table design: one project and one month read a small share of every la
     const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
     expect(reads.filter((r) => r.table === 'staff_performance').every((r) => r.granules <= 0)).toBe(true);
     expect(reads.map((r) => r.table)).toContain('staff_credits_monthly');
+  });
+
+  it('complaint_places over whole months reads its aggregate and none of the event facts; over part of a month, the event facts', async () => {
+    const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === 'complaint_places')!;
+    const read = (range: { from: Date; to: Date }) => explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...range, project: '', department: '', staff: '' }, [], TZ));
+    const whole = await read(month);
+    expect(whole.filter((r) => r.table === 'event_facts').every((r) => r.granules <= 0)).toBe(true);
+    expect(whole.some((r) => r.table === 'complaint_places_monthly' && r.granules > 0)).toBe(true);
+    const part = await read({ from: month.from, to: new Date(month.to.getTime() - 10 * 86400_000) });
+    expect(part.some((r) => r.table === 'event_facts' && r.granules > 0)).toBe(true);
   });
 
   it('satisfaction_trend over whole months reads its aggregates and none of the visits or cases; with a person, the visits and cases and none of the aggregates', async () => {
@@ -199,11 +210,16 @@ describe('table design: one project and one month read a small share of every la
     expect(person.some((r) => r.table === from && r.granules > 0)).toBe(true);
   });
 
-  it('repeat_complainants reads the owners’ complaint instants and none of the cases', async () => {
+  it('repeat_complainants reads the owners’ complaint instants and none of the cases, gathered owner by owner as read (no hash table of every owner)', async () => {
     const panel = DASHBOARDS.flatMap((d) => d.panels).find((p) => p.id === 'repeat_complainants')!;
-    const reads = await explain(toApiSql(panel.sql, (t) => db.table(t)), panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ));
+    const sql = toApiSql(panel.sql, (t) => db.table(t));
+    const params = panelParams({ ...month, project: '', department: '', staff: '' }, [], TZ);
+    const reads = await explain(sql, params);
     expect(reads.map((r) => r.table)).not.toContain('cases');
     expect(reads.map((r) => r.table)).toContain('owner_complaints_monthly');
+    const pipeline = (await db.query<{ explain: string }>(`EXPLAIN PIPELINE ${sql}`, params)).map((r) => r.explain.trim().replace(/ × \d+.*$/, ''));
+    expect(pipeline).toContain('AggregatingInOrderTransform');
+    expect(pipeline).not.toContain('AggregatingTransform');
   });
 
   it('the monthly staff scorecard (export, API) reads its month from the aggregate, and from the credits only in another time zone', async () => {

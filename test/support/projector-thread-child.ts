@@ -72,6 +72,9 @@ async function main(): Promise<void> {
   }
   out('projected', { head, ...(await db.query<{ raw: string; distinct: string }>('SELECT toString(count()) AS raw, toString(uniqExact(event_id)) AS distinct FROM {{events}} FINAL'))[0] });
   out('cases', (await db.query<{ n: string }>('SELECT toString(count()) AS n FROM {{cases}} FINAL'))[0].n);
+  // The panel route's rows as JSON text come through the thread as one string, the same rows as query's.
+  const rowsSql = 'SELECT project_id, toString(count()) AS n FROM {{cases}} FINAL GROUP BY project_id ORDER BY project_id';
+  out('rowsJson', { text: await db.queryRowsJson!(rowsSql), rows: await db.query(rowsSql) });
   out('syntax', await errorOf(() => db.query('SELEC 1')));
   // A scheduled reader (the KPI export's) runs each query through its schedule, answered by the thread.
   const scheduledRuns: string[] = [];

@@ -42,14 +42,24 @@ export const AGGREGATE_SOURCES = {
   cases: { instant: 'opened_at', month: 'opened_month' },
   /** A follow-up visit by its own instant (a visit is recorded once and never moves). */
   satisfaction: { instant: 'visited_at', month: 'visited_month' },
+  /**
+   * An event the panels count straight from the log (schema.ts FACT_TYPES) by its own instant (an event never changes).
+   * Its version is its position in the log: a row delivered again has the same one, and a later batch's are higher.
+   */
+  event_facts: { instant: 'occurred_at', month: 'occurred_month', version: 'position' },
 } as const;
+/** The source column ordering a source's rows (ReplacingMergeTree version): `version` unless the source names another. */
+const versionOf = (source: AggregateSource): string => {
+  const s = AGGREGATE_SOURCES[source];
+  return 'version' in s ? s.version : 'version';
+};
 export type AggregateSource = keyof typeof AGGREGATE_SOURCES;
 export const AGGREGATE_SOURCE_TABLES = Object.keys(AGGREGATE_SOURCES) as AggregateSource[];
 
 export interface Aggregate {
   table: string;
   /** The migration that adds it and fills it from the tables as they stand (schema.ts). */
-  migration: 7 | 8 | 9 | 10 | 11 | 12 | 14 | 15;
+  migration: 7 | 8 | 9 | 10 | 11 | 12 | 14 | 15 | 17;
   /** The projection table summed, sliced by project and the UTC month of its slice instant (`AGGREGATE_SOURCES`). */
   source: AggregateSource;
   /** Source rows summed, when not all (an empty group is written like any other that lost its rows). */
@@ -72,6 +82,9 @@ export const COMPLAINTS_RECEIVED_MONTHLY = 'complaints_received_monthly';
 
 /** Repairs and their fix clocks per project, month of receipt, department and building (migration 15). */
 export const REPAIRS_RECEIVED_MONTHLY = 'repairs_received_monthly';
+
+/** Complaints per project, month of receipt, building and unit (migration 17). */
+export const COMPLAINT_PLACES_MONTHLY = 'complaint_places_monthly';
 
 /** Each owner's complaint instants per project and UTC month of receipt (migration 12). */
 export const OWNER_COMPLAINTS_MONTHLY = 'owner_complaints_monthly';
@@ -344,6 +357,22 @@ export const AGGREGATES: Aggregate[] = [
     keys: [['owner_ref', 'String', 'owner_ref']],
     measures: [['received', "Array(DateTime64(3, 'UTC'))", 'arraySort(groupArray(opened_at))', '[]']],
   },
+  {
+    // complaint_places: the complaints by the month they were received, per building and unit (the event's location,
+    // stored on insert: schema.ts migration 8). Nearly one row per complaint, as the event facts hold them, but a
+    // narrow table of complaints alone read in one sorted part: half the CPU of grouping the event facts (README,
+    // Performance).
+    table: COMPLAINT_PLACES_MONTHLY,
+    migration: 17,
+    source: 'event_facts',
+    where: "type = 'ComplaintReceived'",
+    keys: [
+      ['received_month', 'Date', `toStartOfMonth(occurred_at, '${AGGREGATE_TIME_ZONE}')`],
+      ['building', 'String', 'location_building'],
+      ['unit', 'String', 'location_unit'],
+    ],
+    measures: [['complaints', 'UInt64', 'count()', '0']],
+  },
 ];
 
 /**
@@ -386,8 +415,9 @@ function freshSql(a: Aggregate, rows: string, versions: string): string {
 /** Fills an aggregate from its whole source (the migration that adds it, on an installation with history). */
 export function backfillAggregateSql(a: Aggregate): string {
   const { instant, month } = AGGREGATE_SOURCES[a.source];
-  const rows = `(SELECT *, toYYYYMM(${instant}) AS ${month} FROM {{${a.source}}} FINAL)`;
-  const versions = `(SELECT project_id, toYYYYMM(${instant}) AS ${month}, max(version) AS version FROM {{${a.source}}} FINAL GROUP BY project_id, ${month})`;
+  // `*` with the columns computed on insert (event_facts' places, migration 8), which an aggregate may group by.
+  const rows = `(SELECT *, toYYYYMM(${instant}) AS ${month} FROM {{${a.source}}} FINAL SETTINGS asterisk_include_materialized_columns = 1)`;
+  const versions = `(SELECT project_id, toYYYYMM(${instant}) AS ${month}, max(${versionOf(a.source)}) AS version FROM {{${a.source}}} FINAL GROUP BY project_id, ${month})`;
   return `INSERT INTO {{${a.table}}} (project_id, ${month}, ${a.keys.map(([n]) => n).join(', ')}, ${a.measures.map(([n]) => n).join(', ')}, source_rows, version) ${freshSql(a, rows, versions)}`;
 }
 
@@ -441,7 +471,7 @@ export async function refreshAggregates(db: Analytics, source: AggregateSource, 
     // queue with every other one of the process, the API's panel reads included (`inlined`).
     await db.command(
       inlined(
-        `CREATE TABLE {{${rows}}} ENGINE = Memory AS SELECT ${read.join(', ')}, toYYYYMM(${instant}) AS ${month}
+        `CREATE TABLE {{${rows}}} ENGINE = Memory AS SELECT ${read.join(', ')}, toYYYYMM(${instant}) AS ${month}${versionOf(source) === 'version' ? '' : `, ${versionOf(source)} AS version`}
         FROM {{${source}}} FINAL WHERE ${inSlices('project_id', `toYYYYMM(${instant})`)}`,
         params,
       ),
@@ -480,7 +510,7 @@ export async function refreshAggregates(db: Analytics, source: AggregateSource, 
 async function columnsRead(db: Analytics, source: AggregateSource, aggregates: Aggregate[]): Promise<string[]> {
   const { instant } = AGGREGATE_SOURCES[source];
   const named = new Set(aggregates.flatMap((a) => [a.where ?? '', ...a.keys.map(([, , e]) => e), ...a.measures.map(([, , e]) => e)]).join(' ').match(/\w+/g));
-  for (const always of ['project_id', instant, 'version']) named.add(always);
+  for (const always of ['project_id', instant, versionOf(source)]) named.add(always);
   const columns = await db.query<{ name: string }>(`SELECT name FROM system.columns WHERE database = '${db.database}' AND table = '${source}' ORDER BY position`);
   return columns.map((c) => c.name).filter((c) => named.has(c));
 }
@@ -531,7 +561,7 @@ export async function unrefreshedSlices(db: Analytics): Promise<{ slices: Map<Ag
   const slices = new Map<AggregateSource, Slice[]>();
   for (const source of AGGREGATE_SOURCE_TABLES) {
     const { instant } = AGGREGATE_SOURCES[source];
-    const rows = await db.query<{ project_id: string; month: number }>(`SELECT DISTINCT project_id, toYYYYMM(${instant}) AS month FROM {{${source}}} WHERE version > ${refreshed}`);
+    const rows = await db.query<{ project_id: string; month: number }>(`SELECT DISTINCT project_id, toYYYYMM(${instant}) AS month FROM {{${source}}} WHERE ${versionOf(source)} > ${refreshed}`);
     slices.set(source, rows.map((r) => [r.project_id, Number(r.month)]));
   }
   return { slices, upTo: projected, recordedAt: mark!.recorded_at };

@@ -23,4 +23,12 @@ describe('analytics client: insert', () => {
       { id: 'd', n: 2, label: '引号 "quoted" \\ and\nnewline', at: null },
     ]);
   });
+
+  it('queryRowsJson is the same rows as query, as one JSON array text (newlines inside values stay escaped); none is []', async () => {
+    const sql = "SELECT id, n, label, toString(at) AS at, toUInt64(n) * 1000000000000 AS big, n / 3 AS ratio, [id, label] AS pair FROM {{t}} WHERE id >= {from:String} ORDER BY id";
+    const text = await db.queryRowsJson!(sql, { from: 'a' });
+    expect(JSON.parse(text)).toEqual(await db.query(sql, { from: 'a' }));
+    expect(JSON.parse(text)).toHaveLength(4);
+    expect(await db.queryRowsJson!(sql, { from: 'zzz' })).toBe('[]');
+  });
 });

@@ -20,6 +20,26 @@ describe('API hardening', () => {
   });
   afterAll(() => api.close());
 
+  it('plain JSON bodies (read without body-parser) decode as body-parser did: BOM, charset, Chinese text, strict object or array', async () => {
+    const desk = api.token('receptionist');
+    const raw = (body: string, type = 'application/json') => http.post('/api/commands/ReceiveComplaint').set('Authorization', `Bearer ${desk}`).set('Content-Type', type).send(body);
+    const id = newId();
+    const body = JSON.stringify({ commandId: newId(), payload: { ...complaintPayload(id), content: '电梯门关不上，已经三天了' } });
+    // Sent as UTF-8: the BOM's bytes EF BB BF, then the text.
+    const withBom = await raw(`\uFEFF${body}`);
+    expect([withBom.status, withBom.body.error, withBom.body.message]).toEqual([200, undefined, undefined]);
+    const stored = (await api.store.readAll({ limit: 100_000 })).events.find((e) => e.streamId === withBom.body.streamId);
+    expect((stored?.data as { content?: string }).content).toBe('电梯门关不上，已经三天了');
+    expect((await raw(JSON.stringify({ commandId: newId(), payload: complaintPayload() }), 'application/json; charset=UTF-8')).status).toBe(200);
+    expect((await raw(JSON.stringify({ commandId: newId(), payload: complaintPayload() }), 'application/vnd.api+json')).status).toBe(200);
+    for (const scalar of ['"text"', '42', ' null', 'true']) {
+      const refused = await raw(scalar);
+      expect([refused.status, refused.body.error]).toEqual([400, 'malformed_json']);
+    }
+    const notJson = await raw('{"commandId": "x", }');
+    expect([notJson.status, notJson.body.error]).toEqual([400, 'malformed_json']);
+  });
+
   it('a commandId reused with another payload or command is a 409 naming the rule; the same request is a duplicate', async () => {
     const desk = api.token('receptionist');
     const commandId = newId();

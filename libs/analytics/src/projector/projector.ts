@@ -8,6 +8,7 @@ import { changeFromEvent, FRONT_DESK_DEPARTMENT, type PolicyChange, PolicyHistor
 import { projectAlert, projectVisitor } from '../projections/alert-rows';
 import { AGGREGATE_SOURCE_TABLES, type AggregateSource, dropStaleRefreshTables, markAggregatesRefreshed, refreshAggregates, type Slice, slicesOf, unrefreshedSlices } from '../aggregates';
 import { allEnded, type Analytics, inlined } from '../client';
+import { FACT_TYPES } from '../schema';
 import { CASE_CATEGORIES, type CasePolicy, caseStreamId, projectCase } from '../projections/case-rows';
 import { sanitize } from '../projections/sanitize';
 
@@ -313,7 +314,9 @@ export class Projector {
       if (reevaluated.length) await this.db.command(inlined('DELETE FROM {{sla_clock_history}} WHERE case_id IN {ids:Array(String)}', { ids: reevaluated }));
       await allEnded(Object.entries(derived).map(([table, tableRows]) => this.db.insert(table, tableRows, `${table}:${token}`)));
       // The aggregate slices of the clocks and credits as they now stand are recomputed by `refresh`, from here or later.
-      for (const source of AGGREGATE_SOURCE_TABLES) this.addPending(source, slicesOf(source, derived[source] ?? []));
+      // event_facts is filled from the raw events by its view: its slices are those of the events of its types.
+      const facts = raw.filter((e) => (FACT_TYPES as readonly unknown[]).includes(e.type));
+      for (const source of AGGREGATE_SOURCE_TABLES) this.addPending(source, slicesOf(source, source === 'event_facts' ? facts : (derived[source] ?? [])));
       // The highest position written: batches of several Kafka partitions do not arrive in the log's order.
       if (!this.written || lastPosition > this.written.position) this.written = { position: lastPosition, recordedAt: chTime(lastRecordedAt) };
     } catch (error) {

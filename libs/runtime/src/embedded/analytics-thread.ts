@@ -16,7 +16,7 @@ export interface ThreadData {
 
 /** An analytics call from the main thread; `database` is the one the caller's `Analytics` names (see withDatabase). */
 export type ThreadRequest =
-  | { id: number; op: 'query' | 'command'; database: string; template: string; params: Record<string, unknown> }
+  | { id: number; op: 'query' | 'queryRowsJson' | 'command'; database: string; template: string; params: Record<string, unknown> }
   | { id: number; op: 'insert'; database: string; table: string; rows: Record<string, unknown>[]; dedupToken?: string }
   | { id: number; op: 'ping' | 'projectionPosition'; database: string }
   /** Folds the events fed since the last `project` (plus these) and writes them; answers the projector's stats. */
@@ -216,6 +216,12 @@ class ThreadAnalytics implements Analytics {
     // Scheduled until the thread's answer is here, which includes the thread's parsing of the rows (it cannot be told apart).
     const send = () => this.thread.request({ op: 'query', database: this.database, template, params });
     return (await (this.schedule ? this.schedule(send) : send())) as R[];
+  }
+
+  /** One string crosses the threads instead of a structured clone of every row object (rebuilt on this thread). */
+  async queryRowsJson(template: string, params: Record<string, unknown> = {}): Promise<string> {
+    const send = () => this.thread.request({ op: 'queryRowsJson', database: this.database, template, params });
+    return (await (this.schedule ? this.schedule(send) : send())) as string;
   }
 
   async command(template: string, params: Record<string, unknown> = {}): Promise<void> {

@@ -54,6 +54,8 @@ async function answer(m: Exclude<ThreadRequest, { op: 'close' }>): Promise<unkno
   switch (m.op) {
     case 'query':
       return target.query(m.template, m.params);
+    case 'queryRowsJson':
+      return target.queryRowsJson(m.template, m.params);
     case 'command':
       return target.command(m.template, m.params);
     case 'insert':
