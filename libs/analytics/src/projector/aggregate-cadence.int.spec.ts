@@ -1,11 +1,11 @@
 import { type EventEnvelope } from '@service-ledger/core';
 import { type EventStore, START } from '@service-ledger/event-store';
 import { seededFixture } from '../../../../test/support/chdb';
-import { AGGREGATE_TABLES, dropStaleRefreshTables, LIVE_AGGREGATE_ROWS, REFRESH_TABLE_PREFIX } from '../aggregates';
+import { AGGREGATE_TABLES, AGGREGATES_REFRESHED, dropStaleRefreshTables, LIVE_AGGREGATE_ROWS, REFRESH_TABLE_PREFIX } from '../aggregates';
 import { type Analytics, inlined } from '../client';
 import { migrate } from '../schema';
 import { Projector } from './projector';
-import { compareDatabases, replay } from './replay';
+import { compareDatabases, projectAll, replay } from './replay';
 
 /**
  * The projector recomputes aggregate slices on a cadence (ProjectorOptions.refreshEveryMs) instead of after every
@@ -93,6 +93,30 @@ describe('projector: aggregates refreshed on a cadence', () => {
     const deadline = Date.now() + 20_000;
     while ((await target.projectionPosition()).position !== lastPosition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect((await target.projectionPosition()).position).toBe(lastPosition());
+    expect(await differences(target)).toEqual([]);
+  }, 120_000);
+
+  it('a catch-up refreshes on its own cadence whatever the projector’s (the distributed one refreshes after every batch), then the projector’s again', async () => {
+    const target = await fresh('catch_up');
+    let refreshes = 0;
+    const counted = Object.assign(Object.create(target) as Analytics, {
+      insert: (table: string, rows: Record<string, unknown>[], token?: string) => {
+        if (table === AGGREGATES_REFRESHED) refreshes += 1;
+        return target.insert(table, rows, token);
+      },
+    });
+    // As the distributed projector's: no cadence of its own, every batch's write refreshes the slices it touched.
+    const projector = new Projector(counted);
+    // Windows of 400 events: several windows, each of which used to be refreshed inside its write.
+    expect(batches.length).toBeGreaterThan(2);
+    await projectAll(store, projector, 400);
+    // The catch-up takes well under CATCH_UP_REFRESH_MS: only its final flush refreshed, and the aggregates are whole.
+    expect(refreshes).toBe(1);
+    expect(await differences(target)).toEqual([]);
+    expect((await target.projectionPosition()).position).toBe(lastPosition());
+    // Back to the projector's own cadence: a batch delivered again is refreshed within its write.
+    await projector.handle(batches[batches.length - 1]);
+    expect(refreshes).toBe(2);
     expect(await differences(target)).toEqual([]);
   }, 120_000);
 

@@ -123,6 +123,8 @@ export class Projector {
   private refreshFailure: unknown = null;
   /** What a stop or a crash before a refresh left behind, recomputed once (`recover`). */
   private recovery: Promise<void> | null = null;
+  /** The cadence a catch-up (`catchingUp`) imposes while it runs, when longer than the projector's own. */
+  private catchUpEveryMs = 0;
 
   constructor(
     readonly db: Analytics,
@@ -168,6 +170,30 @@ export class Projector {
       rules: (start) => history.rulesAt(projectId, start, FRONT_DESK_DEPARTMENT),
       positionAt: (at) => Number(history.positionAt(projectId, at)),
     };
+  }
+
+  /** The refresh cadence now: the projector's own, or a catch-up's while one runs (the longer). */
+  private refreshEvery(): number {
+    return Math.max(this.options.refreshEveryMs ?? 0, this.catchUpEveryMs);
+  }
+
+  /**
+   * Runs a catch-up (`projectAll`) with the aggregates refreshed at most every `everyMs` (counted from its start)
+   * instead of the projector's own cadence, then returns to it; the caller flushes at the end. A projector refreshing
+   * after every batch (the distributed projector's, for the freshness of the live stream) would otherwise recompute
+   * nearly every slice once per catch-up window: a window touches most months of most projects, so each refresh costs
+   * about a fill from scratch, and it runs inside the window's write. A crash meanwhile loses nothing: the slices not
+   * yet refreshed are found from the tables on the next start (`recover`), as after any stop between a write and
+   * its refresh.
+   */
+  async catchingUp<T>(everyMs: number, run: () => Promise<T>): Promise<T> {
+    this.catchUpEveryMs = everyMs;
+    this.lastRefreshEnded = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.catchUpEveryMs = 0;
+    }
   }
 
   async handle(batch: EventEnvelope[]): Promise<void> {
@@ -303,7 +329,7 @@ export class Projector {
     }
     if (this.storedUpTo !== undefined && lastPosition > this.storedUpTo) this.storedUpTo = lastPosition;
     // Every batch (refreshEveryMs 0), or after a refresh failed: a failure fails this batch, whose redelivery tries again.
-    if ((this.options.refreshEveryMs ?? 0) <= 0 || this.refreshFailure !== null) await this.refresh();
+    if (this.refreshEvery() <= 0 || this.refreshFailure !== null) await this.refresh();
     else this.refreshSoon();
     for (const id of policyChanges) this.appliedPolicyChanges.add(id);
     this.stats.batches += 1;
@@ -363,7 +389,7 @@ export class Projector {
   /** A refresh `refreshEveryMs` after the last one ended (at once if that is past), unless one is due already. */
   private refreshSoon(): void {
     if (this.refreshTimer) return;
-    const wait = Math.max(0, this.lastRefreshEnded + (this.options.refreshEveryMs ?? 0) - performance.now());
+    const wait = Math.max(0, this.lastRefreshEnded + this.refreshEvery() - performance.now());
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
       // A failure is kept (refreshFailure) and tried again: by the next write, which fails with it, or by this timer.

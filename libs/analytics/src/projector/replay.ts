@@ -12,10 +12,11 @@ import { Projector, type ProjectorOptions } from './projector';
  */
 export const CATCH_UP_BATCH = 50_000;
 /**
- * A replay's projector recomputes the aggregate slices its windows touched at most this often rather than after every
- * window (ProjectorOptions.refreshEveryMs), and all of them before `projectAll` returns. A window touches most months
- * of most projects, so each refresh costs about as much as filling the aggregates from scratch; a window takes
- * seconds, so a cadence of one second would still refresh after each. Once a minute a long rebuild still shows.
+ * A catch-up (`projectAll`: a replay, the distributed projector's rebuild, the bench) recomputes the aggregate slices
+ * its windows touched at most this often, whatever the projector's own cadence (`Projector.catchingUp`), and all of
+ * them before it returns. A window touches most months of most projects, so each refresh costs about as much as
+ * filling the aggregates from scratch; a window takes seconds, so a cadence of one second would still refresh after
+ * each. Once a minute a long rebuild still shows.
  */
 export const CATCH_UP_REFRESH_MS = 60_000;
 /** Events per read from the store: a window is read in these steps, each read overlapping the work on the last. */
@@ -27,6 +28,10 @@ const CATCH_UP_READ = 20_000;
  * window is written the next is read from the store and projected.
  */
 export async function projectAll(store: EventStore, projector: Projector, batchSize = CATCH_UP_BATCH, untilPosition?: bigint): Promise<number> {
+  return projector.catchingUp(CATCH_UP_REFRESH_MS, () => catchUp(store, projector, batchSize, untilPosition));
+}
+
+async function catchUp(store: EventStore, projector: Projector, batchSize: number, untilPosition?: bigint): Promise<number> {
   // A promise in flight fails while another is awaited: mark it handled now, it is still awaited (and thrown) below.
   const inFlight = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
   const readSize = Math.min(batchSize, CATCH_UP_READ);
@@ -52,8 +57,8 @@ export async function projectAll(store: EventStore, projector: Projector, batchS
     events += window.length;
   }
   await writing;
-  // The windows' aggregate slices, recomputed together every CATCH_UP_REFRESH_MS meanwhile (the projector's option),
-  // are all current when this returns.
+  // The windows' aggregate slices, recomputed together every CATCH_UP_REFRESH_MS meanwhile, are all current when this
+  // returns.
   await projector.flush();
   return events;
 }
