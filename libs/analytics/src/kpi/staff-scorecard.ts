@@ -109,11 +109,21 @@ export function staffScorecardSql(dialect: KpiDialect = PARAMETERS, o: { first?:
   // A person-month shown whatever their department: the person filter matches them and no department filter is set (a
   // person missing from the staff table has the department '' after the LEFT JOIN, so this is the filter on them).
   const shownForSure = `(${dialect.staff(['staff_id'])} AND ${dialect.department("''")})`;
+  // With `first`, the whole months older than the latest ones that surely hold `first` rows are not summed at all. An
+  // aggregate row (one per project, month and person) whose counts make the person appear is a person-month shown for
+  // sure (the part months' rows only add to other months, and sums only grow), so the months from this one on hold at
+  // least `first` rows before any older project-month, which `kept` below would leave out anyway. 1970 (no cut) when
+  // the whole months never reach `first`: max() of no rows is the type's default.
+  const fromMonth = `(SELECT max(m) FROM (
+                SELECT m, sum(n) OVER (ORDER BY m DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS through
+                FROM (SELECT credited_month AS m, countIf(${appears} AND ${shownForSure}) AS n FROM {{${STAFF_CREDITS_MONTHLY}}} FINAL
+                      WHERE ${LIVE_AGGREGATE_ROWS} AND ${dialect.wholeMonths('credited_month')} AND ${dialect.project('project_id')} GROUP BY m))
+              WHERE through >= ${Math.floor(o.first ?? 0)})`;
   // The two parts' columns are c_<name> (a sum named like the column it sums would be read as that column).
   const perPersonMonth = `SELECT month, project_id, staff_id, ${names.map((k) => `sum(c_${k}) AS n_${k}`).join(', ')}
             FROM (
               SELECT credited_month AS month, project_id, staff_id, ${names.map((k) => `n_${k} AS c_${k}`).join(', ')}
-              FROM {{${STAFF_CREDITS_MONTHLY}}} FINAL WHERE ${LIVE_AGGREGATE_ROWS} AND ${dialect.wholeMonths('credited_month')} AND ${dialect.project('project_id')}
+              FROM {{${STAFF_CREDITS_MONTHLY}}} FINAL WHERE ${LIVE_AGGREGATE_ROWS} AND ${dialect.wholeMonths('credited_month')} AND ${dialect.project('project_id')}${o.first ? ` AND credited_month >= ${fromMonth}` : ''}
               UNION ALL
               SELECT toStartOfMonth(credited_at, ${tz}) AS month, project_id, staff_id, ${Object.entries(counts).map(([k, c]) => `countIf(${c}) AS c_${k}`).join(', ')}
               FROM (SELECT project_id, staff_id, credit, on_time, satisfied, ${staffCreditedAt()} AS credited_at
