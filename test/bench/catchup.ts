@@ -16,20 +16,14 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { ClickHouseAnalytics, CATCH_UP_BATCH, CATCH_UP_REFRESH_MS, migrate, Projector, projectAll } from '@service-ledger/analytics';
 import { createEventStore, START, type SqlEventStore } from '@service-ledger/event-store';
-import { bulkEvents } from '@service-ledger/seed';
+import { fillStore } from './store-dataset';
 
 /** As run.ts: the generated history ends here, so every run builds the same dataset. */
 const until = new Date('2026-11-20T00:00:00Z');
 
 async function buildStore(dir: string, events: number) {
   const store = (await createEventStore({ kind: 'pglite', dataDir: dir })) as SqlEventStore;
-  const projects = Math.max(1, Math.ceil(events / 7000));
-  let loaded = 0;
-  const gen = bulkEvents({ projects, months: 12, seed: 1, until }, 20_000);
-  for (let r = gen.next(); !r.done && loaded < events; r = gen.next()) {
-    await store.importNewStreams(r.value);
-    loaded += r.value.length;
-  }
+  const { loaded, projects } = await fillStore(store, events, until);
   await store.close();
   console.log(JSON.stringify({ loaded, projects }));
 }

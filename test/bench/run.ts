@@ -18,6 +18,7 @@
  *   BENCH_LOAD_PORT        the L server's port on 127.0.0.1 (default 3400)
  *   BENCH_LOAD_DIR         the L server's scratch folder; kept and reused (seeded store, chDB) when given
  */
+import { fillStore } from './store-dataset';
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,7 +31,7 @@ import { CheckpointFolder, generateCheckpointKey, loadSigningKey, Sealer, verify
 import { canonicalJson, createEventStore, hashedFields, START, type EventStore, type SerializedEvent, type SqlEventStore } from '@service-ledger/event-store';
 import { newId } from '@service-ledger/core';
 import { figuresOf, startKpiExport, toWorkbook } from '@service-ledger/exports';
-import { bulkEvents, generateHistory } from '@service-ledger/seed';
+import { generateHistory } from '@service-ledger/seed';
 import { CommandPipeline } from '@service-ledger/application';
 import { TokenService } from '@service-ledger/auth';
 import { toMessage, ensureTopics, kafkaClient, KafkaEventConsumer, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
@@ -150,14 +151,7 @@ async function p1(kind: 'pglite' | 'postgres', url?: () => Promise<string | null
 
 async function dataset(): Promise<{ store: SqlEventStore; db: Analytics; loaded: number; projects: number }> {
   const store = (await createEventStore({ kind: 'pglite', dataDir: mkdtempSync(join(tmpdir(), 'sl-bench-store-')) })) as SqlEventStore;
-  // A project yields about 7 300 events a year: enough projects that the history reaches BENCH_EVENTS, cut there.
-  const projects = Math.max(1, Math.ceil(EVENTS / 7000));
-  let loaded = 0;
-  const gen = bulkEvents({ projects, months: 12, seed: 1, until }, 20_000);
-  for (let r = gen.next(); !r.done && loaded < EVENTS; r = gen.next()) {
-    await store.importNewStreams(r.value);
-    loaded += r.value.length;
-  }
+  const { loaded, projects } = await fillStore(store, EVENTS, until);
   const db = ClickHouseAnalytics.open({ kind: 'chdb', path: CHDB_DIR, database: 'bench' });
   await db.command('DROP DATABASE IF EXISTS `bench`');
   await migrate(db);
