@@ -50,7 +50,7 @@ describe('embedded projector thread', () => {
 
   let clean: Record<string, any>;
 
-  it('projects every event once; queries, ClickHouse errors, scratch databases and metrics go through the thread; stops and exits', async () => {
+  it('projects every event once; queries, ClickHouse errors, scratch databases and metrics go through the thread; answers collected mid-turn; stops and exits', async () => {
     const run = await child('project', copy('project'));
     expect({ code: run.code, exit: run.steps.exit, error: run.steps.error, stderr: run.out }).toEqual({ code: 0, exit: 0, error: undefined, stderr: '' });
     clean = run.steps;
@@ -72,6 +72,7 @@ describe('embedded projector thread', () => {
       await db.command(`DROP DATABASE IF EXISTS \`${db.database}\``);
     }
     expect(run.steps.syntax.unavailable).toBe(false);
+    expect(run.steps.collected).toEqual({ beforeCollect: false, afterCollect: true });
     expect(run.steps.scratch).toBe('Error');
     expect(run.steps.health.status).toBe('ok');
     const counts = Object.fromEntries((run.steps.metrics as string[]).map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]));

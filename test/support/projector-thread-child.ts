@@ -76,6 +76,21 @@ async function main(): Promise<void> {
   const rowsSql = 'SELECT project_id, toString(count()) AS n FROM {{cases}} FINAL GROUP BY project_id ORDER BY project_id';
   out('rowsJson', { text: await db.queryRowsJson!(rowsSql), rows: await db.query(rowsSql) });
   out('syntax', await errorOf(() => db.query('SELEC 1')));
+  // An answer that arrives while the main thread is busy (as in a turn of the event loop handling many requests) is
+  // handed over by collect() at once, without a turn of the loop in between; before collect() it is not.
+  {
+    let answered = false;
+    void db.ping().then(() => (answered = true));
+    const block = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    block(300);
+    await Promise.resolve();
+    const beforeCollect = answered;
+    for (const end = Date.now() + 20_000; !answered && Date.now() < end; block(20)) {
+      thread.collect();
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    }
+    out('collected', { beforeCollect, afterCollect: answered });
+  }
   // A scheduled reader (the KPI export's) runs each query through its schedule, answered by the thread.
   const scheduledRuns: string[] = [];
   const scheduledDb = db.scheduled((query) => (scheduledRuns.push('run'), query()));

@@ -6,7 +6,9 @@ import { describeError, type ThreadData, type ThreadFeed, type ThreadMessage, ty
 /** The projector thread (see AnalyticsThread): the only owner of the embedded process's chDB session. */
 const port = parentPort!;
 const data = workerData as ThreadData;
-const post = (m: ThreadMessage) => port.postMessage(m);
+/** Answers and reports go back on a port of their own, which the main thread can also read mid-turn (AnalyticsThread.collect). */
+const replies = data.replies ?? port;
+const post = (m: ThreadMessage) => replies.postMessage(m);
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 
 // Measured here, observed by the main thread into the process's one /metrics.

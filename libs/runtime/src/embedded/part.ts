@@ -12,5 +12,7 @@ export interface EmbeddedPart {
     providers?: AppDeps['providers'];
     /** Resolves if the part can no longer work and the process should be restarted (the projector thread ended). */
     failed?: Promise<Error>;
+    /** Run on the main thread as each HTTP request arrives, before it is handled (keep it to microseconds). */
+    onRequest?: () => void;
   }>;
 }

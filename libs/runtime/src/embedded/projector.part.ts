@@ -99,6 +99,8 @@ export const projectorPart: EmbeddedPart = {
         await thread.close();
       },
       failed: thread.failed,
+      // The thread's answers that came in while this turn of the event loop handles other requests go out in it.
+      onRequest: () => thread.collect(),
     };
   },
 };

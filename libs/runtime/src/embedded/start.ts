@@ -40,14 +40,19 @@ export async function startEmbedded(config: Config, log: (line: string) => void 
   const failures: Promise<Error>[] = [];
   const modules: NonNullable<Parameters<typeof createApp>[0]['modules']> = [];
   const providers: NonNullable<Parameters<typeof createApp>[0]['providers']> = [];
+  const onRequest: (() => void)[] = [];
   for (const part of embeddedParts) {
     const started = await part.start({ config, store, log, ops });
     stops.unshift(started.stop);
+    if (started.onRequest) onRequest.push(started.onRequest);
     if (started.failed) failures.push(started.failed);
     modules.push(...(started.modules ?? []));
     providers.push(...(started.providers ?? []));
   }
   const app = await createApp({ store, tokens, logLevel: config.logLevel, modules, providers, metrics, health, metricsToken: config.metricsToken, verify: verifyOptionsFrom(config), timeZone: config.timeZone, analyticsReads: { concurrency: config.analyticsReadConcurrency, queue: config.analyticsReadQueue } });
+  // Before Express sees the request: Node emits 'request' once a request's head is parsed, the event-loop turn's
+  // sockets one after the other.
+  if (onRequest.length) app.getHttpServer().prependListener('request', () => onRequest.forEach((hook) => hook()));
   await app.listen(config.port, config.host);
   const opsServer = config.opsPort !== undefined ? await startOpsServer({ host: config.opsHost, port: config.opsPort, health, metrics, metricsToken: config.metricsToken }) : null;
   if (opsServer) stops.unshift(() => opsServer.stop());
