@@ -185,8 +185,9 @@ export class AnalyticsThread {
    * Hands over, now, the thread's answers that have arrived; the embedded process calls it as each HTTP request
    * arrives. A message from the thread is otherwise seen at the main thread's next turn of the event loop, and under
    * 200 writing clients a turn handles every request that came in meanwhile (≈ 200 × 1.1 ms of CPU): a panel read,
-   * which is posted in one turn and answered in the next, took two turns while a command takes one, and its clients
-   * got about a quarter of the writers' rate. Taken mid-turn, the answer is sent in the turn that asked for it.
+   * which is posted in one turn and answered in the next, took two turns while a command takes one (its answer waited
+   * 75–122 ms on average for that turn; 1–12 ms taken here: docs/performance.md, L3). Taken mid-turn, the answer is
+   * sent in the turn that asked for it.
    * Synchronous and cheap when nothing has arrived (no message: one check of the port's queue).
    */
   collect(): void {
