@@ -15,6 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { readFileSync } from 'node:fs';
 
 const PANEL = { dashboard: 'sla', panel: 'on_time_by_clock' };
 /** 40 rows of a typical panel shape (month, project, counts, a ratio), as chDB's JSONEachRow writes them. */
@@ -60,7 +61,8 @@ async function server(dist: string): Promise<void> {
   const port = (app.getHttpServer().address() as { port: number }).port;
   const token = tokens.issue({ staffId: 'bench', role: 'gm_office', projects: '*', permissions: [] });
   process.on('message', async (m: string) => {
-    if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
+    // The whole process (process.cpuUsage) and its main thread alone (/proc: utime + stime in clock ticks of 10 ms).
+    if (m === 'cpu') process.send!({ cpu: process.cpuUsage(), mainTicks: mainThreadTicks() });
     if (m === 'stop') {
       await app.close();
       await store.close();
@@ -70,6 +72,15 @@ async function server(dist: string): Promise<void> {
   process.send!({ port, token });
 }
 
+function mainThreadTicks(): number {
+  try {
+    const fields = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return NaN;
+  }
+}
+
 function ask(child: ChildProcess, what: string): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     child.once('message', (m) => resolve(m as Record<string, unknown>));
@@ -77,7 +88,7 @@ function ask(child: ChildProcess, what: string): Promise<Record<string, unknown>
   });
 }
 
-async function round(dist: string, requests: number): Promise<{ cpuUs: number; clientUs: number; wallMs: number; body: string }> {
+async function round(dist: string, requests: number): Promise<{ cpuUs: number; userUs: number; mainUs: number; clientUs: number; wallMs: number; body: string }> {
   const prof = process.env.API_CPU_PROF;
   const child = fork(__filename, ['server', dist], { execArgv: ['--max-semi-space-size=64', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port, token } = (await new Promise((r) => child.once('message', r))) as { port: number; token: string };
@@ -97,18 +108,21 @@ async function round(dist: string, requests: number): Promise<{ cpuUs: number; c
       }).on('error', fail);
     });
   for (let i = 0; i < Math.min(1000, requests); i++) await get();
-  const before = (await ask(child, 'cpu')).cpu as NodeJS.CpuUsage;
+  const first = await ask(child, 'cpu');
+  const before = first.cpu as NodeJS.CpuUsage;
   const t0 = process.hrtime.bigint();
   const client0 = process.cpuUsage();
   for (let i = 0; i < requests; i++) await get();
   const client = process.cpuUsage(client0);
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const after = (await ask(child, 'cpu')).cpu as NodeJS.CpuUsage;
+  const last = await ask(child, 'cpu');
+  const after = last.cpu as NodeJS.CpuUsage;
+  const mainUs = (((last.mainTicks as number) - (first.mainTicks as number)) * 10_000) / requests;
   agent.destroy();
   const exited = new Promise((r) => child.once('exit', r));
   child.send('stop');
   await exited;
-  return { cpuUs: (after.user - before.user + after.system - before.system) / requests, clientUs: (client.user + client.system) / requests, wallMs: wallMs / requests, body };
+  return { cpuUs: (after.user - before.user + after.system - before.system) / requests, userUs: (after.user - before.user) / requests, mainUs, clientUs: (client.user + client.system) / requests, wallMs: wallMs / requests, body };
 }
 
 async function main(): Promise<void> {
@@ -124,7 +138,7 @@ async function main(): Promise<void> {
       figures[i].push(f.cpuUs);
       walls[i].push(f.wallMs);
       bodies.add(f.body);
-      process.stderr.write(`round ${r + 1} ${dist}: server CPU ${f.cpuUs.toFixed(0)} µs/request, client CPU ${f.clientUs.toFixed(0)} µs, wall ${(f.wallMs * 1000).toFixed(0)} µs/request\n`);
+      process.stderr.write(`round ${r + 1} ${dist}: server CPU ${f.cpuUs.toFixed(0)} µs/request (user ${f.userUs.toFixed(0)}, main thread ${f.mainUs.toFixed(0)}), client CPU ${f.clientUs.toFixed(0)} µs, wall ${(f.wallMs * 1000).toFixed(0)} µs/request\n`);
     }
   }
   const spread = (xs: number[]) => {
