@@ -62,7 +62,7 @@ async function server(dist: string): Promise<void> {
   const token = tokens.issue({ staffId: 'bench', role: 'gm_office', projects: '*', permissions: [] });
   process.on('message', async (m: string) => {
     // The whole process (process.cpuUsage) and its main thread alone (/proc: utime + stime in clock ticks of 10 ms).
-    if (m === 'cpu') process.send!({ cpu: process.cpuUsage(), mainTicks: mainThreadTicks() });
+    if (m === 'cpu') { (global as unknown as { gc?: () => void }).gc?.(); process.send!({ cpu: process.cpuUsage(), mainTicks: mainThreadTicks(), heap: process.memoryUsage().heapUsed }); }
     if (m === 'stop') {
       await app.close();
       await store.close();
@@ -90,7 +90,7 @@ function ask(child: ChildProcess, what: string): Promise<Record<string, unknown>
 
 async function round(dist: string, requests: number): Promise<{ cpuUs: number; userUs: number; mainUs: number; clientUs: number; wallMs: number; body: string }> {
   const prof = process.env.API_CPU_PROF;
-  const child = fork(__filename, ['server', dist], { execArgv: ['--max-semi-space-size=64', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['server', dist], { execArgv: ['--max-semi-space-size=64', ...(process.env.API_CPU_HEAP ? ['--expose-gc'] : []), ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port, token } = (await new Promise((r) => child.once('message', r))) as { port: number; token: string };
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const url = `http://127.0.0.1:${port}/api/dashboards/${PANEL.dashboard}/panels/${PANEL.panel}/data?from=2025-12&to=2026-11`;
@@ -117,6 +117,7 @@ async function round(dist: string, requests: number): Promise<{ cpuUs: number; u
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const last = await ask(child, 'cpu');
   const after = last.cpu as NodeJS.CpuUsage;
+  if (process.env.API_CPU_HEAP) process.stderr.write(`heap after gc: ${first.heap} → ${last.heap} bytes, ${(((last.heap as number) - (first.heap as number)) / requests).toFixed(0)} bytes per request\n`);
   const mainUs = (((last.mainTicks as number) - (first.mainTicks as number)) * 10_000) / requests;
   agent.destroy();
   const exited = new Promise((r) => child.once('exit', r));
