@@ -6,7 +6,8 @@
  * BENCH_P6_SERIAL=1 builds every figure first and writes the workbook after (the export before issue 20's overlap).
  * A mid-size trial that fits a shared machine: BENCH_BIG_EVENTS=2000000 (200 000 projected, copied ×10 to 200
  * projects). BENCH_P6_ROUNDS exports in a row (default 2: the first warms chDB's caches), each reported with its CPU
- * seconds (chDB's threads included), which compare better than wall time on a shared machine.
+ * seconds (chDB's threads included), which compare better than wall time on a shared machine, the main thread's CPU
+ * seconds (the workbook's writer and the rows' parsing) and when each figure arrived.
  * BENCH_P6_WRITES=n then writes the workbook n more times from the last round's figures, all in hand: the writer alone,
  * each write's wall and CPU time (no query running), for comparing two builds of the writer.
  */
