@@ -22,8 +22,8 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const access = this.accessOf(context.getHandler(), context.getClass());
+    if (access.public) return true;
     const request = context.switchToHttp().getRequest();
     const header: string | undefined = request.headers.authorization;
     // The scheme is case-insensitive (RFC 9110 §11.1): 'bearer' works like 'Bearer'.
@@ -31,10 +31,28 @@ export class AuthGuard implements CanActivate {
     if (!token) throw new UnauthorizedError('missing bearer token (Authorization: Bearer <token>)');
     const principal = this.tokens.verify(token);
     request.principal = principal;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const roles = access.roles;
     if (roles && principal.role !== 'admin' && !roles.includes(principal.role)) {
       throw new ForbiddenError(`role '${principal.role}' may not use this route (allowed: ${roles.join(', ')})`);
     }
     return true;
   }
+
+  /**
+   * A route's @Public and @AllowRoles, read once per route: decorators are fixed when the class is defined, and the
+   * four metadata lookups (handler, then class, for each key) were done again on every request.
+   */
+  private accessOf(handler: Function, controller: Function): { public: boolean; roles: Role[] | undefined } {
+    let routes = this.access.get(controller);
+    if (!routes) this.access.set(controller, (routes = new WeakMap()));
+    let access = routes.get(handler);
+    if (!access) {
+      const targets = [handler, controller];
+      access = { public: Boolean(this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)), roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) };
+      routes.set(handler, access);
+    }
+    return access;
+  }
+
+  private readonly access = new WeakMap<Function, WeakMap<Function, { public: boolean; roles: Role[] | undefined }>>();
 }

@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { assertSafeInput, UnsupportedMediaTypeError } from '@service-ledger/core';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 
 /** Largest JSON body a command may send (a work order with 100 materials is far below it). */
@@ -32,7 +32,10 @@ function safeQuery(req: Request, _res: Response, next: NextFunction): void {
   // Express parses req.query anew at every read; a URL without a query string has nothing to check.
   if (!req.url.includes('?')) return next();
   try {
-    assertSafeInput(req.query, 'query');
+    const query = req.query;
+    assertSafeInput(query, 'query');
+    // The object checked is the one the route reads (Nest's @Query() reads req.query again): parsed once, not twice.
+    Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
     next();
   } catch (error) {
     next(error);
@@ -114,9 +117,20 @@ export function hardenHttp(app: NestExpressApplication): void {
       frameguard: { action: 'deny' },
     }),
   );
-  app.use(mediaTypes);
-  app.use(safeQuery);
-  app.use(plainJsonBody);
-  // The rest: body-parser skips a request plainJsonBody has read (its stream is finished).
-  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use(requestBody(json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] })));
+}
+
+/**
+ * The body's checks and parsers in their order — media type, query string, the plain JSON reader, then body-parser,
+ * which skips a request plainJsonBody has read (its stream is finished) — as one middleware. A request that declares
+ * no body (neither Transfer-Encoding nor Content-Length: every GET) has only its query string to check: each of the
+ * others passes it on untouched (mediaTypes and plainJsonBody look at those two headers, body-parser's hasBody too),
+ * and four Express layers cost the panel route more than that check (router bookkeeping per layer).
+ */
+function requestBody(bodyParser: (req: Request, res: Response, next: NextFunction) => void) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) return safeQuery(req, res, next);
+    const then = (step: (req: Request, res: Response, next: NextFunction) => void, after: NextFunction) => (error?: unknown) => (error ? next(error) : step(req, res, after));
+    mediaTypes(req, res, then(safeQuery, then(plainJsonBody, then(bodyParser, next))));
+  };
 }
