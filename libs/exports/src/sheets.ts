@@ -36,8 +36,7 @@ export function localTime(utc: string | null, zone: string): string {
   if (!utc) return '';
   const ms = UTC_INSTANT.test(utc) ? Date.parse(utc) : NaN;
   // Date.parse rolls a 30 February or a 24:00 over to the next day where luxon refuses it: only exact round trips.
-  const exact = !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 16) === utc.slice(0, 16);
-  const offset = exact ? offsetOf(zone, ms) : null;
+  const offset = !Number.isNaN(ms) && sameMinute(utc, ms) ? offsetOf(zone, ms) : null;
   if (offset === null) return DateTime.fromISO(utc, { zone: 'utc' }).setZone(zone).toFormat('yyyy-MM-dd HH:mm');
   const t = new Date(ms + offset * 60_000);
   const two = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -45,6 +44,29 @@ export function localTime(utc: string | null, zone: string): string {
 }
 /** The instants the projections give (`2026-10-05T03:04:05.123Z`); anything else takes luxon's path. */
 const UTC_INSTANT = /^[12]\d{3}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?Z$/;
+/**
+ * Whether a text of UTC_INSTANT's shape names the minute of the instant Date.parse read from it: its date and time are
+ * in range (no 30 February, no 24:00) and Date.UTC of them is that minute. The same test as writing the instant out
+ * with toISOString and comparing the first 16 characters, without a Date and two strings per cell (issue 20, P6: the
+ * workbook formats ≈ 100 000 times at 200 projects).
+ */
+function sameMinute(utc: string, ms: number): boolean {
+  const digits = (at: number, n: number) => {
+    let v = 0;
+    for (let i = at; i < at + n; i++) v = v * 10 + utc.charCodeAt(i) - 48;
+    return v;
+  };
+  const year = digits(0, 4);
+  const month = digits(5, 2);
+  const day = digits(8, 2);
+  const hour = digits(11, 2);
+  const minute = digits(14, 2);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1];
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59) return false;
+  return Date.UTC(year, month - 1, day, hour, minute) === Math.floor(ms / 60_000) * 60_000;
+}
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const HOUR = 3_600_000;
 const offsets = new Map<string, { zone: Zone; byHour: Map<number, number | null> } | null>();
 /**

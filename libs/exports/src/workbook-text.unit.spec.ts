@@ -36,6 +36,10 @@ describe('workbook text helpers', () => {
       ['2026-10-05T03:04:05.123456Z', 'Asia/Shanghai'], ['2026-10-05T03:04:05+08:00', 'Asia/Shanghai'], ['2026-10-05 03:04:05', 'Asia/Shanghai'],
       ['2026-02-30T03:04:05Z', 'Asia/Shanghai'], ['2026-10-05T24:00:00Z', 'Asia/Shanghai'], ['not a time', 'Asia/Shanghai'], ['2026-10-05T03:04:05Z', 'Mars/Olympus'],
       ['2026-10-05T03:04:05Z', 'UTC+8'], ['2026-10-05T03:04:05Z', 'local'],
+      // Dates and times out of range in the instant's shape: leap days, month lengths, month 0 and 13, minute 60.
+      ['2026-02-29T03:04:05Z', 'Asia/Shanghai'], ['2024-02-29T23:59:59.999Z', 'Asia/Shanghai'], ['2000-02-29T00:00Z', 'UTC'], ['1900-02-29T00:00Z', 'UTC'],
+      ['2026-04-31T10:00:00Z', 'Asia/Shanghai'], ['2026-04-30T16:00:00Z', 'Asia/Shanghai'], ['2026-12-31T16:00:00.000Z', 'Asia/Shanghai'], ['2026-13-01T00:00Z', 'UTC'],
+      ['2026-00-10T00:00Z', 'UTC'], ['2026-10-00T00:00Z', 'UTC'], ['2026-10-05T23:60:00Z', 'UTC'], ['2026-10-05T10:59:60Z', 'UTC'], ['1969-12-31T23:59:59.999Z', 'UTC'],
     ]) {
       expect([utc, zone, localTime(utc, zone)]).toEqual([utc, zone, luxonLocalTime(utc, zone)]);
     }
@@ -50,7 +54,7 @@ describe('workbook text helpers', () => {
   });
 
   it('linesIn gives the measured line count, also at the edge of the short-text shortcut', () => {
-    const texts = ['', 'a', 'abcd', 'abcde', '维修', '维修类', '维修\nRepair', 'ab\n', '\n', '😀😀', 'x'.repeat(20), '字'.repeat(10), 'a字'.repeat(7), '王师傅 (tech-2)', '投诉 complaint\n超时'];
+    const texts = ['', 'a', 'abcd', 'abcde', '维修', '维修类', '维修\nRepair', 'ab\n', '\n', '😀😀', 'x'.repeat(20), '字'.repeat(10), 'a字'.repeat(7), '王师傅 (tech-2)', '投诉 complaint\n超时', '\ud800\n', '😀\n字', 'a\n\nb', '\n\n', '字\n' + 'x'.repeat(30), 'BX-P07-c3-3F9A2C1B'];
     let compared = 0;
     for (const text of texts) {
       for (const width of [0, 1, 1.5, 2, 3, 4.9, 5, 5.1, 6, 9, 10.5, 11, 12, 19, 20, 21, 27.3, 44]) {
