@@ -30,6 +30,12 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     requests?: Request[];
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** A run in progress: a promise of its result that also emits each answer and error, and can be stopped early. */
+  interface Instance extends Promise<Result> {
+    on(event: 'response', listener: (client: object, statusCode: number, bytes: number, responseTime: number) => void): this;
+    on(event: 'reqError', listener: (error: Error) => void): this;
+    stop(): void;
+  }
+  function autocannon(options: Options): Instance;
   export = autocannon;
 }

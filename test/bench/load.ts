@@ -13,7 +13,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenService } from '@service-ledger/auth';
-import type { LoadFigures, LoadJob } from './load-client';
+import type { FromClient, LoadFigures, LoadJob, ToClient } from './load-client';
 
 export interface LoadRow {
   id: string;
@@ -122,13 +122,26 @@ function cpuMs(pid: number | undefined): { main: number; process: number } | nul
   }
 }
 
-function load(job: LoadJob): Promise<LoadFigures> {
-  const child = fork(join(__dirname, 'load-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m: { figures?: LoadFigures; error?: string }) => (m.figures ? resolve(m.figures) : reject(new Error(m.error))));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`load client exited ${code}`)));
-    child.send(job);
+/**
+ * Runs jobs at once, each in a client process of its own (load-client.ts): every client first connects all its
+ * connections, then `atWindow` runs and all are told to go together, so they measure the same window.
+ */
+async function load(jobs: LoadJob[], atWindow: () => Promise<void> = async () => undefined): Promise<LoadFigures[]> {
+  const clients = jobs.map((job) => {
+    const child = fork(join(__dirname, 'load-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let connect!: (m: { connected: number; connectSeconds: number }) => void;
+    const connected = new Promise<{ connected: number; connectSeconds: number }>((resolve) => (connect = resolve));
+    const figures = new Promise<LoadFigures>((resolve, reject) => {
+      child.on('message', (m: FromClient) => ('error' in m ? reject(new Error(m.error)) : 'figures' in m ? resolve(m.figures) : connect(m)));
+      child.once('exit', (code) => code !== 0 && reject(new Error(`load client exited ${code}`)));
+    });
+    child.send({ job } satisfies ToClient);
+    return { child, connected, figures };
   });
+  await Promise.all(clients.map((c) => Promise.race([c.connected, c.figures])));
+  await atWindow();
+  for (const c of clients) c.child.send({ go: true } satisfies ToClient);
+  return Promise.all(clients.map((c) => c.figures));
 }
 
 export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
@@ -143,13 +156,17 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
   const { url, child } = await startServer(o, dataDir, reader);
   const job = (path: string, connections: number, kind: LoadJob['kind'], token = reader): LoadJob => ({ url: `${url}${path}`, connections, seconds: o.seconds, token, kind, projects: PROJECTS });
   // Untimed: the first seconds after a start run on cold code (JIT, chDB's first reads) and the parts' start work.
-  await load({ ...job(READ_PATHS.kept, o.readers, 'read'), seconds: Math.min(5, o.seconds) });
-  await load({ ...job(TRIVIAL, o.readers, 'read'), seconds: Math.min(5, o.seconds) });
+  await load([{ ...job(READ_PATHS.kept, o.readers, 'read'), seconds: Math.min(5, o.seconds) }]);
+  await load([{ ...job(TRIVIAL, o.readers, 'read'), seconds: Math.min(5, o.seconds) }]);
   const measure = async (jobs: LoadJob[]) => {
     await settle(url, reader);
-    await loopDelay(url);
-    const before = cpuMs(child.pid);
-    const figures = await Promise.all(jobs.map(load));
+    const window: { cpu: ReturnType<typeof cpuMs> } = { cpu: null };
+    // The server's event-loop histogram and CPU are taken from the window's start: connecting is not measured.
+    const figures = await load(jobs, async () => {
+      await loopDelay(url);
+      window.cpu = cpuMs(child.pid);
+    });
+    const before = window.cpu;
     const after = cpuMs(child.pid);
     const requests = figures.reduce((n, f) => n + f.requests, 0);
     const cpu = before && after && requests > 0 ? { main: (after.main - before.main) / requests, process: (after.process - before.process) / requests } : null;
@@ -165,7 +182,7 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
       row.cpu.push(m.cpu);
       row.baseline.push(await trivial(measured.connections));
       const last = row.runs[row.runs.length - 1];
-      o.log(`${id} run ${run + 1}: ${last.perSecond.toFixed(0)} req/s, p50 ${last.p50} ms, p99 ${last.p99} ms, max ${last.max} ms, non-2xx ${last.non2xx}, errors ${last.errors}, event-loop delay p99 ${m.loop.p99.toFixed(0)} ms, server CPU per request ${cpuText(m.cpu)} (trivial route ${row.baseline[row.baseline.length - 1].perSecond.toFixed(0)} req/s)`);
+      o.log(`${id} run ${run + 1}: ${last.perSecond.toFixed(0)} req/s, p50 ${last.p50} ms, p99 ${last.p99} ms, max ${last.max} ms, non-2xx ${last.non2xx}, errors ${last.errors}, ${connectText(last)}, event-loop delay p99 ${m.loop.p99.toFixed(0)} ms, server CPU per request ${cpuText(m.cpu)} (trivial route ${row.baseline[row.baseline.length - 1].perSecond.toFixed(0)} req/s)`);
     }
     rows.push(row);
   };
@@ -195,7 +212,7 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
         const base = await trivial(o.writers + o.readers);
         row.baseline.push(base);
         reads.baseline.push(base);
-        o.log(`L3 run ${run + 1}: writes ${w.perSecond.toFixed(0)} req/s p99 ${w.p99} ms max ${w.max} ms; reads ${r.perSecond.toFixed(0)} req/s p99 ${r.p99} ms; non-2xx ${w.non2xx}/${r.non2xx}; server CPU per request ${cpuText(m.cpu)}`);
+        o.log(`L3 run ${run + 1}: writes ${w.perSecond.toFixed(0)} req/s p99 ${w.p99} ms max ${w.max} ms (${connectText(w)}); reads ${r.perSecond.toFixed(0)} req/s p99 ${r.p99} ms (${connectText(r)}); non-2xx ${w.non2xx}/${r.non2xx}; server CPU per request ${cpuText(m.cpu)}`);
       }
       rows.push(row, reads);
     }
@@ -207,6 +224,7 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
   return rows;
 }
 
+const connectText = (f: LoadFigures) => `${f.connected} of ${f.connections} connections answered ${f.connectSeconds.toFixed(1)} s after the first request`;
 const cpuText = (cpu: { main: number; process: number } | null) => (cpu ? `main thread ${cpu.main.toFixed(2)} ms, process ${cpu.process.toFixed(2)} ms` : 'unknown');
 
 /** min / median / max of a figure over the runs. */
@@ -218,8 +236,8 @@ export function spread(xs: number[]): { min: number; median: number; max: number
 /** The L table: per row the median run's figures, the ratio to the trivial route as min/median/max, errors. */
 export function loadTable(rows: LoadRow[]): string[] {
   const lines = [
-    '| id | workload | requests/s (median run) | p50 / p90 / p99 / max ms | non-2xx, errors | server event-loop delay p99 / max ms | trivial route, same clients: req/s, p99 | req/s ÷ trivial: min / median / max | target |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| id | workload | requests/s (median run) | p50 / p90 / p99 / max ms | non-2xx, errors | server event-loop delay p99 / max ms | connecting: every connection answered after (s), min / max of runs | trivial route, same clients: req/s, p99 | req/s ÷ trivial: min / median / max | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
     const order = r.runs.map((f, i) => [f.perSecond, i] as const).sort((a, b) => a[0] - b[0]);
@@ -232,10 +250,16 @@ export function loadTable(rows: LoadRow[]): string[] {
     const errors = r.runs.reduce((n, f) => n + f.errors + f.timeouts, 0);
     const codes = [...new Set(r.runs.flatMap((f) => Object.keys(f.statusCodes)))].join(', ');
     lines.push(
-      `| ${r.id} | ${r.workload} | ${m.perSecond.toFixed(0)} | ${m.p50} / ${m.p90} / ${m.p99} / ${m.max} | ${bad}, ${errors} (status ${codes}) | ${l.p99.toFixed(0)} / ${l.max.toFixed(0)} | ${b.perSecond.toFixed(0)}, ${b.p99} ms | ${pctText(ratio.min)} / ${pctText(ratio.median)} / ${pctText(ratio.max)} | ${r.target} |`,
+      `| ${r.id} | ${r.workload} | ${m.perSecond.toFixed(0)} | ${m.p50} / ${m.p90} / ${m.p99} / ${m.max} | ${bad}, ${errors} (status ${codes}) | ${l.p99.toFixed(0)} / ${l.max.toFixed(0)} | ${connectSpread(r.runs)} | ${b.perSecond.toFixed(0)}, ${b.p99} ms | ${pctText(ratio.min)} / ${pctText(ratio.median)} / ${pctText(ratio.max)} | ${r.target} |`,
     );
   }
   return lines;
 }
 
+/** The connecting phase's length over the runs, and a note when some connection never answered before the window. */
+const connectSpread = (runs: LoadFigures[]) => {
+  const s = spread(runs.map((f) => f.connectSeconds));
+  const short = runs.filter((f) => f.connected < f.connections).length;
+  return `${s.min.toFixed(1)} / ${s.max.toFixed(1)}${short ? ` (${short} run(s) started with connections missing)` : ''}`;
+};
 const pctText = (x: number) => `${(x * 100).toFixed(0)} %`;
