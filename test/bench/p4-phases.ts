@@ -15,7 +15,7 @@ import { createApp, DashboardsModule } from '@service-ledger/api';
 import { createEventStore } from '@service-ledger/event-store';
 import { DASHBOARDS, panelParams, parseFilters, toApiSql } from '@service-ledger/dashboards';
 import type { IncomingMessage, ServerResponse, Server } from 'node:http';
-import { Agent, get as httpGet } from 'node:http';
+import { panelGetter } from './p4';
 
 const now = () => Number(process.hrtime.bigint()) / 1e3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -47,19 +47,7 @@ async function main(): Promise<void> {
   const range = { from: '2025-12', to: '2026-11' };
   const params = panelParams(parseFilters(range, new Date('2026-11-20T00:00:00Z'), 'Asia/Shanghai'), [], 'Asia/Shanghai');
   const panels = DASHBOARDS.flatMap((d) => d.panels.map((p) => ({ path: `${base}/api/dashboards/${d.id}/panels/${p.id}/data?from=${range.from}&to=${range.to}`, sql: toApiSql(p.sql, (t) => db.table(t)) })));
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const get = (url: string) =>
-    new Promise<void>((resolve, reject) => {
-      httpGet(url, { agent, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`${url}: ${res.statusCode}`));
-          JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          resolve();
-        });
-      }).on('error', reject);
-    });
+  const { get, close } = panelGetter(token);
   for (const p of panels) await get(p.path);
   const rows: Record<string, number>[] = [];
   for (let round = 0; round < Number(roundsText); round++) {
@@ -89,7 +77,7 @@ async function main(): Promise<void> {
       `the API's query − raw ${m((r) => r.apiQuery - r.raw)}; API − its query ${m((r) => r.api - r.apiQuery)} = client → server ${m((r) => r.toServer)}, ` +
       `request → query start ${m((r) => r.toQuery)}, query end → response finished ${m((r) => r.toFinish)}, finished → client has parsed ${m((r) => r.toClient)}\n`,
   );
-  agent.destroy();
+  close();
   await app.close();
   await store.close();
   await db.close();

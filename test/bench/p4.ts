@@ -30,22 +30,13 @@ const PCTS: Pct[] = [50, 95, 99];
 export const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-export async function p4(db: Analytics, o: { until: Date; rounds: number; runs: number; log: (line: string) => void }): Promise<P4Result> {
-  // The API's event store is only for its own bookkeeping here: the panels read the big projected dataset.
-  const store = await createEventStore({ kind: 'pglite' });
-  const tokens = new TokenService('bench-secret-bench-secret-bench-secret-0000');
-  const app = await createApp({ store, tokens, logLevel: 'silent', modules: [DashboardsModule.register({ cacheEntries: 0 })], providers: [{ provide: ANALYTICS, useValue: db }] });
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  const token = tokens.issue({ staffId: 'bench', role: 'gm_office', projects: '*', permissions: [] });
-  // The last 12 months, a closed range as the page asks for a past year; the baseline binds exactly what the API binds.
-  const range = { from: '2025-12', to: '2026-11' };
-  const params = panelParams(parseFilters(range, o.until, 'Asia/Shanghai'), [], 'Asia/Shanghai');
-  const panels = DASHBOARDS.flatMap((d) => d.panels.map((p) => ({ id: `${d.id}/${p.id}`, path: `${base}/api/dashboards/${d.id}/panels/${p.id}/data?from=${range.from}&to=${range.to}`, sql: toApiSql(p.sql, (t) => db.table(t)), keepable: !readsTheClock(p.sql) })));
-  const figures = new Map(panels.map((p) => [p.id, { panel: p.id, api: [] as number[], raw: [] as number[] }]));
-  // node:http on one kept-alive connection, not fetch: the client runs in this process on the same two cores, and
-  // undici's fetch (WHATWG streams, Headers objects) cost ≈ 0.85 ms of CPU a request, which the API side was charged
-  // with. The answer is still read whole and parsed, as the raw side's rows are.
+/**
+ * GETs a panel answer as P4's API side does: node:http on one kept-alive connection, not fetch — the client runs in
+ * the bench's process on the same two cores, and undici's fetch (WHATWG streams, Headers objects) cost ≈ 0.85 ms of
+ * CPU a request, which the API side was charged with. The answer is still read whole and parsed, as the raw side's
+ * rows are; anything but 200 rejects with the answer's text. `close` ends the kept connection.
+ */
+export function panelGetter(token: string): { get: (url: string) => Promise<void>; close: () => void } {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const get = (url: string) =>
     new Promise<void>((resolve, reject) => {
@@ -65,6 +56,23 @@ export async function p4(db: Analytics, o: { until: Date; rounds: number; runs: 
         });
       }).on('error', reject);
     });
+  return { get, close: () => agent.destroy() };
+}
+
+export async function p4(db: Analytics, o: { until: Date; rounds: number; runs: number; log: (line: string) => void }): Promise<P4Result> {
+  // The API's event store is only for its own bookkeeping here: the panels read the big projected dataset.
+  const store = await createEventStore({ kind: 'pglite' });
+  const tokens = new TokenService('bench-secret-bench-secret-bench-secret-0000');
+  const app = await createApp({ store, tokens, logLevel: 'silent', modules: [DashboardsModule.register({ cacheEntries: 0 })], providers: [{ provide: ANALYTICS, useValue: db }] });
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const token = tokens.issue({ staffId: 'bench', role: 'gm_office', projects: '*', permissions: [] });
+  // The last 12 months, a closed range as the page asks for a past year; the baseline binds exactly what the API binds.
+  const range = { from: '2025-12', to: '2026-11' };
+  const params = panelParams(parseFilters(range, o.until, 'Asia/Shanghai'), [], 'Asia/Shanghai');
+  const panels = DASHBOARDS.flatMap((d) => d.panels.map((p) => ({ id: `${d.id}/${p.id}`, path: `${base}/api/dashboards/${d.id}/panels/${p.id}/data?from=${range.from}&to=${range.to}`, sql: toApiSql(p.sql, (t) => db.table(t)), keepable: !readsTheClock(p.sql) })));
+  const figures = new Map(panels.map((p) => [p.id, { panel: p.id, api: [] as number[], raw: [] as number[] }]));
+  const { get, close } = panelGetter(token);
   // One untimed pass: the first query of a panel loads its marks and columns from disk on both sides alike.
   for (const p of panels) await get(p.path);
   const runs: P4Result['runs'] = [];
@@ -114,7 +122,7 @@ export async function p4(db: Analytics, o: { until: Date; rounds: number; runs: 
     cached.push(ms(t0));
   }
   await cachedApp.close();
-  agent.destroy();
+  close();
   await store.close();
   return { panels: [...figures.values()], runs, cached };
 }
