@@ -217,7 +217,7 @@ async function p6(db: Analytics, projects: number) {
   const t1 = process.hrtime.bigint();
   await runKpis(db, { month: '2026-10' });
   const one = seconds(t1);
-  record({ id: 'P6', workload: `monthly KPI export, ${projects} projects (xlsx)`, figure: total, unit: 's', baseline: 'one company-wide KPI run', baselineFigure: one, ratio: one / total, target: 'report', note: `last figure (queries and lists) in at ${building.toFixed(1)} s, streamed workbook done ${(total - building).toFixed(1)} s after it (its sheets written as their figures arrive); one grouped query per KPI for all projects and the company, then the scorecard, breach and visit lists` });
+  record({ id: 'P6', workload: `monthly KPI export, ${projects} projects (xlsx)`, figure: total, unit: 's', baseline: 'one company-wide KPI run', baselineFigure: one, ratio: one / total, target: '< 5 s', note: `last figure (queries and lists) in at ${building.toFixed(1)} s, streamed workbook done ${(total - building).toFixed(1)} s after it (its sheets written as their figures arrive); one grouped query per KPI for all projects and the company, then the scorecard, breach and visit lists` });
 }
 
 async function p7(store: SqlEventStore) {
