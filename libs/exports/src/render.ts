@@ -10,15 +10,15 @@ export const TITLE_ROWS = 2; // title, then the column headers
 export const PAGE_CHARS = 150;
 
 /**
- * Display width in characters: CJK characters take two, and so does any character outside the basic plane (its
- * first half is in that range too). Counted by code unit, without building an array of characters: every text cell
- * of every row is measured.
+ * Display width in characters of `s` from `from` to `to` (the whole text by default): CJK characters take two, and
+ * so does any character outside the basic plane (its first half is in that range too). Counted by code unit, without
+ * building an array of characters or a substring: every text cell of every row is measured.
  */
-export function displayWidth(s: string): number {
+export function displayWidth(s: string, from = 0, to = s.length): number {
   let w = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
       const low = s.charCodeAt(i + 1);
       if (low >= 0xdc00 && low <= 0xdfff) i++; // one character of two halves
     }
@@ -34,27 +34,17 @@ export function linesIn(text: string, width: number): number {
   // Most cells are short: a text at most half as long as the column is wide (no character is wider than two) and without
   // a line break takes one line, unmeasured (every text cell of every row comes here).
   if (text.length * 2 <= width - 1 && !text.includes('\n')) return 1;
-  // Each line's width counted as displayWidth counts it, in one pass over the text: splitting it into lines first made
-  // an array and a string per cell, and most cells that come here (names with ids, case references) have no break
-  // (issue 20, P6: with sameMinute in sheets.ts, the writer alone at 200 projects 2.17 → 1.87 s of CPU, medians of
-  // three runs of 5 writes, alternated).
+  // Each line measured where it lies in the text: splitting it into lines first made an array and a string per cell,
+  // and most cells that come here (names with ids, case references) have no break (issue 20, P6: with sameMinute in
+  // sheets.ts, the writer alone at 200 projects 2.17 → 1.87 s of CPU, medians of three runs of 5 writes, alternated).
   const perLine = Math.max(1, width - 1);
   let lines = 0;
-  let w = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      lines += Math.max(1, Math.ceil(w / perLine));
-      w = 0;
-      continue;
-    }
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) i++; // one character of two halves
-    }
-    w += c >= 0x2e80 && c <= 0xffef ? 2 : 1;
+  for (let start = 0; ; ) {
+    const end = text.indexOf('\n', start);
+    lines += Math.max(1, Math.ceil(displayWidth(text, start, end === -1 ? text.length : end) / perLine));
+    if (end === -1) return lines;
+    start = end + 1;
   }
-  return lines + Math.max(1, Math.ceil(w / perLine));
 }
 
 export interface Sheet {
