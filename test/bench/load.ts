@@ -138,10 +138,16 @@ async function load(jobs: LoadJob[], atWindow: () => Promise<void> = async () =>
     child.send({ job } satisfies ToClient);
     return { child, connected, figures };
   });
-  await Promise.all(clients.map((c) => Promise.race([c.connected, c.figures])));
-  await atWindow();
-  for (const c of clients) c.child.send({ go: true } satisfies ToClient);
-  return Promise.all(clients.map((c) => c.figures));
+  try {
+    await Promise.all(clients.map((c) => Promise.race([c.connected, c.figures])));
+    await atWindow();
+    for (const c of clients) c.child.send({ go: true } satisfies ToClient);
+    return await Promise.all(clients.map((c) => c.figures));
+  } catch (error) {
+    // One client failed: the others would wait for `go` and keep loading the server; stop them too.
+    for (const c of clients) if (c.child.exitCode === null) c.child.kill();
+    throw error;
+  }
 }
 
 export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
