@@ -113,33 +113,37 @@ const CLOCK_COLUMNS = [
   'case_id', 'case_number', 'case_type', 'clock', 'category', 'building', 'responsible_id', 'responsible_name', 'department',
   'toString(opened_time) AS opened_at', 'toString(deadline_at) AS deadline', 'if(met_time IS NULL, NULL, toString(met_time)) AS met_at', 'breached', 'open', 'over_seconds',
 ] as const;
-type ClockRow = Record<string, string | number | null>;
 const utc = (s: string | number | null) => (s === null ? null : `${String(s).replace(' ', 'T')}Z`);
-const toDecidedClock = (projectId: string, r: ClockRow): DecidedClock => ({
-  projectId, caseId: String(r.case_id), caseNumber: String(r.case_number ?? ''), caseType: String(r.case_type), clock: String(r.clock), category: String(r.category ?? ''),
-  building: String(r.building ?? ''), responsibleId: String(r.responsible_id ?? ''), responsibleName: String(r.responsible_name ?? ''),
-  department: String(r.department ?? ''), openedAt: utc(r.opened_at)!, deadline: utc(r.deadline)!, metAt: utc(r.met_at),
-  breached: Number(r.breached) === 1, open: Number(r.open) === 1, overSeconds: Number(r.over_seconds),
-});
+/** Each list column's name: what decidedClocks' rows call it. */
+const CLOCK_NAMES = CLOCK_COLUMNS.map((c) => c.replace(/^.* AS /, ''));
 /** Each list column's expression (the array entry of breachReport has no names: its columns are placed by position). */
 const CLOCK_EXPRESSIONS = CLOCK_COLUMNS.map((c) => c.replace(/ AS .*$/, ''));
-/** Where each list column sits in an array entry of breachReport: after its sort key (deadline, case, clock). */
-const AT = Object.fromEntries(CLOCK_COLUMNS.map((c, i) => [c.replace(/^.* AS /, ''), i + 3])) as Record<string, number>;
+type ClockKeys = Record<string, string | number>;
+/** decidedClocks reads its rows' columns by name. */
+const BY_NAME: ClockKeys = Object.fromEntries(CLOCK_NAMES.map((name) => [name, name]));
+/** breachReport reads an array entry by position: each column after its sort key (deadline, case, clock). */
+const BY_POSITION: ClockKeys = Object.fromEntries(CLOCK_NAMES.map((name, i) => [name, i + 3]));
 /**
- * An array entry of breachReport as a clock, read by position (issue 20, P6: an object of names made per breached
- * clock only to be read once cost ≈ 55 ms for the 19 400 breaches at 11.4 M events, this ≈ 21 ms).
+ * A listed clock as a DecidedClock, its columns found by `at` — names in a row of decidedClocks, positions in an array
+ * entry of breachReport (issue 20, P6: an object of names made per breached clock only to be read once cost ≈ 55 ms for
+ * the 19 400 breaches at 11.4 M events, reading the array by position ≈ 21 ms).
  */
-const listedClock = (projectId: string, c: (string | number | null)[]): DecidedClock => ({
-  projectId, caseId: String(c[AT.case_id]), caseNumber: String(c[AT.case_number] ?? ''), caseType: String(c[AT.case_type]), clock: String(c[AT.clock]),
-  category: String(c[AT.category] ?? ''), building: String(c[AT.building] ?? ''), responsibleId: String(c[AT.responsible_id] ?? ''),
-  responsibleName: String(c[AT.responsible_name] ?? ''), department: String(c[AT.department] ?? ''), openedAt: utc(c[AT.opened_at])!,
-  deadline: utc(c[AT.deadline])!, metAt: utc(c[AT.met_at]), breached: Number(c[AT.breached]) === 1, open: Number(c[AT.open]) === 1,
-  overSeconds: Number(c[AT.over_seconds]),
-});
+type ClockValue = string | number | null;
+const toDecidedClock = (projectId: string, row: Record<string, ClockValue> | ClockValue[], at: ClockKeys): DecidedClock => {
+  // A row by name or an array by position: either way a column is one indexed read.
+  const r = row as Record<string | number, ClockValue>;
+  return {
+    projectId, caseId: String(r[at.case_id]), caseNumber: String(r[at.case_number] ?? ''), caseType: String(r[at.case_type]), clock: String(r[at.clock]),
+    category: String(r[at.category] ?? ''), building: String(r[at.building] ?? ''), responsibleId: String(r[at.responsible_id] ?? ''),
+    responsibleName: String(r[at.responsible_name] ?? ''), department: String(r[at.department] ?? ''), openedAt: utc(r[at.opened_at])!,
+    deadline: utc(r[at.deadline])!, metAt: utc(r[at.met_at]), breached: Number(r[at.breached]) === 1, open: Number(r[at.open]) === 1,
+    overSeconds: Number(r[at.over_seconds]),
+  };
+};
 
 /** The month's decided clocks as of `now`, or only the breached ones. */
 export async function decidedClocks(db: Analytics, filters: KpiFilters, now = new Date(), only: 'decided' | 'breached' = 'decided'): Promise<DecidedClock[]> {
-  const rows = await db.query<ClockRow>(
+  const rows = await db.query<Record<string, ClockValue>>(
     `SELECT project_id, ${CLOCK_COLUMNS.join(', ')}
      FROM (${DECIDED})
      WHERE ${IN_DEPARTMENT}${only === 'breached' ? ' AND breached' : ''}
@@ -147,7 +151,7 @@ export async function decidedClocks(db: Analytics, filters: KpiFilters, now = ne
      ${JOIN_SETTINGS}`,
     { ...kpiParams(filters), now: chNow(now) },
   );
-  return rows.map((r) => toDecidedClock(String(r.project_id), r));
+  return rows.map((r) => toDecidedClock(String(r.project_id), r, BY_NAME));
 }
 
 /**
@@ -164,7 +168,7 @@ export async function decidedClocks(db: Analytics, filters: KpiFilters, now = ne
  * of that dimension; every breached clock is in the list.
  */
 export async function breachReport(db: Analytics, filters: KpiFilters, now = new Date()): Promise<BreachReport> {
-  const rows = await db.query<{ project_id: string; dimension: BreachGroup['dimension']; key: string; name: string; decided: string | number; breaches: string | number; over_sum: string | number; over_max: string | number; clocks: (string | number | null)[][] }>(
+  const rows = await db.query<{ project_id: string; dimension: BreachGroup['dimension']; key: string; name: string; decided: string | number; breaches: string | number; over_sum: string | number; over_max: string | number; clocks: ClockValue[][] }>(
     `SELECT project_id, dk.1 AS dimension, dk.2 AS key, if(dimension = 'person', any(responsible_name), '') AS name, count() AS decided,
         countIf(breached) AS breaches, sumIf(over_seconds, breached) AS over_sum, maxIf(over_seconds, breached) AS over_max,
         arraySort(groupArrayArrayIf(listed, dimension = 'project')) AS clocks
@@ -185,7 +189,7 @@ export async function breachReport(db: Analytics, filters: KpiFilters, now = new
     // rows are sorted below, so chDB orders them by their group key alone (issue 20, P6: ordering them by each
     // group's earliest clock, a tuple of three kept per group, was about a quarter of the report's CPU).
     if (r.dimension === 'project') {
-      for (const c of r.clocks) breaches.push(listedClock(r.project_id, c));
+      for (const c of r.clocks) breaches.push(toDecidedClock(r.project_id, c, BY_POSITION));
     }
     if (r.key === '') continue; // kept for its breached clocks only (a project id is never empty)
     const decided = Number(r.decided);
