@@ -15,7 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { readFileSync } from 'node:fs';
+import { procCpu } from './proc-cpu';
 
 const PANEL = { dashboard: 'sla', panel: 'on_time_by_clock' };
 /** 40 rows of a typical panel shape (month, project, counts, a ratio), as chDB's JSONEachRow writes them. */
@@ -62,7 +62,7 @@ async function server(dist: string): Promise<void> {
   const token = tokens.issue({ staffId: 'bench', role: 'gm_office', projects: '*', permissions: [] });
   process.on('message', async (m: string) => {
     // The whole process (process.cpuUsage) and its main thread alone (/proc: utime + stime in clock ticks of 10 ms).
-    if (m === 'cpu') { (global as unknown as { gc?: () => void }).gc?.(); process.send!({ cpu: process.cpuUsage(), mainTicks: mainThreadTicks(), heap: process.memoryUsage().heapUsed }); }
+    if (m === 'cpu') { (global as unknown as { gc?: () => void }).gc?.(); process.send!({ cpu: process.cpuUsage(), mainCpu: procCpu()?.main ?? NaN, heap: process.memoryUsage().heapUsed }); }
     if (m === 'stop') {
       await app.close();
       await store.close();
@@ -70,15 +70,6 @@ async function server(dist: string): Promise<void> {
     }
   });
   process.send!({ port, token });
-}
-
-function mainThreadTicks(): number {
-  try {
-    const fields = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return NaN;
-  }
 }
 
 function ask(child: ChildProcess, what: string): Promise<Record<string, unknown>> {
@@ -118,7 +109,7 @@ async function round(dist: string, requests: number): Promise<{ cpuUs: number; u
   const last = await ask(child, 'cpu');
   const after = last.cpu as NodeJS.CpuUsage;
   if (process.env.API_CPU_HEAP) process.stderr.write(`heap after gc: ${first.heap} → ${last.heap} bytes, ${(((last.heap as number) - (first.heap as number)) / requests).toFixed(0)} bytes per request\n`);
-  const mainUs = (((last.mainTicks as number) - (first.mainTicks as number)) * 10_000) / requests;
+  const mainUs = (((last.mainCpu as number) - (first.mainCpu as number)) * 1e6) / requests;
   agent.destroy();
   const exited = new Promise((r) => child.once('exit', r));
   child.send('stop');

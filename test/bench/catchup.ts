@@ -12,10 +12,10 @@
  * Add node's `--cpu-prof --cpu-prof-dir=…` to profile; the store read, folding and chDB's writes are all in the run.
  */
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { ClickHouseAnalytics, CATCH_UP_BATCH, CATCH_UP_REFRESH_MS, migrate, Projector, projectAll } from '@service-ledger/analytics';
 import { createEventStore, START, type SqlEventStore } from '@service-ledger/event-store';
+import { procCpu } from './proc-cpu';
 import { fillStore } from './store-dataset';
 
 /** As run.ts: the generated history ends here, so every run builds the same dataset. */
@@ -30,9 +30,8 @@ async function buildStore(dir: string, events: number) {
 
 /** CPU seconds of the main thread (Linux /proc: the JavaScript thread, PGlite's WASM included) and of the whole process. */
 function cpu(): { main: number; process: number } {
-  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const usage = process.cpuUsage();
-  return { main: (Number(fields[11]) + Number(fields[12])) / 100, process: (usage.user + usage.system) / 1e6 };
+  return { main: procCpu()?.main ?? NaN, process: (usage.user + usage.system) / 1e6 };
 }
 
 /** The store read alone, as projectAll reads it (steps of 20 000): the part of P2 no projector change removes. */

@@ -9,11 +9,12 @@
  * which is the HTTP "raw". Each pair runs BENCH_RUNS times; ratios are given as min / median / max.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenService } from '@service-ledger/auth';
 import type { FromClient, LoadFigures, LoadJob, ToClient } from './load-client';
+import { procCpu } from './proc-cpu';
 
 export interface LoadRow {
   id: string;
@@ -107,21 +108,6 @@ async function loopDelay(url: string): Promise<{ p99: number; max: number }> {
   return { p99: value('nodejs_eventloop_lag_p99_seconds'), max: value('nodejs_eventloop_lag_max_seconds') };
 }
 
-/** CPU ms (user + system) the process and its main thread have used so far, from Linux's /proc; null elsewhere. */
-function cpuMs(pid: number | undefined): { main: number; process: number } | null {
-  // utime and stime are the 14th and 15th fields, counted after the command name (which may hold spaces), in ticks of
-  // 10 ms (USER_HZ is 100 on Linux).
-  const ticks = (file: string) => {
-    const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  };
-  try {
-    return pid === undefined ? null : { main: ticks(`/proc/${pid}/task/${pid}/stat`), process: ticks(`/proc/${pid}/stat`) };
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Runs jobs at once, each in a client process of its own (load-client.ts): every client first connects all its
  * connections, then `atWindow` runs and all are told to go together, so they measure the same window.
@@ -166,16 +152,16 @@ export async function loadWorkloads(o: LoadOptions): Promise<LoadRow[]> {
   await load([{ ...job(TRIVIAL, o.readers, 'read'), seconds: Math.min(5, o.seconds) }]);
   const measure = async (jobs: LoadJob[]) => {
     await settle(url, reader);
-    const window: { cpu: ReturnType<typeof cpuMs> } = { cpu: null };
+    const window: { cpu: ReturnType<typeof procCpu> } = { cpu: null };
     // The server's event-loop histogram and CPU are taken from the window's start: connecting is not measured.
     const figures = await load(jobs, async () => {
       await loopDelay(url);
-      window.cpu = cpuMs(child.pid);
+      window.cpu = procCpu(child.pid);
     });
     const before = window.cpu;
-    const after = cpuMs(child.pid);
+    const after = procCpu(child.pid);
     const requests = figures.reduce((n, f) => n + f.requests, 0);
-    const cpu = before && after && requests > 0 ? { main: (after.main - before.main) / requests, process: (after.process - before.process) / requests } : null;
+    const cpu = before && after && requests > 0 ? { main: ((after.main - before.main) * 1000) / requests, process: ((after.process - before.process) * 1000) / requests } : null;
     return { figures, loop: await loopDelay(url), cpu };
   };
   const trivial = async (connections: number) => (await measure([job(TRIVIAL, connections, 'read')])).figures[0];

@@ -13,24 +13,10 @@
  */
 import 'reflect-metadata';
 import { buildKpiExport, figuresOf, type KpiExport, startKpiExport, toWorkbook } from '@service-ledger/exports';
-import { readFileSync } from 'node:fs';
 import { bigDataset } from './big-dataset';
+import { procCpu } from './proc-cpu';
 
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-/**
- * CPU seconds of the main thread alone (Linux: utime + stime of the thread whose id is the process's, in clock ticks
- * of 1/100 s), beside the process's, which includes chDB's threads: the workbook is written on the main thread, so
- * wall time minus this is the time the writer waited for figures. NaN where /proc is not there.
- */
-function mainThreadCpu(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 const log = (line: string) => console.log(`[p6] ${line}`);
 
 async function main() {
@@ -75,7 +61,8 @@ async function main() {
     peak = 0;
     const t0 = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();
-    const main0 = mainThreadCpu();
+    // The workbook is written on the main thread: wall time minus its CPU is the time the writer waited for figures.
+    const main0 = procCpu()?.main ?? NaN;
     let figuresIn = 0;
     const arrived: string[] = [];
     let data: KpiExport;
@@ -93,7 +80,7 @@ async function main() {
     }
     const total = seconds(t0);
     const cpu = process.cpuUsage(cpu0);
-    const main = mainThreadCpu() - main0;
+    const main = (procCpu()?.main ?? NaN) - main0;
     log(`round ${round} (${serial ? 'figures, then workbook' : 'sheets written as figures arrive'}): ${big.events} events, ${big.projects} projects: total ${total.toFixed(2)} s; last figure in at ${figuresIn.toFixed(2)} s (a query running ${busy().toFixed(2)} s), workbook done ${(total - figuresIn).toFixed(2)} s after it; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (chDB's threads included), main thread ${main.toFixed(2)} s; ${(file.length / 2 ** 20).toFixed(1)} MiB, ${data.breaches.length} breaches, ${data.satisfaction.visits.length} visits; peak heap ${(peak / 2 ** 20).toFixed(0)} MiB`);
     if (arrived.length) log(`  figures in at (s): ${arrived.join(', ')}`);
     for (const [k, s] of [...spent.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) log(`  ${s.toFixed(2)} s  ${k}`);

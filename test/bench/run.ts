@@ -18,7 +18,6 @@
  *   BENCH_LOAD_PORT        the L server's port on 127.0.0.1 (default 3400)
  *   BENCH_LOAD_DIR         the L server's scratch folder; kept and reused (seeded store, chDB) when given
  */
-import { fillStore } from './store-dataset';
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -36,6 +35,7 @@ import { CommandPipeline } from '@service-ledger/application';
 import { TokenService } from '@service-ledger/auth';
 import { toMessage, ensureTopics, kafkaClient, KafkaEventConsumer, KafkaEventPublisher, startRelay, type KafkaConfig } from '@service-ledger/kafka';
 import { bigDataset } from './big-dataset';
+import { fillStore } from './store-dataset';
 import { p4, p4Table, type P4Result } from './p4';
 import { loadTable, loadWorkloads, type LoadRow } from './load';
 
